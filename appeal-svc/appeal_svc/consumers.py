@@ -1,0 +1,8 @@
+"""Event handlers of appeal-svc."""
+from __future__ import annotations
+
+from getihu_kit.consumer import Subscription
+
+
+def subscriptions() -> list[Subscription]:
+    return []

@@ -1,0 +1,23 @@
+"""Fixtures every test folder shares: the real broker, a topic prefix per test, fresh databases."""
+from __future__ import annotations
+
+import pytest
+
+from getihu_kit import testing
+from getihu_kit.bus import broker_ready, ensure_topics
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    if not broker_ready(testing.KAFKA, timeout_s=10):
+        pytest.fail(f"Kafka broker at {testing.KAFKA} does not answer: start it with `make kafka-up` "
+                    "(make test does this itself)")
+    return testing.KAFKA
+
+
+@pytest.fixture
+def topic_prefix(kafka_bootstrap) -> str:
+    """A fresh prefix per test, with every catalogued topic created under it."""
+    prefix = testing.unique_prefix()
+    ensure_topics(kafka_bootstrap, prefix)
+    return prefix

@@ -1,0 +1,24 @@
+"""App factory of cultivation-svc."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from getihu_kit import idempotency
+from getihu_kit.web import create_app as kit_create_app
+from cultivation_svc.models import idempotency_keys
+from cultivation_svc.routes import router
+from cultivation_svc.settings import Settings, settings as default_settings
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = kit_create_app(settings=settings or default_settings, title="Getihu cultivation-svc",
+                         description="“名特优新”个体工商户培育平台与帮扶措施目录", routers=[router], migrations_dir=MIGRATIONS)
+    idempotency.install(app, idempotency_keys)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Make the one virtual environment that holds every package of the platform (pinned), if missing or stale.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.getihu-installed"
+want="$(cat requirements.lock kit/pyproject.toml gateway/pyproject.toml ./*-svc/pyproject.toml | sha256sum | cut -c1-16)"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+  exit 0
+fi
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+echo "bootstrap: installing pinned Python packages into .venv"
+"$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.lock
+for pkg in kit gateway registry-svc data-sharing-svc typing-svc cultivation-svc appeal-svc notify-svc; do
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$pkg" >/dev/null
+done
+echo "$want" > "$STAMP"

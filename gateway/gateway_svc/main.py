@@ -1,0 +1,139 @@
+"""The gateway app: one port for every public path."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from getihu_kit import auth, logs
+from getihu_kit.bus import broker_ready
+from getihu_kit.errors import NotFound
+from getihu_kit.web import get_principal, install_error_handlers, install_middleware, problem
+from gateway_svc import openapi, routing
+from gateway_svc.proxy import forward
+from gateway_svc.settings import Settings, settings as default_settings
+
+
+class DevTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sub: str = Field(min_length=1, max_length=200)
+    roles: list[str] = Field(min_length=1)
+    region_code: str | None = None
+    usccs: list[str] | None = None
+    dataset: str | None = None
+    department: str | None = None
+
+
+class DevTokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or default_settings
+    logs.configure(settings.service_name, settings.log_level)
+    services = settings.services()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            timeout=httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s))
+        app.state.openapi_cache = (0.0, None)
+        yield
+        await app.state.client.aclose()
+
+    app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_middleware(app, settings.service_name)
+    app.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
+                       allow_methods=["*"], allow_headers=["*"],
+                       expose_headers=["X-Request-ID", "traceparent", "Location", "Idempotent-Replayed"])
+
+    @app.get("/healthz", tags=["health"], summary="网关存活检查")
+    def healthz():
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/readyz", tags=["health"], summary="就绪检查：各服务与消息中间件均可用时返回200")
+    async def readyz(request: Request):
+        client: httpx.AsyncClient = request.app.state.client
+
+        async def probe(name: str, url: str) -> tuple[str, str]:
+            try:
+                r = await client.get(url + "/readyz", timeout=2.0)
+                return name, "ready" if r.status_code == 200 else f"not_ready ({r.status_code})"
+            except httpx.HTTPError:
+                return name, "unreachable"
+        results = dict(await asyncio.gather(*(probe(n, u) for n, u in services.items())))
+        broker = await asyncio.to_thread(broker_ready, settings.kafka_bootstrap)
+        results["kafka"] = "ready" if broker else "unreachable"
+        ok = all(v == "ready" for v in results.values())
+        body = {"status": "ready" if ok else "not_ready", "components": results}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.post("/api/v1/auth/dev-token", response_model=DevTokenResponse, tags=["auth"],
+              summary="开发环境令牌签发（仅在 GETIHU_DEV_AUTH=1 时可用）")
+    def dev_token(body: DevTokenRequest) -> DevTokenResponse:
+        if not settings.dev_auth:
+            raise NotFound("请求的资源或接口不存在，请核对地址")
+        token = auth.issue_dev_token(sub=body.sub, roles=body.roles, secret=settings.jwt_secret,
+                                     issuer=settings.jwt_issuer, region_code=body.region_code,
+                                     usccs=body.usccs, dataset=body.dataset, department=body.department)
+        return DevTokenResponse(access_token=token, expires_in=auth.DEV_TOKEN_TTL_S)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def merged_openapi(request: Request):
+        stamp, cached = request.app.state.openapi_cache
+        if cached is not None and time.monotonic() - stamp < 30:
+            return cached
+        client: httpx.AsyncClient = request.app.state.client
+
+        async def fetch(name: str, url: str) -> tuple[str, dict[str, Any] | None]:
+            try:
+                r = await client.get(url + "/openapi.json", timeout=5.0)
+                return name, r.json() if r.status_code == 200 else None
+            except httpx.HTTPError:
+                return name, None
+        docs = {n: d for n, d in await asyncio.gather(*(fetch(n, u) for n, u in services.items())) if d}
+        from fastapi.openapi.utils import get_openapi
+        own = get_openapi(title="gateway", version="1", routes=request.app.routes)
+        merged = openapi.merge(own, docs, title="Getihu 平台公开接口", version="1.0.0")
+        merged["x-services-missing"] = sorted(set(services) - set(docs))
+        if not merged["x-services-missing"]:
+            request.app.state.openapi_cache = (time.monotonic(), merged)
+        return merged
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Getihu 平台接口文档")
+
+    @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
+    async def proxy(rest: str, request: Request):
+        path = request.url.path
+        service = routing.owner(path)
+        if service is None:
+            return problem(404, "not_found", "未找到", "请求的接口不存在，请核对地址（参见 /docs）", request)
+        # Coarse rules here; each service enforces its own fine rules (county scope, ownership).
+        principal = get_principal(request)  # raises 401 for a bad or expired token
+        if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
+            return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
+        upload = request.headers.get("content-type", "").split(";")[0] not in ("", "application/json")
+        timeout = httpx.Timeout(settings.upload_timeout_s if upload else settings.read_timeout_s,
+                                connect=settings.connect_timeout_s)
+        return await forward(request, request.app.state.client, services[service], service, timeout)
+
+    return app
+
+
+app = create_app()

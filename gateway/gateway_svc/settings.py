@@ -1,0 +1,28 @@
+from pydantic_settings import SettingsConfigDict
+
+from getihu_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    service_name: str = "gateway"
+    db_name: str = "gateway"
+    port: int = 8000
+    registry_url: str = "http://127.0.0.1:8001"
+    data_sharing_url: str = "http://127.0.0.1:8002"
+    typing_url: str = "http://127.0.0.1:8003"
+    cultivation_url: str = "http://127.0.0.1:8004"
+    appeal_url: str = "http://127.0.0.1:8005"
+    notify_url: str = "http://127.0.0.1:8006"
+    connect_timeout_s: float = 2.0
+    read_timeout_s: float = 30.0
+    upload_timeout_s: float = 600.0
+    cors_origins: str = "*"
+
+    def services(self) -> dict[str, str]:
+        return {"registry": self.registry_url, "data-sharing": self.data_sharing_url, "typing": self.typing_url,
+                "cultivation": self.cultivation_url, "appeal": self.appeal_url, "notify": self.notify_url}
+
+
+settings = Settings()

@@ -1,0 +1,133 @@
+"""Identity: JWT bearer tokens, roles and scope claims (CONTRACT.md: Identity).
+
+Production verifies RS256 tokens against the OIDC issuer's JWKS (GETIHU_JWKS_URL); local runs and
+tests use the development issuer (HS256, GETIHU_DEV_AUTH=1). Plain functions; kit.web wraps them
+as FastAPI dependencies.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jwt
+
+from getihu_kit.errors import Forbidden, InvalidInput, Unauthorized
+
+ROLES = ("public", "operator", "county_staff", "prefecture_staff", "department", "agency",
+         "national_directory", "admin")
+STAFF_ROLES = ("county_staff", "prefecture_staff", "admin")
+DEV_TOKEN_TTL_S = 8 * 3600
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str = "anonymous"
+    roles: frozenset[str] = field(default_factory=lambda: frozenset({"public"}))
+    region_code: str | None = None
+    usccs: frozenset[str] = field(default_factory=frozenset)
+    dataset: str | None = None
+    department: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.roles <= {"public"}
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has(*STAFF_ROLES)
+
+    @property
+    def sees_all_regions(self) -> bool:
+        return self.has("prefecture_staff", "admin")
+
+    def can_act_in_region(self, region_code: str | None) -> bool:
+        if self.sees_all_regions:
+            return True
+        return self.has("county_staff") and region_code is not None and self.region_code == region_code
+
+    def owns(self, uscc: str) -> bool:
+        return self.has("operator") and uscc in self.usccs
+
+    def audit_name(self) -> str:
+        return f"{self.sub}[{','.join(sorted(self.roles))}]"
+
+
+ANONYMOUS = Principal()
+
+
+def require_roles(p: Principal, *roles: str) -> Principal:
+    if p.is_public and "public" not in roles:
+        raise Unauthorized("需要登录：请在请求头 Authorization 中携带有效的令牌")
+    if not p.has(*roles):
+        names = "、".join(roles)
+        raise Forbidden(f"当前身份无权执行此操作（需要角色：{names}）")
+    return p
+
+
+def require_region(p: Principal, region_code: str | None) -> None:
+    if not p.can_act_in_region(region_code):
+        raise Forbidden(f"只能办理本辖区（{p.region_code or '未绑定辖区'}）的业务")
+
+
+def require_uscc_access(p: Principal, uscc: str, region_code: str | None) -> None:
+    """Staff within scope, or the operator who owns the business."""
+    if p.owns(uscc) or p.can_act_in_region(region_code):
+        return
+    raise Forbidden("无权查看或办理该个体工商户的业务")
+
+
+def claims_to_principal(claims: dict) -> Principal:
+    roles = claims.get("roles") or []
+    if isinstance(roles, str):
+        roles = [roles]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise Unauthorized(f"令牌中含有未知角色：{', '.join(unknown)}")
+    return Principal(
+        sub=str(claims.get("sub") or "unknown"),
+        roles=frozenset(roles) or frozenset({"public"}),
+        region_code=claims.get("region_code"),
+        usccs=frozenset(claims.get("usccs") or []),
+        dataset=claims.get("dataset"),
+        department=claims.get("department"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str):
+    return jwt.PyJWKClient(url, cache_keys=True)
+
+
+def verify(token: str, *, secret: str, issuer: str, jwks_url: str | None = None) -> Principal:
+    try:
+        if jwks_url:
+            key = _jwks_client(jwks_url).get_signing_key_from_jwt(token).key
+            claims = jwt.decode(token, key, algorithms=["RS256", "ES256"], issuer=issuer,
+                                options={"verify_aud": False})
+        else:
+            claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=issuer,
+                                options={"verify_aud": False})
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("令牌已过期，请重新获取", code="token_expired") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("令牌无效，请重新获取", code="token_invalid") from None
+    return claims_to_principal(claims)
+
+
+def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str,
+                    region_code: str | None = None, usccs: list[str] | None = None,
+                    dataset: str | None = None, department: str | None = None,
+                    ttl_s: int = DEV_TOKEN_TTL_S) -> str:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidInput(f"未知角色：{', '.join(unknown)}；可用角色：{', '.join(ROLES)}", field="roles")
+    now = int(time.time())
+    claims = {"sub": sub, "roles": roles, "iss": issuer, "iat": now, "exp": now + ttl_s}
+    for k, v in (("region_code", region_code), ("usccs", usccs), ("dataset", dataset), ("department", department)):
+        if v:
+            claims[k] = v
+    return jwt.encode(claims, secret, algorithm="HS256")

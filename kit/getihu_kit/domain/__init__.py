@@ -1,0 +1,1 @@
+"""Domain primitives shared by every service (codes, check digits, regions, industries, masking)."""

@@ -1,0 +1,1 @@
+"""Event payload schemas: the cross-service contracts, one module per publishing service."""

@@ -1,0 +1,52 @@
+"""The one settings pattern: each service subclasses ServiceSettings with its own env prefix.
+
+Shared infrastructure variables (GETIHU_*, DATABASE_URL) are read by every service; a service's own
+prefix (e.g. TYPING_DATABASE_URL) overrides them for that service alone.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+
+def _env(*names: str, default: str | None = None) -> str | None:
+    for n in names:
+        v = os.environ.get(n)
+        if v:
+            return v
+    return default
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    db_name: str = "service"  # database name on a shared PostgreSQL server
+    port: int = 8000
+    database_url: str | None = None  # full URL for this service; else derived from DATABASE_URL
+    kafka_bootstrap: str = Field(default_factory=lambda: _env("GETIHU_KAFKA_BOOTSTRAP", default="127.0.0.1:9092"))
+    topic_prefix: str = Field(default_factory=lambda: _env("GETIHU_TOPIC_PREFIX", default=""))
+    jwt_secret: str = Field(default_factory=lambda: _env("GETIHU_JWT_SECRET", default="getihu-development-secret-change-me"))
+    jwt_issuer: str = Field(default_factory=lambda: _env("GETIHU_JWT_ISSUER", default="getihu-dev"))
+    jwks_url: str | None = Field(default_factory=lambda: _env("GETIHU_JWKS_URL"))
+    dev_auth: bool = Field(default_factory=lambda: _env("GETIHU_DEV_AUTH", default="0") in ("1", "true", "yes"))
+    data_dir: str = Field(default_factory=lambda: _env("GETIHU_DATA_DIR", default="var"))
+    log_level: str = Field(default_factory=lambda: _env("GETIHU_LOG_LEVEL", default="INFO"))
+    run_migrations_on_start: bool = True
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        shared = _env("DATABASE_URL")
+        if shared:
+            url = make_url(shared)
+            if url.drivername in ("postgresql", "postgres"):
+                url = url.set(drivername="postgresql+psycopg")
+            return url.set(database=self.db_name).render_as_string(hide_password=False)
+        path = Path(self.data_dir) / f"{self.db_name}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"

@@ -1,0 +1,258 @@
+"""HTTP at the edge: the app factory, problem+json errors, sessions, identity, ids, metrics.
+
+Every service builds its FastAPI app with `create_app`; handlers never build error responses by
+hand — they raise DomainError (kit.errors) and the handlers here render RFC 9457 problem+json.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from getihu_kit import auth, logs
+from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
+from getihu_kit.errors import DomainError
+from getihu_kit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+# --- validation messages in Chinese, per pydantic error type ----------------------------------
+_MESSAGES: dict[str, str] = {
+    "missing": "必填项缺失",
+    "string_type": "应为字符串",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字",
+    "bool_type": "应为布尔值 true 或 false", "bool_parsing": "应为布尔值 true 或 false",
+    "date_type": "应为日期，格式 YYYY-MM-DD", "date_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD", "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
+    "datetime_type": "应为日期时间（ISO 8601）", "datetime_parsing": "应为日期时间（ISO 8601）",
+    "datetime_from_date_parsing": "应为日期时间（ISO 8601）",
+    "decimal_type": "应为金额（如 \"123.45\"）", "decimal_parsing": "应为金额（如 \"123.45\"）",
+    "decimal_max_places": "小数位数不能超过{decimal_places}位",
+    "decimal_max_digits": "数字位数不能超过{max_digits}位",
+    "literal_error": "取值应为以下之一：{expected}", "enum": "取值应为以下之一：{expected}",
+    "string_too_short": "长度不能少于{min_length}个字符", "string_too_long": "长度不能超过{max_length}个字符",
+    "too_short": "至少需要{min_length}项", "too_long": "最多{max_length}项",
+    "greater_than_equal": "应不小于{ge}", "greater_than": "应大于{gt}",
+    "less_than_equal": "应不大于{le}", "less_than": "应小于{lt}",
+    "json_invalid": "请求体不是合法的 JSON", "json_type": "应为 JSON",
+    "model_attributes_type": "应为对象", "dict_type": "应为对象", "model_type": "应为对象",
+    "list_type": "应为数组", "extra_forbidden": "不允许的字段",
+    "string_pattern_mismatch": "格式不正确",
+    "uuid_parsing": "应为 UUID", "uuid_type": "应为 UUID",
+}
+
+
+def _message(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind in ("value_error", "assertion_error"):
+        msg = str(err.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(prefix):
+                msg = msg[len(prefix):]
+        return msg
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(err.get("msg", "格式不正确"))
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def validation_errors(errs: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for e in errs:
+        loc = [str(x) for x in e.get("loc", ())]
+        where = loc[0] if loc and loc[0] in ("body", "query", "path", "header", "cookie") else "body"
+        parts = loc[1:] if loc and loc[0] == where else loc
+        out.append({"field": ".".join(parts) or where, "in": where, "message": _message(e)})
+    return out
+
+
+def problem(status: int, code: str, title: str, detail: str, request: Request | None = None,
+            errors: list[dict] | None = None, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        rid = getattr(request.state, "request_id", None)
+        if rid:
+            body["request_id"] = rid
+    if errors:
+        body["errors"] = errors
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+_HTTP_TEXT = {
+    400: ("bad_request", "请求有误", "请求格式有误"),
+    401: ("unauthorized", "未登录", "需要登录"),
+    403: ("forbidden", "无权操作", "无权执行此操作"),
+    404: ("not_found", "未找到", "请求的资源或接口不存在，请核对地址"),
+    405: ("method_not_allowed", "方法不允许", "该接口不支持此请求方法"),
+    406: ("not_acceptable", "无法提供", "无法按所要求的格式返回"),
+    413: ("payload_too_large", "内容过大", "上传内容过大"),
+    415: ("unsupported_media_type", "不支持的类型", "不支持的请求内容类型"),
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError):
+        return problem(exc.status, exc.code, exc.title, exc.detail, request, exc.errors or None, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = validation_errors(exc.errors())
+        summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:10])
+        return problem(422, "invalid_input", "输入有误", f"请求中有字段不符合要求——{summary}", request, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code, title, default = _HTTP_TEXT.get(exc.status_code, ("error", "错误", "请求未能完成"))
+        detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else default
+        return problem(exc.status_code, code, title, detail, request, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):  # a bug, never bad input
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "internal_error", "服务器内部错误",
+                       "服务器处理请求时出错，请稍后重试；如持续出现，请将 request_id 告知运维人员", request)
+
+
+# --- request context ---------------------------------------------------------------------------
+def _new_traceparent() -> str:
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+def install_middleware(app: FastAPI, service: str) -> None:
+    registry = CollectorRegistry()
+    requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
+    latency = Histogram("http_request_duration_seconds", "HTTP latency", ["method", "route"], registry=registry)
+    app.state.metrics_registry = registry
+    access = logging.getLogger(f"{service}.access")
+
+    @app.middleware("http")
+    async def _context(request: Request, call_next):
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        tp = request.headers.get("traceparent") or _new_traceparent()
+        request.state.request_id, request.state.traceparent = rid, tp
+        t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
+        start = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            logs.request_id_var.reset(t1)
+            logs.traceparent_var.reset(t2)
+        elapsed = time.perf_counter() - start
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        requests.labels(request.method, route, str(response.status_code)).inc()
+        latency.labels(request.method, route).observe(elapsed)
+        response.headers["X-Request-ID"] = rid
+        response.headers["traceparent"] = tp
+        if route not in ("/healthz", "/metrics"):
+            access.info("request", extra={"method": request.method, "path": request.url.path,
+                                          "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+        return response
+
+
+# --- dependencies --------------------------------------------------------------------------------
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: commit on success, roll back on error."""
+    session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_principal(request: Request) -> auth.Principal:
+    header = request.headers.get("authorization")
+    if not header:
+        return auth.ANONYMOUS
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        from getihu_kit.errors import Unauthorized
+        raise Unauthorized("Authorization 请求头应为“Bearer <令牌>”格式")
+    s: ServiceSettings = request.app.state.settings
+    return auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, jwks_url=s.jwks_url)
+
+
+def traceparent(request: Request) -> str | None:
+    return getattr(request.state, "traceparent", None)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+PrincipalDep = Annotated[auth.Principal, Depends(get_principal)]
+
+
+def requires(*roles: str) -> Callable[..., auth.Principal]:
+    def _dep(p: PrincipalDep) -> auth.Principal:
+        return auth.require_roles(p, *roles)
+    return _dep
+
+
+# --- the factory ---------------------------------------------------------------------------------
+def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
+               migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
+               version: str = "1.0.0") -> FastAPI:
+    logs.configure(settings.service_name, settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        url = settings.resolved_database_url()
+        if migrations_dir is not None and settings.run_migrations_on_start:
+            run_migrations(url, migrations_dir)
+        app.state.engine = make_engine(url)
+        app.state.sessions = make_sessionmaker(app.state.engine)
+        for hook in on_startup:
+            hook(app)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_middleware(app, settings.service_name)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"status": "ok", "service": settings.service_name}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request):
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return problem(503, "not_ready", "未就绪", "数据库不可用", request)
+        return {"status": "ready", "service": settings.service_name}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request):
+        return Response(generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST)
+
+    for r in routers:
+        app.include_router(r)
+    return app

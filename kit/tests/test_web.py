@@ -1,0 +1,113 @@
+"""The HTTP edge: problem+json in Chinese naming each field, auth, cursors, request ids."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi import APIRouter, Depends
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from getihu_kit import auth
+from getihu_kit.errors import Conflict
+from getihu_kit.pagination import decode_cursor, encode_cursor
+from getihu_kit.settings import ServiceSettings
+from getihu_kit.web import create_app, requires
+
+router = APIRouter()
+
+
+class Thing(BaseModel):
+    year: int
+    on: dt.date
+    kind: str
+
+
+@router.post("/things", status_code=201)
+def make_thing(body: Thing, p=Depends(requires("county_staff"))):
+    if body.kind == "dup":
+        raise Conflict("已存在", code="thing_exists", field="kind")
+    return {"ok": True, "by": p.sub}
+
+
+@router.get("/page")
+def page(cursor: str | None = None):
+    return {"position": decode_cursor(cursor)}
+
+
+@pytest.fixture
+def client(tmp_path):
+    settings = ServiceSettings(service_name="t", db_name="t", data_dir=str(tmp_path))
+    with TestClient(create_app(settings=settings, title="t", routers=[router])) as c:
+        yield c
+
+
+def token(roles, **kw):
+    s = ServiceSettings()
+    return {"Authorization": "Bearer " + auth.issue_dev_token(sub="u1", roles=roles, secret=s.jwt_secret,
+                                                              issuer=s.jwt_issuer, **kw)}
+
+
+def test_validation_error_names_each_field_in_chinese(client):
+    r = client.post("/things", json={"year": "abc", "on": "2024-13-01"}, headers=token(["county_staff"]))
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    fields = {e["field"]: e["message"] for e in body["errors"]}
+    assert fields == {"year": "应为整数", "on": "应为日期，格式 YYYY-MM-DD", "kind": "必填项缺失"}
+    assert body["code"] == "invalid_input" and "year" in body["detail"]
+
+
+def test_malformed_json_is_422_not_500(client):
+    r = client.post("/things", content=b"{not json", headers={**token(["county_staff"]),
+                                                             "content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["errors"][0]["message"] == "请求体不是合法的 JSON"
+
+
+def test_domain_error_is_problem_json(client):
+    r = client.post("/things", json={"year": 2024, "on": "2024-01-01", "kind": "dup"}, headers=token(["county_staff"]))
+    assert r.status_code == 409
+    assert r.json()["code"] == "thing_exists" and r.json()["errors"] == [{"field": "kind", "message": "已存在"}]
+
+
+def test_auth(client):
+    body = {"year": 2024, "on": "2024-01-01", "kind": "a"}
+    assert client.post("/things", json=body).status_code == 401
+    assert client.post("/things", json=body, headers={"Authorization": "Bearer nonsense"}).json()["code"] == "token_invalid"
+    assert client.post("/things", json=body, headers={"Authorization": "Basic abc"}).status_code == 401
+    r = client.post("/things", json=body, headers=token(["operator"]))
+    assert r.status_code == 403 and "county_staff" in r.json()["detail"]
+    assert client.post("/things", json=body, headers=token(["county_staff"])).json()["by"] == "u1"
+
+
+def test_expired_token(client):
+    s = ServiceSettings()
+    t = auth.issue_dev_token(sub="u", roles=["admin"], secret=s.jwt_secret, issuer=s.jwt_issuer, ttl_s=-10)
+    r = client.get("/page", headers={"Authorization": f"Bearer {t}"})
+    assert r.status_code == 200  # /page does not ask who you are
+    r = client.post("/things", json={}, headers={"Authorization": f"Bearer {t}"})
+    assert r.status_code == 401 and r.json()["code"] == "token_expired"
+
+
+def test_unknown_path_and_method(client):
+    r = client.get("/nowhere")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert client.delete("/things").status_code == 405
+
+
+def test_cursor_round_trip_and_bad_cursor(client):
+    c = encode_cursor({"uscc": "92X", "n": 3})
+    assert client.get("/page", params={"cursor": c}).json()["position"] == {"uscc": "92X", "n": 3}
+    r = client.get("/page", params={"cursor": "%%%"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "cursor"
+
+
+def test_request_id_and_traceparent_propagate(client):
+    r = client.get("/healthz", headers={"X-Request-ID": "abc", "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"})
+    assert r.headers["x-request-id"] == "abc" and r.headers["traceparent"].startswith("00-aaaa")
+    assert client.get("/healthz").headers["x-request-id"]
+
+
+def test_metrics(client):
+    client.get("/healthz")
+    assert "http_requests_total" in client.get("/metrics").text

@@ -1,0 +1,17 @@
+"""The worker process of notify-svc: outbox relay and consumers."""
+from __future__ import annotations
+
+from getihu_kit.worker import WorkerSpec, run_forever
+from notify_svc.consumers import subscriptions
+from notify_svc.main import MIGRATIONS
+from notify_svc.models import inbox, outbox
+from notify_svc.settings import Settings, settings as default_settings
+
+
+def spec(settings: Settings | None = None) -> WorkerSpec:
+    return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
+                      migrations_dir=MIGRATIONS, subscriptions=subscriptions())
+
+
+if __name__ == "__main__":
+    run_forever(spec())

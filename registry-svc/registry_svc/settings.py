@@ -1,0 +1,14 @@
+from pydantic_settings import SettingsConfigDict
+
+from getihu_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
+
+    service_name: str = "registry"
+    db_name: str = "registry"
+    port: int = 8001
+
+
+settings = Settings()

@@ -1,0 +1,17 @@
+"""Event handlers of typing-svc."""
+from __future__ import annotations
+
+from getihu_kit.consumer import Subscription
+from getihu_kit.events import REGISTRY_BUSINESS
+from getihu_kit.schemas.registry import BusinessState
+from typing_svc import projections
+
+
+def subscriptions() -> list[Subscription]:
+    return [
+        Subscription(
+            name="typing.business-projection",
+            topics=[REGISTRY_BUSINESS],
+            batch_handlers={BusinessState.event_type: projections.apply_business_states},
+        ),
+    ]
