@@ -14,7 +14,8 @@ fi
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 echo "bootstrap: installing pinned Python packages into .venv"
 "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.lock
-for pkg in kit gateway registry-svc data-sharing-svc typing-svc cultivation-svc appeal-svc notify-svc; do
-  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$pkg" >/dev/null
-done
+# setuptools and wheel are pinned in the lock, so editable installs build offline and fast.
+"$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation \
+  -e kit -e gateway -e registry-svc -e data-sharing-svc -e typing-svc -e cultivation-svc -e appeal-svc -e notify-svc \
+  >/dev/null
 echo "$want" > "$STAMP"
