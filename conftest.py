@@ -15,9 +15,12 @@ def kafka_bootstrap() -> str:
     return testing.KAFKA
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def topic_prefix(kafka_bootstrap) -> str:
-    """A fresh prefix per test, with every catalogued topic created under it."""
+    """A fresh prefix per test module, with every catalogued topic created under it (1 partition).
+
+    Tests inside one module keep apart by their own consumer group names and their own USCCs.
+    """
     prefix = testing.unique_prefix()
-    ensure_topics(kafka_bootstrap, prefix)
+    ensure_topics(kafka_bootstrap, prefix, partitions=1)
     return prefix

@@ -28,12 +28,15 @@ def make_producer(bootstrap: str) -> KafkaProducer:
 
 
 def ensure_topics(bootstrap: str, prefix: str = "", specs: list[TopicSpec] | None = None,
-                  timeout_s: float = 60.0) -> None:
-    """Create every catalogued topic (and its dead-letter topic) that does not exist yet."""
+                  timeout_s: float = 60.0, partitions: int | None = None) -> None:
+    """Create every catalogued topic (and its dead-letter topic) that does not exist yet.
+
+    `partitions` overrides the catalogue (tests use 1: thousands of test topics stay cheap).
+    """
     specs = specs if specs is not None else list(TOPICS.values())
     wanted: list[NewTopic] = []
     for s in specs:
-        wanted.append(NewTopic(physical(s.name, prefix), s.partitions, 1, topic_configs=s.configs()))
+        wanted.append(NewTopic(physical(s.name, prefix), partitions or s.partitions, 1, topic_configs=s.configs()))
         wanted.append(NewTopic(physical(dead_letter_topic(s.name), prefix), 1, 1,
                                topic_configs={"cleanup.policy": "delete", "retention.ms": "-1"}))
     deadline = time.monotonic() + timeout_s

@@ -52,11 +52,14 @@ def producer(kafka_bootstrap):
     p.close()
 
 
-def read_topic(bootstrap: str, topic: str, expect: int, timeout_s: float = 20) -> list:
+def read_topic(bootstrap: str, topic: str, expect: int, timeout_s: float = 20, key: str | None = None) -> list:
+    """Read until `expect` messages (with `key`, when given) have arrived."""
     c = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                       enable_auto_commit=False, group_id=None, consumer_timeout_ms=int(timeout_s * 1000))
     out = []
     for msg in c:
+        if key is not None and msg.key != key.encode():
+            continue
         out.append(msg)
         if len(out) >= expect:
             break
@@ -89,7 +92,7 @@ def test_rollback_publishes_nothing_commit_publishes_in_order(engine, producer, 
     relay = OutboxRelay(engine, OUTBOX, producer, topic_prefix=topic_prefix)
     while relay.publish_batch():
         pass
-    msgs = read_topic(kafka_bootstrap, physical(TOPIC, topic_prefix), 50)
+    msgs = read_topic(kafka_bootstrap, physical(TOPIC, topic_prefix), 50, key=key)
     ns = [json.loads(m.value)["data"]["n"] for m in msgs if m.key == key.encode()]
     assert ns == list(range(50)), "every committed event once, in order; the rolled-back one never"
     assert all(dict(m.headers)["ce_type"] == b"getihu.test.ping.v1" for m in msgs)
@@ -113,7 +116,7 @@ def test_two_relays_publish_each_row_once(engine, producer, topic_prefix, kafka_
     [t.start() for t in threads]
     [t.join() for t in threads]
     p2.close()
-    msgs = read_topic(kafka_bootstrap, physical(TOPIC, topic_prefix), 3000)
+    msgs = read_topic(kafka_bootstrap, physical(TOPIC, topic_prefix), 3000, key=key)
     ns = [json.loads(m.value)["data"]["n"] for m in msgs if m.key == key.encode()]
     assert ns == list(range(3000))
 
