@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import Gateway, make_stack  # noqa: E402
+from harness import SERVICES, Gateway, make_stack  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,7 @@
+-- One database per service (each service owns its data; none reads another's database).
+CREATE DATABASE registry;
+CREATE DATABASE data_sharing;
+CREATE DATABASE typing;
+CREATE DATABASE cultivation;
+CREATE DATABASE appeal;
+CREATE DATABASE notify;
