@@ -1,8 +1,255 @@
-"""Event handlers of notify-svc."""
+"""Event handlers of notify-svc: projections of other services' state, and the messages people must get.
+
+Per-business events come in large batches (a typing-published of 40,000 businesses is 40,000
+TypingResultPublished events), so they are batch handlers: one names lookup, one multi-row insert
+of notifications and one INSERT … SELECT per delivery channel per poll.
+"""
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
 from getihu_kit.consumer import Subscription
+from getihu_kit.events import APPEAL, CULTIVATION, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, TYPING_RESULTS, \
+    TYPING_RUNS, CloudEvent
+from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
+from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted, \
+    WindowOpened
+from getihu_kit.schemas.registry import AnnualReportClosed, BusinessState
+from getihu_kit.schemas.typing import TypingPublished, TypingResultPublished
+from notify_svc import repository, templates
+from notify_svc.measures import measure_lines, measures_for_type
+from notify_svc.notifying import Channels, Wanted, business, person, region, store
+from notify_svc.settings import Settings
+
+UNKNOWN_NAME = "个体工商户"
+# 附件1 二（一）: categories are recognised, in principle, from 成长型 and 发展型 businesses.
+WINDOW_ELIGIBLE_TYPES = ("growth", "development")
+
+Names = dict[str, tuple[str | None, str]]
+Builder = Callable[[CloudEvent, Names], list[Wanted]]
 
 
-def subscriptions() -> list[Subscription]:
-    return []
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _name(names: Names, uscc: str) -> str:
+    return (names.get(uscc) or (None, ""))[0] or UNKNOWN_NAME
+
+
+def _region(names: Names, uscc: str, given: str | None) -> str | None:
+    return given or (names.get(uscc) or (None, None))[1]
+
+
+# --- projections --------------------------------------------------------------------------------
+def apply_business_states(session: Session, events: list[CloudEvent]) -> None:
+    latest: dict[str, BusinessState] = {}
+    for e in events:
+        s = BusinessState.model_validate(e.data)
+        if s.uscc not in latest or s.version >= latest[s.uscc].version:
+            latest[s.uscc] = s
+    repository.upsert_contacts(session, [{
+        "uscc": s.uscc, "name": s.name, "region_code": s.region_code, "status": s.status,
+        "established_on": s.established_on, "operator_name": s.operator.name, "phone": s.operator.phone,
+        "email": s.operator.email, "version": s.version,
+        "last_report_year": max((r.year for r in s.annual_reports), default=None),
+    } for s in latest.values()])
+
+
+def apply_annual_report_closed(session: Session, event: CloudEvent) -> None:
+    closed = AnnualReportClosed.model_validate(event.data)
+    repository.record_closed_year(session, report_year=closed.report_year, closed_on=closed.closed_on)
+
+
+# --- message builders ---------------------------------------------------------------------------
+def typing_result_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    r = TypingResultPublished.model_validate(event.data)
+    region_code = _region(names, r.uscc, r.region_code)
+    data = {"uscc": r.uscc, "name": _name(names, r.uscc), "year": r.year, "type": r.type,
+            "type_label": templates.type_label(r.type), "ruleset": r.ruleset, "run_id": r.run_id,
+            "version": r.version}
+    measures = measures_for_type(r.type)
+    data["measures"] = measure_lines(measures)
+    data["measure_codes"] = [m["code"] for m in measures]
+    if r.correction is not None:
+        code = "typing.corrected"
+        data.update(appeal_id=r.correction.appeal_id, correction_reason=r.correction.reason,
+                    measures_intro=(f"“{data['type_label']}”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n"
+                                    if measures else ""))
+    elif r.type == "excluded":
+        code = "typing.excluded"
+        data["reasons"] = templates.reason_text(r.reasons)
+        data["reason_codes"] = r.reasons
+    else:
+        code = "typing.result"
+    return [Wanted(event.id, event.type, business(r.uscc), code, data, r.uscc, region_code)]
+
+
+def typing_published_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    p = TypingPublished.model_validate(event.data)
+    out = []
+    for code, counts in sorted(p.counts_by_region.items()):
+        data = {"year": p.year, "run_id": p.run_id, "ruleset": p.ruleset, "region_code": code,
+                **counts.model_dump()}
+        out.append(Wanted(event.id, event.type, region(code), "typing.published.staff", data, None, code))
+    return out
+
+
+def appeal_filed_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    a = AppealFiled.model_validate(event.data)
+    region_code = _region(names, a.uscc, a.region_code)
+    data = {"appeal_id": a.appeal_id, "uscc": a.uscc, "grounds": a.grounds, "due_on": a.due_on.isoformat(),
+            "target_label": templates.TARGET_LABELS.get(a.target_kind, a.target_kind), "year": a.year}
+    out = [Wanted(event.id, event.type, person(a.appellant), "appeal.filed.appellant", data, a.uscc, region_code)]
+    if region_code:
+        out.append(Wanted(event.id, event.type, region(region_code), "appeal.filed.staff", data, a.uscc,
+                          region_code))
+    return out
+
+
+def appeal_decided_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    a = AppealDecided.model_validate(event.data)
+    region_code = _region(names, a.uscc, a.region_code)
+    corrected = (f"；分型结果更正为“{templates.type_label(a.corrected_type)}”。" if a.corrected_type else "。")
+    data = {"appeal_id": a.appeal_id, "uscc": a.uscc, "decision": a.decision, "reason": a.reason,
+            "decision_label": templates.DECISION_LABELS.get(a.decision, a.decision), "corrected": corrected,
+            "target_label": templates.TARGET_LABELS.get(a.target_kind, a.target_kind), "year": a.year}
+    out = [Wanted(event.id, event.type, person(a.appellant), "appeal.decided.appellant", data, a.uscc,
+                  region_code)]
+    if region_code:
+        out.append(Wanted(event.id, event.type, region(region_code), "appeal.decided.staff", data, a.uscc,
+                          region_code))
+    return out
+
+
+def application_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    a = ApplicationChanged.model_validate(event.data)
+    data = {"uscc": a.uscc, "name": _name(names, a.uscc), "year": a.year, "application_id": a.application_id,
+            "status": a.status, "status_label": templates.APPLICATION_STATUS_LABELS.get(a.status, a.status),
+            "category": a.category, "category_label": templates.category_label(a.category),
+            "reason_text": f"说明：{a.reason}。" if a.reason else "",
+            "due_on": a.due_on.isoformat() if a.due_on else "规定期限"}
+    code = "cultivation.material_requested" if a.status == "material_requested" else "cultivation.application"
+    # One event id per step, so the same template for another step of one application is a new message.
+    return [Wanted(event.id, event.type, business(a.uscc), code, data, a.uscc, a.region_code)]
+
+
+def recognition_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    r = RecognitionChanged.model_validate(event.data)
+    code = f"cultivation.recognition.{r.status}"
+    if code not in templates.CURRENT:
+        return []
+    data = {"uscc": r.uscc, "name": _name(names, r.uscc), "recognition_id": r.recognition_id,
+            "category": r.category, "category_label": templates.category_label(r.category), "status": r.status,
+            "recognised_on": r.recognised_on.isoformat(), "valid_until": r.valid_until.isoformat(),
+            "benefits_from": r.benefits_from.isoformat(), "reason_text": f"原因：{r.reason}。" if r.reason else ""}
+    return [Wanted(event.id, event.type, business(r.uscc), code, data, r.uscc, r.region_code)]
+
+
+def measures_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    m = SupportMeasuresGranted.model_validate(event.data)
+    kind, _, value = m.basis.partition(":")
+    basis_label = (f"“{templates.type_label(value)}”分型结果" if kind == "type"
+                   else f"“{templates.category_label(value)}类”认定" if kind == "category" else m.basis)
+    data = {"uscc": m.uscc, "name": _name(names, m.uscc), "year": m.year, "basis": m.basis,
+            "basis_label": basis_label, "measures": measure_lines(m.measures),
+            "measure_codes": [x.get("code") for x in m.measures], "ruleset": m.ruleset}
+    return [Wanted(event.id, event.type, business(m.uscc), "measures.granted", data, m.uscc,
+                   _region(names, m.uscc, m.region_code))]
+
+
+# --- handlers -----------------------------------------------------------------------------------
+def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
+    """A batch handler: one names lookup, one store() for every message of the poll."""
+    def handle(session: Session, events: list[CloudEvent]) -> None:
+        names = repository.contact_names(session, [e.data["uscc"] for e in events if e.data.get("uscc")])
+        wanted = [w for e in events for w in builder(e, names)]
+        store(session, wanted, now=_now(), channels=channels)
+    handle.__name__ = f"batch_{builder.__name__}"
+    return handle
+
+
+def typing_results_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
+    messages = batch_of(typing_result_messages, channels)
+
+    def handle(session: Session, events: list[CloudEvent]) -> None:
+        latest: dict[tuple[str, int], dict] = {}
+        for e in events:
+            key = (e.data["uscc"], int(e.data["year"]))
+            if key not in latest or e.data.get("version", 1) >= latest[key]["version"]:
+                latest[key] = {"uscc": key[0], "year": key[1], "type": e.data["type"],
+                               "region_code": e.data.get("region_code"), "version": e.data.get("version", 1)}
+        repository.upsert_typed(session, list(latest.values()))
+        messages(session, events)
+    return handle
+
+
+def recognitions_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
+    messages = batch_of(recognition_messages, channels)
+
+    def handle(session: Session, events: list[CloudEvent]) -> None:
+        latest: dict[str, dict] = {}
+        for e in events:
+            r = RecognitionChanged.model_validate(e.data)
+            if r.recognition_id not in latest or r.changed_at >= latest[r.recognition_id]["changed_at"]:
+                latest[r.recognition_id] = {
+                    "recognition_id": r.recognition_id, "uscc": r.uscc, "region_code": r.region_code,
+                    "category": r.category, "status": r.status, "recognised_on": r.recognised_on,
+                    "valid_until": r.valid_until, "changed_at": r.changed_at}
+        repository.upsert_recognitions(session, list(latest.values()))
+        messages(session, events)
+    return handle
+
+
+def window_opened_handler(channels: Channels, chunk: int) -> Callable[[Session, CloudEvent], None]:
+    def handle(session: Session, event: CloudEvent) -> None:
+        w = WindowOpened.model_validate(event.data)
+        base = {"year": w.year, "opens_on": w.opens_on.isoformat(), "closes_on": w.closes_on.isoformat(),
+                "window_id": w.window_id}
+        for rows in repository.eligible_for_window(session, year=w.year, region_code=w.region_code,
+                                                   types=WINDOW_ELIGIBLE_TYPES, chunk=chunk):
+            wanted = [Wanted(event.id, event.type, business(u), "cultivation.window.opened",
+                             {**base, "uscc": u, "name": n or UNKNOWN_NAME, "type": t,
+                              "type_label": templates.type_label(t)}, u, w.region_code)
+                      for u, t, n in rows]
+            store(session, wanted, now=_now(), channels=channels)
+    return handle
+
+
+def single(builder: Builder, channels: Channels) -> Callable[[Session, CloudEvent], None]:
+    batch = batch_of(builder, channels)
+
+    def handle(session: Session, event: CloudEvent) -> None:
+        batch(session, [event])
+    return handle
+
+
+def channels_of(settings: Settings) -> Channels:
+    return Channels(email=bool(settings.smtp_host), sms=bool(settings.sms_url))
+
+
+def subscriptions(settings: Settings | None = None) -> list[Subscription]:
+    from notify_svc.settings import settings as default_settings
+    s = settings or default_settings
+    ch = channels_of(s)
+    return [Subscription(
+        name="notify",
+        topics=[REGISTRY_BUSINESS, REGISTRY_ANNUAL_REPORT, TYPING_RUNS, TYPING_RESULTS, CULTIVATION, APPEAL],
+        handlers={
+            AnnualReportClosed.event_type: apply_annual_report_closed,
+            TypingPublished.event_type: single(typing_published_messages, ch),
+            WindowOpened.event_type: window_opened_handler(ch, s.reminder_chunk),
+        },
+        batch_handlers={
+            BusinessState.event_type: apply_business_states,
+            TypingResultPublished.event_type: typing_results_handler(ch),
+            AppealFiled.event_type: batch_of(appeal_filed_messages, ch),
+            AppealDecided.event_type: batch_of(appeal_decided_messages, ch),
+            ApplicationChanged.event_type: batch_of(application_messages, ch),
+            RecognitionChanged.event_type: recognitions_handler(ch),
+            SupportMeasuresGranted.event_type: batch_of(measures_messages, ch),
+        },
+    )]

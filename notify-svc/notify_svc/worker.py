@@ -1,16 +1,20 @@
-"""The worker process of notify-svc: outbox relay and consumers."""
+"""The worker process of notify-svc: outbox relay, consumers, the delivery loop and the reminders."""
 from __future__ import annotations
 
 from getihu_kit.worker import WorkerSpec, run_forever
-from notify_svc.consumers import subscriptions
+from notify_svc.consumers import channels_of, subscriptions
+from notify_svc.delivery import delivery_loop
 from notify_svc.main import MIGRATIONS
 from notify_svc.models import inbox, outbox
+from notify_svc.reminders import reminder_loop
 from notify_svc.settings import Settings, settings as default_settings
 
 
 def spec(settings: Settings | None = None) -> WorkerSpec:
-    return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
-                      migrations_dir=MIGRATIONS, subscriptions=subscriptions())
+    s = settings or default_settings
+    return WorkerSpec(settings=s, outbox=outbox, inbox=inbox, migrations_dir=MIGRATIONS,
+                      subscriptions=subscriptions(s),
+                      loops=[delivery_loop(s), reminder_loop(s, channels_of(s))])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,265 @@
+"""Every query of notify-svc. Batch paths are set-based: multi-row inserts, no per-row queries."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from getihu_kit.db import insert_ignore, is_postgres
+from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, Recognition, TypedBusiness
+
+
+def _dialect_insert(session: Session, table):
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _versioned_upsert(session: Session, table, rows: list[dict], keys: list[str], columns: list[str],
+                      version_col: str) -> None:
+    """Upsert where an older version never overwrites a newer one (events may arrive twice or late)."""
+    if not rows:
+        return
+    stmt = _dialect_insert(session, table)
+    newer = getattr(stmt.excluded, version_col) >= table.c[version_col]
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={
+        c: case((newer, stmt.excluded[c]), else_=table.c[c]) for c in columns})
+    session.execute(stmt, rows)
+
+
+# --- projections --------------------------------------------------------------------------------
+CONTACT_COLUMNS = ["name", "region_code", "status", "established_on", "operator_name", "phone", "email",
+                   "last_report_year", "version"]
+
+
+def upsert_contacts(session: Session, rows: list[dict]) -> None:
+    _versioned_upsert(session, Contact.__table__, rows, ["uscc"], CONTACT_COLUMNS, "version")
+
+
+def upsert_typed(session: Session, rows: list[dict]) -> None:
+    _versioned_upsert(session, TypedBusiness.__table__, rows, ["uscc", "year"],
+                      ["type", "region_code", "version"], "version")
+
+
+def upsert_recognitions(session: Session, rows: list[dict]) -> None:
+    _versioned_upsert(session, Recognition.__table__, rows, ["recognition_id"],
+                      ["uscc", "region_code", "category", "status", "recognised_on", "valid_until", "changed_at"],
+                      "changed_at")
+
+
+def record_closed_year(session: Session, *, report_year: int, closed_on: dt.date) -> None:
+    session.execute(insert_ignore(ClosedReportYear.__table__, session.get_bind()),
+                    [{"report_year": report_year, "closed_on": closed_on}])
+
+
+def is_report_year_closed(session: Session, report_year: int) -> bool:
+    return session.get(ClosedReportYear, report_year) is not None
+
+
+def contact_names(session: Session, usccs: Iterable[str]) -> dict[str, tuple[str | None, str]]:
+    """uscc → (name, region_code) for the businesses we know, in one query."""
+    wanted = list(set(usccs))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Contact.uscc, Contact.name, Contact.region_code)
+                           .where(Contact.uscc.in_(wanted))).all()
+    return {u: (n, r) for u, n, r in rows}
+
+
+def contact(session: Session, uscc: str) -> Contact | None:
+    return session.get(Contact, uscc)
+
+
+def eligible_for_window(session: Session, *, year: int, region_code: str, types: tuple[str, ...],
+                        chunk: int) -> Iterator[list[tuple[str, str, str | None]]]:
+    """(uscc, type, name) of the year's typed businesses of a region, in keyset chunks."""
+    after = ""
+    while True:
+        rows = session.execute(
+            select(TypedBusiness.uscc, TypedBusiness.type, Contact.name)
+            .outerjoin(Contact, Contact.uscc == TypedBusiness.uscc)
+            .where(TypedBusiness.year == year, TypedBusiness.region_code == region_code,
+                   TypedBusiness.type.in_(types), TypedBusiness.uscc > after)
+            .order_by(TypedBusiness.uscc).limit(chunk)).all()
+        if not rows:
+            return
+        yield [tuple(r) for r in rows]
+        after = rows[-1][0]
+
+
+# --- notifications ------------------------------------------------------------------------------
+def insert_notifications(session: Session, rows: list[dict]) -> list[int]:
+    """Multi-row insert; a row whose (event, recipient, template) exists is skipped. New ids back."""
+    if not rows:
+        return []
+    table = Notification.__table__
+    stmt = insert_ignore(table, session.get_bind()).returning(table.c.id)
+    return list(session.execute(stmt, rows).scalars().all())
+
+
+def create_deliveries(session: Session, *, notification_ids: list[int], channel: str, templates: list[str],
+                      now: dt.datetime) -> None:
+    """One delivery per new business notification whose template uses `channel` and whose business
+    has that contact; one INSERT … SELECT joining the contact projection."""
+    if not notification_ids or not templates:
+        return
+    n, c = Notification.__table__, Contact.__table__
+    address = c.c.email if channel == "email" else c.c.phone
+    sel = (select(n.c.id, literal(channel), n.c.recipient, address, n.c.region_code, literal("pending"),
+                  literal(0), literal(now), literal(0))
+           .select_from(n.join(c, c.c.uscc == n.c.uscc))
+           .where(n.c.id.in_(notification_ids), n.c.template_code.in_(templates),
+                  n.c.recipient == literal("uscc:") + n.c.uscc, address.is_not(None), address != ""))
+    d = Delivery.__table__
+    stmt = insert_ignore(d, session.get_bind()).from_select(
+        ["notification_id", "channel", "recipient", "address", "region_code", "status", "attempts",
+         "next_attempt_at", "deferred"], sel)
+    session.execute(stmt)
+
+
+def inbox_page(session: Session, *, recipients: list[str], unread: bool | None, before_id: int | None,
+               limit: int) -> list[Notification]:
+    q = select(Notification).where(Notification.recipient.in_(recipients))
+    if unread is True:
+        q = q.where(Notification.read_at.is_(None))
+    elif unread is False:
+        q = q.where(Notification.read_at.is_not(None))
+    if before_id is not None:
+        q = q.where(Notification.id < before_id)
+    return list(session.execute(q.order_by(Notification.id.desc()).limit(limit)).scalars().all())
+
+
+def unread_count(session: Session, *, recipients: list[str]) -> int:
+    return session.execute(select(func.count()).select_from(Notification).where(
+        Notification.recipient.in_(recipients), Notification.read_at.is_(None))).scalar_one()
+
+
+def notification(session: Session, notification_id: int) -> Notification | None:
+    return session.get(Notification, notification_id)
+
+
+def mark_read(session: Session, *, recipient: str, ids: list[int] | None, now: dt.datetime) -> int:
+    q = update(Notification).where(Notification.recipient == recipient, Notification.read_at.is_(None))
+    if ids is not None:
+        q = q.where(Notification.id.in_(ids))
+    return session.execute(q.values(read_at=now)).rowcount
+
+
+def notifications_of_event(session: Session, event_id: str) -> list[Notification]:
+    return list(session.execute(select(Notification).where(Notification.event_id == event_id)
+                                .order_by(Notification.id)).scalars().all())
+
+
+# --- deliveries ---------------------------------------------------------------------------------
+def deliveries_of(session: Session, notification_id: int) -> list[Delivery]:
+    return list(session.execute(select(Delivery).where(Delivery.notification_id == notification_id)
+                                .order_by(Delivery.id)).scalars().all())
+
+
+def delivery(session: Session, delivery_id: int, *, for_update: bool = False) -> Delivery | None:
+    q = select(Delivery).where(Delivery.id == delivery_id)
+    if for_update:
+        q = q.with_for_update()
+    return session.execute(q).scalar_one_or_none()
+
+
+def delivery_page(session: Session, *, status: str | None, region_code: str | None, channel: str | None,
+                  after_id: int | None, limit: int) -> list[Delivery]:
+    q = select(Delivery)
+    if status:
+        q = q.where(Delivery.status == status)
+    if region_code:
+        q = q.where(Delivery.region_code == region_code)
+    if channel:
+        q = q.where(Delivery.channel == channel)
+    if after_id is not None:
+        q = q.where(Delivery.id > after_id)
+    return list(session.execute(q.order_by(Delivery.id).limit(limit)).scalars().all())
+
+
+def claim_due(session: Session, *, now: dt.datetime, lease_until: dt.datetime, limit: int) -> list[dict]:
+    """Take up to `limit` due deliveries and lease them, so a second worker does not send them too."""
+    q = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+         .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
+    if is_postgres(session.get_bind()):
+        q = q.with_for_update(skip_locked=True)
+    ids = list(session.execute(q).scalars().all())
+    if not ids:
+        return []
+    session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(next_attempt_at=lease_until))
+    n = Notification.__table__
+    rows = session.execute(
+        select(Delivery.id, Delivery.channel, Delivery.recipient, Delivery.address, Delivery.attempts,
+               n.c.title, n.c.body, n.c.template_code, n.c.template_version)
+        .join(n, n.c.id == Delivery.notification_id).where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def sent_in_window(session: Session, *, channel: str, recipients: list[str],
+                   since: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+    """recipient → (count, oldest sent_at) of `channel` messages sent since `since`."""
+    if not recipients:
+        return {}
+    rows = session.execute(
+        select(Delivery.recipient, func.count(), func.min(Delivery.sent_at))
+        .where(Delivery.channel == channel, Delivery.recipient.in_(recipients), Delivery.status == "sent",
+               Delivery.sent_at >= since)
+        .group_by(Delivery.recipient)).all()
+    return {r: (c, m) for r, c, m in rows}
+
+
+def record_sent(session: Session, *, delivery_id: int, now: dt.datetime) -> None:
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+        status="sent", sent_at=now, attempts=Delivery.attempts + 1, last_error=None))
+
+
+def record_failure(session: Session, *, delivery_id: int, error: str, dead: bool,
+                   next_attempt_at: dt.datetime) -> None:
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+        status="dead" if dead else "pending", attempts=Delivery.attempts + 1, last_error=error[:2000],
+        next_attempt_at=next_attempt_at))
+
+
+def record_deferred(session: Session, *, delivery_id: int, until: dt.datetime) -> None:
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+        next_attempt_at=until, deferred=Delivery.deferred + 1))
+
+
+# --- reminders ----------------------------------------------------------------------------------
+def annual_report_candidates(session: Session, *, report_year: int, after: str,
+                             limit: int) -> list[tuple[str, str | None, str]]:
+    """Registered businesses established before the typing year with no report for `report_year`."""
+    first_of_next = dt.date(report_year + 1, 1, 1)
+    rows = session.execute(
+        select(Contact.uscc, Contact.name, Contact.region_code)
+        .where(Contact.status == "registered", Contact.established_on < first_of_next,
+               or_(Contact.last_report_year.is_(None), Contact.last_report_year < report_year),
+               Contact.uscc > after)
+        .order_by(Contact.uscc).limit(limit)).all()
+    return [tuple(r) for r in rows]
+
+
+def active_recognitions(session: Session, *, on: dt.date, valid_until_before: dt.date | None, after: str,
+                        limit: int) -> list[tuple[str, str, str, str, dt.date, str | None]]:
+    """(recognition_id, uscc, region_code, category, valid_until, name) valid on `on`."""
+    q = (select(Recognition.recognition_id, Recognition.uscc, Recognition.region_code, Recognition.category,
+                Recognition.valid_until, Contact.name)
+         .outerjoin(Contact, Contact.uscc == Recognition.uscc)
+         .where(Recognition.status.in_(("granted", "extended")), Recognition.valid_until >= on,
+                Recognition.recognition_id > after))
+    if valid_until_before is not None:
+        q = q.where(Recognition.valid_until <= valid_until_before)
+    rows = session.execute(q.order_by(Recognition.recognition_id).limit(limit)).all()
+    return [tuple(r) for r in rows]
+
+
+def count_notifications(session: Session, **where) -> int:
+    q = select(func.count()).select_from(Notification)
+    for k, v in where.items():
+        q = q.where(getattr(Notification, k) == v)
+    return session.execute(q).scalar_one()
+

@@ -1,0 +1,84 @@
+"""API models of notify-svc."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class TemplateRef(BaseModel):
+    code: str
+    version: int
+
+
+class NotificationRead(BaseModel):
+    id: int
+    recipient: str
+    title: str
+    body: str
+    template: TemplateRef
+    event_id: str
+    event_type: str
+    uscc: str | None = None
+    region_code: str | None = None
+    created_at: dt.datetime
+    read: bool
+    read_at: dt.datetime | None = None
+
+
+class InboxPage(BaseModel):
+    recipient: str
+    unread: int = Field(description="该收件人的未读通知总数")
+    items: list[NotificationRead]
+    next_cursor: str | None = None
+
+
+class MarkRead(BaseModel):
+    recipient: str = Field(description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>")
+    ids: list[int] | None = Field(default=None, description="要标记的通知 id；省略则全部标记为已读")
+
+    @field_validator("ids")
+    @classmethod
+    def _ids(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and not (1 <= len(v) <= 1000):
+            raise ValueError("ids 应包含 1 到 1000 个通知 id；要全部标记为已读请省略 ids")
+        return v
+
+
+class MarkedRead(BaseModel):
+    marked: int
+
+
+class DeliveryRead(BaseModel):
+    id: int
+    notification_id: int
+    channel: str
+    recipient: str
+    address: str | None = Field(description="已脱敏")
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime | None = None
+    deferred: int
+    last_error: str | None = None
+    sent_at: dt.datetime | None = None
+    region_code: str | None = None
+
+
+class DeliveryStatus(BaseModel):
+    notification_id: int
+    inbox: str
+    read: bool
+    items: list[DeliveryRead]
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryRead]
+    next_cursor: str | None = None
+
+
+class TemplateRead(BaseModel):
+    code: str
+    version: int
+    title: str
+    body: str
+    channels: list[str]
