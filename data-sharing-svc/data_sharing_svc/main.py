@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from getihu_kit import idempotency
 from getihu_kit.web import create_app as kit_create_app
 from data_sharing_svc.models import idempotency_keys
-from data_sharing_svc.routes import router
+from data_sharing_svc.routes import jobs_router, router
 from data_sharing_svc.settings import Settings, settings as default_settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -16,7 +16,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = kit_create_app(settings=settings or default_settings, title="Getihu data-sharing-svc",
-                         description="部门间数据共享：税务、人社、知识产权、法院等数据批次、来源与保密审计", routers=[router], migrations_dir=MIGRATIONS)
+                         description="部门间数据共享：税务、人社、知识产权、法院等数据批次、来源与保密审计", routers=[router, jobs_router], migrations_dir=MIGRATIONS)
     idempotency.install(app, idempotency_keys)
     return app
 

@@ -1,7 +1,9 @@
-"""The worker process of data-sharing-svc: outbox relay and consumers."""
+"""The worker process of data-sharing-svc: outbox relay, the registry projection and file jobs."""
 from __future__ import annotations
 
+from getihu_kit.jobs import job_loop
 from getihu_kit.worker import WorkerSpec, run_forever
+from data_sharing_svc import service
 from data_sharing_svc.consumers import subscriptions
 from data_sharing_svc.main import MIGRATIONS
 from data_sharing_svc.models import inbox, outbox
@@ -10,7 +12,8 @@ from data_sharing_svc.settings import Settings, settings as default_settings
 
 def spec(settings: Settings | None = None) -> WorkerSpec:
     return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
-                      migrations_dir=MIGRATIONS, subscriptions=subscriptions())
+                      migrations_dir=MIGRATIONS, subscriptions=subscriptions(),
+                      loops=[job_loop(service.job_store, {service.FILE_JOB: service.process_file})])
 
 
 if __name__ == "__main__":

@@ -43,6 +43,17 @@ class CertificateFact(Provenance):
     expires_on: dt.date | None = None
 
 
+class DebtorListing(Provenance):
+    listed_on: dt.date
+    removed_on: dt.date | None = None
+
+
+class OperatorDebtorListing(DebtorListing):
+    """A 失信被执行人 listing of someone who is or was the business's operator (registry projection)."""
+    id_number: str
+    current_operator: bool = True
+
+
 class BusinessFacts(EventData):
     """All agency facts of one business for one year; key `<uscc>:<year>` on a compacted topic."""
     event_type: ClassVar[str] = "getihu.data-sharing.facts.changed.v1"
@@ -55,12 +66,9 @@ class BusinessFacts(EventData):
     trademarks: list[TrademarkFact] = []
     patents: list[PatentFact] = []
     certificates: list[CertificateFact] = []
+    # Listings of the operators (current and former) for this year; optional, added after v1 consumers.
+    dishonest_debtors: list[OperatorDebtorListing] = []
     version: int = 1
-
-
-class DebtorListing(Provenance):
-    listed_on: dt.date
-    removed_on: dt.date | None = None
 
 
 class PersonFacts(EventData):

@@ -1,0 +1,120 @@
+"""Set-based ingestion of agency records and the facts events it causes.
+
+Per chunk of records: compare content hashes with the current records (one query), bulk-insert the
+changed ones as new versions, upsert them as current, then compute the affected (uscc, year) set
+and emit one BusinessFacts per affected key (built with one query per chunk). A record whose content
+equals the current one changes nothing and emits nothing, so a resubmitted batch is a no-op.
+
+Records for a USCC the registry has not (yet) sent are accepted all the same: agencies may be
+ahead of the registry, and typing and cultivation join facts to their own business projections, so
+a business registered later finds its facts already on the compacted topic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from getihu_kit.outbox import Outbox
+from getihu_kit.schemas.data_sharing import (BusinessFacts, CertificateFact, DebtorListing, OperatorDebtorListing,
+                                             PatentFact, PersonFacts, SocialInsuranceFact, TaxFact, TrademarkFact,
+                                             facts_key)
+from data_sharing_svc import repository
+from data_sharing_svc.datasets import (CERTIFICATE, PATENT, SOCIAL_INSURANCE, TAX, TRADEMARK, Dataset, Record)
+from data_sharing_svc.models import CurrentRecord, outbox as outbox_table
+
+outbox = Outbox(outbox_table, source="/getihu/data-sharing")
+CHUNK_ROWS = 5000
+
+
+@dataclass
+class ChunkResult:
+    changed: int = 0
+    facts_emitted: int = 0
+
+
+def ingest_chunk(session: Session, *, spec: Dataset, year: int, batch_id: str, agency: str,
+                 received_at: dt.datetime, records: list[Record], traceparent: str | None = None) -> ChunkResult:
+    """Apply one chunk of valid records; within a chunk the last record for a key wins."""
+    latest: dict[str, Record] = {}
+    for r in records:
+        latest[r.key] = r
+    existing = repository.current_hashes(session, dataset=spec.name, year=year, keys=list(latest))
+    changed = [r for r in latest.values() if existing.get(r.key) != r.content_hash]
+    if not changed:
+        return ChunkResult()
+    common = {"dataset": spec.name, "year": year, "batch_id": batch_id, "agency": agency, "received_at": received_at}
+    rows = [{**common, "key": r.key, "uscc": r.uscc, "id_number": r.id_number, "data": r.data,
+             "content_hash": r.content_hash} for r in changed]
+    repository.insert_versions(session, [{**row, "row": r.row} for row, r in zip(rows, changed)])
+    repository.upsert_current(session, rows)
+    if spec.subject == "uscc":
+        usccs = {r.uscc for r in changed}
+    else:
+        people = sorted({r.id_number for r in changed})
+        emit_person_facts(session, id_numbers=people, traceparent=traceparent)
+        usccs = repository.usccs_linked_to(session, people)
+    emitted = emit_business_facts(session, usccs=sorted(usccs), year=year, traceparent=traceparent)
+    return ChunkResult(changed=len(changed), facts_emitted=emitted)
+
+
+def _prov(rec: CurrentRecord) -> dict:
+    return {"batch_id": rec.batch_id, "agency": rec.agency, "received_at": rec.received_at}
+
+
+def build_facts(uscc: str, year: int, records: list[CurrentRecord], debtors: list[tuple],
+                version: int) -> BusinessFacts:
+    """Merge one business's current records of one year into its facts, each with its source."""
+    facts = BusinessFacts(uscc=uscc, year=year, version=version)
+    for rec in records:
+        d = rec.data
+        if rec.dataset == TAX:
+            facts.tax = TaxFact(**_prov(rec), **d)
+        elif rec.dataset == SOCIAL_INSURANCE:
+            facts.social_insurance = SocialInsuranceFact(**_prov(rec), **d)
+        elif rec.dataset == TRADEMARK:
+            facts.trademarks.append(TrademarkFact(**_prov(rec), **d))
+        elif rec.dataset == PATENT:
+            facts.patents.append(PatentFact(**_prov(rec), **d))
+        elif rec.dataset == CERTIFICATE:
+            facts.certificates.append(CertificateFact(**_prov(rec), **d))
+    for current, rec in debtors:
+        facts.dishonest_debtors.append(OperatorDebtorListing(**_prov(rec), **rec.data, id_number=rec.id_number,
+                                                             current_operator=bool(current)))
+    facts.trademarks.sort(key=lambda f: f.registration_no)
+    facts.patents.sort(key=lambda f: f.patent_no)
+    facts.certificates.sort(key=lambda f: f.kind)
+    facts.dishonest_debtors.sort(key=lambda f: (f.id_number, f.listed_on))
+    return facts
+
+
+def load_facts(session: Session, *, usccs: list[str], year: int, versions: dict[str, int]) -> list[BusinessFacts]:
+    """Facts of many businesses of one year: one query for records, one for operators' listings."""
+    by_uscc: dict[str, list[CurrentRecord]] = defaultdict(list)
+    for rec in repository.current_for_businesses(session, usccs=usccs, year=year):
+        by_uscc[rec.uscc].append(rec)
+    debtors: dict[str, list[tuple]] = defaultdict(list)
+    for uscc, current, rec in repository.debtor_listings_for_businesses(session, usccs=usccs, year=year):
+        debtors[uscc].append((current, rec))
+    return [build_facts(u, year, by_uscc.get(u, []), debtors.get(u, []), versions.get(u, 0)) for u in usccs]
+
+
+def emit_business_facts(session: Session, *, usccs: list[str], year: int, traceparent: str | None = None) -> int:
+    if not usccs:
+        return 0
+    versions = repository.bump_facts_versions(session, usccs=usccs, year=year)
+    facts = load_facts(session, usccs=usccs, year=year, versions=versions)
+    return outbox.emit_many(session, [(f, facts_key(f.uscc, year)) for f in facts], traceparent=traceparent)
+
+
+def emit_person_facts(session: Session, *, id_numbers: list[str], traceparent: str | None = None) -> int:
+    """A person's 失信被执行人 listings across years; the latest year's version of a listing wins."""
+    listings: dict[str, dict[str, DebtorListing]] = defaultdict(dict)
+    for rec in repository.debtor_records_for_people(session, id_numbers):  # ordered by year
+        listings[rec.id_number][rec.data["listed_on"]] = DebtorListing(**_prov(rec), **rec.data)
+    items = [(PersonFacts(id_number=idn, dishonest_debtor=sorted(listings.get(idn, {}).values(),
+                                                                 key=lambda x: x.listed_on)), idn)
+             for idn in id_numbers]
+    return outbox.emit_many(session, items, traceparent=traceparent)

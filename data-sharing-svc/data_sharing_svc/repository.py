@@ -1,0 +1,219 @@
+"""Every query of data-sharing-svc. Batch paths are set-based: one statement per chunk, never per row."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from getihu_kit.db import is_postgres, upsert
+from data_sharing_svc.datasets import DISHONEST_DEBTOR
+from data_sharing_svc.models import (Batch, BusinessProjection, CurrentRecord, FactsRead, FactsVersion,
+                                     OperatorLink, RecordVersion, jobs)
+
+IN_CHUNK = 5000  # values per IN list: far below PostgreSQL's and SQLite's parameter limits
+
+
+def _chunks(values: list, size: int = IN_CHUNK) -> Iterable[list]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _dialect_insert(session: Session, table):
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+# --- batches -------------------------------------------------------------------------------------
+def add_batch(session: Session, **values: Any) -> None:
+    session.execute(insert(Batch.__table__).values(**values))
+
+
+def get_batch(session: Session, batch_id: str) -> Batch | None:
+    return session.get(Batch, batch_id)
+
+
+def find_identical_batch(session: Session, *, dataset: str, year: int, content_hash: str,
+                         exclude_id: str | None = None) -> Batch | None:
+    q = (select(Batch).where(Batch.dataset == dataset, Batch.year == year, Batch.content_hash == content_hash,
+                             Batch.status == "completed", Batch.duplicate_of.is_(None))
+         .order_by(Batch.received_at))
+    if exclude_id is not None:
+        q = q.where(Batch.id != exclude_id)
+    return session.execute(q.limit(1)).scalars().first()
+
+
+def finish_batch(session: Session, batch_id: str, **values: Any) -> None:
+    session.execute(update(Batch.__table__).where(Batch.__table__.c.id == batch_id).values(**values))
+
+
+def job_owner(session: Session, job_id: str) -> str | None:
+    return session.execute(select(jobs.c.created_by).where(jobs.c.id == job_id)).scalar()
+
+
+# --- records -------------------------------------------------------------------------------------
+def current_hashes(session: Session, *, dataset: str, year: int, keys: list[str]) -> dict[str, str]:
+    t = CurrentRecord.__table__
+    out: dict[str, str] = {}
+    for part in _chunks(keys):
+        out.update(session.execute(select(t.c.key, t.c.content_hash).where(
+            t.c.dataset == dataset, t.c.year == year, t.c.key.in_(part))).tuples().all())
+    return out
+
+
+def insert_versions(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(RecordVersion.__table__), rows)
+
+
+def upsert_current(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    stmt = upsert(CurrentRecord.__table__, session.get_bind(), ["dataset", "year", "key"],
+                  ["uscc", "id_number", "data", "content_hash", "batch_id", "agency", "received_at"])
+    session.execute(stmt, rows)
+
+
+def current_for_businesses(session: Session, *, usccs: list[str], year: int) -> list[CurrentRecord]:
+    out: list[CurrentRecord] = []
+    for part in _chunks(usccs):
+        out.extend(session.execute(select(CurrentRecord).where(
+            CurrentRecord.year == year, CurrentRecord.uscc.in_(part))).scalars().all())
+    return out
+
+
+def debtor_listings_for_businesses(session: Session, *, usccs: list[str], year: int) -> list[tuple]:
+    """(uscc, current_operator, record) for every listing of a linked operator in `year`."""
+    c, link = CurrentRecord, OperatorLink
+    out: list[tuple] = []
+    for part in _chunks(usccs):
+        out.extend(session.execute(
+            select(link.uscc, link.current, c)
+            .join(c, and_(c.id_number == link.id_number, c.dataset == DISHONEST_DEBTOR, c.year == year))
+            .where(link.uscc.in_(part))).tuples().all())
+    return out
+
+
+def debtor_records_for_people(session: Session, id_numbers: list[str]) -> list[CurrentRecord]:
+    out: list[CurrentRecord] = []
+    for part in _chunks(id_numbers):
+        out.extend(session.execute(select(CurrentRecord).where(
+            CurrentRecord.dataset == DISHONEST_DEBTOR, CurrentRecord.id_number.in_(part))
+            .order_by(CurrentRecord.year)).scalars().all())
+    return out
+
+
+def debtor_years_for_people(session: Session, id_numbers: list[str]) -> dict[str, set[int]]:
+    t = CurrentRecord.__table__
+    out: dict[str, set[int]] = {}
+    for part in _chunks(id_numbers):
+        for idn, year in session.execute(select(t.c.id_number, t.c.year).distinct().where(
+                t.c.dataset == DISHONEST_DEBTOR, t.c.id_number.in_(part))).tuples():
+            out.setdefault(idn, set()).add(year)
+    return out
+
+
+def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dict[str, int]:
+    """Next version of each (uscc, year) facts event, in one upsert per chunk."""
+    t = FactsVersion.__table__
+    out: dict[str, int] = {}
+    for part in _chunks(usccs):
+        stmt = _dialect_insert(session, t)
+        stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={"version": t.c.version + 1})
+        stmt = stmt.values([{"uscc": u, "year": year, "version": 1} for u in part])
+        out.update(session.execute(stmt.returning(t.c.uscc, t.c.version)).tuples().all())
+    return out
+
+
+def facts_version(session: Session, *, uscc: str, year: int) -> int:
+    v = session.execute(select(FactsVersion.version).where(FactsVersion.uscc == uscc,
+                                                            FactsVersion.year == year)).scalar()
+    return v or 0
+
+
+# --- coverage ------------------------------------------------------------------------------------
+def coverage_records(session: Session, year: int) -> dict[str, int]:
+    t = CurrentRecord.__table__
+    return dict(session.execute(select(t.c.dataset, func.count()).where(t.c.year == year)
+                                .group_by(t.c.dataset)).tuples().all())
+
+
+def coverage_batches(session: Session, year: int) -> list[tuple]:
+    b = Batch.__table__
+    return session.execute(
+        select(b.c.dataset, func.count(), func.min(b.c.received_at), func.max(b.c.received_at),
+               func.sum(b.c.accepted), func.sum(b.c.rejected))
+        .where(b.c.year == year, b.c.status == "completed", b.c.duplicate_of.is_(None))
+        .group_by(b.c.dataset)).tuples().all()
+
+
+# --- registry projection -------------------------------------------------------------------------
+def projection_versions(session: Session, usccs: list[str]) -> dict[str, int]:
+    t = BusinessProjection.__table__
+    out: dict[str, int] = {}
+    for part in _chunks(usccs):
+        out.update(session.execute(select(t.c.uscc, t.c.version).where(t.c.uscc.in_(part))).tuples().all())
+    return out
+
+
+def upsert_projection(session: Session, rows: list[dict]) -> None:
+    if rows:
+        stmt = upsert(BusinessProjection.__table__, session.get_bind(), ["uscc"],
+                      ["region_code", "operator_id_number", "version"])
+        session.execute(stmt, rows)
+
+
+def operator_links(session: Session, usccs: list[str]) -> dict[str, set[tuple[str, bool]]]:
+    t = OperatorLink.__table__
+    out: dict[str, set[tuple[str, bool]]] = {}
+    for part in _chunks(usccs):
+        for u, idn, cur in session.execute(select(t.c.uscc, t.c.id_number, t.c.current)
+                                           .where(t.c.uscc.in_(part))).tuples():
+            out.setdefault(u, set()).add((idn, bool(cur)))
+    return out
+
+
+def replace_operator_links(session: Session, usccs: list[str], rows: list[dict]) -> None:
+    t = OperatorLink.__table__
+    for part in _chunks(usccs):
+        session.execute(delete(t).where(t.c.uscc.in_(part)))
+    if rows:
+        session.execute(insert(t), rows)
+
+
+def usccs_linked_to(session: Session, id_numbers: list[str]) -> set[str]:
+    t = OperatorLink.__table__
+    out: set[str] = set()
+    for part in _chunks(id_numbers):
+        out.update(session.execute(select(t.c.uscc).where(t.c.id_number.in_(part))).scalars().all())
+    return out
+
+
+def business(session: Session, uscc: str) -> BusinessProjection | None:
+    return session.get(BusinessProjection, uscc)
+
+
+# --- audit ---------------------------------------------------------------------------------------
+def add_read(session: Session, **values: Any) -> None:
+    session.execute(insert(FactsRead.__table__).values(**values))
+
+
+def list_reads(session: Session, *, uscc: str | None, reader: str | None, since: dt.datetime | None,
+               until: dt.datetime | None, before_id: int | None, limit: int) -> list[FactsRead]:
+    q = select(FactsRead)
+    if uscc:
+        q = q.where(FactsRead.uscc == uscc)
+    if reader:
+        q = q.where(FactsRead.reader == reader)
+    if since:
+        q = q.where(FactsRead.read_at >= since)
+    if until:
+        q = q.where(FactsRead.read_at < until)
+    if before_id is not None:
+        q = q.where(FactsRead.id < before_id)
+    return list(session.execute(q.order_by(FactsRead.id.desc()).limit(limit)).scalars().all())

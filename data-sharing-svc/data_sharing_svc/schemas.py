@@ -1,0 +1,98 @@
+"""API models of data-sharing-svc."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from getihu_kit.schemas.data_sharing import (CertificateFact, OperatorDebtorListing, PatentFact, SocialInsuranceFact,
+                                             TaxFact, TrademarkFact)
+
+DatasetName = Literal["tax", "social_insurance", "trademark", "patent", "dishonest_debtor", "certificate"]
+MAX_JSON_RECORDS = 20000
+
+
+class BatchCreate(BaseModel):
+    dataset: DatasetName = Field(description="数据集")
+    year: int = Field(ge=2000, le=2100, description="数据所属年度")
+    records: list[Any] = Field(max_length=MAX_JSON_RECORDS,
+                               description=f"记录；单批最多 {MAX_JSON_RECORDS} 条，更大的数据请以文件上传")
+
+
+class RowError(BaseModel):
+    row: int | None
+    field: str | None
+    message: str
+
+
+class BatchRead(BaseModel):
+    id: str
+    dataset: str
+    year: int
+    agency: str
+    source: str
+    status: str
+    received_at: dt.datetime
+    completed_at: dt.datetime | None = None
+    accepted: int
+    rejected: int
+    changed: int = Field(description="与现有记录相比有变化（产生新版本）的记录数")
+    errors: list[RowError] = []
+    duplicate_of: str | None = Field(None, description="与之前某批次内容完全相同时，该批次的编号（本次未作任何变更）")
+    job_id: str | None = None
+
+
+class FileBatchAccepted(BaseModel):
+    id: str = Field(description="任务编号（GET /api/v1/jobs/{id} 查询进度）")
+    status: str
+    batch_id: str
+
+
+class FactsRead(BaseModel):
+    """One business's agency facts of one year, each value with its source (batch, agency, time)."""
+    uscc: str
+    year: int
+    registered: bool = Field(description="登记系统中是否已有该户（数据可先于登记到达）")
+    region_code: str | None = None
+    tax: TaxFact | None = None
+    social_insurance: SocialInsuranceFact | None = None
+    trademarks: list[TrademarkFact] = []
+    patents: list[PatentFact] = []
+    certificates: list[CertificateFact] = []
+    dishonest_debtors: list[OperatorDebtorListing] = []
+    version: int = 0
+
+
+class AuditEntry(BaseModel):
+    id: int
+    reader: str
+    roles: list[str]
+    reader_region: str | None
+    uscc: str
+    year: int
+    fields: list[str]
+    read_at: dt.datetime
+    request_id: str | None = None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    next_cursor: str | None = None
+
+
+class DatasetCoverage(BaseModel):
+    dataset: str
+    label: str
+    arrived: bool
+    batches: int
+    records: int = Field(description="该年度当前有效记录数")
+    first_received_at: dt.datetime | None = None
+    last_received_at: dt.datetime | None = None
+    accepted: int = 0
+    rejected: int = 0
+
+
+class CoverageRead(BaseModel):
+    year: int
+    datasets: list[DatasetCoverage]

@@ -1,0 +1,261 @@
+"""Use cases of data-sharing-svc: keyword-only, session first, never commit.
+
+Access (seed 四(四): 经营数据等信息要严格保密): an agency submits only the dataset its token names and
+sees only its own dataset's batches and coverage; staff read facts (county staff only for businesses
+of their region, as the registry projection shows it) and every such read is written to the audit
+log; prefecture staff and admins query that log. The public never sees facts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from getihu_kit import tabular
+from getihu_kit.auth import Principal, require_roles
+from getihu_kit.db import unit_of_work
+from getihu_kit.domain import uscc as usccs
+from getihu_kit.errors import Forbidden, InvalidInput, NotFound
+from getihu_kit.jobs import MAX_REPORTED_ERRORS, JobRead, JobStore, Progress
+from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
+from data_sharing_svc import ingest, repository
+from data_sharing_svc.datasets import (DATASETS, LABELS, SPECS, Dataset, FieldError, Record, check_year,
+                                      validate_record)
+from data_sharing_svc.models import Batch, job_chunks, jobs
+from data_sharing_svc.schemas import (AuditEntry, AuditPage, BatchCreate, BatchRead, CoverageRead, DatasetCoverage,
+                                      FactsRead, FileBatchAccepted)
+
+job_store = JobStore(jobs, job_chunks, id_prefix="ds_")
+FILE_JOB = "agency_file"
+STAFF = ("county_staff", "prefecture_staff", "admin")
+AUDITORS = ("prefecture_staff", "admin")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _new_batch_id() -> str:
+    return f"dsb_{uuid.uuid4().hex}"
+
+
+def require_agency_for(principal: Principal, dataset: str) -> None:
+    """An agency token carries the one dataset it supplies; it may submit nothing else."""
+    require_roles(principal, "agency")
+    if principal.dataset != dataset:
+        raise Forbidden(f"本机构令牌只能报送数据集“{principal.dataset or '未指定'}”，不能报送“{dataset}”",
+                        code="dataset_not_allowed", field="dataset")
+
+
+def _batch_read(b: Batch) -> BatchRead:
+    return BatchRead(id=b.id, dataset=b.dataset, year=b.year, agency=b.agency, source=b.source, status=b.status,
+                     received_at=b.received_at, completed_at=b.completed_at, accepted=b.accepted,
+                     rejected=b.rejected, changed=b.changed, errors=b.errors or [], duplicate_of=b.duplicate_of,
+                     job_id=b.job_id)
+
+
+def _validate_all(spec: Dataset, rows: Iterable[tuple[int, object]]) -> tuple[list[Record], list[dict]]:
+    valid, errors = [], []
+    for n, raw in rows:
+        rec, errs = validate_record(spec, n, raw)
+        if rec is not None:
+            valid.append(rec)
+        else:
+            errors.extend(errs)
+    return valid, errors
+
+
+# --- JSON batches ----------------------------------------------------------------------------------
+def submit_batch(session: Session, *, data: BatchCreate, principal: Principal,
+                 traceparent: str | None = None) -> BatchRead:
+    """Valid rows are accepted, invalid ones listed; an identical resubmission changes nothing."""
+    require_agency_for(principal, data.dataset)
+    spec = SPECS[data.dataset]
+    valid, errors = _validate_all(spec, enumerate(data.records, start=1))
+    digest = hashlib.sha256(json.dumps(data.records, sort_keys=True, ensure_ascii=False,
+                                       default=str).encode()).hexdigest()
+    batch_id, now = _new_batch_id(), _now()
+    changed = 0
+    for i in range(0, len(valid), ingest.CHUNK_ROWS):
+        changed += ingest.ingest_chunk(session, spec=spec, year=data.year, batch_id=batch_id, agency=principal.sub,
+                                       received_at=now, records=valid[i:i + ingest.CHUNK_ROWS],
+                                       traceparent=traceparent).changed
+    if changed == 0:
+        earlier = repository.find_identical_batch(session, dataset=spec.name, year=data.year, content_hash=digest)
+        if earlier is not None:
+            return _batch_read(earlier)
+    repository.add_batch(session, id=batch_id, dataset=spec.name, year=data.year, agency=principal.sub,
+                         source="json", content_hash=digest, status="completed", received_at=now, completed_at=now,
+                         accepted=len(valid), rejected=len({e["row"] for e in errors}), changed=changed,
+                         errors=errors[:MAX_REPORTED_ERRORS])
+    return _batch_read(repository.get_batch(session, batch_id))
+
+
+def get_batch(session: Session, *, batch_id: str, principal: Principal) -> BatchRead:
+    require_roles(principal, "agency", *AUDITORS)
+    b = repository.get_batch(session, batch_id)
+    if b is None or (not principal.has(*AUDITORS) and b.dataset != principal.dataset):
+        # another agency's batch is reported as absent, not as forbidden: its existence is confidential too
+        raise NotFound(f"批次“{batch_id}”不存在", code="batch_not_found")
+    return _batch_read(b)
+
+
+# --- file batches (jobs) ---------------------------------------------------------------------------
+def start_file_batch(session: Session, *, dataset: str, year: int, content_type: str | None,
+                     body: Iterable[bytes], principal: Principal) -> FileBatchAccepted:
+    """Store the upload and queue it; the worker ingests it in chunks with progress."""
+    if dataset not in SPECS:
+        raise InvalidInput(f"未知的数据集“{dataset}”；可用：{', '.join(DATASETS)}", field="dataset")
+    require_agency_for(principal, dataset)
+    tabular.media_kind(content_type)  # refuse an unsupported type before storing anything
+    digest = hashlib.sha256()
+
+    def hashed() -> Iterator[bytes]:
+        for piece in body:
+            digest.update(piece)
+            yield piece
+    batch_id = _new_batch_id()
+    job_id = job_store.create(session, kind=FILE_JOB, content_type=content_type, body=hashed(),
+                              params={"dataset": dataset, "year": year, "agency": principal.sub,
+                                      "batch_id": batch_id},
+                              created_by=principal.sub)
+    repository.add_batch(session, id=batch_id, dataset=dataset, year=year, agency=principal.sub, source="file",
+                         content_hash=digest.hexdigest(), job_id=job_id, status="processing", received_at=_now(),
+                         accepted=0, rejected=0, changed=0, errors=[])
+    return FileBatchAccepted(id=job_id, status="queued", batch_id=batch_id)
+
+
+def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes],
+                 progress: Progress) -> None:
+    """Job processor: stream rows, validate, ingest 5,000 at a time, each chunk one transaction."""
+    params = job["params"]
+    spec, year, batch_id, agency = SPECS[params["dataset"]], int(params["year"]), params["batch_id"], params["agency"]
+    with unit_of_work(sessions) as session:
+        batch = repository.get_batch(session, batch_id)
+        received_at = batch.received_at
+    changed = 0
+    pending: list[Record] = []
+
+    def flush() -> None:
+        nonlocal changed
+        with unit_of_work(sessions) as session:
+            changed += ingest.ingest_chunk(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
+                                           received_at=received_at, records=pending).changed
+        pending.clear()
+        progress.tick(force=True)
+
+    try:
+        for n, raw in tabular.read_rows(chunks, job["content_type"], spec.required):
+            progress.processed += 1
+            if isinstance(raw, tabular.RowError):
+                progress.rejected += 1
+                progress.error(raw.row, raw.field, raw.message)
+                continue
+            rec, errs = validate_record(spec, n, raw)
+            if rec is None:
+                progress.rejected += 1
+                for e in errs:
+                    progress.error(e["row"], e["field"], e["message"])
+                continue
+            progress.accepted += 1
+            pending.append(rec)
+            if len(pending) >= ingest.CHUNK_ROWS:
+                flush()
+        if pending:
+            flush()
+    except Exception:
+        with unit_of_work(sessions) as session:
+            repository.finish_batch(session, batch_id, status="failed", completed_at=_now(),
+                                    accepted=progress.accepted, rejected=progress.rejected, changed=changed,
+                                    errors=progress.errors)
+        raise
+    with unit_of_work(sessions) as session:
+        earlier = None
+        if changed == 0:
+            earlier = repository.find_identical_batch(session, dataset=spec.name, year=year,
+                                                      content_hash=batch.content_hash, exclude_id=batch_id)
+        repository.finish_batch(session, batch_id, status="completed", completed_at=_now(),
+                                accepted=progress.accepted, rejected=progress.rejected, changed=changed,
+                                errors=progress.errors, duplicate_of=earlier.id if earlier else None)
+
+
+def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
+    require_roles(principal, "agency", *AUDITORS)
+    if not job_store.owns(job_id):
+        raise NotFound(f"任务“{job_id}”不存在", code="job_not_found")
+    job = job_store.get(session, job_id)
+    row_owner = repository.job_owner(session, job_id)
+    if not principal.has(*AUDITORS) and row_owner != principal.sub:
+        raise NotFound(f"任务“{job_id}”不存在", code="job_not_found")
+    return job
+
+
+# --- facts and their audit -------------------------------------------------------------------------
+def read_facts(session: Session, *, uscc: str, year: int, principal: Principal,
+               request_id: str | None = None) -> FactsRead:
+    """Staff read of one business's facts; written to the audit log in the same transaction."""
+    require_roles(principal, *STAFF)
+    try:
+        uscc = usccs.validate(uscc)
+    except usccs.InvalidUSCC as exc:
+        raise InvalidInput(str(exc), field="uscc") from None
+    business = repository.business(session, uscc)
+    if not principal.sees_all_regions:
+        if business is None:
+            raise Forbidden("该个体工商户尚未同步到本系统，无法确认其所属辖区，县级人员暂不能查看",
+                            code="region_unknown")
+        if not principal.can_act_in_region(business.region_code):
+            raise Forbidden(f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）个体工商户的共享数据")
+    version = repository.facts_version(session, uscc=uscc, year=year)
+    facts = ingest.load_facts(session, usccs=[uscc], year=year, versions={uscc: version})[0]
+    out = FactsRead(**facts.model_dump(exclude={"version"}), version=version, registered=business is not None,
+                    region_code=business.region_code if business else None)
+    fields = [name for name in ("tax", "social_insurance", "trademarks", "patents", "certificates",
+                                "dishonest_debtors") if getattr(out, name)]
+    repository.add_read(session, reader=principal.sub, roles=",".join(sorted(principal.roles)),
+                        reader_region=principal.region_code, uscc=uscc, year=year, fields=fields,
+                        read_at=_now(), request_id=request_id)
+    return out
+
+
+def list_audit(session: Session, *, principal: Principal, uscc: str | None, reader: str | None,
+               since: dt.datetime | None, until: dt.datetime | None, cursor: str | None, limit: int) -> AuditPage:
+    require_roles(principal, *AUDITORS)
+    check_limit(limit)
+    pos = decode_cursor(cursor)
+    before = pos.get("id") if pos else None
+    if before is not None and not isinstance(before, int):
+        raise InvalidInput("分页游标无效：请使用上一页响应中的 next_cursor 原样传入", field="cursor")
+    rows = repository.list_reads(session, uscc=uscc.strip().upper() if uscc else None, reader=reader,
+                                 since=since, until=until, before_id=before, limit=limit + 1)
+    items = [AuditEntry(id=r.id, reader=r.reader, roles=r.roles.split(","), reader_region=r.reader_region,
+                        uscc=r.uscc, year=r.year, fields=r.fields, read_at=r.read_at, request_id=r.request_id)
+             for r in rows[:limit]]
+    nxt = encode_cursor({"id": items[-1].id}) if len(rows) > limit else None
+    return AuditPage(items=items, next_cursor=nxt)
+
+
+# --- coverage --------------------------------------------------------------------------------------
+def coverage(session: Session, *, year: int, principal: Principal) -> CoverageRead:
+    """Which datasets arrived for the year, when, how many records (an agency sees only its own)."""
+    require_roles(principal, "agency", *STAFF)
+    try:
+        check_year(year)
+    except FieldError as exc:
+        raise InvalidInput(str(exc), field="year") from None
+    records = repository.coverage_records(session, year)
+    batches = {row[0]: row for row in repository.coverage_batches(session, year)}
+    visible = DATASETS if principal.is_staff else tuple(d for d in DATASETS if d == principal.dataset)
+    out = []
+    for d in visible:
+        b = batches.get(d)
+        out.append(DatasetCoverage(dataset=d, label=LABELS[d], arrived=records.get(d, 0) > 0,
+                                   batches=b[1] if b else 0, records=records.get(d, 0),
+                                   first_received_at=b[2] if b else None, last_received_at=b[3] if b else None,
+                                   accepted=int(b[4] or 0) if b else 0, rejected=int(b[5] or 0) if b else 0))
+    return CoverageRead(year=year, datasets=out)
