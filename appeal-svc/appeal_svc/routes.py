@@ -1,6 +1,97 @@
 """HTTP of appeal-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
 
-router = APIRouter(prefix="/api/v1/appeal", tags=["appeal"])
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from appeal_svc import service
+from appeal_svc.schemas import (AppealPage, AppealRead, Decision, MaterialRequest, MaterialSupply,
+                                NoticeObjectionCreate, TypingObjectionCreate, Withdrawal)
+
+router = APIRouter(prefix="/api/v1/appeals", tags=["appeal"])
+
+
+def _settings(request: Request):
+    return request.app.state.settings
+
+
+@router.post("", status_code=201, response_model=AppealRead, summary="经营者对本户分型结果提出异议")
+def file_typing_objection(body: TypingObjectionCreate, request: Request, session: SessionDep,
+                          principal: PrincipalDep) -> AppealRead:
+    return service.file_typing_objection(session, data=body, principal=principal, settings=_settings(request),
+                                         traceparent=traceparent(request))
+
+
+@router.post("/notice-objections", status_code=201, response_model=AppealRead,
+             summary="公示期内对“名特优新”公示对象提出异议（可不登录）")
+def file_notice_objection(body: NoticeObjectionCreate, request: Request, session: SessionDep,
+                          principal: PrincipalDep) -> AppealRead:
+    return service.file_notice_objection(session, data=body, principal=principal, settings=_settings(request),
+                                         traceparent=traceparent(request))
+
+
+@router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
+def list_appeals(session: SessionDep, principal: PrincipalDep,
+                 status: Annotated[list[str] | None, Query(description="状态，可多个或逗号分隔")] = None,
+                 region_code: str | None = None, target_kind: str | None = None,
+                 due_before: Annotated[dt.date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
+                 overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False,
+                 cursor: str | None = None, limit: int = 50) -> AppealPage:
+    return service.list_for_staff(session, principal=principal, status=status, region_code=region_code,
+                                  target_kind=target_kind, due_before=due_before, overdue=overdue,
+                                  cursor=cursor, limit=limit)
+
+
+@router.get("/mine", response_model=AppealPage, summary="本人提出的异议")
+def list_mine(session: SessionDep, principal: PrincipalDep, status: Annotated[list[str] | None, Query()] = None,
+              cursor: str | None = None, limit: int = 50) -> AppealPage:
+    return service.list_mine(session, principal=principal, status=status, cursor=cursor, limit=limit)
+
+
+@router.get("/{appeal_id}", response_model=AppealRead, summary="异议详情与处理记录")
+def get_appeal(appeal_id: str, session: SessionDep, principal: PrincipalDep) -> AppealRead:
+    return service.get_appeal(session, appeal_id=appeal_id, principal=principal)
+
+
+@router.get("/{appeal_id}/evidence/{file_id}", summary="下载证明材料")
+def get_evidence(appeal_id: str, file_id: str, session: SessionDep, principal: PrincipalDep) -> Response:
+    f = service.evidence_file(session, appeal_id=appeal_id, file_id=file_id, principal=principal)
+    return Response(f.content, media_type=f.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}"})
+
+
+@router.post("/{appeal_id}/review", response_model=AppealRead, summary="受理审查")
+def take_in_review(appeal_id: str, session: SessionDep, principal: PrincipalDep) -> AppealRead:
+    return service.take_in_review(session, appeal_id=appeal_id, principal=principal)
+
+
+@router.post("/{appeal_id}/material-requests", response_model=AppealRead, summary="要求申请人补充材料")
+def request_material(appeal_id: str, body: MaterialRequest, session: SessionDep,
+                     principal: PrincipalDep) -> AppealRead:
+    return service.request_material(session, appeal_id=appeal_id, data=body, principal=principal)
+
+
+@router.post("/{appeal_id}/material", response_model=AppealRead, summary="申请人补充材料")
+def supply_material(appeal_id: str, body: MaterialSupply, request: Request, session: SessionDep,
+                    principal: PrincipalDep) -> AppealRead:
+    return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
+                                   settings=_settings(request))
+
+
+@router.post("/{appeal_id}/decision", response_model=AppealRead, summary="作出处理决定并答复")
+def decide(appeal_id: str, body: Decision, request: Request, session: SessionDep,
+           principal: PrincipalDep) -> AppealRead:
+    return service.decide(session, appeal_id=appeal_id, data=body, principal=principal,
+                          traceparent=traceparent(request))
+
+
+@router.post("/{appeal_id}/withdrawal", response_model=AppealRead, summary="申请人撤回异议")
+def withdraw(appeal_id: str, request: Request, session: SessionDep, principal: PrincipalDep,
+             body: Withdrawal | None = None) -> AppealRead:
+    return service.withdraw(session, appeal_id=appeal_id, data=body or Withdrawal(), principal=principal,
+                            traceparent=traceparent(request))

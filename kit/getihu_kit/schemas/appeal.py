@@ -21,6 +21,10 @@ class AppealFiled(EventData):
     grounds: str
     filed_at: dt.datetime
     due_on: dt.date
+    # Optional additions (older consumers ignore them):
+    appellant_kind: str | None = None  # user (a token sub) | anonymous (a stable id for a notice objector)
+    ruleset: str | None = None          # typing: the ruleset of the result objected to
+    original_type: str | None = None    # typing: the published type objected to
 
 
 class AppealDecided(EventData):
@@ -39,3 +43,9 @@ class AppealDecided(EventData):
     reason: str
     decided_by: str | None = None
     decided_at: dt.datetime
+    # Optional additions (older consumers ignore them):
+    appellant_kind: str | None = None  # user (a token sub) | anonymous (a stable id for a notice objector)
+    ruleset: str | None = None          # typing: the ruleset of the result decided on
+    original_type: str | None = None    # typing: the published type objected to
+    filed_at: dt.datetime | None = None
+    due_on: dt.date | None = None
