@@ -16,13 +16,23 @@ from data_sharing_svc.settings import Settings
 _serials = itertools.count(random.Random().randrange(10_000_000, 90_000_000, 100_000))
 
 
-def new_uscc(region: str = "232701") -> str:
+def _new_uscc(region: str = "232701") -> str:
     """A valid 个体工商户 USCC never used before in this run."""
     return uscc.make(region, serial=next(_serials))
 
 
-def new_id_number() -> str:
+def _new_id_number() -> str:
     return id_number.make(serial=next(_serials) % 1000, rng=random.Random())
+
+
+@pytest.fixture(scope="session")
+def new_uscc():
+    return _new_uscc
+
+
+@pytest.fixture(scope="session")
+def new_id_number():
+    return _new_id_number
 
 
 @pytest.fixture(scope="session")
