@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
+                        UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -18,12 +20,14 @@ inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
+MONEY = Numeric(18, 2)
+
 
 class Business(Base):
     __tablename__ = "businesses"
 
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200), index=True)
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     industry_code: Mapped[str | None] = mapped_column(String(8))
     established_on: Mapped[dt.date] = mapped_column(Date)
@@ -46,5 +50,88 @@ class Operator(Base):
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(200))
     from_on: Mapped[dt.date | None] = mapped_column(Date)
     to_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class StatusChange(Base):
+    """登记状态 history: registered / 吊销 revoked / 注销 cancelled / 撤销 withdrawn, each from a date."""
+    __tablename__ = "status_history"
+    __table_args__ = (UniqueConstraint("uscc", "status", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uscc: Mapped[str] = mapped_column(ForeignKey("businesses.uscc"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AnnualReport(Base):
+    """年度报告 for one year; a later filing for the same year replaces it."""
+    __tablename__ = "annual_reports"
+
+    uscc: Mapped[str] = mapped_column(ForeignKey("businesses.uscc"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    employees: Mapped[int] = mapped_column(Integer)
+    revenue: Mapped[Decimal | None] = mapped_column(MONEY)
+    tax_paid: Mapped[Decimal | None] = mapped_column(MONEY)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Mark(Base):
+    """A credit mark or award with its period; the id is derived from its natural key (see rules.mark_id)."""
+    __tablename__ = "marks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    uscc: Mapped[str] = mapped_column(ForeignKey("businesses.uscc"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    penalty_kind: Mapped[str | None] = mapped_column(String(20))
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    publicized_on: Mapped[dt.date | None] = mapped_column(Date)
+    level: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AnnualReportWindow(Base):
+    """The annual-report window of one report year (年报期), opened and closed by prefecture staff."""
+    __tablename__ = "annual_report_windows"
+
+    report_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))  # open | closed
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)
+    opened_by: Mapped[str | None] = mapped_column(String(200))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    reference_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class DirectoryType(Base):
+    """The 名录 label of a published type, per business and typing year (from typing events)."""
+    __tablename__ = "directory_types"
+
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    ruleset: Mapped[str] = mapped_column(String(50))
+    run_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DirectoryRecognition(Base):
+    """A 名特优新 recognition as cultivation-svc last reported it (label shown while valid)."""
+    __tablename__ = "directory_recognitions"
+
+    recognition_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    recognised_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,10 +1,20 @@
-"""Every query of registry-svc."""
+"""Every query of registry-svc. Set-based: a batch of USCCs is one query per table."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from registry_svc.models import Business, Operator
+from getihu_kit.db import insert_ignore, is_postgres
+from registry_svc.models import (AnnualReport, AnnualReportWindow, Business, DirectoryRecognition, DirectoryType,
+                                 Mark, Operator, StatusChange)
+
+B, O, S, A, M = (Business.__table__, Operator.__table__, StatusChange.__table__, AnnualReport.__table__,
+                 Mark.__table__)
 
 
 def get_business(session: Session, uscc: str) -> Business | None:
@@ -19,3 +29,193 @@ def current_operator(session: Session, uscc: str) -> Operator | None:
 
 def operator_history(session: Session, uscc: str) -> list[Operator]:
     return list(session.execute(select(Operator).where(Operator.uscc == uscc).order_by(Operator.id)).scalars())
+
+
+# --- batch reads -----------------------------------------------------------------------------------
+def businesses(session: Session, usccs: Iterable[str]) -> dict[str, Row]:
+    keys = list(set(usccs))
+    if not keys:
+        return {}
+    return {r.uscc: r for r in session.execute(select(B).where(B.c.uscc.in_(keys)))}
+
+
+def _grouped(session: Session, table, usccs: list[str], order) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    if usccs:
+        for r in session.execute(select(table).where(table.c.uscc.in_(usccs)).order_by(*order)):
+            out[r.uscc].append(r)
+    return out
+
+
+def operators_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
+    return _grouped(session, O, usccs, [O.c.uscc, O.c.id])
+
+
+def status_history_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
+    return _grouped(session, S, usccs, [S.c.uscc, S.c.effective_on, S.c.id])
+
+
+def annual_reports_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
+    return _grouped(session, A, usccs, [A.c.uscc, A.c.year])
+
+
+def marks_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
+    return _grouped(session, M, usccs, [M.c.uscc, M.c.start_on, M.c.id])
+
+
+def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
+    if not ids:
+        return {}
+    return {r.id: r for r in session.execute(select(M).where(M.c.id.in_(ids)))}
+
+
+# --- batch writes (executemany / multi-row VALUES) -------------------------------------------------
+def insert_businesses(session: Session, rows: list[dict]) -> set[str]:
+    """Insert new businesses; a USCC registered meanwhile by someone else is skipped, not failed."""
+    if not rows:
+        return set()
+    stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
+    return set(session.execute(stmt, rows).scalars().all())
+
+
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def insert_operators(session: Session, rows: list[dict]) -> None:
+    insert_rows(session, O, rows)
+
+
+def insert_status_changes(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert_ignore(S, session.get_bind()), rows)
+
+
+def upsert_annual_reports(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(A)
+    stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={
+        c: stmt.excluded[c] for c in ("submitted_on", "employees", "revenue", "tax_paid")} | {"recorded_at": func.now()})
+    session.execute(stmt, rows)
+
+
+def upsert_marks(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(M)
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
+        c: stmt.excluded[c] for c in ("end_on", "amount", "publicized_on", "reason")} | {"recorded_at": func.now()})
+    session.execute(stmt, rows)
+
+
+def bump_versions(session: Session, usccs: Iterable[str]) -> None:
+    keys = list(set(usccs))
+    if keys:
+        session.execute(update(B).where(B.c.uscc.in_(keys))
+                        .values(version=B.c.version + 1, updated_at=func.now()))
+
+
+def set_current_statuses(session: Session, rows: list[dict]) -> None:
+    """rows: {"k": uscc, "s": status, "d": effective_on}."""
+    if rows:
+        stmt = (update(B).where(B.c.uscc == bindparam("k"))
+                .values(status=bindparam("s"), status_effective_on=bindparam("d")))
+        session.connection().execute(stmt, rows)
+
+
+def close_operator(session: Session, operator_id: int, to_on: dt.date) -> None:
+    session.execute(update(O).where(O.c.id == operator_id).values(to_on=to_on))
+
+
+# --- annual-report windows -------------------------------------------------------------------------
+def get_window(session: Session, report_year: int) -> AnnualReportWindow | None:
+    return session.get(AnnualReportWindow, report_year)
+
+
+# --- the 名录 ---------------------------------------------------------------------------------------
+def directory_page(session: Session, *, q: str | None, exact_uscc: str | None, after: str | None,
+                   limit: int) -> list[Row]:
+    stmt = select(B.c.uscc, B.c.name, B.c.region_code, B.c.status)
+    if exact_uscc:
+        stmt = stmt.where(B.c.uscc == exact_uscc)
+    elif q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(B.c.name.like(f"%{escaped}%", escape="\\"))
+    if after:
+        stmt = stmt.where(B.c.uscc > after)
+    return list(session.execute(stmt.order_by(B.c.uscc).limit(limit)))
+
+
+def current_operator_names(session: Session, usccs: list[str]) -> dict[str, str]:
+    if not usccs:
+        return {}
+    rows = session.execute(select(O.c.uscc, O.c.name).where(O.c.uscc.in_(usccs), O.c.to_on.is_(None))
+                           .order_by(O.c.id))
+    return {r.uscc: r.name for r in rows}
+
+
+def latest_types(session: Session, usccs: list[str]) -> dict[str, Row]:
+    """The newest typing year's published type of each business."""
+    if not usccs:
+        return {}
+    T = DirectoryType.__table__
+    newest = (select(T.c.uscc, func.max(T.c.year).label("year")).where(T.c.uscc.in_(usccs))
+              .group_by(T.c.uscc).subquery())
+    rows = session.execute(select(T).join(newest, (T.c.uscc == newest.c.uscc) & (T.c.year == newest.c.year)))
+    return {r.uscc: r for r in rows}
+
+
+def valid_recognitions(session: Session, usccs: list[str], on: dt.date) -> dict[str, Row]:
+    """The recognition in force on `on` (granted or extended, not past its validity) of each business."""
+    if not usccs:
+        return {}
+    R = DirectoryRecognition.__table__
+    rows = session.execute(select(R).where(R.c.uscc.in_(usccs), R.c.status.in_(("granted", "extended")),
+                                           R.c.valid_until >= on).order_by(R.c.changed_at))
+    return {r.uscc: r for r in rows}
+
+
+def upsert_types(session: Session, rows: list[dict]) -> None:
+    """A newer version (a correction) replaces an older one; an older one never overwrites."""
+    if not rows:
+        return
+    T = DirectoryType.__table__
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(T)
+    newer = or_(stmt.excluded.version > T.c.version,
+                (stmt.excluded.version == T.c.version) & (stmt.excluded.published_at >= T.c.published_at))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["uscc", "year"],
+        set_={c: stmt.excluded[c] for c in ("type", "reasons", "ruleset", "run_id", "version", "published_at")},
+        where=newer)
+    session.execute(stmt, rows)
+
+
+def upsert_recognitions(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    R = DirectoryRecognition.__table__
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(R)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["recognition_id"],
+        set_={c: stmt.excluded[c] for c in ("uscc", "category", "status", "recognised_on", "valid_until",
+                                            "changed_at")},
+        where=stmt.excluded.changed_at >= R.c.changed_at)
+    session.execute(stmt, rows)

@@ -1,15 +1,25 @@
 """HTTP of registry-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+import tempfile
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
+from getihu_kit.jobs import JobRead
 from getihu_kit.web import PrincipalDep, SessionDep, requires, traceparent
-from registry_svc import service
-from registry_svc.schemas import BusinessCreate, BusinessRead
+from registry_svc import imports, service
+from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
+                                  ImportAccepted, MarkIn, MarkRead, OperatorChange, StatusChangeIn, WindowClose,
+                                  WindowOpen, WindowRead)
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
 STAFF = requires("county_staff", "prefecture_staff", "admin")
+PREFECTURE = requires("prefecture_staff", "admin")
+STAFF_OR_OPERATOR = requires("county_staff", "prefecture_staff", "admin", "operator")
+SPOOL_IN_MEMORY = 4 << 20
 
 
 @router.post("/businesses", status_code=201, response_model=BusinessRead, summary="登记个体工商户")
@@ -18,6 +28,94 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
     return service.register_business(session, data=body, principal=principal, traceparent=traceparent(request))
 
 
+@router.post("/businesses/imports", status_code=202, response_model=ImportAccepted,
+             summary="批量导入（CSV、XLSX、JSON Lines）：登记、年报、标记、状态",
+             openapi_extra={"requestBody": {"content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                     {"schema": {"type": "string", "format": "binary"}},
+                 "application/x-ndjson": {"schema": {"type": "string"}}}}})
+async def import_file(request: Request, session: SessionDep,
+                      kind: str = Query(description="businesses | annual_reports | marks | status"),
+                      principal: Principal = Depends(STAFF)) -> ImportAccepted:
+    # The body goes to a spooled file (disk past 4 MiB), never whole into memory.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    try:
+        async for piece in request.stream():
+            spool.write(piece)
+        spool.seek(0)
+
+        def pieces() -> Iterator[bytes]:
+            while block := spool.read(1 << 20):
+                yield block
+        return await run_in_threadpool(imports.create_import, session, kind=kind,
+                                       content_type=request.headers.get("content-type"), body=pieces(),
+                                       principal=principal)
+    finally:
+        spool.close()
+
+
+@router.get("/jobs/{job_id}", response_model=JobRead, summary="查询导入任务的进度和逐行错误")
+def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return imports.get_job(session, job_id=job_id, principal=principal)
+
+
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")
 def get_business(uscc: str, session: SessionDep, principal: PrincipalDep) -> BusinessRead:
     return service.get_business(session, uscc=uscc, principal=principal)
+
+
+@router.post("/businesses/{uscc}/status", response_model=BusinessRead, summary="登记状态变更（吊销、注销、撤销、恢复）")
+def change_status(uscc: str, body: StatusChangeIn, request: Request, session: SessionDep,
+                  principal: Principal = Depends(STAFF)) -> BusinessRead:
+    return service.change_status(session, uscc=uscc, data=body, principal=principal,
+                                 traceparent=traceparent(request))
+
+
+@router.post("/businesses/{uscc}/annual-reports", status_code=201, response_model=AnnualReportRead,
+             summary="报送年度报告（可补报；同一年度再次报送即更正）")
+def file_annual_report(uscc: str, body: AnnualReportIn, request: Request, session: SessionDep,
+                       principal: Principal = Depends(STAFF_OR_OPERATOR)) -> AnnualReportRead:
+    return service.file_annual_report(session, uscc=uscc, data=body, principal=principal,
+                                      traceparent=traceparent(request))
+
+
+@router.post("/businesses/{uscc}/marks", status_code=201, response_model=MarkRead,
+             summary="记载标记：经营异常、严重违法失信、歇业、行政处罚、表彰（再次提交同一标记可填写结束日期）")
+def record_mark(uscc: str, body: MarkIn, request: Request, session: SessionDep,
+                principal: Principal = Depends(STAFF)) -> MarkRead:
+    return service.record_mark(session, uscc=uscc, data=body, principal=principal, traceparent=traceparent(request))
+
+
+@router.post("/businesses/{uscc}/operator", response_model=BusinessRead, summary="变更经营者")
+def change_operator(uscc: str, body: OperatorChange, request: Request, session: SessionDep,
+                    principal: Principal = Depends(STAFF)) -> BusinessRead:
+    return service.change_operator(session, uscc=uscc, data=body, principal=principal,
+                                   traceparent=traceparent(request))
+
+
+@router.post("/annual-report-windows/{report_year}/open", status_code=201, response_model=WindowRead,
+             summary="开启年报窗口（地区市场监管局）")
+def open_window(report_year: int, request: Request, session: SessionDep, body: WindowOpen | None = None,
+                principal: Principal = Depends(PREFECTURE)) -> WindowRead:
+    return service.open_window(session, report_year=report_year, data=body or WindowOpen(), principal=principal,
+                               traceparent=traceparent(request))
+
+
+@router.post("/annual-report-windows/{report_year}/close", response_model=WindowRead,
+             summary="关闭年报窗口并触发分型（annual-report-closed）")
+def close_window(report_year: int, request: Request, session: SessionDep, body: WindowClose | None = None,
+                 principal: Principal = Depends(PREFECTURE)) -> WindowRead:
+    return service.close_window(session, report_year=report_year, data=body or WindowClose(), principal=principal,
+                                traceparent=traceparent(request))
+
+
+@router.get("/annual-report-windows/{report_year}", response_model=WindowRead, summary="查询年报窗口")
+def get_window(report_year: int, session: SessionDep, principal: Principal = Depends(STAFF)) -> WindowRead:
+    return service.get_window(session, report_year=report_year)
+
+
+@router.get("/directory", response_model=DirectoryPage, summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
+def directory(session: SessionDep, q: str | None = Query(default=None, max_length=100),
+              cursor: str | None = None, limit: int = 20) -> DirectoryPage:
+    return service.directory(session, q=q, cursor=cursor, limit=limit)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +23,17 @@ class OperatorIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     id_number: str
     phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        local, _, domain = v.strip().partition("@")
+        if not local or "." not in domain or " " in v.strip():
+            raise ValueError("电子邮箱格式不正确（例：name@example.com）")
+        return v.strip()
 
     @field_validator("id_number")
     @classmethod
@@ -81,10 +94,190 @@ class BusinessCreate(BaseModel):
         return v
 
 
+Money = Decimal
+
+
+def _money(v: Decimal | None) -> Decimal | None:
+    if v is None:
+        return None
+    if v < 0:
+        raise ValueError("金额不能为负数")
+    if v.as_tuple().exponent < -2:
+        raise ValueError("金额以元为单位，最多保留两位小数")
+    if abs(v) >= Decimal("1e16"):
+        raise ValueError("金额过大，请核对")
+    return v
+
+
+class OperatorChange(OperatorIn):
+    """变更经营者 (or the same person's new contact details) from `effective_on`."""
+    effective_on: dt.date
+
+    @field_validator("effective_on")
+    @classmethod
+    def _not_future(cls, v: dt.date) -> dt.date:
+        if v > dt.date.today():
+            raise ValueError("变更日期不能晚于今天")
+        return v
+
+
+class StatusChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["registered", "revoked", "cancelled", "withdrawn"]
+    effective_on: dt.date
+
+    @field_validator("effective_on")
+    @classmethod
+    def _not_future(cls, v: dt.date) -> dt.date:
+        if v > dt.date.today():
+            raise ValueError("生效日期不能晚于今天")
+        return v
+
+
+class StatusRow(StatusChangeIn):
+    uscc: str
+    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+
+
+class AnnualReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(ge=1980, le=2100)
+    submitted_on: dt.date
+    employees: int = Field(ge=0, le=1_000_000)
+    revenue: Decimal | None = None
+    tax_paid: Decimal | None = None
+
+    _money = field_validator("revenue", "tax_paid")(classmethod(lambda cls, v: _money(v)))
+
+    @field_validator("submitted_on")
+    @classmethod
+    def _not_future(cls, v: dt.date) -> dt.date:
+        if v > dt.date.today():
+            raise ValueError("报送日期不能晚于今天")
+        return v
+
+
+class AnnualReportRow(AnnualReportIn):
+    uscc: str
+    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+
+
+class MarkIn(BaseModel):
+    """经营异常 / 严重违法失信 / 歇业备案 / 行政处罚 / 表彰; end_on is the restore / repair / resume date."""
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["abnormal", "serious_illegal", "suspension", "penalty", "award"]
+    start_on: dt.date
+    end_on: dt.date | None = None
+    penalty_kind: str | None = Field(default=None, max_length=20)
+    amount: Decimal | None = None
+    publicized_on: dt.date | None = None
+    level: str | None = Field(default=None, max_length=20)
+    reason: str | None = Field(default=None, max_length=500)
+
+    _money = field_validator("amount")(classmethod(lambda cls, v: _money(v)))
+
+    @field_validator("penalty_kind", "level", "reason")
+    @classmethod
+    def _blank(cls, v: str | None) -> str | None:
+        return v.strip() or None if isinstance(v, str) else v
+
+
+class MarkRow(MarkIn):
+    uscc: str
+    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+
+
+class WindowOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    opened_on: dt.date | None = None
+
+
+class WindowClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    closed_on: dt.date | None = None
+    reference_date: dt.date | None = Field(default=None, description="分型基准日；默认为分型年度的6月30日")
+
+
+class WindowRead(BaseModel):
+    report_year: int
+    status: str
+    opened_on: dt.date | None
+    closed_on: dt.date | None
+    typing_year: int
+    reference_date: dt.date | None
+
+
 class OperatorRead(BaseModel):
     name: str
     id_number: str
     phone: str | None = None
+    email: str | None = None
+
+
+class OperatorPeriodRead(OperatorRead):
+    from_on: dt.date | None = None
+    to_on: dt.date | None = None
+
+
+class StatusPeriodRead(BaseModel):
+    status: str
+    effective_on: dt.date
+
+
+class AnnualReportRead(BaseModel):
+    year: int
+    submitted_on: dt.date
+    employees: int
+    revenue: Decimal | None = None
+    tax_paid: Decimal | None = None
+
+
+class MarkRead(BaseModel):
+    id: str
+    kind: str
+    start_on: dt.date
+    end_on: dt.date | None = None
+    penalty_kind: str | None = None
+    amount: Decimal | None = None
+    publicized_on: dt.date | None = None
+    level: str | None = None
+    reason: str | None = None
+    legal_max_end_on: dt.date | None = None
+
+
+class TypeLabel(BaseModel):
+    year: int
+    type: str
+    label: str
+
+
+class CategoryLabel(BaseModel):
+    category: str
+    label: str
+    valid_until: dt.date
+
+
+class DirectoryEntry(BaseModel):
+    """One line of the 个体工商户名录 as the public sees it."""
+    uscc: str
+    name: str | None
+    region_code: str
+    region_name: str
+    status: str
+    operator_name: str
+    type: TypeLabel | None = None
+    category: CategoryLabel | None = None
+
+
+class DirectoryPage(BaseModel):
+    items: list[DirectoryEntry]
+    next_cursor: str | None = None
+
+
+class ImportAccepted(BaseModel):
+    id: str
+    status: str
+    kind: str
 
 
 class BusinessRead(BaseModel):
@@ -101,9 +294,17 @@ class BusinessRead(BaseModel):
     status_effective_on: dt.date | None
     operator: OperatorRead
     version: int
+    status_history: list[StatusPeriodRead] = []
+    operator_history: list[OperatorPeriodRead] = []
+    annual_reports: list[AnnualReportRead] = []
+    marks: list[MarkRead] = []
 
     def public(self) -> "BusinessRead":
-        """The public view: the operator's ID number and phone masked (seed 四(四))."""
-        op = self.operator.model_copy(update={"id_number": mask_id_number(self.operator.id_number),
-                                              "phone": mask_phone(self.operator.phone)})
-        return self.model_copy(update={"operator": op})
+        """The public view (seed 四(四)：严格保密): ID numbers, phones and e-mail masked, report figures withheld."""
+        def masked(op):
+            return op.model_copy(update={"id_number": mask_id_number(op.id_number), "phone": mask_phone(op.phone),
+                                         "email": None})
+        reports = [r.model_copy(update={"revenue": None, "tax_paid": None}) for r in self.annual_reports]
+        return self.model_copy(update={"operator": masked(self.operator),
+                                       "operator_history": [masked(o) for o in self.operator_history],
+                                       "annual_reports": reports})

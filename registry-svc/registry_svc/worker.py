@@ -1,16 +1,18 @@
-"""The worker process of registry-svc: outbox relay and consumers."""
+"""The worker process of registry-svc: outbox relay, the 名录 consumers and the import job loop."""
 from __future__ import annotations
 
 from getihu_kit.worker import WorkerSpec, run_forever
 from registry_svc.consumers import subscriptions
+from registry_svc.imports import import_loop
 from registry_svc.main import MIGRATIONS
 from registry_svc.models import inbox, outbox
 from registry_svc.settings import Settings, settings as default_settings
 
 
-def spec(settings: Settings | None = None) -> WorkerSpec:
+def spec(settings: Settings | None = None, *, job_idle_wait_s: float = 0.5) -> WorkerSpec:
     return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
-                      migrations_dir=MIGRATIONS, subscriptions=subscriptions())
+                      migrations_dir=MIGRATIONS, subscriptions=subscriptions(),
+                      loops=[import_loop(job_idle_wait_s)])
 
 
 if __name__ == "__main__":

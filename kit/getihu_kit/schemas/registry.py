@@ -43,6 +43,8 @@ class MarkState(BaseModel):
     publicized_on: dt.date | None = None
     level: str | None = None  # award: county | city | province | national
     reason: str | None = None
+    # 歇业: the last day of the legal maximum period (市场主体登记管理条例 第三十条: 3 years).
+    legal_max_end_on: dt.date | None = None
 
 
 class StatusPeriod(BaseModel):
@@ -62,6 +64,7 @@ class BusinessState(EventData):
     established_on: dt.date
     seasonal: bool = False
     address: str | None = None
+    business_scope: str | None = None
     status: str = "registered"
     status_effective_on: dt.date | None = None
     status_history: list[StatusPeriod] = []
@@ -71,6 +74,16 @@ class BusinessState(EventData):
     marks: list[MarkState] = []
     version: int = 1
     changed_at: dt.datetime | None = None
+
+
+class AnnualReportWindowOpened(EventData):
+    """The annual-report window for `report_year` opened (filing itself is never refused: late filings count)."""
+    event_type: ClassVar[str] = "getihu.registry.annual-report.opened.v1"
+    topic: ClassVar[str] = REGISTRY_ANNUAL_REPORT
+
+    report_year: int
+    opened_on: dt.date
+    opened_by: str | None = None
 
 
 class AnnualReportClosed(EventData):

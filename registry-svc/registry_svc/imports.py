@@ -1,0 +1,230 @@
+"""Bulk imports (CONTRACT: Bulk): businesses, annual reports, marks and status changes as a job.
+
+The API stores the upload and queues a job; the worker streams the file row by row, validates each
+row, and hands chunks of CHUNK_ROWS valid rows to the same set-based `apply_*` use cases a single
+request uses — one transaction, a few multi-row statements and one snapshot per changed business
+per chunk. Invalid rows are reported (row, field, Chinese message); valid rows land. Rows already
+on file unchanged are accepted without writing or emitting anything, so a re-import is a no-op.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from getihu_kit import tabular
+from getihu_kit.auth import Principal
+from getihu_kit.db import unit_of_work
+from getihu_kit.errors import Forbidden, InvalidInput
+from getihu_kit.jobs import JobRead, JobStore, Progress, job_loop
+from registry_svc import service
+from registry_svc.models import job_chunks, jobs
+from registry_svc.schemas import AnnualReportRow, BusinessCreate, ImportAccepted, MarkRow, StatusRow
+
+STORE = JobStore(jobs, job_chunks, id_prefix="rg_")
+CHUNK_ROWS = 5000
+
+_TRUE = {"1", "true", "t", "yes", "y", "是", "季节性"}
+_FALSE = {"0", "false", "f", "no", "n", "否", "非季节性"}
+
+
+def _flat_business(row: dict) -> dict:
+    body = {k: v for k, v in row.items() if not k.startswith("operator_") and v is not None}
+    op = {k[len("operator_"):]: v for k, v in row.items() if k.startswith("operator_") and v is not None}
+    body["operator"] = op
+    seasonal = body.get("seasonal")
+    if isinstance(seasonal, str):
+        low = seasonal.strip().lower()
+        body["seasonal"] = True if low in _TRUE else False if low in _FALSE else seasonal
+    return body
+
+
+def _flat(row: dict) -> dict:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    required: frozenset[str]
+    columns: frozenset[str]
+    model: type[BaseModel]
+    flat_body: Callable[[dict], dict]
+    apply: Callable[..., service.Outcome]
+
+
+def _apply_registrations(session: Session, *, items, principal):
+    return service.apply_registrations(session, items=items, principal=principal, same_is_unchanged=True)
+
+
+KINDS: dict[str, ImportKind] = {
+    "businesses": ImportKind(
+        frozenset({"uscc", "operator_name", "operator_id_number", "region_code", "established_on"}),
+        frozenset({"uscc", "name", "operator_name", "operator_id_number", "operator_phone", "operator_email",
+                   "region_code", "industry_code", "established_on", "seasonal", "address", "business_scope"}),
+        BusinessCreate, _flat_business, _apply_registrations),
+    "annual_reports": ImportKind(
+        frozenset({"uscc", "year", "submitted_on", "employees"}),
+        frozenset({"uscc", "year", "submitted_on", "employees", "revenue", "tax_paid"}),
+        AnnualReportRow, _flat, service.apply_annual_reports),
+    "marks": ImportKind(
+        frozenset({"uscc", "kind", "start_on"}),
+        frozenset({"uscc", "kind", "start_on", "end_on", "penalty_kind", "amount", "publicized_on", "level",
+                   "reason"}),
+        MarkRow, _flat, service.apply_marks),
+    "status": ImportKind(
+        frozenset({"uscc", "status", "effective_on"}), frozenset({"uscc", "status", "effective_on"}),
+        StatusRow, _flat, service.apply_status_changes),
+}
+
+# Chinese messages for the pydantic error types a row can produce (the API's own handler does the same).
+_MESSAGES = {
+    "missing": "必填项缺失", "string_type": "应为文本", "int_parsing": "应为整数", "int_type": "应为整数",
+    "int_from_float": "应为整数", "bool_parsing": "应为 是/否（true/false）", "bool_type": "应为 是/否（true/false）",
+    "date_parsing": "应为日期，格式 YYYY-MM-DD", "date_type": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD", "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
+    "decimal_parsing": "应为金额（如 123.45）", "decimal_type": "应为金额（如 123.45）",
+    "literal_error": "取值应为以下之一：{expected}", "string_too_long": "长度不能超过{max_length}个字符",
+    "string_too_short": "长度不能少于{min_length}个字符", "greater_than_equal": "应不小于{ge}",
+    "less_than_equal": "应不大于{le}", "extra_forbidden": "不允许的字段", "model_type": "应为对象",
+    "dict_type": "应为对象",
+}
+
+
+def row_problems(exc: ValidationError, flat: bool) -> list[tuple[str, str]]:
+    out = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e.get("loc", ())) or "row"
+        if flat:
+            loc = loc.replace("operator.", "operator_")
+        kind = e.get("type", "")
+        if kind == "value_error":
+            msg = str(e.get("msg", "")).removeprefix("Value error, ")
+        else:
+            template = _MESSAGES.get(kind, "格式不正确")
+            try:
+                msg = template.format(**(e.get("ctx") or {}))
+            except (KeyError, IndexError):
+                msg = template
+        out.append((loc, msg))
+    return out
+
+
+# --- API side ----------------------------------------------------------------------------------------
+def _check_csv_header(first: bytes, required: frozenset[str]) -> None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(first[:65536], final=False)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput("文件编码无法识别：请保存为 UTF-8 编码的 CSV", field="file")
+    line = text.splitlines()[0] if text else ""
+    header = {h.strip().lower() for h in next(csv.reader(io.StringIO(line)), [])}
+    missing = sorted(required - header)
+    if missing:
+        raise InvalidInput(f"表头缺少必需的列：{', '.join(missing)}", field="header",
+                           errors=[{"field": m, "message": "表头缺少该列"} for m in missing])
+
+
+def create_import(session: Session, *, kind: str, content_type: str | None, body: Iterable[bytes],
+                  principal: Principal) -> ImportAccepted:
+    """Check what can be checked before the file is read (kind, media type, XLSX signature, CSV header),
+    then store the upload and queue the job — nothing of it is applied yet."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise InvalidInput(f"导入类型“{kind}”无效，应为 businesses、annual_reports、marks 或 status", field="kind")
+    if not principal.is_staff:
+        raise Forbidden("只有市场监管部门工作人员可以批量导入")
+    media = tabular.media_kind(content_type)
+    it = iter(body)
+    first = b""
+    for piece in it:
+        first += piece
+        if len(first) >= 65536:
+            break
+    if not first.strip():
+        raise InvalidInput("上传的文件为空", field="file")
+    if media == tabular.XLSX and not first.startswith(b"PK\x03\x04"):
+        raise InvalidInput("上传的文件不是有效的 XLSX 工作簿（请用 Excel 另存为 .xlsx 后再上传）", field="file")
+    if media == tabular.CSV:
+        _check_csv_header(first, spec.required)
+    params = {"kind": kind, "sub": principal.sub, "roles": sorted(principal.roles),
+              "region_code": principal.region_code}
+    job_id = STORE.create(session, kind=kind, params=params, content_type=media, body=chain([first], it),
+                          created_by=principal.sub)
+    return ImportAccepted(id=job_id, status="queued", kind=kind)
+
+
+def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
+    job = STORE.get(session, job_id)
+    owner = session.execute(select(jobs.c.created_by).where(jobs.c.id == job_id)).scalar()
+    if not (principal.sees_all_regions or (principal.is_staff and owner == principal.sub)):
+        raise Forbidden("只能查看本人提交的导入任务")
+    return job
+
+
+# --- worker side -------------------------------------------------------------------------------------
+def _principal(params: dict) -> Principal:
+    return Principal(sub=params["sub"], roles=frozenset(params["roles"]), region_code=params.get("region_code"))
+
+
+def _apply_chunk(sessions: sessionmaker, spec: ImportKind, principal: Principal, batch: list, flat: bool,
+                 progress: Progress) -> None:
+    items, numbers = [], []
+    for n, raw in batch:
+        if isinstance(raw, tabular.RowError):
+            progress.error(n, raw.field, raw.message)
+            progress.rejected += 1
+            continue
+        try:
+            body = spec.flat_body({k: v for k, v in raw.items() if k in spec.columns}) if flat else raw
+            items.append(spec.model.model_validate(body))
+            numbers.append(n)
+        except ValidationError as exc:
+            for f, m in row_problems(exc, flat):
+                progress.error(n, f, m)
+            progress.rejected += 1
+    if items:
+        with unit_of_work(sessions) as session:
+            outcome = spec.apply(session, items=items, principal=principal)
+        for r in outcome.rejected:
+            for f, m in r.problems:
+                progress.error(numbers[r.index], f, m)
+        progress.rejected += len(outcome.rejected)
+        progress.accepted += len(outcome.changed) + len(outcome.unchanged)
+    progress.processed += len(batch)
+    progress.tick()
+
+
+def processor(kind: str):
+    spec = KINDS[kind]
+
+    def run(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress) -> None:
+        principal = _principal(job["params"])
+        flat = tabular.media_kind(job["content_type"]) != tabular.JSONL
+        batch: list = []
+        for n, raw in tabular.read_rows(chunks, job["content_type"], set(spec.required)):
+            batch.append((n, raw))
+            if len(batch) >= CHUNK_ROWS:
+                _apply_chunk(sessions, spec, principal, batch, flat, progress)
+                batch = []
+        if batch:
+            _apply_chunk(sessions, spec, principal, batch, flat, progress)
+        progress.errors.sort(key=lambda e: (e["row"] or 0))
+    run.__name__ = f"import_{kind}"
+    return run
+
+
+def import_loop(idle_wait_s: float = 0.5):
+    loop = job_loop(STORE, {k: processor(k) for k in KINDS}, idle_wait_s=idle_wait_s)
+    loop.__name__ = "registry-imports"
+    return loop

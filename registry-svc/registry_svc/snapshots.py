@@ -1,0 +1,63 @@
+"""The business state event: the whole business after every change (marks, reports, history).
+
+Built for a batch of businesses with one query per table, so a bulk chunk and a single request
+take the same path and emit the same snapshot.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from getihu_kit.outbox import Outbox
+from getihu_kit.schemas.registry import (AnnualReportState, BusinessState, MarkState, OperatorPeriod, OperatorState,
+                                         StatusPeriod)
+from registry_svc import repository, rules
+from registry_svc.models import outbox as outbox_table
+
+outbox = Outbox(outbox_table, source="/getihu/registry")
+
+
+def states(session: Session, usccs: Iterable[str]) -> list[BusinessState]:
+    keys = sorted(set(usccs))
+    heads = repository.businesses(session, keys)
+    ops = repository.operators_of(session, keys)
+    history = repository.status_history_of(session, keys)
+    reports = repository.annual_reports_of(session, keys)
+    marks = repository.marks_of(session, keys)
+    now = dt.datetime.now(dt.timezone.utc)
+    out = []
+    for k in keys:
+        b = heads.get(k)
+        if b is None:
+            continue
+        periods = ops.get(k, [])
+        current = next((o for o in reversed(periods) if o.to_on is None), periods[-1])
+        out.append(BusinessState(
+            uscc=b.uscc, name=b.name, region_code=b.region_code, industry_code=b.industry_code,
+            established_on=b.established_on, seasonal=b.seasonal, address=b.address,
+            business_scope=b.business_scope, status=b.status, status_effective_on=b.status_effective_on,
+            status_history=[StatusPeriod(status=s.status, effective_on=s.effective_on) for s in history.get(k, [])],
+            operator=OperatorState(name=current.name, id_number=current.id_number, phone=current.phone,
+                                   email=current.email, since=current.from_on),
+            operator_history=[OperatorPeriod(name=o.name, id_number=o.id_number, from_on=o.from_on, to_on=o.to_on)
+                              for o in periods],
+            annual_reports=[AnnualReportState(year=r.year, submitted_on=r.submitted_on, employees=r.employees,
+                                              revenue=r.revenue, tax_paid=r.tax_paid) for r in reports.get(k, [])],
+            marks=[MarkState(id=m.id, kind=m.kind, start_on=m.start_on, end_on=m.end_on,
+                             penalty_kind=m.penalty_kind, amount=m.amount, publicized_on=m.publicized_on,
+                             level=m.level, reason=m.reason,
+                             legal_max_end_on=rules.suspension_legal_end(m.start_on) if m.kind == "suspension"
+                             else None)
+                   for m in marks.get(k, [])],
+            version=b.version, changed_at=now,
+        ))
+    return out
+
+
+def publish(session: Session, usccs: Iterable[str], traceparent: str | None = None) -> int:
+    """One snapshot per business in `usccs`, all in the caller's transaction (one executemany)."""
+    session.flush()
+    snapshot = states(session, usccs)
+    return outbox.emit_many(session, [(s, s.uscc) for s in snapshot], traceparent=traceparent)
