@@ -1,14 +1,15 @@
-"""Tables of cultivation-svc (SQLAlchemy 2, typed)."""
+"""Tables of cultivation-svc (SQLAlchemy 2, typed): every domain's models, on one metadata."""
 from __future__ import annotations
 
-from getihu_kit.consumer import inbox_table
-from getihu_kit.db import declarative_base
-from getihu_kit.idempotency import idempotency_table
-from getihu_kit.jobs import jobs_tables
-from getihu_kit.outbox import outbox_table
+from cultivation_svc.base import Base, idempotency_keys, inbox, job_chunks, jobs, outbox
+from cultivation_svc.projections.models import (AppealProjection, BusinessProjection, BusinessType, FactsProjection,
+                                                PersonProjection, TypingCount)
+from cultivation_svc.regional.models import RegionSetting
+from cultivation_svc.criteria.models import CountyCriteria
+from cultivation_svc.windows.models import Window
+from cultivation_svc.applications.models import Application, ApplicationStep
+from cultivation_svc.recognitions.models import InfoReport, Recognition
 
-Base = declarative_base()
-outbox = outbox_table(Base.metadata)
-inbox = inbox_table(Base.metadata)
-jobs, job_chunks = jobs_tables(Base.metadata)
-idempotency_keys = idempotency_table(Base.metadata)
+__all__ = ["Base", "outbox", "inbox", "jobs", "job_chunks", "idempotency_keys", "AppealProjection",
+           "BusinessProjection", "BusinessType", "FactsProjection", "PersonProjection", "TypingCount", "RegionSetting",
+           "CountyCriteria", "Window", "Application", "ApplicationStep", "InfoReport", "Recognition"]

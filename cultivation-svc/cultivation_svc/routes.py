@@ -1,6 +1,15 @@
-"""HTTP of cultivation-svc: parse, call the service, shape the response."""
+"""HTTP of cultivation-svc: every domain's router under /api/v1/cultivation."""
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-router = APIRouter(prefix="/api/v1/cultivation", tags=["cultivation"])
+from cultivation_svc.applications.routes import router as applications
+from cultivation_svc.criteria.routes import router as criteria
+from cultivation_svc.measures.routes import router as measures
+from cultivation_svc.recognitions.routes import router as recognitions
+from cultivation_svc.regional.routes import router as regional
+from cultivation_svc.windows.routes import router as windows
+
+router = APIRouter(prefix="/api/v1/cultivation")
+for r in (criteria, windows, applications, recognitions, measures, regional):
+    router.include_router(r)

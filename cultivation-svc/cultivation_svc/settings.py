@@ -1,3 +1,5 @@
+import datetime as dt
+
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
@@ -9,6 +11,8 @@ class Settings(ServiceSettings):
     service_name: str = "cultivation"
     db_name: str = "cultivation"
     port: int = 8004
+    # The business day the rules read (deadlines, windows, validity). None: today in China Standard Time.
+    today: dt.date | None = None
 
 
 settings = Settings()

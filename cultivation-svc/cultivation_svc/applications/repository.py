@@ -1,0 +1,50 @@
+"""Queries of applications and their steps."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cultivation_svc.applications.models import Application, ApplicationStep
+
+CLOSED = ("recognised", "refused", "withdrawn")
+
+
+def get(session: Session, app_id: str, *, lock: bool = False) -> Application | None:
+    return session.get(Application, app_id, with_for_update=lock)
+
+
+def open_for(session: Session, uscc: str, year: int) -> Application | None:
+    return session.scalars(select(Application).where(Application.uscc == uscc, Application.year == year,
+                                                     Application.status.not_in(CLOSED))).first()
+
+
+def steps(session: Session, app_id: str) -> list[ApplicationStep]:
+    return list(session.scalars(select(ApplicationStep).where(ApplicationStep.application_id == app_id)
+                                .order_by(ApplicationStep.id)))
+
+
+def page(session: Session, *, region_code: str | None, usccs: list[str] | None, department: str | None,
+         year: int | None, status: str | None, after: str | None, limit: int) -> list[Application]:
+    q = select(Application)
+    if region_code:
+        q = q.where(Application.region_code == region_code)
+    if usccs is not None:
+        q = q.where(Application.uscc.in_(usccs))
+    if department:
+        q = q.where(Application.department == department)
+    if year is not None:
+        q = q.where(Application.year == year)
+    if status:
+        q = q.where(Application.status == status)
+    if after:
+        q = q.where(Application.id > after)
+    return list(session.scalars(q.order_by(Application.id).limit(limit + 1)))
+
+
+def current_notices(session: Session, *, region_code: str | None, after: str | None, limit: int) -> list[Application]:
+    q = select(Application).where(Application.status.in_(("public_notice", "on_hold")))
+    if region_code:
+        q = q.where(Application.region_code == region_code)
+    if after:
+        q = q.where(Application.id > after)
+    return list(session.scalars(q.order_by(Application.id).limit(limit + 1)))

@@ -1,0 +1,92 @@
+"""HTTP of applications, recommendations and public notices."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+
+from getihu_kit.auth import Principal
+from getihu_kit.pagination import Page
+from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from cultivation_svc.applications import service
+from cultivation_svc.applications.schemas import (ApplicationCreate, ApplicationRead, Consent, NoticeRead, Opinions,
+                                                  RecommendationCreate, Review, SiteVisit)
+from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, STAFF, LimitDep, TodayDep
+from cultivation_svc.regional.service import county
+
+router = APIRouter(tags=["cultivation: applications"])
+
+
+def _out(session, app) -> ApplicationRead:
+    return ApplicationRead.model_validate(service.read(session, app))
+
+
+@router.post("/applications", status_code=201, response_model=ApplicationRead, summary="自主申报（经营者）")
+def submit(body: ApplicationCreate, request: Request, session: SessionDep, today: TodayDep,
+           principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
+    return _out(session, service.submit(session, data=body, principal=principal, today=today,
+                                        traceparent=traceparent(request)))
+
+
+@router.post("/recommendations", status_code=201, response_model=ApplicationRead, summary="部门推荐（待经营者同意）")
+def recommend(body: RecommendationCreate, request: Request, session: SessionDep, today: TodayDep,
+              principal: Principal = Depends(DEPARTMENT)) -> ApplicationRead:
+    return _out(session, service.recommend(session, data=body, principal=principal, today=today,
+                                           traceparent=traceparent(request)))
+
+
+@router.get("/applications", response_model=Page[ApplicationRead], summary="申报列表（按身份限定范围）")
+def listing(session: SessionDep, principal: PrincipalDep, limit: LimitDep, region_code: str | None = None,
+            year: int | None = None, status: str | None = None, cursor: str | None = None) -> Page[ApplicationRead]:
+    region = county(region_code) if region_code else None
+    rows, nxt = service.listing(session, principal=principal, region_code=region, year=year, status=status,
+                                cursor=cursor, limit=limit)
+    return Page[ApplicationRead](items=[ApplicationRead.model_validate(service.read(session, a, with_steps=False))
+                                        for a in rows], next_cursor=nxt)
+
+
+@router.get("/applications/{app_id}", response_model=ApplicationRead, summary="申报详情与办理步骤")
+def get(app_id: str, session: SessionDep, principal: PrincipalDep) -> ApplicationRead:
+    return _out(session, service.get_for(session, app_id, principal))
+
+
+@router.post("/applications/{app_id}/consent", response_model=ApplicationRead, summary="经营者同意（不同意）被推荐")
+def consent(app_id: str, body: Consent, request: Request, session: SessionDep, today: TodayDep,
+            principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
+    return _out(session, service.consent(session, app_id=app_id, data=body, principal=principal, today=today,
+                                         traceparent=traceparent(request)))
+
+
+@router.post("/applications/{app_id}/review", response_model=ApplicationRead, summary="县级审核")
+def review(app_id: str, body: Review, request: Request, session: SessionDep, today: TodayDep,
+           principal: Principal = Depends(STAFF)) -> ApplicationRead:
+    return _out(session, service.review(session, app_id=app_id, data=body, principal=principal, today=today,
+                                        traceparent=traceparent(request)))
+
+
+@router.post("/applications/{app_id}/site-visit", response_model=ApplicationRead, summary="走访核实")
+def site_visit(app_id: str, body: SiteVisit, request: Request, session: SessionDep, today: TodayDep,
+               principal: Principal = Depends(STAFF)) -> ApplicationRead:
+    return _out(session, service.site_visit(session, app_id=app_id, data=body, principal=principal, today=today,
+                                            traceparent=traceparent(request)))
+
+
+@router.post("/applications/{app_id}/opinions", response_model=ApplicationRead, summary="征求意见并进入公示")
+def opinions(app_id: str, body: Opinions, request: Request, session: SessionDep, today: TodayDep,
+             principal: Principal = Depends(STAFF)) -> ApplicationRead:
+    return _out(session, service.opinions(session, app_id=app_id, data=body, principal=principal, today=today,
+                                          traceparent=traceparent(request)))
+
+
+@router.post("/applications/{app_id}/withdraw", response_model=ApplicationRead, summary="经营者撤回")
+def withdraw(app_id: str, request: Request, session: SessionDep, principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
+    return _out(session, service.withdraw(session, app_id=app_id, principal=principal, traceparent=traceparent(request)))
+
+
+@router.get("/notices", response_model=Page[NoticeRead], summary="当前公示（公开，经营者姓名脱敏）")
+def notices(session: SessionDep, limit: LimitDep, region_code: str | None = None,
+            cursor: str | None = None) -> Page[NoticeRead]:
+    region = county(region_code) if region_code else None
+    items, nxt = service.notices(session, region_code=region, cursor=cursor, limit=limit)
+    return Page[NoticeRead](items=[NoticeRead.model_validate(i) for i in items], next_cursor=nxt)
+
+

@@ -1,0 +1,308 @@
+"""Use cases of applications (自主申报) and recommendations (部门推荐), up to the public notice.
+
+附件1 二(三)、二(五)2：自主申报……县级市场监管部门通过培育平台进行审核，并对拟认定的个体工商户进行走访核实……
+部门推荐……需要事先征得经营者本人同意。Steps: county review → site visit (走访核实) → opinion solicitation
+(征求意见) → public notice (信息公示, objections go to appeal-svc and hold the case) → recognition.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.orm import Session
+
+from getihu_kit.auth import Principal, require_region
+from getihu_kit.domain import masking
+from getihu_kit.errors import Conflict, Forbidden, NotFound, RuleViolation
+from getihu_kit.pagination import decode_cursor, encode_cursor
+from getihu_kit.schemas.cultivation import CATEGORY_LABELS
+from cultivation_svc import events
+from cultivation_svc.applications import repository
+from cultivation_svc.applications.models import Application, ApplicationStep
+from cultivation_svc.applications.schemas import ApplicationCreate, Consent, Opinions, RecommendationCreate, Review, SiteVisit
+from cultivation_svc.criteria import repository as criteria_repo
+from cultivation_svc.projections import repository as proj
+from cultivation_svc.recognitions import repository as rec_repo
+from cultivation_svc.regional.service import rules_in
+from cultivation_svc.rules import eligibility, limits, scoring
+from cultivation_svc.windows import repository as windows_repo
+
+
+def subject_for(session: Session, *, uscc: str, on: dt.date, source: str, relaxed_group: str | None):
+    """The facts the eligibility rules read, from this service's projections."""
+    business = proj.business(session, uscc)
+    if business is None:
+        raise NotFound(f"未找到个体工商户 {uscc} 的登记信息（登记信息同步后再试）", field="uscc")
+    latest = proj.latest_type(session, uscc)
+    subject = eligibility.Subject(
+        uscc=uscc, on=on, source=source, relaxed_group=relaxed_group,
+        latest_type=latest.type if latest else None, latest_type_year=latest.year if latest else None,
+        marks=tuple(business.state.get("marks") or ()), operator_id_number=business.operator_id_number,
+        debtor_listings=tuple(proj.debtor_listings(session, business.operator_id_number)),
+        revocations_for_fraud=tuple(rec_repo.fraud_revocations(session, uscc)))
+    return subject, business, latest
+
+
+def refuse_if_ineligible(refusals: list[eligibility.Refusal], ruleset: str) -> None:
+    if refusals:
+        raise RuleViolation("不符合“名特优新”申报（推荐）条件：" + "；".join(r.message for r in refusals),
+                            code="not_eligible", refusals=[r.as_dict() for r in refusals], ruleset=ruleset)
+
+
+def _record(session: Session, app: Application, *, step: str, status: str, actor: str, detail: dict | None = None,
+            reason: str | None = None, due_on: dt.date | None = None, traceparent: str | None = None) -> None:
+    app.status = status
+    if reason is not None:
+        app.reason = reason
+    app.updated_at = events.now()
+    session.add(ApplicationStep(application_id=app.id, step=step, status_after=status, actor=actor,
+                                detail=detail or {}, at=app.updated_at))
+    session.flush()
+    events.application_changed(session, app, reason=reason, due_on=due_on, traceparent=traceparent)
+
+
+def _open_window(session: Session, region_code: str, today: dt.date):
+    w = windows_repo.open_on(session, region_code, today)
+    if w is None:
+        raise RuleViolation("本县“名特优新”申报窗口未开放（每年分型结果公布后开放，至截止日期关闭）", code="window_closed")
+    return w
+
+
+def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_group: str | None, today: dt.date,
+           materials: list, indicator_values: dict) -> tuple[Application, object]:
+    subject, business, latest = subject_for(session, uscc=uscc, on=today, source=source, relaxed_group=relaxed_group)
+    window = _open_window(session, business.region_code, today)
+    rules = rules_in(session, business.region_code, today)
+    refuse_if_ineligible(eligibility.check(subject, rules), rules.version)
+    active = rec_repo.active_for_uscc(session, uscc, today)
+    refusal = limits.one_category_per_business(uscc, CATEGORY_LABELS.get(active.category) if active else None)
+    if refusal:
+        raise RuleViolation(refusal.message, code="one_category", refusals=[refusal.as_dict()])
+    if repository.open_for(session, uscc, window.year):
+        raise Conflict(f"该户 {window.year} 年度已有办理中的申报（推荐），不能重复提交", code="duplicate_application")
+    criteria = criteria_repo.published(session, business.region_code, window.year, category)
+    if criteria is None:
+        raise RuleViolation(f"本县尚未公示 {window.year} 年度“{CATEGORY_LABELS[category]}”类分类标准，暂不能申报",
+                            code="criteria_not_published", field="category")
+    now = events.now()
+    app = Application(
+        id=f"app_{uuid.uuid4().hex[:20]}", uscc=uscc, region_code=business.region_code, year=window.year,
+        category=category, source=source, relaxed_group=relaxed_group, status="new", materials=materials,
+        indicator_values={k: str(v) for k, v in indicator_values.items()}, criteria_id=criteria.id,
+        type_at_application=latest.type if latest else None, applied_on=today, created_by="", created_at=now,
+        updated_at=now)
+    total, detail = scoring.score(criteria.indicators, indicator_values, proj.certificates(session, uscc), today)
+    app.score, app.score_detail = total, detail
+    return app, business
+
+
+def submit(session: Session, *, data: ApplicationCreate, principal: Principal, today: dt.date,
+           traceparent: str | None = None) -> Application:
+    """自主申报 by the operator, checked against every bar on the day of application."""
+    if not principal.owns(data.uscc):
+        raise Forbidden("只有该个体工商户的经营者可以自主申报")
+    app, _ = _start(session, uscc=data.uscc, category=data.category, source="self", relaxed_group=data.relaxed_group,
+                    today=today, materials=[m.model_dump() for m in data.materials],
+                    indicator_values=data.indicator_values)
+    app.created_by = principal.audit_name()
+    session.add(app)
+    session.flush()
+    _record(session, app, step="submitted", status="submitted", actor=principal.audit_name(),
+            detail={"score": str(app.score)}, traceparent=traceparent)
+    return app
+
+
+def recommend(session: Session, *, data: RecommendationCreate, principal: Principal, today: dt.date,
+              traceparent: str | None = None) -> Application:
+    """部门推荐: waits for the operator's consent (拟推荐的，需要事先征得经营者本人同意)."""
+    if not principal.department:
+        raise Forbidden("推荐部门的令牌缺少 department（部门名称）声明")
+    app, _ = _start(session, uscc=data.uscc, category=data.category, source="recommendation", relaxed_group=None,
+                    today=today, materials=[m.model_dump() for m in data.materials],
+                    indicator_values=data.indicator_values)
+    app.department, app.recommendation_reason, app.created_by = principal.department, data.reason, principal.audit_name()
+    session.add(app)
+    session.flush()
+    _record(session, app, step="recommended", status="awaiting_consent", actor=principal.audit_name(),
+            detail={"department": principal.department, "reason": data.reason}, traceparent=traceparent)
+    return app
+
+
+def get_for(session: Session, app_id: str, principal: Principal, *, lock: bool = False) -> Application:
+    app = repository.get(session, app_id, lock=lock)
+    if app is None or not (principal.owns(app.uscc) or principal.can_act_in_region(app.region_code)
+                           or (principal.has("department") and principal.department == app.department)):
+        raise NotFound(f"申报 {app_id} 不存在或无权查看")
+    return app
+
+
+def _expect(app: Application, *statuses: str, action: str) -> None:
+    if app.status not in statuses:
+        raise Conflict(f"申报当前状态为“{app.status}”，不能{action}", code="invalid_state", status_now=app.status)
+
+
+def consent(session: Session, *, app_id: str, data: Consent, principal: Principal, today: dt.date,
+            traceparent: str | None = None) -> Application:
+    app = get_for(session, app_id, principal, lock=True)
+    if not principal.owns(app.uscc):
+        raise Forbidden("只有被推荐个体工商户的经营者本人可以表示同意或不同意")
+    _expect(app, "awaiting_consent", action="确认推荐")
+    if data.agree:
+        _record(session, app, step="consent", status="submitted", actor=principal.audit_name(),
+                detail={"agree": True, "on": today.isoformat()}, traceparent=traceparent)
+    else:
+        _record(session, app, step="consent", status="withdrawn", actor=principal.audit_name(),
+                detail={"agree": False}, reason="经营者不同意被推荐", traceparent=traceparent)
+    return app
+
+
+def _staff(session: Session, app_id: str, principal: Principal) -> Application:
+    app = repository.get(session, app_id, lock=True)
+    if app is None:
+        raise NotFound(f"申报 {app_id} 不存在")
+    require_region(principal, app.region_code)
+    return app
+
+
+def review(session: Session, *, app_id: str, data: Review, principal: Principal, today: dt.date,
+           traceparent: str | None = None) -> Application:
+    """县级审核: the application is scored against the county's published standard."""
+    app = _staff(session, app_id, principal)
+    _expect(app, "submitted", action="审核")
+    if not data.approve:
+        _record(session, app, step="review", status="refused", actor=principal.audit_name(),
+                detail={"note": data.note}, reason=data.note or "县级审核未通过", traceparent=traceparent)
+        return app
+    criteria = criteria_repo.get(session, app.criteria_id) if app.criteria_id else None
+    if criteria is not None and app.score is not None and app.score < criteria.pass_score:
+        raise RuleViolation(f"申报得分 {app.score} 低于本县分类标准的认定分数 {criteria.pass_score}，不能审核通过",
+                            code="below_pass_score", score=str(app.score), pass_score=str(criteria.pass_score))
+    _record(session, app, step="review", status="site_visit", actor=principal.audit_name(),
+            detail={"note": data.note, "score": str(app.score)}, traceparent=traceparent)
+    return app
+
+
+def site_visit(session: Session, *, app_id: str, data: SiteVisit, principal: Principal, today: dt.date,
+               traceparent: str | None = None) -> Application:
+    """走访核实."""
+    app = _staff(session, app_id, principal)
+    _expect(app, "site_visit", action="登记走访核实")
+    if data.visited_on > today or data.visited_on < app.applied_on:
+        from getihu_kit.errors import InvalidInput
+        raise InvalidInput("走访日期应在申报日期与今天之间", field="visited_on")
+    detail = {"verified": data.verified, "visited_on": data.visited_on.isoformat(), "note": data.note}
+    if data.verified:
+        _record(session, app, step="site_visit", status="soliciting", actor=principal.audit_name(), detail=detail,
+                traceparent=traceparent)
+    else:
+        _record(session, app, step="site_visit", status="refused", actor=principal.audit_name(), detail=detail,
+                reason=data.note or "走访核实与申报情况不符", traceparent=traceparent)
+    return app
+
+
+def opinions(session: Session, *, app_id: str, data: Opinions, principal: Principal, today: dt.date,
+             traceparent: str | None = None) -> Application:
+    """征求意见, then 信息公示 for the region's notice period."""
+    app = _staff(session, app_id, principal)
+    _expect(app, "soliciting", action="登记征求意见结果")
+    detail = {"opinions": [o.model_dump() for o in data.opinions], "note": data.note}
+    if not data.proceed:
+        _record(session, app, step="opinions", status="refused", actor=principal.audit_name(), detail=detail,
+                reason=data.note or "征求意见未通过", traceparent=traceparent)
+        return app
+    rules = rules_in(session, app.region_code, today)
+    app.notice_starts_on = today
+    app.notice_ends_on = today + dt.timedelta(days=rules.public_notice_days)
+    detail["notice_days"] = rules.public_notice_days
+    _record(session, app, step="public_notice", status="public_notice", actor=principal.audit_name(), detail=detail,
+            traceparent=traceparent)
+    return app
+
+
+def withdraw(session: Session, *, app_id: str, principal: Principal, traceparent: str | None = None) -> Application:
+    app = get_for(session, app_id, principal, lock=True)
+    if not principal.owns(app.uscc):
+        raise Forbidden("只有经营者本人可以撤回申报")
+    if app.status in repository.CLOSED:
+        raise Conflict(f"申报当前状态为“{app.status}”，不能撤回", code="invalid_state")
+    _record(session, app, step="withdrawn", status="withdrawn", actor=principal.audit_name(), reason="经营者撤回",
+            traceparent=traceparent)
+    return app
+
+
+# --- objections to the public notice (appeal-svc) ----------------------------------------------
+def objection_filed(session: Session, *, appeal_id: str, application_id: str, filed_at: dt.datetime,
+                    traceparent: str | None = None) -> None:
+    """A filed objection holds the case until appeal-svc decides it."""
+    proj.record_appeal(session, appeal_id=appeal_id, application_id=application_id, status="filed", filed_at=filed_at)
+    app = repository.get(session, application_id, lock=True)
+    if app is None or app.status not in ("public_notice", "on_hold"):
+        return
+    if app.status == "public_notice":
+        _record(session, app, step="objection_filed", status="on_hold", actor="appeal-svc",
+                detail={"appeal_id": appeal_id}, reason=f"公示期内收到异议（{appeal_id}），暂停办理", traceparent=traceparent)
+
+
+def objection_decided(session: Session, *, appeal_id: str, application_id: str, decision: str, reason: str,
+                      decided_at: dt.datetime, traceparent: str | None = None) -> None:
+    """Upheld → refused at notice; rejected or withdrawn → the case continues once no objection is open."""
+    proj.record_appeal(session, appeal_id=appeal_id, application_id=application_id, status=decision,
+                       decided_at=decided_at)
+    app = repository.get(session, application_id, lock=True)
+    if app is None or app.status not in ("public_notice", "on_hold"):
+        return
+    detail = {"appeal_id": appeal_id, "decision": decision, "reason": reason}
+    if decision == "upheld":
+        _record(session, app, step="objection_decided", status="refused", actor="appeal-svc", detail=detail,
+                reason=f"公示异议成立：{reason}", traceparent=traceparent)
+    elif app.status == "on_hold" and not proj.open_appeals(session, application_id):
+        _record(session, app, step="objection_decided", status="public_notice", actor="appeal-svc", detail=detail,
+                reason="公示异议不成立，继续办理", traceparent=traceparent)
+
+
+# --- reads -----------------------------------------------------------------------------------------
+def read(session: Session, app: Application, *, with_steps: bool = True) -> dict:
+    business = proj.business(session, app.uscc)
+    out = {c: getattr(app, c) for c in ("id", "uscc", "region_code", "year", "category", "source", "department",
+                                        "relaxed_group", "status", "score", "score_detail", "criteria_id",
+                                        "type_at_application", "notice_starts_on", "notice_ends_on", "reason",
+                                        "applied_on", "materials")}
+    out["name"] = business.name if business else None
+    out["open_objections"] = proj.open_appeals(session, app.id)
+    out["steps"] = [{"step": s.step, "status_after": s.status_after, "actor": s.actor, "detail": s.detail, "at": s.at}
+                    for s in repository.steps(session, app.id)] if with_steps else []
+    return out
+
+
+def listing(session: Session, *, principal: Principal, region_code: str | None, year: int | None,
+            status: str | None, cursor: str | None, limit: int) -> tuple[list[Application], str | None]:
+    after = (decode_cursor(cursor) or {}).get("id")
+    usccs = department = None
+    if principal.sees_all_regions:
+        pass
+    elif principal.has("county_staff"):
+        region_code = principal.region_code
+    elif principal.has("department"):
+        department = principal.department or "-"
+    elif principal.has("operator"):
+        usccs = sorted(principal.usccs)
+    else:
+        raise Forbidden("无权查看申报列表")
+    rows = repository.page(session, region_code=region_code, usccs=usccs, department=department, year=year,
+                           status=status, after=after, limit=limit)
+    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return rows[:limit], nxt
+
+
+def notices(session: Session, *, region_code: str | None, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """Current public notices (信息公示) for anyone, with the operator's name masked."""
+    after = (decode_cursor(cursor) or {}).get("id")
+    rows = repository.current_notices(session, region_code=region_code, after=after, limit=limit)
+    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    rows = rows[:limit]
+    names = proj.businesses(session, [r.uscc for r in rows])
+    return [{"application_id": a.id, "uscc": a.uscc, "name": names[a.uscc].name if a.uscc in names else None,
+             "operator_name": masking.mask_name(names[a.uscc].operator_name) if a.uscc in names else None,
+             "region_code": a.region_code, "category": a.category, "category_label": CATEGORY_LABELS[a.category],
+             "notice_starts_on": a.notice_starts_on, "notice_ends_on": a.notice_ends_on, "status": a.status}
+            for a in rows], nxt

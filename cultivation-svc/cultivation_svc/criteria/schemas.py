@@ -1,0 +1,62 @@
+"""API models of county criteria."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+Category = Literal["renowned", "distinctive", "quality", "emerging"]
+
+
+class Indicator(BaseModel):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    weight: Decimal = Field(gt=0, le=100)
+    threshold: Decimal = Field(ge=0)
+    unit: str | None = None
+    source: str = "declared"  # declared | certificate:<kind>
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        if v != "declared" and not (v.startswith("certificate:") and len(v) > len("certificate:")):
+            raise ValueError("指标来源应为 declared（申报值）或 certificate:<证书种类>（如 certificate:绿色食品）")
+        return v
+
+
+class CriteriaCreate(BaseModel):
+    region_code: str
+    year: int = Field(ge=2024, le=2100)
+    category: Category
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1, max_length=50)
+    pass_score: Decimal = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _weights(self):
+        total = sum(i.weight for i in self.indicators)
+        if total != 100:
+            raise ValueError(f"各指标权重之和应为 100，当前为 {total}")
+        codes = [i.code for i in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("指标代码不能重复")
+        return self
+
+
+class CriteriaRead(BaseModel):
+    id: str
+    region_code: str
+    year: int
+    category: str
+    version: int
+    title: str
+    text: str
+    indicators: list[dict]
+    pass_score: Decimal
+    status: str
+    filed_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None

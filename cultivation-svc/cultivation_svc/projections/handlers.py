@@ -1,0 +1,88 @@
+"""Batch handlers feeding the projections (set-based: one statement per batch) and their side effects."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from getihu_kit.events import CloudEvent
+from cultivation_svc import events
+from cultivation_svc.applications import service as applications
+from cultivation_svc.projections import repository
+from cultivation_svc.recognitions import repository as rec_repo
+from cultivation_svc.windows import service as windows
+
+
+def _latest_by(events_: list[CloudEvent], key, order) -> dict:
+    out: dict = {}
+    for e in events_:
+        k = key(e.data)
+        if k not in out or order(e.data) >= order(out[k]):
+            out[k] = e.data
+    return out
+
+
+def business_states(session: Session, batch: list[CloudEvent]) -> None:
+    latest = _latest_by(batch, lambda d: d["uscc"], lambda d: d.get("version", 0))
+    before = repository.operators_of(session, latest)
+    rows = [{"uscc": u, "name": d.get("name"), "region_code": d["region_code"],
+             "operator_id_number": (d.get("operator") or {}).get("id_number"),
+             "operator_name": (d.get("operator") or {}).get("name"), "status": d.get("status") or "registered",
+             "state": d, "version": d.get("version", 0)} for u, d in latest.items()]
+    repository.upsert_businesses(session, rows)
+    # 二(六)：个体工商户变更经营者的，要在变更后及时报告 — flag the recognitions whose operator changed.
+    changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
+               and before[r["uscc"]] != r["operator_id_number"]]
+    rec_repo.flag_operator_change(session, changed)
+
+
+def typing_results(session: Session, batch: list[CloudEvent]) -> None:
+    latest = _latest_by(batch, lambda d: (d["uscc"], int(d["year"])), lambda d: (d["published_at"], d.get("version", 1)))
+    rows = [{"uscc": d["uscc"], "year": int(d["year"]), "type": d["type"], "region_code": d.get("region_code"),
+             "ruleset": d["ruleset"], "run_id": d["run_id"], "version": d.get("version", 1),
+             "published_at": dt.datetime.fromisoformat(d["published_at"])} for d in latest.values()]
+    repository.upsert_types(session, rows)
+    # 一(五)：建立支持政策“免申即享”机制 — every published type brings its measures.
+    events.type_measures_granted_many(session, [e.data for e in batch])
+
+
+def typing_published(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    published_at = dt.datetime.fromisoformat(d["published_at"])
+    by_region = d.get("counts_by_region") or {}
+    rows = [{"region_code": code, "year": int(d["year"]), "growth": int(c.get("growth", 0)),
+             "development": int(c.get("development", 0)), "survival": int(c.get("survival", 0)), "run_id": d["run_id"],
+             "ruleset": d["ruleset"], "published_at": published_at} for code, c in by_region.items()]
+    repository.upsert_typing_counts(session, rows)
+    windows.open_windows(session, year=int(d["year"]), run_id=d["run_id"], published_on=published_at.date(),
+                         eligible_by_region={code: int(c.get("growth", 0)) + int(c.get("development", 0))
+                                             for code, c in by_region.items()}, traceparent=event.traceparent)
+
+
+def business_facts(session: Session, batch: list[CloudEvent]) -> None:
+    latest = _latest_by(batch, lambda d: (d["uscc"], int(d["year"])), lambda d: d.get("version", 1))
+    repository.upsert_facts(session, [{"uscc": d["uscc"], "year": int(d["year"]), "certificates": d.get("certificates") or [],
+                                       "version": d.get("version", 1)} for d in latest.values()])
+
+
+def person_facts(session: Session, batch: list[CloudEvent]) -> None:
+    latest = {e.data["id_number"]: e.data for e in batch}  # in order: the last one is the person's state
+    repository.upsert_persons(session, [{"id_number": k, "dishonest_debtor": d.get("dishonest_debtor") or []}
+                                        for k, d in latest.items()])
+
+
+def appeal_filed(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
+        return
+    applications.objection_filed(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
+                                 filed_at=dt.datetime.fromisoformat(d["filed_at"]), traceparent=event.traceparent)
+
+
+def appeal_decided(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
+        return
+    applications.objection_decided(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
+                                   decision=d["decision"], reason=d.get("reason") or "",
+                                   decided_at=dt.datetime.fromisoformat(d["decided_at"]), traceparent=event.traceparent)

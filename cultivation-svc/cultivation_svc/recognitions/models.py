@@ -1,0 +1,55 @@
+"""Recognitions (认定) and their yearly information reports."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cultivation_svc.base import Base
+
+
+class Recognition(Base):
+    __tablename__ = "recognition"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(40), unique=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    operator_id_number: Mapped[str | None] = mapped_column(String(18))
+    category: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(100))
+    type_at_recognition: Mapped[str | None] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    recognised_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    benefits_from: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # granted | extended | cancelled | revoked | expired
+    criteria_id: Mapped[str | None] = mapped_column(String(40))
+    ruleset: Mapped[str] = mapped_column(String(60))
+    reported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    spot_check: Mapped[str | None] = mapped_column(String(30))  # material_requested | material_submitted | passed | refused
+    spot_check_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    spot_check_note: Mapped[str | None] = mapped_column(Text)
+    department_consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator_change_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    extensions: Mapped[list] = mapped_column(JSON)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_recognition_scope", "region_code", "status", "category"),
+                      Index("ix_recognition_operator", "region_code", "operator_id_number"))
+
+
+class InfoReport(Base):
+    """二(六)：每年7月底前完成信息报告；变更经营者的，要在变更后及时报告。"""
+    __tablename__ = "info_report"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recognition_id: Mapped[str] = mapped_column(String(40), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # yearly | operator_change
+    content: Mapped[dict] = mapped_column(JSON)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed: Mapped[str | None] = mapped_column(String(20))
+    submitted_by: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,76 @@
+"""Queries of recognitions and information reports."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cultivation_svc.recognitions.models import InfoReport, Recognition
+
+ACTIVE = ("granted", "extended")
+
+
+def get(session: Session, rec_id: str, *, lock: bool = False) -> Recognition | None:
+    return session.get(Recognition, rec_id, with_for_update=lock)
+
+
+def active_for_uscc(session: Session, uscc: str, on: dt.date) -> Recognition | None:
+    return session.scalars(select(Recognition).where(Recognition.uscc == uscc, Recognition.status.in_(ACTIVE),
+                                                     Recognition.valid_until >= on)).first()
+
+
+def active_for_person(session: Session, region_code: str, id_number: str | None, on: dt.date,
+                      other_than: str) -> Recognition | None:
+    if not id_number:
+        return None
+    return session.scalars(select(Recognition).where(
+        Recognition.region_code == region_code, Recognition.operator_id_number == id_number,
+        Recognition.uscc != other_than, Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)).first()
+
+
+def in_force_count(session: Session, region_code: str, on: dt.date) -> int:
+    return session.scalar(select(func.count()).select_from(Recognition).where(
+        Recognition.region_code == region_code, Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)) or 0
+
+
+def fraud_revocations(session: Session, uscc: str) -> list[dt.date]:
+    return [d for d in session.scalars(select(Recognition.ended_on).where(
+        Recognition.uscc == uscc, Recognition.status == "revoked")) if d is not None]
+
+
+def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Recognition]:
+    return list(session.scalars(select(Recognition).where(
+        Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id)))
+
+
+def flag_operator_change(session: Session, usccs: list[str]) -> None:
+    from sqlalchemy import update
+    if usccs:
+        session.execute(update(Recognition).where(Recognition.uscc.in_(usccs), Recognition.status.in_(ACTIVE))
+                        .values(operator_change_pending=True))
+
+
+def public_page(session: Session, *, region_code: str | None, category: str | None, on: dt.date,
+                after: str | None, limit: int) -> list[Recognition]:
+    q = select(Recognition).where(Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)
+    if region_code:
+        q = q.where(Recognition.region_code == region_code)
+    if category:
+        q = q.where(Recognition.category == category)
+    if after:
+        q = q.where(Recognition.id > after)
+    return list(session.scalars(q.order_by(Recognition.id).limit(limit + 1)))
+
+
+def for_uscc(session: Session, uscc: str) -> list[Recognition]:
+    return list(session.scalars(select(Recognition).where(Recognition.uscc == uscc).order_by(Recognition.recognised_on)))
+
+
+def reports(session: Session, rec_id: str) -> list[InfoReport]:
+    return list(session.scalars(select(InfoReport).where(InfoReport.recognition_id == rec_id).order_by(InfoReport.id)))
+
+
+def has_yearly_report(session: Session, rec_id: str, year: int) -> bool:
+    return session.scalar(select(func.count()).select_from(InfoReport).where(
+        InfoReport.recognition_id == rec_id, InfoReport.year == year, InfoReport.kind == "yearly")) > 0

@@ -1,0 +1,95 @@
+"""API models of recognitions."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class Recognise(BaseModel):
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class SpotCheck(BaseModel):
+    """地局抽查: ask for more material by a deadline, accept, or refuse (不予认定)."""
+    action: Literal["request_material", "accept", "refuse"]
+    due_on: dt.date | None = None
+    note: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _due(self):
+        if self.action == "request_material" and self.due_on is None:
+            raise ValueError("要求补充材料时须填写补充期限 due_on")
+        if self.action == "refuse" and not self.note:
+            raise ValueError("不予认定时须填写理由 note")
+        return self
+
+
+class SupplementaryMaterial(BaseModel):
+    materials: list[dict] = Field(min_length=1, max_length=50)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class InfoReportCreate(BaseModel):
+    """二(六) 信息报告: yearly (by 31 July) or after a change of operator."""
+    year: int = Field(ge=2024, le=2100)
+    kind: Literal["yearly", "operator_change"] = "yearly"
+    revenue: Decimal | None = Field(default=None, ge=0)
+    tax_paid: Decimal | None = Field(default=None, ge=0)
+    employees: int | None = Field(default=None, ge=0)
+    operator_name: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class Confirmation(BaseModel):
+    region_code: str
+    year: int = Field(ge=2024, le=2100)
+
+
+class Revocation(BaseModel):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class DepartmentConsent(BaseModel):
+    agree: bool
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class RecognitionRead(BaseModel):
+    id: str
+    application_id: str
+    uscc: str
+    name: str | None = None
+    region_code: str
+    category: str
+    category_label: str
+    source: str
+    department: str | None = None
+    type_at_recognition: str | None = None
+    year: int
+    recognised_on: dt.date
+    valid_until: dt.date
+    benefits_from: dt.date
+    status: str
+    ruleset: str
+    reported_at: dt.datetime | None = None
+    spot_check: str | None = None
+    spot_check_due_on: dt.date | None = None
+    department_consented: bool = False
+    operator_change_pending: bool = False
+    extensions: list = []
+    ended_on: dt.date | None = None
+    end_reason: str | None = None
+
+
+class PublicRecognition(BaseModel):
+    uscc: str
+    name: str | None
+    operator_name: str | None
+    region_code: str
+    category: str
+    category_label: str
+    recognised_on: dt.date
+    valid_until: dt.date

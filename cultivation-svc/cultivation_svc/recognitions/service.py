@@ -1,0 +1,325 @@
+"""Recognition (认定) and its life: quota, report upward, spot-checks, reports, confirmation, extension, revocation.
+
+附件1 二(四)3, 二(五)2, 二(六).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.orm import Session
+
+from getihu_kit.auth import Principal, require_region
+from getihu_kit.domain import masking
+from getihu_kit.errors import Conflict, Forbidden, NotFound, RuleViolation
+from getihu_kit.pagination import decode_cursor, encode_cursor
+from getihu_kit.schemas.cultivation import CATEGORY_LABELS
+from cultivation_svc import events
+from cultivation_svc.applications import repository as app_repo
+from cultivation_svc.applications import service as applications
+from cultivation_svc.projections import repository as proj
+from cultivation_svc.recognitions import repository
+from cultivation_svc.recognitions.models import InfoReport, Recognition
+from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, Recognise,
+                                                  Revocation, SpotCheck, SupplementaryMaterial)
+from cultivation_svc.regional.service import county, rules_in
+from cultivation_svc.rules import eligibility, lifecycle, limits
+from cultivation_svc.rules.parameters import add_years
+
+
+def quota(session: Session, *, region_code: str, year: int, on: dt.date) -> limits.Quota:
+    """二(四)3: the county's limit for `year` (its published 成长型+发展型 count) and what is in force."""
+    counts = proj.typing_count(session, region_code, year)
+    rules = rules_in(session, region_code, on)
+    base = (counts.growth + counts.development) if counts else 0
+    limit = limits.quota_limit(counts.growth, counts.development, rules.quota_ratio) if counts else 0
+    return limits.Quota(base_count=base, limit=limit, in_force=repository.in_force_count(session, region_code, on))
+
+
+def quota_view(session: Session, *, region_code: str, year: int, principal: Principal, on: dt.date) -> dict:
+    region_code = county(region_code)
+    require_region(principal, region_code)
+    q = quota(session, region_code=region_code, year=year, on=on)
+    return {"region_code": region_code, "year": year, "base_count": q.base_count, "limit": q.limit,
+            "in_force": q.in_force, "left": q.left, "ratio": str(rules_in(session, region_code, on).quota_ratio)}
+
+
+def _fail(refusals: list[eligibility.Refusal], ruleset: str) -> None:
+    if refusals:
+        raise RuleViolation("不能认定：" + "；".join(r.message for r in refusals), code="not_recognisable",
+                            refusals=[r.as_dict() for r in refusals], ruleset=ruleset)
+
+
+def recognise(session: Session, *, app_id: str, data: Recognise, principal: Principal, today: dt.date,
+              traceparent: str | None = None) -> Recognition:
+    """认定并标注具体分类: after the notice period with no open objection; eligibility re-checked; limits held."""
+    app = app_repo.get(session, app_id, lock=True)
+    if app is None:
+        raise NotFound(f"申报 {app_id} 不存在")
+    require_region(principal, app.region_code)
+    if app.status == "on_hold":
+        raise Conflict("公示期内有未办结的异议，待异议处理完毕后再认定", code="objection_open")
+    if app.status != "public_notice":
+        raise Conflict(f"申报当前状态为“{app.status}”，只有公示中的申报可以认定", code="invalid_state")
+    if today < app.notice_ends_on:
+        raise Conflict(f"公示期至 {app.notice_ends_on.isoformat()} 结束，公示期满后方可认定", code="notice_running")
+    rules = rules_in(session, app.region_code, today)
+    subject, business, latest = applications.subject_for(session, uscc=app.uscc, on=today, source=app.source,
+                                                         relaxed_group=app.relaxed_group)
+    refusals = eligibility.check(subject, rules)
+    active = repository.active_for_uscc(session, app.uscc, today)
+    other = repository.active_for_person(session, app.region_code, business.operator_id_number, today, app.uscc)
+    q = quota(session, region_code=app.region_code, year=app.year, on=today)
+    refusals += [r for r in (
+        limits.one_category_per_business(app.uscc, CATEGORY_LABELS.get(active.category) if active else None),
+        limits.one_per_person_per_county(masking.mask_name(business.operator_name), other.uscc if other else None),
+        limits.quota_check(q)) if r]
+    _fail(refusals, rules.version)
+    rec = Recognition(
+        id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
+        operator_id_number=business.operator_id_number, category=app.category, source=app.source,
+        department=app.department, type_at_recognition=latest.type if latest else None, year=app.year,
+        recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
+        benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
+        ruleset=rules.version, extensions=[], changed_at=events.now())
+    session.add(rec)
+    applications._record(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
+                         detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
+                         traceparent=traceparent)
+    events.recognition_changed(session, rec, traceparent=traceparent)
+    events.category_measures_granted(session, rec, traceparent=traceparent)
+    return rec
+
+
+def _get(session: Session, rec_id: str, *, lock: bool = True) -> Recognition:
+    rec = repository.get(session, rec_id, lock=lock)
+    if rec is None:
+        raise NotFound(f"认定记录 {rec_id} 不存在")
+    return rec
+
+
+def get(session: Session, *, rec_id: str, principal: Principal) -> Recognition:
+    rec = _get(session, rec_id, lock=False)
+    if not (principal.owns(rec.uscc) or principal.can_act_in_region(rec.region_code)
+            or (principal.has("department") and principal.department == rec.department)):
+        raise NotFound(f"认定记录 {rec_id} 不存在或无权查看")
+    return rec
+
+
+def _end(session: Session, rec: Recognition, *, status: str, on: dt.date, reason: str, traceparent: str | None) -> None:
+    rec.status, rec.ended_on, rec.end_reason, rec.changed_at = status, on, reason, events.now()
+    session.flush()
+    events.recognition_changed(session, rec, reason=reason, traceparent=traceparent)
+
+
+def report_upward(session: Session, *, rec_id: str, principal: Principal, traceparent: str | None = None) -> Recognition:
+    """报上级市场监管部门."""
+    rec = _get(session, rec_id)
+    require_region(principal, rec.region_code)
+    if rec.reported_at is None:
+        rec.reported_at = events.now()
+    return rec
+
+
+def spot_check(session: Session, *, rec_id: str, data: SpotCheck, principal: Principal, today: dt.date,
+               traceparent: str | None = None) -> Recognition:
+    """二(五)2：上级市场监管部门可以通过抽查方式进行监督，对认为不符合认定条件的个体工商户，可以要求限期补充材料
+    或者不予认定。"""
+    if not principal.has("prefecture_staff", "admin"):
+        raise Forbidden("抽查由地区市场监管局办理")
+    rec = _get(session, rec_id)
+    if rec.status not in repository.ACTIVE:
+        raise Conflict(f"认定当前状态为“{rec.status}”，不能抽查", code="invalid_state")
+    app = app_repo.get(session, rec.application_id, lock=True)
+    if data.action == "request_material":
+        if data.due_on <= today:
+            from getihu_kit.errors import InvalidInput
+            raise InvalidInput("补充材料期限应晚于今天", field="due_on")
+        rec.spot_check, rec.spot_check_due_on, rec.spot_check_note = "material_requested", data.due_on, data.note
+        applications._record(session, app, step="spot_check", status="material_requested",
+                             actor=principal.audit_name(), detail={"due_on": data.due_on.isoformat(), "note": data.note},
+                             reason=data.note, due_on=data.due_on, traceparent=traceparent)
+    elif data.action == "accept":
+        rec.spot_check, rec.spot_check_note = "passed", data.note
+        if app.status == "material_requested":
+            applications._record(session, app, step="spot_check", status="recognised", actor=principal.audit_name(),
+                                 detail={"note": data.note}, traceparent=traceparent)
+    else:
+        rec.spot_check, rec.spot_check_note = "refused", data.note
+        applications._record(session, app, step="spot_check", status="refused", actor=principal.audit_name(),
+                             detail={"note": data.note}, reason=f"地局抽查不予认定：{data.note}", traceparent=traceparent)
+        _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {data.note}",
+             traceparent=traceparent)
+    rec.changed_at = events.now()
+    return rec
+
+
+def supplement(session: Session, *, rec_id: str, data: SupplementaryMaterial, principal: Principal, today: dt.date,
+               traceparent: str | None = None) -> Recognition:
+    rec = _get(session, rec_id)
+    if not principal.owns(rec.uscc):
+        raise Forbidden("只有经营者本人可以补充材料")
+    if rec.spot_check != "material_requested":
+        raise Conflict("地局未要求补充材料", code="invalid_state")
+    if rec.spot_check_due_on and today > rec.spot_check_due_on:
+        raise RuleViolation(f"补充材料期限 {rec.spot_check_due_on.isoformat()} 已过", code="deadline_passed")
+    app = app_repo.get(session, rec.application_id, lock=True)
+    app.materials = list(app.materials or []) + data.materials
+    rec.spot_check = "material_submitted"
+    applications._record(session, app, step="material_submitted", status="material_requested",
+                         actor=principal.audit_name(), detail={"count": len(data.materials), "note": data.note},
+                         traceparent=traceparent)
+    return rec
+
+
+def info_report(session: Session, *, rec_id: str, data: InfoReportCreate, principal: Principal, today: dt.date) -> InfoReport:
+    """二(六)：于每年7月底前完成信息报告。个体工商户变更经营者的，要在变更后及时报告。"""
+    rec = _get(session, rec_id)
+    if not principal.owns(rec.uscc):
+        raise Forbidden("信息报告由经营者本人通过培育平台提交")
+    if rec.status not in repository.ACTIVE:
+        raise Conflict(f"认定当前状态为“{rec.status}”，无需报告", code="invalid_state")
+    rules = rules_in(session, rec.region_code, today)
+    if data.kind == "yearly" and repository.has_yearly_report(session, rec.id, data.year):
+        raise Conflict(f"{data.year} 年度信息报告已提交", code="duplicate_report")
+    late = data.kind == "yearly" and today > lifecycle.info_report_due(data.year, rules)
+    r = InfoReport(recognition_id=rec.id, year=data.year, kind=data.kind,
+                   content=data.model_dump(mode="json", exclude={"year", "kind"}), submitted_on=today, late=late,
+                   submitted_by=principal.audit_name())
+    session.add(r)
+    if data.kind == "operator_change":
+        rec.operator_change_pending = False
+        business = proj.business(session, rec.uscc)
+        if business is not None:
+            rec.operator_id_number = business.operator_id_number
+    session.flush()
+    return r
+
+
+def confirm(session: Session, *, data: Confirmation, principal: Principal, today: dt.date,
+            traceparent: str | None = None) -> dict:
+    """二(六)：认定部门应当审核信息报告，并对是否继续符合分型和分类基础标准进行确认。对已不符合标准的，取消认定.
+
+    One county at a time; the recognitions of a county are few (≤5% of its 成长型+发展型), the facts are read
+    for all of them at once."""
+    region = county(data.region_code)
+    require_region(principal, region)
+    rules = rules_in(session, region, today)
+    recs = repository.active_in_region(session, region, today)
+    businesses = proj.businesses(session, [r.uscc for r in recs])
+    types = proj.latest_types(session, [r.uscc for r in recs])
+    debtors = proj.debtor_listings_many(session, [b.operator_id_number for b in businesses.values()])
+    due = lifecycle.info_report_due(data.year, rules)
+    kept, cancelled, expired, missing_reports = [], [], [], []
+    for rec in recs:
+        if rec.valid_until < today:
+            _end(session, rec, status="expired", on=rec.valid_until + dt.timedelta(days=1), reason="有效期届满",
+                 traceparent=traceparent)
+            expired.append(rec.id)
+            continue
+        b = businesses.get(rec.uscc)
+        t = types.get(rec.uscc)
+        subject = eligibility.Subject(
+            uscc=rec.uscc, on=today, source=rec.source, latest_type=t.type if t else None,
+            latest_type_year=t.year if t else None, marks=tuple((b.state.get("marks") or ()) if b else ()),
+            operator_id_number=b.operator_id_number if b else None,
+            debtor_listings=tuple(debtors.get(b.operator_id_number, ()) if b else ()))
+        refusals = eligibility.check(subject, rules)
+        if b is not None and b.status != "registered":
+            refusals.append(eligibility.Refusal("base_standard", "一(四)1", f"个体工商户已{b.status}，不再为登记在册状态",
+                                                {"status": b.status}))
+        if t is not None and t.type == "excluded":
+            refusals.append(eligibility.Refusal("base_standard", "一(四)1", "最近一次分型为“不符合分型条件”",
+                                                {"year": t.year}))
+        if refusals:
+            _end(session, rec, status="cancelled", on=today, reason="；".join(r.message for r in refusals),
+                 traceparent=traceparent)
+            cancelled.append({"recognition_id": rec.id, "uscc": rec.uscc, "refusals": [r.as_dict() for r in refusals]})
+            continue
+        if today > due and not repository.has_yearly_report(session, rec.id, data.year):
+            missing_reports.append(rec.id)
+        kept.append(rec.id)
+    return {"region_code": region, "year": data.year, "ruleset": rules.version, "confirmed": kept,
+            "cancelled": cancelled, "expired": expired, "missing_reports": missing_reports}
+
+
+def department_consent(session: Session, *, rec_id: str, data: DepartmentConsent, principal: Principal) -> Recognition:
+    """二(六) D: the recommending department agrees to an extension."""
+    rec = _get(session, rec_id)
+    if rec.source != "recommendation" or not principal.has("department") or principal.department != rec.department:
+        raise Forbidden("只有原推荐部门可以就推荐认定的延期表示意见")
+    rec.department_consented = data.agree
+    rec.changed_at = events.now()
+    return rec
+
+
+def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.date,
+             traceparent: str | None = None) -> dict:
+    """二(六)：在分类有效期的最后一年……进行评估。符合以下情形之一的，有效期延长3年（A–D）。"""
+    rec = _get(session, rec_id)
+    require_region(principal, rec.region_code)
+    if rec.status not in repository.ACTIVE:
+        raise Conflict(f"认定当前状态为“{rec.status}”，不能评估", code="invalid_state")
+    if not lifecycle.in_last_year(rec.valid_until, today):
+        raise RuleViolation(f"有效期至 {rec.valid_until.isoformat()}，评估在有效期的最后一年进行", code="not_last_year")
+    rules = rules_in(session, rec.region_code, today)
+    business = proj.business(session, rec.uscc)
+    latest = proj.latest_type(session, rec.uscc)
+    # Counted from the start of the current term: an extended recognition is judged on its latest 3 years.
+    term_start = add_years(rec.valid_until + dt.timedelta(days=1), -rules.validity_years) \
+        if rec.extensions else rec.recognised_on
+    grounds = lifecycle.extension_grounds(
+        reports=(business.state.get("annual_reports") or []) if business else [],
+        marks=(business.state.get("marks") or []) if business else [], recognised_on=term_start, on=today,
+        type_at_recognition=rec.type_at_recognition, latest_type=latest.type if latest else None, source=rec.source,
+        department_consented=rec.department_consented, rules=rules)
+    result = {"recognition_id": rec.id, "grounds": grounds, "extended": bool(grounds), "ruleset": rules.version}
+    if grounds:
+        rec.valid_until = add_years(rec.valid_until, rules.extension_years)
+        rec.status = "extended"
+        rec.extensions = list(rec.extensions or []) + [{"on": today.isoformat(), "grounds": grounds,
+                                                        "valid_until": rec.valid_until.isoformat()}]
+        rec.changed_at = events.now()
+        session.flush()
+        events.recognition_changed(session, rec, reason="评估符合延期情形：" + "、".join(g["condition"] for g in grounds),
+                                   traceparent=traceparent)
+    result["valid_until"] = rec.valid_until
+    return result
+
+
+def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Principal, today: dt.date,
+           traceparent: str | None = None) -> Recognition:
+    """二(六)：以欺诈、贿赂等手段……弄虚作假取得认定的，应当撤销认定 — and the 5-year bar starts today."""
+    rec = _get(session, rec_id)
+    require_region(principal, rec.region_code)
+    if rec.status not in repository.ACTIVE:
+        raise Conflict(f"认定当前状态为“{rec.status}”，不能撤销", code="invalid_state")
+    _end(session, rec, status="revoked", on=today, reason=f"fraud: {data.reason}", traceparent=traceparent)
+    return rec
+
+
+def read(session: Session, rec: Recognition) -> dict:
+    b = proj.business(session, rec.uscc)
+    out = {c: getattr(rec, c) for c in (
+        "id", "application_id", "uscc", "region_code", "category", "source", "department", "type_at_recognition",
+        "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
+        "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
+        "end_reason")}
+    out["name"] = b.name if b else None
+    out["category_label"] = CATEGORY_LABELS[rec.category]
+    return out
+
+
+def public_list(session: Session, *, region_code: str | None, category: str | None, on: dt.date,
+                cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """The recognised businesses per county and category (public: the operator's name masked)."""
+    region = county(region_code) if region_code else None
+    after = (decode_cursor(cursor) or {}).get("id")
+    rows = repository.public_page(session, region_code=region, category=category, on=on, after=after, limit=limit)
+    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    rows = rows[:limit]
+    names = proj.businesses(session, [r.uscc for r in rows])
+    return [{"uscc": r.uscc, "name": names[r.uscc].name if r.uscc in names else None,
+             "operator_name": masking.mask_name(names[r.uscc].operator_name) if r.uscc in names else None,
+             "region_code": r.region_code, "category": r.category, "category_label": CATEGORY_LABELS[r.category],
+             "recognised_on": r.recognised_on, "valid_until": r.valid_until} for r in rows], nxt
