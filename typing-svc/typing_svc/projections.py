@@ -1,41 +1,162 @@
-"""Projections typing-svc keeps of other services' state (fed by events, rebuilt by replay)."""
+"""Projections typing-svc keeps of other services' state (fed by events, rebuilt by replay).
+
+Batch handlers, set-based: the newest snapshot per key in the poll wins, an older version never
+overwrites a newer one, and child rows (status periods, reports, marks) are replaced wholesale.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import case
+from sqlalchemy import case, delete, insert, select
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import is_postgres
+from getihu_kit.db import is_postgres, upsert
 from getihu_kit.events import CloudEvent
-from typing_svc.models import BusinessProjection
+from typing_svc.models import (AnnualReportProjection, BusinessProjection, FactBatch, FactsProjection,
+                               MarkProjection, StatusPeriodProjection)
+
+TYPING_MARK_KINDS = ("abnormal", "serious_illegal", "suspension")
+CHUNK = 1000
+
+
+def _date(v) -> dt.date | None:
+    return dt.date.fromisoformat(v) if v else None
+
+
+def _dialect_insert(session: Session):
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def _latest(events: list[CloudEvent], key) -> tuple[dict, dict]:
+    latest: dict = {}
+    counts: dict = {}
+    for e in events:
+        d = e.data
+        k = key(d)
+        counts[k] = counts.get(k, 0) + 1
+        if k not in latest or d.get("version", 0) >= latest[k].get("version", 0):
+            latest[k] = d
+    return latest, counts
+
+
+def status_periods(d: dict) -> list[dict]:
+    """The status history as periods [from_on, to_on); without a history, the current status since
+    its effective date (or since establishment)."""
+    history = sorted(d.get("status_history") or [], key=lambda p: p["effective_on"])
+    if not history:
+        history = [{"status": d.get("status") or "registered",
+                    "effective_on": d.get("status_effective_on") or d["established_on"]}]
+    rows = []
+    for i, p in enumerate(history):
+        nxt = history[i + 1]["effective_on"] if i + 1 < len(history) else None
+        rows.append({"uscc": d["uscc"], "seq": i, "status": p["status"], "from_on": _date(p["effective_on"]),
+                     "to_on": _date(nxt)})
+    return rows
 
 
 def apply_business_states(session: Session, events: list[CloudEvent]) -> None:
-    """Set-based upsert of business snapshots; an older version never overwrites a newer one."""
-    latest: dict[str, dict] = {}
-    counts: dict[str, int] = {}
-    for e in events:
-        d = e.data
-        counts[d["uscc"]] = counts.get(d["uscc"], 0) + 1
-        if d["uscc"] not in latest or d.get("version", 0) >= latest[d["uscc"]].get("version", 0):
-            latest[d["uscc"]] = d
+    """Set-based upsert of business snapshots and their typing-relevant children."""
+    latest, counts = _latest(events, lambda d: d["uscc"])
     if not latest:
         return
-    rows = [{"uscc": u, "region_code": d["region_code"], "established_on": dt.date.fromisoformat(d["established_on"]),
-             "state": d, "version": d.get("version", 0), "applied_events": counts[u]} for u, d in latest.items()]
     table = BusinessProjection.__table__
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table)
+    stored = dict(session.execute(select(table.c.uscc, table.c.version).where(table.c.uscc.in_(list(latest)))).all())
+    rows = [{"uscc": u, "region_code": d["region_code"], "industry_code": d.get("industry_code"),
+             "established_on": _date(d["established_on"]), "seasonal": bool(d.get("seasonal")),
+             "status": d.get("status") or "registered", "version": d.get("version", 0),
+             "applied_events": counts[u]} for u, d in latest.items()]
+    stmt = _dialect_insert(session)(table)
     newer = stmt.excluded.version >= table.c.version
     stmt = stmt.on_conflict_do_update(index_elements=["uscc"], set_={
-        "region_code": case((newer, stmt.excluded.region_code), else_=table.c.region_code),
-        "established_on": case((newer, stmt.excluded.established_on), else_=table.c.established_on),
-        "state": case((newer, stmt.excluded.state), else_=table.c.state),
-        "version": case((newer, stmt.excluded.version), else_=table.c.version),
+        **{c: case((newer, stmt.excluded[c]), else_=table.c[c])
+           for c in ("region_code", "industry_code", "established_on", "seasonal", "status", "version")},
         "applied_events": table.c.applied_events + stmt.excluded.applied_events,
     })
     session.execute(stmt, rows)
+
+    fresh = [d for u, d in latest.items() if u not in stored or d.get("version", 0) >= stored[u]]
+    if not fresh:
+        return
+    keys = [d["uscc"] for d in fresh]
+    children = (StatusPeriodProjection.__table__, AnnualReportProjection.__table__, MarkProjection.__table__)
+    for i in range(0, len(keys), CHUNK):
+        for child in children:
+            session.execute(delete(child).where(child.c.uscc.in_(keys[i:i + CHUNK])))
+    periods, reports, marks = [], [], []
+    for d in fresh:
+        periods.extend(status_periods(d))
+        for r in d.get("annual_reports") or []:
+            reports.append({"uscc": d["uscc"], "year": r["year"], "submitted_on": _date(r["submitted_on"]),
+                            "employees": r["employees"],
+                            "tax_paid": Decimal(str(r["tax_paid"])) if r.get("tax_paid") is not None else None})
+        for m in d.get("marks") or []:
+            if m["kind"] in TYPING_MARK_KINDS:
+                marks.append({"uscc": d["uscc"], "mark_id": m["id"], "kind": m["kind"],
+                              "start_on": _date(m["start_on"]), "end_on": _date(m.get("end_on")),
+                              "legal_max_end_on": _date(m.get("legal_max_end_on"))})
+    for child, rows_ in zip(children, (periods, reports, marks)):
+        if rows_:
+            session.execute(insert(child), rows_)
+
+
+def _dataset_row(d: dict) -> tuple[dict, list[dict]]:
+    tax, si = d.get("tax"), d.get("social_insurance")
+    tms, pts = d.get("trademarks") or [], d.get("patents") or []
+    batches: list[dict] = []
+
+    def prov(p: dict | None, dataset: str) -> str | None:
+        if not p:
+            return None
+        batches.append({"batch_id": p["batch_id"], "agency": p.get("agency"), "dataset": dataset})
+        return p["batch_id"]
+
+    def newest(items: list[dict], dataset: str) -> str | None:
+        # The newest batch that delivered any of the items stands for the dataset's provenance.
+        for it in items:
+            prov(it, dataset)
+        return max((it["batch_id"] for it in items), default=None)
+
+    row = {
+        "uscc": d["uscc"], "year": d["year"], "version": d.get("version", 1),
+        "tax_paid": Decimal(str(tax["tax_paid"])) if tax else None,
+        "general_taxpayer": tax["general_taxpayer"] if tax else None,
+        "abnormal_taxpayer": tax["abnormal_taxpayer"] if tax else None,
+        "tax_batch": prov(tax, "tax"),
+        "insured_employees": si["insured_employees"] if si else None,
+        "insurance_batch": prov(si, "social_insurance"),
+        # Held by the business or its operator (附件1 一(四) 2.C③④): the two holders the schema knows.
+        "trademarks_in_use": sum(1 for t in tms if t.get("in_use") and t.get("holder") in ("business", "operator"))
+        if tms else None,
+        "trademark_batch": newest(tms, "trademark"),
+        "patents": sum(1 for p in pts if p.get("holder") in ("business", "operator")) if pts else None,
+        "patent_batch": newest(pts, "patent"),
+    }
+    return row, batches
+
+
+def apply_business_facts(session: Session, events: list[CloudEvent]) -> None:
+    """Set-based upsert of per-(uscc, year) agency facts; an older version never overwrites a newer."""
+    latest, _ = _latest(events, lambda d: (d["uscc"], int(d["year"])))
+    if not latest:
+        return
+    rows, batches = [], {}
+    for d in latest.values():
+        row, bs = _dataset_row(d)
+        rows.append(row)
+        for b in bs:
+            batches[b["batch_id"]] = b
+    table = FactsProjection.__table__
+    stmt = _dialect_insert(session)(table)
+    newer = stmt.excluded.version >= table.c.version
+    cols = [c.name for c in table.c if c.name not in ("uscc", "year")]
+    stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"],
+                                      set_={c: case((newer, stmt.excluded[c]), else_=table.c[c]) for c in cols})
+    session.execute(stmt, rows)
+    if batches:
+        session.execute(upsert(FactBatch.__table__, session.get_bind(), ["batch_id"], ["agency", "dataset"]),
+                        list(batches.values()))

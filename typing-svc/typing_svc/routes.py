@@ -1,6 +1,77 @@
 """HTTP of typing-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query, Request
+
+from getihu_kit.auth import Principal
+from getihu_kit.web import PrincipalDep, SessionDep, requires, traceparent
+from typing_svc import service
+from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunRead
 
 router = APIRouter(prefix="/api/v1/typing", tags=["typing"])
+jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
+PREFECTURE = requires("prefecture_staff", "admin")
+STAFF = requires("county_staff", "prefecture_staff", "admin")
+NATIONAL = requires("national_directory", "prefecture_staff", "admin")
+
+
+@router.post("/runs", status_code=202, response_model=RunRead, summary="发起分型运行（地区市场监管局）")
+def start_run(body: RunCreate, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> dict:
+    return service.create_run(session, year=body.year, reference_date=body.reference_date,
+                              region_codes=body.region_codes, trigger="staff", created_by=principal.audit_name())
+
+
+@router.get("/runs/{run_id}", response_model=RunRead, summary="分型运行的状态、进度与各类型数量")
+def get_run(run_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
+    return service.get_run(session, run_id=run_id)
+
+
+@router.post("/runs/{run_id}/publish", response_model=RunRead, summary="发布分型运行结果")
+def publish_run(run_id: str, request: Request, session: SessionDep,
+                principal: Principal = Depends(PREFECTURE)) -> dict:
+    return service.publish_run(session, run_id=run_id, principal=principal, traceparent=traceparent(request))
+
+
+@router.get("/results/{uscc}", response_model=ResultRead, summary="某户某年度的分型结果及判定说明")
+def get_result(uscc: str, session: SessionDep, principal: PrincipalDep,
+               year: int = Query(ge=2024, le=2100, description="分型年度")) -> dict:
+    return service.get_result(session, uscc=uscc, year=year, principal=principal)
+
+
+@router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）")
+def list_results(session: SessionDep, principal: Principal = Depends(STAFF),
+                 year: int = Query(ge=2024, le=2100), region_code: str | None = None,
+                 type: str | None = Query(default=None, description="survival|growth|development|excluded"),
+                 run_id: str | None = None, cursor: str | None = None, limit: int = 100) -> dict:
+    return service.list_results(session, principal=principal, year=year, region_code=region_code, type_=type,
+                                run_id=run_id, cursor=cursor, limit=limit)
+
+
+@router.get("/feed", response_model=FeedPage, summary="全国名录数据推送：已发布结果与更正，按序可续传")
+def national_feed(session: SessionDep, principal: Principal = Depends(NATIONAL), cursor: str | None = None,
+                  limit: int = 500) -> dict:
+    return service.feed(session, cursor=cursor, limit=limit)
+
+
+@router.get("/standards", summary="现行分型标准（文本与数据）")
+def standards(year: int | None = Query(default=None, ge=2024, le=2100)) -> dict:
+    return service.standards(year=year)
+
+
+@router.get("/statistics", summary="某年度已发布分型结果按地区、类型、行业统计（工作人员）")
+def statistics(session: SessionDep, principal: Principal = Depends(STAFF), year: int = Query(ge=2024, le=2100),
+               region_code: str | None = None) -> dict:
+    return service.statistics(session, principal=principal, year=year, region_code=region_code)
+
+
+@router.get("/statistics/transitions", summary="两个年度之间的类型变化（生存→成长、成长→发展…）")
+def transitions(session: SessionDep, principal: Principal = Depends(STAFF),
+                from_year: int = Query(ge=2024, le=2100), to_year: int = Query(ge=2024, le=2100),
+                region_code: str | None = None) -> dict:
+    return service.transitions(session, principal=principal, from_year=from_year, to_year=to_year,
+                               region_code=region_code)
+
+
+@jobs_router.get("/{job_id}", summary="分型运行作为任务查询（ty_ 开头）")
+def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
+    return service.run_as_job(session, run_id=job_id)

@@ -9,6 +9,8 @@ class Settings(ServiceSettings):
     service_name: str = "typing"
     db_name: str = "typing"
     port: int = 8003
+    # Businesses per INSERT … SELECT of a run: large enough to stay set-based, small enough to show progress.
+    run_chunk_size: int = 100_000
 
 
 settings = Settings()

@@ -1,0 +1,125 @@
+"""The shape of a ruleset: dated parameters and named conditions (after OpenFisca).
+
+A condition is a plain function `(inputs, params) -> SQLAlchemy Core boolean expression` whose
+docstring quotes the seed clause it implements. The run composes every condition of the ruleset into
+one set-based INSERT … SELECT; the bitmask of conditions met is stored with each result and the
+explanation is rendered from it on read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.sql.elements import ColumnElement
+
+TYPE_CODES = {0: "excluded", 1: "survival", 2: "growth", 3: "development"}
+TYPE_RANK = {v: k for k, v in TYPE_CODES.items()}
+TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold in force from a date, with the clause of the seed that sets it."""
+    name: str
+    value: int | Decimal | str
+    unit: str
+    effective_from: dt.date
+    reference: str
+
+
+@dataclass(frozen=True)
+class Params:
+    """What a run fixes: typing year Y, reference date R, prior year P = Y − 1, and the thresholds."""
+    year: int
+    reference_date: dt.date
+    values: dict[str, Any]
+
+    @property
+    def prior_year(self) -> int:
+        return self.year - 1
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def years_before_reference(self, years: int) -> dt.date:
+        """R minus whole years; 29 February falls back to 28 February."""
+        r = self.reference_date
+        try:
+            return r.replace(year=r.year - years)
+        except ValueError:
+            return r.replace(year=r.year - years, day=28)
+
+
+Predicate = Callable[[Any, Params], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str            # stable English code; also the reason code when a basic condition fails
+    group: str           # basic | seniority | development | growth
+    label: str           # Chinese, as a clerk reads it
+    predicate: Predicate
+    fact: str | None     # which stored fact decides it (rendered in the explanation)
+    source: str          # registry | tax | social_insurance | trademark | patent
+
+    @property
+    def clause(self) -> str:
+        return inspect.getdoc(self.predicate) or ""
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    version: str
+    title: str
+    in_force_from: int               # first typing year
+    in_force_to: int | None          # last typing year (None: open)
+    parameters: list[Parameter]
+    conditions: list[Condition]
+    default_reference: tuple[int, int]  # (month, day) of R in typing year Y
+    decisions: list[str] = field(default_factory=list)
+    description: str = ""
+
+    def bit(self, code: str) -> int:
+        for i, c in enumerate(self.conditions):
+            if c.code == code:
+                return 1 << i
+        raise KeyError(code)
+
+    def group(self, name: str) -> list[Condition]:
+        return [c for c in self.conditions if c.group == name]
+
+    def params(self, *, year: int, reference_date: dt.date | None) -> Params:
+        r = reference_date or dt.date(year, *self.default_reference)
+        values = {}
+        for p in sorted(self.parameters, key=lambda p: p.effective_from):
+            if p.effective_from <= r:
+                values[p.name] = p.value
+        return Params(year=year, reference_date=r, values=values)
+
+    def classify(self, met: int) -> str:
+        """The type from the bitmask, the same composition as the SQL (used to render, never to decide)."""
+        def holds(c: Condition) -> bool:
+            return bool(met & self.bit(c.code))
+        if not all(holds(c) for c in self.group("basic")):
+            return "excluded"
+        senior = all(holds(c) for c in self.group("seniority"))
+        if senior and any(holds(c) for c in self.group("development")):
+            return "development"
+        if senior and any(holds(c) for c in self.group("growth")):
+            return "growth"
+        return "survival"
+
+    def reasons(self, met: int) -> list[str]:
+        """Reason codes: the basic conditions that failed (excluded), else the criteria met."""
+        failed = [c.code for c in self.group("basic") if not met & self.bit(c.code)]
+        if failed:
+            return failed
+        kind = self.classify(met)
+        if kind in ("development", "growth"):
+            return [c.code for c in self.group(kind) if met & self.bit(c.code)]
+        return ["no_growth_criterion"] if all(met & self.bit(c.code) for c in self.group("seniority")) \
+            else ["established_less_than_two_years"]

@@ -1,0 +1,116 @@
+"""API models of typing-svc."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class RunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2024, le=2100, description="分型年度 Y")
+    reference_date: dt.date | None = Field(default=None, description="基准日 R，默认 Y 年 6 月 30 日")
+    region_codes: list[str] | None = Field(default=None, description="只对这些县级单位分型；缺省为全部")
+
+    @field_validator("region_codes")
+    @classmethod
+    def _codes(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and any(not (isinstance(c, str) and c.isdigit() and len(c) == 6) for c in v):
+            raise ValueError("行政区划代码应为6位数字，如 232701")
+        return v
+
+
+class TypeCountsRead(BaseModel):
+    survival: int = 0
+    growth: int = 0
+    development: int = 0
+    excluded: int = 0
+
+
+class RunRead(BaseModel):
+    id: str
+    year: int
+    reference_date: dt.date
+    region_codes: list[str] | None
+    ruleset: str
+    status: str
+    progress: float
+    counts: TypeCountsRead
+    trigger: str
+    message: str | None = None
+    created_by: str | None = None
+    created_at: dt.datetime | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None
+    batches: list[str] = []
+
+
+class ExplanationItem(BaseModel):
+    condition: str
+    label: str
+    group: str
+    met: bool
+    fact: dict | None = None
+    source: dict | None = None
+
+
+class CorrectionRead(BaseModel):
+    appeal_id: str
+    reason: str | None = None
+
+
+class ResultRead(BaseModel):
+    uscc: str
+    year: int
+    type: str
+    type_label: str
+    reasons: list[str]
+    explanation: list[ExplanationItem]
+    ruleset: str
+    reference_date: dt.date
+    run_id: str
+    published: bool
+    version: int | None = None
+    region_code: str
+    correction: CorrectionRead | None = None
+
+
+class ResultItem(BaseModel):
+    uscc: str
+    year: int
+    type: str
+    reasons: list[str]
+    region_code: str
+    industry_code: str | None = None
+    run_id: str
+    published: bool
+
+
+class ResultPage(BaseModel):
+    items: list[ResultItem]
+    next_cursor: str | None = None
+    run_id: str | None = None
+
+
+class FeedItem(BaseModel):
+    seq: int
+    uscc: str
+    year: int
+    version: int
+    type: str
+    type_label: str
+    reasons: list[str]
+    region_code: str
+    industry_code: str | None = None
+    ruleset: str
+    reference_date: dt.date
+    run_id: str
+    published_at: dt.datetime
+    correction: CorrectionRead | None = None
+
+
+class FeedPage(BaseModel):
+    items: list[FeedItem]
+    next_cursor: str
