@@ -207,7 +207,7 @@ def sent_in_window(session: Session, *, channel: str, recipients: list[str],
     rows = session.execute(
         select(Delivery.recipient, func.count(), func.min(Delivery.sent_at))
         .where(Delivery.channel == channel, Delivery.recipient.in_(recipients), Delivery.status == "sent",
-               Delivery.sent_at >= since)
+               Delivery.sent_at > since)
         .group_by(Delivery.recipient)).all()
     return {r: (c, m) for r, c, m in rows}
 
