@@ -1,0 +1,224 @@
+"""Rule tables for 附件1 二: each case names the legal point, the date and the facts, on both sides of every edge."""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, strategies as st
+
+from cultivation_svc.rules import eligibility, lifecycle, limits, scoring
+from cultivation_svc.rules.parameters import ExtraBar, defaults, rules_for, validate_overrides
+
+D = dt.date
+APPLIED = D(2026, 9, 15)
+RULES = defaults(APPLIED)
+
+
+def subject(**kw) -> eligibility.Subject:
+    base = {"uscc": "92232701MA0000001X", "on": APPLIED, "source": "self", "latest_type": "growth",
+            "latest_type_year": 2026}
+    return eligibility.Subject(**{**base, **kw})
+
+
+def penalty(publicized_on, penalty_kind="罚款", end_on=None):
+    return {"id": "m1", "kind": "penalty", "penalty_kind": penalty_kind, "start_on": publicized_on,
+            "publicized_on": publicized_on, "end_on": end_on}
+
+
+# --- 二(四)1 类型来源 -------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, kw, refused", [
+    ("成长型可以自主申报", {"latest_type": "growth"}, False),
+    ("发展型可以自主申报", {"latest_type": "development"}, False),
+    ("生存型不得自主申报", {"latest_type": "survival"}, True),
+    ("不符合分型条件不得自主申报", {"latest_type": "excluded"}, True),
+    ("尚无分型结果不得自主申报", {"latest_type": None}, True),
+    ("部门推荐不受成长型、发展型所限", {"latest_type": "survival", "source": "recommendation"}, False),
+    ("退役军人经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "veteran"}, False),
+    ("高校毕业生经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "graduate"}, False),
+    ("残疾人经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "disabled"}, False),
+    ("返乡创业农民工经营的可放宽来源", {"latest_type": None, "relaxed_group": "returning_migrant_worker"}, False),
+])
+def test_type_requirement(name, kw, refused):
+    r = eligibility.type_requirement(subject(**kw))
+    assert (r is not None) == refused, name
+    if r:
+        assert r.rule == "type_requirement" and r.clause == "二(四)1" and "latest_type" in r.fact
+
+
+# --- 二(四)1 A 申报之日前2年内的罚款及以上行政处罚 ----------------------------------------------------------
+@pytest.mark.parametrize("name, marks, refused", [
+    ("申报当日公示的罚款：不得申报", [penalty(APPLIED)], True),
+    ("恰好2年前公示（含本数）：不得申报", [penalty(D(2024, 9, 15))], True),
+    ("2年前再早1天公示：不受限", [penalty(D(2024, 9, 14))], False),
+    ("申报之后才公示的：不计", [penalty(D(2026, 9, 16))], False),
+    ("警告不属罚款及以上", [penalty(D(2026, 1, 1), "警告")], False),
+    ("通报批评不属罚款及以上", [penalty(D(2026, 1, 1), "通报批评")], False),
+    ("没收属罚款以上", [penalty(D(2026, 1, 1), "没收")], True),
+    ("吊销属罚款以上", [penalty(D(2026, 1, 1), "吊销")], True),
+    ("申报前已信用修复：不受限", [penalty(D(2026, 1, 1), end_on=D(2026, 9, 15))], False),
+    ("申报后才信用修复：仍受限", [penalty(D(2026, 1, 1), end_on=D(2026, 9, 16))], True),
+    ("经营异常不是行政处罚", [{"id": "a", "kind": "abnormal", "start_on": D(2026, 1, 1)}], False),
+])
+def test_penalty_window(name, marks, refused):
+    r = eligibility.penalty_bar(subject(marks=tuple(marks)), RULES.penalty_window_years)
+    assert (r is not None) == refused, name
+    if r:
+        assert r.fact["publicized_on"] and r.clause == "二(四)1 A"
+
+
+def test_penalty_window_regional_one_year():
+    """DESIGN: a locality may use a 1-year penalty window; the seed's 2 years stay the default."""
+    one_year = rules_for(APPLIED, {"penalty_window_years": 1}, "232721")
+    s = subject(marks=(penalty(D(2025, 3, 1)),))
+    assert eligibility.penalty_bar(s, RULES.penalty_window_years) is not None
+    assert eligibility.penalty_bar(s, one_year.penalty_window_years) is None
+    assert one_year.version.endswith("+232721")
+
+
+# --- 二(四)1 B 失信被执行人 ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name, listings, refused", [
+    ("列入且未移出：不得申报", [{"listed_on": D(2025, 1, 1)}], True),
+    ("申报前已移出：不受限", [{"listed_on": D(2025, 1, 1), "removed_on": D(2026, 9, 1)}], False),
+    ("申报当日移出：不受限", [{"listed_on": D(2025, 1, 1), "removed_on": APPLIED}], False),
+    ("申报后才列入：不计", [{"listed_on": D(2026, 9, 16)}], False),
+    ("从未列入", [], False),
+])
+def test_dishonest_debtor(name, listings, refused):
+    assert (eligibility.dishonest_debtor_bar(subject(debtor_listings=tuple(listings))) is not None) == refused, name
+
+
+# --- 二(六) 撤销认定后5年内不得再次申报 -----------------------------------------------------------------------
+@pytest.mark.parametrize("name, revoked_on, refused", [
+    ("撤销当日", APPLIED, True),
+    ("撤销后第5年的最后一天", D(2021, 9, 16), True),
+    ("撤销满5年", D(2021, 9, 15), False),
+    ("撤销超过5年", D(2020, 1, 1), False),
+])
+def test_fraud_bar(name, revoked_on, refused):
+    r = eligibility.fraud_bar(subject(revocations_for_fraud=(revoked_on,)), RULES.fraud_bar_years)
+    assert (r is not None) == refused, name
+
+
+def test_local_bar_major_safety_accident():
+    rules = rules_for(APPLIED, {"extra_bars": [{"kind": "major_safety_accident", "years": 3}]}, "232722")
+    accident = {"id": "x", "kind": "penalty", "penalty_kind": "警告", "start_on": D(2024, 1, 1),
+                "reason": "发生重大安全事故"}
+    assert [r.rule for r in eligibility.check(subject(marks=(accident,)), rules)] == ["local_bar:major_safety_accident"]
+    assert eligibility.check(subject(marks=(accident,)), RULES) == []  # not a bar where the region did not add it
+
+
+def test_check_lists_every_reason():
+    s = subject(latest_type="survival", marks=(penalty(D(2026, 1, 1)),), debtor_listings=({"listed_on": D(2025, 1, 1)},),
+                revocations_for_fraud=(D(2024, 1, 1),))
+    assert [r.rule for r in eligibility.check(s, RULES)] == ["type_requirement", "penalty_bar", "dishonest_debtor_bar",
+                                                             "fraud_bar"]
+
+
+# --- 二(四)3 5%名额（向下取整） -----------------------------------------------------------------------------
+@pytest.mark.parametrize("growth, development, expected", [
+    (0, 0, 0), (10, 9, 0), (10, 10, 1), (20, 19, 1), (20, 20, 2), (30, 10, 2), (1000, 999, 99), (1000, 1000, 100),
+])
+def test_quota_rounds_down(growth, development, expected):
+    assert limits.quota_limit(growth, development, RULES.quota_ratio) == expected
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_quota_never_exceeds_five_percent(growth, development):
+    n = limits.quota_limit(growth, development, Fraction(5, 100))
+    assert n * 20 <= growth + development < (n + 1) * 20
+
+
+def test_quota_check_boundary():
+    assert limits.quota_check(limits.Quota(base_count=40, limit=2, in_force=1)) is None
+    r = limits.quota_check(limits.Quota(base_count=40, limit=2, in_force=2))
+    assert r is not None and r.rule == "quota" and r.fact["limit"] == 2
+
+
+def test_one_category_and_one_person():
+    assert limits.one_category_per_business("u", None) is None
+    assert limits.one_category_per_business("u", "特色").rule == "one_category"
+    assert limits.one_per_person_per_county("张*", None) is None
+    assert limits.one_per_person_per_county("张*", "92OTHER").fact == {"other_uscc": "92OTHER"}
+
+
+# --- 二(五)(六) 有效期、享受政策、信息报告 ------------------------------------------------------------------------
+@pytest.mark.parametrize("recognised, until", [
+    (D(2026, 11, 20), D(2029, 11, 19)), (D(2024, 2, 29), D(2027, 2, 27)), (D(2026, 1, 1), D(2028, 12, 31)),
+])
+def test_valid_three_years_from_recognition(recognised, until):
+    assert lifecycle.valid_until(recognised, RULES.validity_years) == until
+
+
+def test_benefits_from_first_of_january_next_year_and_report_by_31_july():
+    assert lifecycle.benefits_from(D(2026, 11, 30), RULES) == D(2027, 1, 1)
+    assert lifecycle.info_report_due(2027, RULES) == D(2027, 7, 31)
+
+
+@pytest.mark.parametrize("published, window", [
+    (D(2026, 7, 20), (D(2026, 8, 1), D(2026, 11, 30))),   # published before August: opens 1 August
+    (D(2026, 8, 20), (D(2026, 8, 20), D(2026, 11, 30))),  # published later: opens that day
+])
+def test_window_from_august_to_30_november(published, window):
+    assert lifecycle.window_dates(2026, published, RULES) == window
+
+
+@pytest.mark.parametrize("on, last_year", [
+    (D(2028, 11, 19), False), (D(2028, 11, 20), True), (D(2029, 11, 19), True), (D(2029, 11, 20), False),
+])
+def test_evaluation_only_in_last_year(on, last_year):
+    assert lifecycle.in_last_year(D(2029, 11, 19), on) == last_year
+
+
+REC = D(2026, 11, 20)
+EVAL = D(2029, 9, 1)
+
+
+def reports(before: dict, after: dict) -> list[dict]:
+    return [{"year": 2025, **before}, {"year": 2028, **after}]
+
+
+@pytest.mark.parametrize("name, kw, conditions", [
+    ("A 营业收入3年内增长20%以上", {"reports": reports({"revenue": "100000"}, {"revenue": "120000"})}, ["A"]),
+    ("A 增长不足20%不算明显增长", {"reports": reports({"revenue": "100000"}, {"revenue": "119999"})}, []),
+    ("A 吸纳就业从0到有", {"reports": reports({"employees": 0}, {"employees": 2})}, ["A"]),
+    ("B 县级以上政府表彰", {"marks": [{"id": "w", "kind": "award", "level": "county", "start_on": "2027-05-01"}]}, ["B"]),
+    ("B 认定前的表彰不算", {"marks": [{"id": "w", "kind": "award", "level": "province", "start_on": "2026-01-01"}]}, []),
+    ("C 成长型提升为发展型", {"type_at_recognition": "growth", "latest_type": "development"}, ["C"]),
+    ("C 生存型提升为成长型", {"type_at_recognition": "survival", "latest_type": "growth"}, ["C"]),
+    ("C 类型未提升", {"type_at_recognition": "growth", "latest_type": "growth"}, []),
+    ("D 推荐认定经推荐部门同意", {"source": "recommendation", "department_consented": True}, ["D"]),
+    ("D 自主申报不适用", {"source": "self", "department_consented": True}, []),
+    ("D 推荐部门未同意", {"source": "recommendation", "department_consented": False}, []),
+])
+def test_extension_conditions(name, kw, conditions):
+    args = {"reports": [], "marks": [], "recognised_on": REC, "on": EVAL, "type_at_recognition": "growth",
+            "latest_type": "growth", "source": "self", "department_consented": False, "rules": RULES, **kw}
+    assert [g["condition"] for g in lifecycle.extension_grounds(**args)] == conditions, name
+
+
+def test_scoring_with_declared_values_and_certificates():
+    indicators = [{"code": "years", "name": "经营年限", "weight": 40, "threshold": 5},
+                  {"code": "green", "name": "绿色食品证书", "weight": 60, "threshold": 1, "source": "certificate:绿色食品"}]
+    certs = [{"kind": "绿色食品", "issued_on": "2025-01-01", "expires_on": "2027-01-01"}]
+    total, detail = scoring.score(indicators, {"years": 6}, certs, APPLIED)
+    assert total == 100 and all(d["met"] for d in detail)
+    total, _ = scoring.score(indicators, {"years": 4}, [], APPLIED)
+    assert total == 0
+
+
+@pytest.mark.parametrize("overrides, bad_field", [
+    ({"penalty_window_years": 0}, "penalty_window_years"),
+    ({"window_closes": [2, 30]}, "window_closes"),
+    ({"extra_bars": [{"kind": "unknown", "years": 3}]}, "extra_bars"),
+    ({"quota_ratio": 0.1}, "quota_ratio"),  # the 5% limit is the seed's, not a local setting
+])
+def test_region_overrides_validated(overrides, bad_field):
+    assert [e["field"] for e in validate_overrides(overrides)] == [bad_field]
+
+
+def test_region_overrides_accepted():
+    assert validate_overrides({"penalty_window_years": 1, "public_notice_days": 5,
+                               "extra_bars": [{"kind": "major_safety_accident", "years": 3}]}) == []
+    assert rules_for(APPLIED, {"extra_bars": [{"kind": "major_safety_accident", "years": 3}]}).extra_bars == (
+        ExtraBar("major_safety_accident", 3, "major_safety_accident"),)
