@@ -23,7 +23,7 @@ from getihu_kit.schemas.data_sharing import (BusinessFacts, CertificateFact, Deb
                                              facts_key)
 from data_sharing_svc import repository
 from data_sharing_svc.datasets import (CERTIFICATE, PATENT, SOCIAL_INSURANCE, TAX, TRADEMARK, Dataset, Record)
-from data_sharing_svc.models import CurrentRecord, outbox as outbox_table
+from data_sharing_svc.models import outbox as outbox_table
 
 outbox = Outbox(outbox_table, source="/getihu/data-sharing")
 CHUNK_ROWS = 5000
@@ -60,11 +60,11 @@ def ingest_chunk(session: Session, *, spec: Dataset, year: int, batch_id: str, a
     return ChunkResult(changed=len(changed), facts_emitted=emitted)
 
 
-def _prov(rec: CurrentRecord) -> dict:
+def _prov(rec) -> dict:
     return {"batch_id": rec.batch_id, "agency": rec.agency, "received_at": rec.received_at}
 
 
-def build_facts(uscc: str, year: int, records: list[CurrentRecord], debtors: list[tuple],
+def build_facts(uscc: str, year: int, records: list, debtors: list[tuple],
                 version: int) -> BusinessFacts:
     """Merge one business's current records of one year into its facts, each with its source."""
     facts = BusinessFacts(uscc=uscc, year=year, version=version)
@@ -92,7 +92,7 @@ def build_facts(uscc: str, year: int, records: list[CurrentRecord], debtors: lis
 
 def load_facts(session: Session, *, usccs: list[str], year: int, versions: dict[str, int]) -> list[BusinessFacts]:
     """Facts of many businesses of one year: one query for records, one for operators' listings."""
-    by_uscc: dict[str, list[CurrentRecord]] = defaultdict(list)
+    by_uscc: dict[str, list] = defaultdict(list)
     for rec in repository.current_for_businesses(session, usccs=usccs, year=year):
         by_uscc[rec.uscc].append(rec)
     debtors: dict[str, list[tuple]] = defaultdict(list)

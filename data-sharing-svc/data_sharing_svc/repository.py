@@ -79,32 +79,34 @@ def upsert_current(session: Session, rows: list[dict]) -> None:
     session.execute(stmt, rows)
 
 
-def current_for_businesses(session: Session, *, usccs: list[str], year: int) -> list[CurrentRecord]:
-    out: list[CurrentRecord] = []
+def current_for_businesses(session: Session, *, usccs: list[str], year: int) -> list:
+    """Plain rows, not ORM objects: this runs for every chunk of a million-record file."""
+    t = CurrentRecord.__table__
+    out: list = []
     for part in _chunks(usccs):
-        out.extend(session.execute(select(CurrentRecord).where(
-            CurrentRecord.year == year, CurrentRecord.uscc.in_(part))).scalars().all())
+        out.extend(session.execute(select(t).where(t.c.year == year, t.c.uscc.in_(part))).all())
     return out
 
 
 def debtor_listings_for_businesses(session: Session, *, usccs: list[str], year: int) -> list[tuple]:
     """(uscc, current_operator, record) for every listing of a linked operator in `year`."""
-    c, link = CurrentRecord, OperatorLink
+    c, link = CurrentRecord.__table__, OperatorLink.__table__
     out: list[tuple] = []
     for part in _chunks(usccs):
-        out.extend(session.execute(
-            select(link.uscc, link.current, c)
-            .join(c, and_(c.id_number == link.id_number, c.dataset == DISHONEST_DEBTOR, c.year == year))
-            .where(link.uscc.in_(part))).tuples().all())
+        for row in session.execute(
+                select(link.c.uscc.label("linked_uscc"), link.c.current.label("current_operator"), c)
+                .join(c, and_(c.c.id_number == link.c.id_number, c.c.dataset == DISHONEST_DEBTOR, c.c.year == year))
+                .where(link.c.uscc.in_(part))).all():
+            out.append((row.linked_uscc, row.current_operator, row))
     return out
 
 
-def debtor_records_for_people(session: Session, id_numbers: list[str]) -> list[CurrentRecord]:
-    out: list[CurrentRecord] = []
+def debtor_records_for_people(session: Session, id_numbers: list[str]) -> list:
+    t = CurrentRecord.__table__
+    out: list = []
     for part in _chunks(id_numbers):
-        out.extend(session.execute(select(CurrentRecord).where(
-            CurrentRecord.dataset == DISHONEST_DEBTOR, CurrentRecord.id_number.in_(part))
-            .order_by(CurrentRecord.year)).scalars().all())
+        out.extend(session.execute(select(t).where(t.c.dataset == DISHONEST_DEBTOR, t.c.id_number.in_(part))
+                                   .order_by(t.c.year)).all())
     return out
 
 
