@@ -68,6 +68,10 @@ def exactly_once_under_kill9(stack, gw: Gateway, n_events: int, serial_base: int
     time.sleep(2.0)
     stack.kill9("typing-worker")  # a second kill while it catches up
     stack.start("typing-worker")
+    time.sleep(2.0)
+    # SIGTERM: stop polling, finish the batch in hand, commit, close — well within the grace period.
+    assert stack.stop("typing-worker", timeout=25), "the worker did not stop by itself on SIGTERM"
+    stack.start("typing-worker")
     t.join(300)
     assert not failures, failures[:3]
     rows, applied = testing.wait_until(

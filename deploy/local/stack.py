@@ -93,10 +93,12 @@ class Stack:
         if pid:
             os.kill(pid, sig)
 
-    def stop(self, name: str, timeout: float = 20.0) -> None:
+    def stop(self, name: str, timeout: float = 20.0) -> bool:
+        """SIGTERM, then SIGKILL after `timeout`. True when the process ended by itself in time."""
         pid = self.pid(name)
         if not pid:
-            return
+            return True
+        graceful = True
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -112,7 +114,9 @@ class Stack:
             time.sleep(0.1)
         else:
             os.kill(pid, signal.SIGKILL)
+            graceful = False
         (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
+        return graceful
 
     def kill9(self, name: str) -> None:
         pid = self.pid(name)
