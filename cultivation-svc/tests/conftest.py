@@ -130,8 +130,12 @@ class World:
     def criteria(self, region: str, category: str = "distinctive") -> None:
         if (region, category) in self._criteria:
             return
+        self.criteria_for_year(region, YEAR, category)
+        self._criteria.add((region, category))
+
+    def criteria_for_year(self, region: str, year: int, category: str = "distinctive") -> None:
         c, staff = self.client(), self.county(region)
-        body = {"region_code": region, "year": YEAR, "category": category, "title": "本县特色类标准", "text": "……",
+        body = {"region_code": region, "year": year, "category": category, "title": "本县特色类标准", "text": "……",
                 "pass_score": "60", "indicators": [
                     {"code": "years", "name": "经营年限", "weight": 60, "threshold": 3},
                     {"code": "green", "name": "绿色食品证书", "weight": 40, "threshold": 1,
@@ -142,7 +146,6 @@ class World:
         assert c.post(f"/api/v1/cultivation/criteria/{cid}/file", headers=staff).status_code == 200
         assert c.post(f"/api/v1/cultivation/criteria/{cid}/acknowledge", headers=self.prefecture()).status_code == 200
         assert c.post(f"/api/v1/cultivation/criteria/{cid}/publish", headers=staff).status_code == 200
-        self._criteria.add((region, category))
 
     def apply(self, u: str, region: str = "232701", category: str = "distinctive", expect: int = 201, **extra):
         self.criteria(region, category)

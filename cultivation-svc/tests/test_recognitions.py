@@ -1,0 +1,188 @@
+"""The life of a recognition through HTTP: spot-checks, reports, confirmation, extension A–D, revocation and its bar."""
+from __future__ import annotations
+
+import datetime as dt
+
+from getihu_kit.domain import id_number
+from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged
+
+API = "/api/v1/cultivation"
+
+
+def test_spot_check_material_then_accept(world):
+    u, rec = world.recognised("232762")
+    c = world.client(dt.date(2026, 10, 1))
+    r = c.post(f"{API}/recognitions/{rec['id']}/spot-check", json={"action": "request_material"},
+               headers=world.prefecture())
+    assert r.status_code == 422 and "due_on" in r.json()["detail"]
+    r = c.post(f"{API}/recognitions/{rec['id']}/spot-check",
+               json={"action": "request_material", "due_on": "2026-10-15", "note": "补充走访照片"}, headers=world.prefecture())
+    assert r.status_code == 200 and r.json()["spot_check"] == "material_requested"
+    assert c.post(f"{API}/recognitions/{rec['id']}/spot-check", json={"action": "accept"},
+                  headers=world.county("232762")).status_code == 403  # the prefecture spot-checks, not the county
+    late = world.client(dt.date(2026, 10, 16))
+    r = late.post(f"{API}/recognitions/{rec['id']}/materials", json={"materials": [{"name": "照片"}]},
+                  headers=world.operator(u))
+    assert r.status_code == 409 and r.json()["code"] == "deadline_passed"
+    r = c.post(f"{API}/recognitions/{rec['id']}/materials", json={"materials": [{"name": "照片"}]},
+               headers=world.operator(u))
+    assert r.json()["spot_check"] == "material_submitted"
+    r = c.post(f"{API}/recognitions/{rec['id']}/spot-check", json={"action": "accept"}, headers=world.prefecture())
+    assert r.json()["spot_check"] == "passed" and r.json()["status"] == "granted"
+    changed = world.outbox(ApplicationChanged.event_type, u)
+    assert [e["status"] for e in changed][-3:] == ["material_requested", "material_requested", "recognised"]
+    assert changed[-3]["due_on"] == "2026-10-15"
+
+
+def test_spot_check_refusal_ends_recognition(world):
+    u, rec = world.recognised("232762")
+    c = world.client(dt.date(2026, 10, 1))
+    r = c.post(f"{API}/recognitions/{rec['id']}/spot-check", json={"action": "refuse", "note": "特色不明显"},
+               headers=world.prefecture())
+    assert r.json()["status"] == "cancelled"
+    assert world.outbox(RecognitionChanged.event_type, u)[-1]["status"] == "cancelled"
+    app = c.get(f"{API}/applications/{rec['application_id']}", headers=world.operator(u)).json()
+    assert app["status"] == "refused"
+
+
+def test_info_report_by_31_july_and_on_operator_change(world):
+    u, rec = world.recognised("232762")
+    on_time, late = world.client(dt.date(2027, 7, 31)), world.client(dt.date(2027, 8, 1))
+    body = {"year": 2027, "revenue": "500000", "employees": 3}
+    r = on_time.post(f"{API}/recognitions/{rec['id']}/info-reports", json=body, headers=world.operator(u))
+    assert r.status_code == 201 and r.json()["late"] is False
+    r = late.post(f"{API}/recognitions/{rec['id']}/info-reports", json=body, headers=world.operator(u))
+    assert r.status_code == 409 and r.json()["code"] == "duplicate_report"
+    r = late.post(f"{API}/recognitions/{rec['id']}/info-reports", json={**body, "year": 2026}, headers=world.operator(u))
+    assert r.json()["late"] is True
+    # The registry reports a new operator: the recognition waits for the operator-change report.
+    world.business("232762", uscc=u, operator_id=id_number.make(serial=8888), operator_name="王五", version=2, type_=None)
+    assert on_time.get(f"{API}/recognitions/{rec['id']}", headers=world.operator(u)).json()["operator_change_pending"]
+    on_time.post(f"{API}/recognitions/{rec['id']}/info-reports", json={"year": 2027, "kind": "operator_change",
+                                                                       "operator_name": "王五"}, headers=world.operator(u))
+    assert not on_time.get(f"{API}/recognitions/{rec['id']}", headers=world.operator(u)).json()["operator_change_pending"]
+
+
+def test_yearly_confirmation_cancels_who_no_longer_qualifies(world):
+    keep, keep_rec = world.recognised("232764")
+    fallen, fallen_rec = world.recognised("232764")
+    world.typed(fallen, "survival", year=2027, region="232764",
+                published_at=dt.datetime(2027, 8, 10, tzinfo=dt.timezone.utc))
+    world.typed(keep, "development", year=2027, region="232764",
+                published_at=dt.datetime(2027, 8, 10, tzinfo=dt.timezone.utc))
+    c = world.client(dt.date(2027, 9, 1))
+    r = c.post(f"{API}/confirmations", json={"region_code": "232764", "year": 2027}, headers=world.county("232764"))
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert keep_rec["id"] in out["confirmed"] and keep_rec["id"] in out["missing_reports"]
+    cancelled = {x["recognition_id"]: x for x in out["cancelled"]}
+    assert [f["rule"] for f in cancelled[fallen_rec["id"]]["refusals"]] == ["type_requirement"]
+    assert c.get(f"{API}/recognitions/{fallen_rec['id']}", headers=world.operator(fallen)).json()["status"] == "cancelled"
+    assert world.outbox(RecognitionChanged.event_type, fallen)[-1]["status"] == "cancelled"
+
+
+def test_evaluation_extends_three_years_on_a_raised_type(world):
+    u, rec = world.recognised("232762")
+    assert rec["valid_until"] == "2029-09-24"
+    early = world.client(dt.date(2028, 9, 1))
+    r = early.post(f"{API}/recognitions/{rec['id']}/evaluation", headers=world.county("232762"))
+    assert r.status_code == 409 and r.json()["code"] == "not_last_year"
+    world.typed(u, "development", year=2029, region="232762",
+                published_at=dt.datetime(2029, 8, 10, tzinfo=dt.timezone.utc))
+    r = world.client(dt.date(2029, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                 headers=world.county("232762"))
+    out = r.json()
+    assert out["extended"] and [g["condition"] for g in out["grounds"]] == ["C"] and out["valid_until"] == "2032-09-24"
+    assert world.outbox(RecognitionChanged.event_type, u)[-1]["status"] == "extended"
+
+
+def test_evaluation_without_grounds_keeps_the_term(world):
+    u, rec = world.recognised("232762")
+    out = world.client(dt.date(2029, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    assert out == {**out, "extended": False, "grounds": [], "valid_until": "2029-09-24"}
+
+
+def test_evaluation_extends_on_growth_award_or_department_consent(world):
+    reports = [{"year": 2025, "submitted_on": "2026-04-01", "employees": 2, "revenue": "100000"},
+               {"year": 2028, "submitted_on": "2029-04-01", "employees": 2, "revenue": "150000"}]
+    award = [{"id": "aw", "kind": "award", "level": "city", "start_on": "2028-01-10"}]
+    u, rec = world.recognised("232762", reports=reports, marks=award)
+    out = world.client(dt.date(2029, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    assert [g["condition"] for g in out["grounds"]] == ["A", "B"]
+    # D: a recommended business whose recommending department agrees.
+    v = world.business("232762")
+    world.criteria("232762")
+    c = world.client()
+    app = c.post(f"{API}/recommendations", json={"uscc": v, "category": "distinctive", "reason": "非遗传承",
+                                                 "indicator_values": {"years": 9}},
+                 headers=world.department("地区文化和旅游局")).json()
+    c.post(f"{API}/applications/{app['id']}/consent", json={"agree": True}, headers=world.operator(v))
+    world.to_notice(app["id"], "232762")
+    rec = world.recognise(app["id"], "232762")
+    later = world.client(dt.date(2029, 9, 1))
+    assert later.post(f"{API}/recognitions/{rec['id']}/department-consent", json={"agree": True},
+                      headers=world.department("地区商务局")).status_code == 403
+    assert later.post(f"{API}/recognitions/{rec['id']}/department-consent", json={"agree": True},
+                      headers=world.department("地区文化和旅游局")).json()["department_consented"]
+    out = later.post(f"{API}/recognitions/{rec['id']}/evaluation", headers=world.county("232762")).json()
+    assert [g["condition"] for g in out["grounds"]] == ["D"]
+
+
+def test_fraud_revocation_bars_five_years(world):
+    u, rec = world.recognised("232762")
+    c = world.client(dt.date(2026, 10, 1))
+    r = c.post(f"{API}/recognitions/{rec['id']}/revoke", json={"reason": "伪造经营数据"}, headers=world.county("232762"))
+    assert r.json()["status"] == "revoked" and r.json()["ended_on"] == "2026-10-01"
+    assert world.outbox(RecognitionChanged.event_type, u)[-1]["status"] == "revoked"
+    for year, on, barred in ((2031, dt.date(2031, 9, 30), True), (2031, dt.date(2031, 10, 1), False)):
+        world.publish_typing(year=year, published_at=dt.datetime(year, 8, 10, tzinfo=dt.timezone.utc))
+        world.typed(u, "growth", year=year, region="232762",
+                    published_at=dt.datetime(year, 8, 10, tzinfo=dt.timezone.utc))
+        world.criteria_for_year("232762", year)
+        r = world.client(on).post(f"{API}/applications", json={"uscc": u, "category": "distinctive",
+                                                               "indicator_values": {"years": 9}},
+                                  headers=world.operator(u))
+        if barred:
+            assert r.status_code == 409 and [x["rule"] for x in r.json()["refusals"]] == ["fraud_bar"]
+        else:
+            assert r.status_code == 201, r.text
+
+
+def test_region_settings_one_year_window_and_safety_accident_bar(world):
+    c = world.client()
+    r = c.put(f"{API}/region-settings/232763", json={"penalty_window_years": 0}, headers=world.prefecture())
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "penalty_window_years"
+    assert c.put(f"{API}/region-settings/232763", json={"penalty_window_years": 1}, headers=world.county("232763")
+                 ).status_code == 403
+    r = c.put(f"{API}/region-settings/232763", json={
+        "penalty_window_years": 1, "extra_bars": [{"kind": "major_safety_accident", "years": 3}]}, headers=world.prefecture())
+    assert r.status_code == 200 and r.json()["effective"]["penalty_window_years"] == 1
+    assert r.json()["ruleset"] == "fltx-2024+232763"
+    fine_18_months_ago = [{"id": "p", "kind": "penalty", "penalty_kind": "罚款", "start_on": "2025-03-01",
+                           "publicized_on": "2025-03-05"}]
+    assert world.apply(world.business("232763", marks=fine_18_months_ago), "232763")  # 1-year window: not barred
+    assert world.apply(world.business("232701", marks=fine_18_months_ago), "232701", expect=409)["code"] == "not_eligible"
+    accident = [{"id": "s", "kind": "penalty", "penalty_kind": "警告", "start_on": "2024-05-01", "reason": "重大安全事故"}]
+    body = world.apply(world.business("232763", marks=accident), "232763", expect=409)
+    assert [x["rule"] for x in body["refusals"]] == ["local_bar:major_safety_accident"]
+    assert body["ruleset"] == "fltx-2024+232763"
+    c.put(f"{API}/region-settings/232763", json={}, headers=world.prefecture())
+
+
+def test_measures_catalog_and_per_business(world):
+    c = world.client()
+    every = c.get(f"{API}/measures").json()["items"]
+    assert len(every) == 9 + 6 + 10 + 5 + 6 + 4 + 6
+    growth = c.get(f"{API}/measures", params={"type": "growth"}).json()["items"]
+    assert [m["code"] for m in growth] == [f"growth.{x}" for x in "ABCDEF"]
+    assert all(m["text"] and m["department"] and m["conditions"] for m in growth)
+    assert c.get(f"{API}/measures", params={"category": "famous"}).status_code == 422
+    u, rec = world.recognised("232701", category="distinctive")
+    mine = c.get(f"{API}/businesses/{u}/measures", headers=world.operator(u)).json()
+    codes = [m["code"] for m in mine["measures"]]
+    assert mine["type"] == "growth" and mine["category"] == "distinctive"
+    assert codes[:6] == [f"growth.{x}" for x in "ABCDEF"] and "distinctive.F" in codes and "development.A" in codes
+    assert len(codes) == len(set(codes)) == 6 + 6 + 10
+    assert c.get(f"{API}/businesses/{u}/measures").status_code == 403
