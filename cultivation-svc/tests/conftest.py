@@ -200,3 +200,17 @@ def world():
 
 def money(v) -> Decimal:
     return Decimal(str(v))
+
+
+@pytest.fixture(scope="module")
+def world_on():
+    """A World on a database of its own (the Kafka tests feed it through the real consumers)."""
+    made: list[World] = []
+
+    def make(db_name: str) -> World:
+        w = World(testing.fresh_database(db_name, MIGRATIONS))
+        made.append(w)
+        return w
+    yield make
+    for w in made:
+        w.close()

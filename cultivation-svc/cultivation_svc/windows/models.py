@@ -10,7 +10,7 @@ from cultivation_svc.base import Base
 
 
 class Window(Base):
-    __tablename__ = "window"
+    __tablename__ = "application_window"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # win_<region>_<year>
     region_code: Mapped[str] = mapped_column(String(12))
     year: Mapped[int] = mapped_column(Integer)

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272059
+Revision ID: 202611272103
 Revises: 
-Create Date: 2026-11-27 20:59:00.231106
+Create Date: 2026-11-27 21:03:34.552945
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272059'
+revision = '202611272103'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -57,6 +57,17 @@ def upgrade() -> None:
         batch_op.create_index('ix_application_scope', ['region_code', 'year', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_uscc'), ['uscc'], unique=False)
 
+    op.create_table('application_window',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('typing_run_id', sa.String(length=64), nullable=True),
+    sa.Column('eligible_count', sa.Integer(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_window'))
+    )
     op.create_table('business_projection',
     sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=True),
@@ -246,17 +257,6 @@ def upgrade() -> None:
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('region_code', 'year', name=op.f('pk_typing_count'))
     )
-    op.create_table('window',
-    sa.Column('id', sa.String(length=40), nullable=False),
-    sa.Column('region_code', sa.String(length=12), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('opens_on', sa.Date(), nullable=False),
-    sa.Column('closes_on', sa.Date(), nullable=False),
-    sa.Column('typing_run_id', sa.String(length=64), nullable=True),
-    sa.Column('eligible_count', sa.Integer(), nullable=False),
-    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_window'))
-    )
     op.create_table('application_step',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('application_id', sa.String(length=40), nullable=False),
@@ -280,7 +280,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_application_step_application_id'))
 
     op.drop_table('application_step')
-    op.drop_table('window')
     op.drop_table('typing_count')
     op.drop_table('region_setting')
     with op.batch_alter_table('recognition', schema=None) as batch_op:
@@ -313,6 +312,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_business_projection_operator_id_number'))
 
     op.drop_table('business_projection')
+    op.drop_table('application_window')
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_application_uscc'))
         batch_op.drop_index('ix_application_scope')
