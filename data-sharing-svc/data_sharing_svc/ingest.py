@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from getihu_kit.db import is_postgres
 from getihu_kit.outbox import Outbox
-from getihu_kit.schemas.data_sharing import (BusinessFacts, CertificateFact, DebtorListing, OperatorDebtorListing,
-                                             PatentFact, PersonFacts, SocialInsuranceFact, TaxFact, TrademarkFact,
-                                             facts_key)
+from getihu_kit.schemas.data_sharing import BusinessFacts, DebtorListing, PersonFacts, facts_key
 from data_sharing_svc import repository
 from data_sharing_svc.datasets import (CERTIFICATE, PATENT, SOCIAL_INSURANCE, TAX, TRADEMARK, Dataset, Record)
 from data_sharing_svc.models import outbox as outbox_table
@@ -41,53 +40,69 @@ def ingest_chunk(session: Session, *, spec: Dataset, year: int, batch_id: str, a
     latest: dict[str, Record] = {}
     for r in records:
         latest[r.key] = r
-    existing = repository.current_hashes(session, dataset=spec.name, year=year, keys=list(latest))
-    changed = [r for r in latest.values() if existing.get(r.key) != r.content_hash]
+    if is_postgres(session.get_bind()):
+        changed = repository.apply_records_pg(session, dataset=spec.name, year=year, batch_id=batch_id,
+                                              agency=agency, received_at=received_at, records=list(latest.values()))
+    else:
+        changed = _apply_records(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
+                                 received_at=received_at, records=list(latest.values()))
     if not changed:
         return ChunkResult()
-    common = {"dataset": spec.name, "year": year, "batch_id": batch_id, "agency": agency, "received_at": received_at}
-    rows = [{**common, "key": r.key, "uscc": r.uscc, "id_number": r.id_number, "data": r.data,
-             "content_hash": r.content_hash} for r in changed]
-    repository.insert_versions(session, [{**row, "row": r.row} for row, r in zip(rows, changed)])
-    repository.upsert_current(session, rows)
     if spec.subject == "uscc":
-        usccs = {r.uscc for r in changed}
+        usccs = {u for u, _ in changed}
     else:
-        people = sorted({r.id_number for r in changed})
+        people = sorted({p for _, p in changed})
         emit_person_facts(session, id_numbers=people, traceparent=traceparent)
         usccs = repository.usccs_linked_to(session, people)
     emitted = emit_business_facts(session, usccs=sorted(usccs), year=year, traceparent=traceparent)
     return ChunkResult(changed=len(changed), facts_emitted=emitted)
 
 
+def _apply_records(session: Session, *, spec: Dataset, year: int, batch_id: str, agency: str,
+                   received_at: dt.datetime, records: list[Record]) -> list[tuple[str | None, str | None]]:
+    """Portable path (SQLite): compare hashes, then bulk-insert versions and upsert current."""
+    existing = repository.current_hashes(session, dataset=spec.name, year=year, keys=[r.key for r in records])
+    changed = [r for r in records if existing.get(r.key) != r.content_hash]
+    common = {"dataset": spec.name, "year": year, "batch_id": batch_id, "agency": agency, "received_at": received_at}
+    rows = [{**common, "key": r.key, "uscc": r.uscc, "id_number": r.id_number, "data": r.data,
+             "content_hash": r.content_hash} for r in changed]
+    repository.insert_versions(session, [{**row, "row": r.row} for row, r in zip(rows, changed)])
+    repository.upsert_current(session, rows)
+    return [(r.uscc, r.id_number) for r in changed]
+
+
 def _prov(rec) -> dict:
     return {"batch_id": rec.batch_id, "agency": rec.agency, "received_at": rec.received_at}
 
 
-def build_facts(uscc: str, year: int, records: list, debtors: list[tuple],
-                version: int) -> BusinessFacts:
-    """Merge one business's current records of one year into its facts, each with its source."""
-    facts = BusinessFacts(uscc=uscc, year=year, version=version)
+def build_facts(uscc: str, year: int, records: list, debtors: list[tuple], version: int) -> BusinessFacts:
+    """Merge one business's current records of one year into its facts, each with its source.
+
+    The payload is assembled as plain data and validated once (nested models in one pass): this
+    runs once per affected business of every chunk.
+    """
+    doc: dict = {"uscc": uscc, "year": year, "version": version, "tax": None, "social_insurance": None,
+                 "trademarks": [], "patents": [], "certificates": [], "dishonest_debtors": []}
     for rec in records:
-        d = rec.data
+        fact = {**rec.data, **_prov(rec)}
         if rec.dataset == TAX:
-            facts.tax = TaxFact(**_prov(rec), **d)
+            doc["tax"] = fact
         elif rec.dataset == SOCIAL_INSURANCE:
-            facts.social_insurance = SocialInsuranceFact(**_prov(rec), **d)
+            doc["social_insurance"] = fact
         elif rec.dataset == TRADEMARK:
-            facts.trademarks.append(TrademarkFact(**_prov(rec), **d))
+            doc["trademarks"].append(fact)
         elif rec.dataset == PATENT:
-            facts.patents.append(PatentFact(**_prov(rec), **d))
+            doc["patents"].append(fact)
         elif rec.dataset == CERTIFICATE:
-            facts.certificates.append(CertificateFact(**_prov(rec), **d))
+            doc["certificates"].append(fact)
     for current, rec in debtors:
-        facts.dishonest_debtors.append(OperatorDebtorListing(**_prov(rec), **rec.data, id_number=rec.id_number,
-                                                             current_operator=bool(current)))
-    facts.trademarks.sort(key=lambda f: f.registration_no)
-    facts.patents.sort(key=lambda f: f.patent_no)
-    facts.certificates.sort(key=lambda f: f.kind)
-    facts.dishonest_debtors.sort(key=lambda f: (f.id_number, f.listed_on))
-    return facts
+        doc["dishonest_debtors"].append({**rec.data, **_prov(rec), "id_number": rec.id_number,
+                                         "current_operator": bool(current)})
+    doc["trademarks"].sort(key=lambda f: f["registration_no"])
+    doc["patents"].sort(key=lambda f: f["patent_no"])
+    doc["certificates"].sort(key=lambda f: f["kind"])
+    doc["dishonest_debtors"].sort(key=lambda f: (f["id_number"], f["listed_on"]))
+    return BusinessFacts.model_validate(doc)
 
 
 def load_facts(session: Session, *, usccs: list[str], year: int, versions: dict[str, int]) -> list[BusinessFacts]:

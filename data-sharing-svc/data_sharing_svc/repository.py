@@ -5,7 +5,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+import json
+
+from sqlalchemy import String, and_, any_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from getihu_kit.db import is_postgres, upsert
@@ -19,6 +22,13 @@ IN_CHUNK = 5000  # values per IN list: far below PostgreSQL's and SQLite's param
 def _chunks(values: list, size: int = IN_CHUNK) -> Iterable[list]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def _in(column, values: list, session: Session):
+    """`column = ANY(:array)` on PostgreSQL (one parameter, one cached plan), `IN (...)` elsewhere."""
+    if is_postgres(session.get_bind()):
+        return column == any_(bindparam(None, value=values, type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _dialect_insert(session: Session, table):
@@ -62,7 +72,7 @@ def current_hashes(session: Session, *, dataset: str, year: int, keys: list[str]
     out: dict[str, str] = {}
     for part in _chunks(keys):
         out.update(session.execute(select(t.c.key, t.c.content_hash).where(
-            t.c.dataset == dataset, t.c.year == year, t.c.key.in_(part))).tuples().all())
+            t.c.dataset == dataset, t.c.year == year, _in(t.c.key, part, session))).tuples().all())
     return out
 
 
@@ -79,12 +89,57 @@ def upsert_current(session: Session, rows: list[dict]) -> None:
     session.execute(stmt, rows)
 
 
+_STAGE = """CREATE TEMP TABLE IF NOT EXISTS ds_stage (key varchar(120), uscc varchar(18), id_number varchar(18),
+                                                      data text, content_hash varchar(32), row integer)
+            ON COMMIT DELETE ROWS"""
+_APPLY = """
+    WITH changed AS (
+        INSERT INTO current_records AS c (dataset, year, key, uscc, id_number, data, content_hash, batch_id, agency,
+                                          received_at)
+        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data::json, s.content_hash, %(batch_id)s,
+               %(agency)s, %(received_at)s
+        FROM ds_stage s
+        ON CONFLICT (dataset, year, key) DO UPDATE SET
+            uscc = excluded.uscc, id_number = excluded.id_number, data = excluded.data,
+            content_hash = excluded.content_hash, batch_id = excluded.batch_id, agency = excluded.agency,
+            received_at = excluded.received_at
+        WHERE c.content_hash <> excluded.content_hash
+        RETURNING c.key, c.uscc, c.id_number
+    ), versions AS (
+        INSERT INTO record_versions (dataset, year, key, uscc, id_number, data, content_hash, batch_id, row, agency,
+                                     received_at)
+        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data::json, s.content_hash, %(batch_id)s, s.row,
+               %(agency)s, %(received_at)s
+        FROM ds_stage s JOIN changed ch ON ch.key = s.key
+    )
+    SELECT uscc, id_number FROM changed"""
+
+
+def apply_records_pg(session: Session, *, dataset: str, year: int, batch_id: str, agency: str,
+                     received_at: dt.datetime, records: list) -> list[tuple[str | None, str | None]]:
+    """PostgreSQL bulk path: COPY the chunk into a staging table, then one statement upserts the
+    changed records as current and inserts them as versions; returns the changed subjects."""
+    cur = session.connection().connection.driver_connection.cursor()
+    try:
+        cur.execute(_STAGE)
+        cur.execute("TRUNCATE ds_stage")
+        with cur.copy("COPY ds_stage (key, uscc, id_number, data, content_hash, row) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row((r.key, r.uscc, r.id_number, json.dumps(r.data, ensure_ascii=False), r.content_hash,
+                                r.row))
+        cur.execute(_APPLY, {"dataset": dataset, "year": year, "batch_id": batch_id, "agency": agency,
+                             "received_at": received_at})
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
 def current_for_businesses(session: Session, *, usccs: list[str], year: int) -> list:
     """Plain rows, not ORM objects: this runs for every chunk of a million-record file."""
     t = CurrentRecord.__table__
     out: list = []
     for part in _chunks(usccs):
-        out.extend(session.execute(select(t).where(t.c.year == year, t.c.uscc.in_(part))).all())
+        out.extend(session.execute(select(t).where(t.c.year == year, _in(t.c.uscc, part, session))).all())
     return out
 
 
@@ -96,7 +151,7 @@ def debtor_listings_for_businesses(session: Session, *, usccs: list[str], year: 
         for row in session.execute(
                 select(link.c.uscc.label("linked_uscc"), link.c.current.label("current_operator"), c)
                 .join(c, and_(c.c.id_number == link.c.id_number, c.c.dataset == DISHONEST_DEBTOR, c.c.year == year))
-                .where(link.c.uscc.in_(part))).all():
+                .where(_in(link.c.uscc, part, session))).all():
             out.append((row.linked_uscc, row.current_operator, row))
     return out
 
@@ -120,10 +175,21 @@ def debtor_years_for_people(session: Session, id_numbers: list[str]) -> dict[str
     return out
 
 
+_BUMP_PG = text("""
+    INSERT INTO facts_versions (uscc, year, version)
+    SELECT u, :year, 1 FROM unnest(CAST(:usccs AS varchar[])) AS u
+    ON CONFLICT (uscc, year) DO UPDATE SET version = facts_versions.version + 1
+    RETURNING uscc, version""")
+
+
 def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dict[str, int]:
     """Next version of each (uscc, year) facts event, in one upsert per chunk."""
     t = FactsVersion.__table__
     out: dict[str, int] = {}
+    if is_postgres(session.get_bind()):
+        for part in _chunks(usccs):
+            out.update(session.execute(_BUMP_PG, {"year": year, "usccs": part}).tuples().all())
+        return out
     for part in _chunks(usccs):
         stmt = _dialect_insert(session, t)
         stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={"version": t.c.version + 1})

@@ -1,0 +1,184 @@
+"""Benchmark of data-sharing-svc ingestion: a `tax` CSV file of N records (default 1,000,000).
+
+Measured from the start of the upload (POST /api/v1/data-sharing/batches/files) to (a) the job
+completed (every record validated, versioned, made current, its facts event in the outbox) and
+(b) the last facts event on the Kafka topic (end offsets of the facts topic sum to N), with the
+service's API (uvicorn) and worker (outbox relay, registry consumer, job loop) running in this one
+process exactly as their entry points start them. Peak memory is this process's maximum resident
+set, which therefore covers the API, the worker and the upload client together.
+
+`--profile M` first runs the job processor alone under cProfile on an M-record file and prints
+where the time goes (the processor, without the relay running beside it).
+
+Usage: DATABASE_URL=postgresql+psycopg://user:pw@host:port/ python bench/data_sharing_ingest.py
+       [--n 1000000] [--profile 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import resource
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+from kafka import KafkaConsumer, TopicPartition
+
+from getihu_kit import testing
+from getihu_kit.bus import ensure_topics
+from getihu_kit.db import make_engine, make_sessionmaker
+from getihu_kit.domain import uscc
+from getihu_kit.events import DATA_SHARING_FACTS, physical
+from getihu_kit.auth import issue_dev_token
+from getihu_kit.jobs import Progress
+from getihu_kit.worker import Worker
+from data_sharing_svc import repository, service
+from data_sharing_svc.datasets import TAX
+from data_sharing_svc.main import MIGRATIONS, create_app
+from data_sharing_svc.settings import Settings
+from data_sharing_svc.worker import spec
+
+YEAR = 2025
+
+
+def write_csv(path: Path, n: int) -> float:
+    """Tax records as the tax bureau exports them: ~60 % paid some tax, 2 % general taxpayers."""
+    t0 = time.perf_counter()
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write("uscc,tax_paid,general_taxpayer,abnormal_taxpayer\n")
+        for i in range(n):
+            paid = f"{(i * 7919) % 2000000 / 100:.2f}" if i % 5 < 3 else "0.00"
+            f.write(f"{uscc.make('232701', serial=i)},{paid},{'true' if i % 50 == 0 else 'false'},"
+                    f"{'true' if i % 100 == 7 else 'false'}\n")
+    return time.perf_counter() - t0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def facts_on_topic(bootstrap: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        return sum(consumer.end_offsets(parts).values())
+    finally:
+        consumer.close()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def profile_processor(url: str, csv_path: Path, n: int) -> str:
+    """cProfile of the job processor alone on an n-record file (the relay is not running)."""
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    small = csv_path.with_name("profile.csv")
+    write_csv(small, n)
+    data = small.read_bytes()
+    with sessions() as s:
+        job_id = service.job_store.create(s, kind=service.FILE_JOB, params={}, content_type="text/csv",
+                                          body=[], created_by="bench")
+        s.commit()
+    batch_id = "dsb_profile"
+    with sessions() as s:
+        repository.add_batch(s, id=batch_id, dataset=TAX, year=YEAR, agency="bench", source="file",
+                             content_hash="profile", job_id=job_id, status="processing",
+                             received_at=dt.datetime.now(dt.timezone.utc),
+                             accepted=0, rejected=0, changed=0, errors=[])
+        s.commit()
+    job = {"id": job_id, "content_type": "text/csv", "size_bytes": len(data),
+           "params": {"dataset": TAX, "year": YEAR, "agency": "bench", "batch_id": batch_id}}
+    progress = Progress(service.job_store, engine, job, len(data))
+    chunks = [data[i:i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    prof.enable()
+    service.process_file(engine, sessions, job, iter(chunks), progress)
+    prof.disable()
+    elapsed = time.perf_counter() - t0
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+    engine.dispose()
+    return f"processor alone, {n} records: {elapsed:.1f} s ({n / elapsed:,.0f} records/s)\n" + out.getvalue()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--profile", type=int, default=0)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="ds-bench-"))
+    csv_path = tmp / "tax.csv"
+    gen_s = write_csv(csv_path, args.n)
+    print(f"generated {args.n:,} records ({csv_path.stat().st_size / 1e6:.0f} MB) in {gen_s:.1f} s")
+
+    if args.profile:
+        url = testing.fresh_database("bench_data_sharing_profile", MIGRATIONS)
+        print(profile_processor(url, csv_path, args.profile))
+    if args.n == 0:
+        return
+
+    url = testing.fresh_database("bench_data_sharing", MIGRATIONS)
+    prefix = testing.unique_prefix()
+    bootstrap = testing.KAFKA
+    ensure_topics(bootstrap, prefix)
+    settings = Settings(database_url=url, topic_prefix=prefix, log_level="WARNING")
+    worker = Worker(spec(settings))
+    worker.start()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    testing.wait_until(lambda: server.started, timeout=60, message="API started")
+    token = issue_dev_token(sub="bench-tax-bureau", roles=["agency"], dataset="tax",
+                            secret=settings.jwt_secret, issuer=settings.jwt_issuer)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
+    topic = physical(DATA_SHARING_FACTS, prefix)
+
+    def body():
+        with csv_path.open("rb") as f:
+            while piece := f.read(1 << 20):
+                yield piece
+
+    t0 = time.perf_counter()
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as http:
+        r = http.post("/api/v1/data-sharing/batches/files", params={"dataset": "tax", "year": YEAR},
+                      content=body(), headers=headers)
+        assert r.status_code == 202, r.text
+        job_id = r.json()["id"]
+        t_upload = time.perf_counter() - t0
+        while True:
+            job = http.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
+            if job["status"] in ("completed", "failed"):
+                break
+            time.sleep(0.5)
+    t_job = time.perf_counter() - t0
+    assert job["status"] == "completed" and job["accepted"] == args.n, job
+    on_topic = 0
+    while on_topic < args.n:
+        time.sleep(0.5)
+        on_topic = facts_on_topic(bootstrap, topic)
+    t_last = time.perf_counter() - t0
+    server.should_exit = True
+    worker.shutdown()
+    print(f"upload stored (202): {t_upload:.1f} s")
+    print(f"job completed: {t_job:.1f} s ({args.n / t_job:,.0f} records/s)")
+    print(f"last facts event on the topic: {t_last:.1f} s ({args.n / t_last:,.0f} records/s); "
+          f"{on_topic:,} events on {topic}")
+    print(f"peak memory (max RSS of API + worker + client): {peak_rss_mb():,.0f} MB")
+    print(f"cpus: {os.cpu_count()}, load average at the end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
