@@ -32,9 +32,9 @@ def test_self_application_goes_through_every_step(world):
     world.to_notice(app_id)
     notices = c.get(f"{API}/notices", params={"region_code": "232701"}).json()["items"]
     mine = [n for n in notices if n["application_id"] == app_id][0]
-    assert mine["operator_name"] == "张*" and mine["name"] == "塔河蓝莓坊" and mine["notice_ends_on"] == "2026-09-22"
-    # The notice period is still running on the day it started.
-    r = c.post(f"{API}/applications/{app_id}/recognise", json={}, headers=world.county("232701"))
+    assert mine["operator_name"] == "张*" and mine["name"] == "塔河蓝莓坊" and mine["notice_ends_on"] == "2026-09-21"
+    # The notice period is still running on its last day.
+    r = world.client(dt.date(2026, 9, 21)).post(f"{API}/applications/{app_id}/recognise", json={}, headers=world.county("232701"))
     assert r.status_code == 409 and r.json()["code"] == "notice_running"
     rec = world.recognise(app_id)
     assert rec["status"] == "granted" and rec["category"] == "distinctive"

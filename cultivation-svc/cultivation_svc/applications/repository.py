@@ -41,8 +41,8 @@ def page(session: Session, *, region_code: str | None, usccs: list[str] | None, 
     return list(session.scalars(q.order_by(Application.id).limit(limit + 1)))
 
 
-def current_notices(session: Session, *, region_code: str | None, after: str | None, limit: int) -> list[Application]:
-    q = select(Application).where(Application.status.in_(("public_notice", "on_hold")))
+def current_notices(session: Session, *, region_code: str | None, on, after: str | None, limit: int) -> list[Application]:
+    q = select(Application).where(Application.status.in_(("public_notice", "on_hold")), Application.notice_ends_on >= on)
     if region_code:
         q = q.where(Application.region_code == region_code)
     if after:

@@ -83,10 +83,10 @@ def withdraw(app_id: str, request: Request, session: SessionDep, principal: Prin
 
 
 @router.get("/notices", response_model=Page[NoticeRead], summary="当前公示（公开，经营者姓名脱敏）")
-def notices(session: SessionDep, limit: LimitDep, region_code: str | None = None,
+def notices(session: SessionDep, limit: LimitDep, today: TodayDep, region_code: str | None = None,
             cursor: str | None = None) -> Page[NoticeRead]:
     region = county(region_code) if region_code else None
-    items, nxt = service.notices(session, region_code=region, cursor=cursor, limit=limit)
+    items, nxt = service.notices(session, region_code=region, on=today, cursor=cursor, limit=limit)
     return Page[NoticeRead](items=[NoticeRead.model_validate(i) for i in items], next_cursor=nxt)
 
 

@@ -212,7 +212,9 @@ def opinions(session: Session, *, app_id: str, data: Opinions, principal: Princi
         return app
     rules = rules_in(session, app.region_code, today)
     app.notice_starts_on = today
-    app.notice_ends_on = today + dt.timedelta(days=rules.public_notice_days)
+    # The notice runs from today through notice_ends_on inclusive (objections are taken on its last day too);
+    # 0 days records a notice already held outside the platform, so it is over at once.
+    app.notice_ends_on = today + dt.timedelta(days=rules.public_notice_days - 1)
     detail["notice_days"] = rules.public_notice_days
     _record(session, app, step="public_notice", status="public_notice", actor=principal.audit_name(), detail=detail,
             traceparent=traceparent)
@@ -294,10 +296,11 @@ def listing(session: Session, *, principal: Principal, region_code: str | None, 
     return rows[:limit], nxt
 
 
-def notices(session: Session, *, region_code: str | None, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+def notices(session: Session, *, region_code: str | None, on: dt.date, cursor: str | None,
+            limit: int) -> tuple[list[dict], str | None]:
     """Current public notices (信息公示) for anyone, with the operator's name masked."""
     after = (decode_cursor(cursor) or {}).get("id")
-    rows = repository.current_notices(session, region_code=region_code, after=after, limit=limit)
+    rows = repository.current_notices(session, region_code=region_code, on=on, after=after, limit=limit)
     nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
     rows = rows[:limit]
     names = proj.businesses(session, [r.uscc for r in rows])

@@ -61,7 +61,7 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         raise Conflict("公示期内有未办结的异议，待异议处理完毕后再认定", code="objection_open")
     if app.status != "public_notice":
         raise Conflict(f"申报当前状态为“{app.status}”，只有公示中的申报可以认定", code="invalid_state")
-    if today < app.notice_ends_on:
+    if today <= app.notice_ends_on:
         raise Conflict(f"公示期至 {app.notice_ends_on.isoformat()} 结束，公示期满后方可认定", code="notice_running")
     rules = rules_in(session, app.region_code, today)
     subject, business, latest = applications.subject_for(session, uscc=app.uscc, on=today, source=app.source,

@@ -37,7 +37,8 @@ PARAMETERS: list[Parameter] = [
     Parameter("window_closes", (11, 30), SEED_EFFECTIVE, "二(五)1：于11月底前完成分类"),
     Parameter("benefits_from", (1, 1), SEED_EFFECTIVE, "二(五)1：次年1月1日起……开始享受相关扶持政策"),
     Parameter("info_report_due", (7, 31), SEED_EFFECTIVE, "二(六)：于每年7月底前完成信息报告"),
-    # The seed asks for 信息公示 without a length; seven days is the common local practice.
+    # The seed asks for 信息公示 without a length; seven days is the common local practice. A county that
+    # holds the notice elsewhere (its government website) sets 0: the platform then keeps no period of its own.
     Parameter("public_notice_days", 7, SEED_EFFECTIVE, "二(三)1：经走访核实、征求意见、信息公示等步骤后"),
     # “明显增长” is not quantified by the seed; 20% over the 3 years is the default a county may change.
     Parameter("clear_growth_ratio", Fraction(20, 100), SEED_EFFECTIVE,
