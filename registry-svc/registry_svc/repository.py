@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import String, any_, bindparam, func, insert, literal, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -31,18 +31,45 @@ def operator_history(session: Session, uscc: str) -> list[Operator]:
     return list(session.execute(select(Operator).where(Operator.uscc == uscc).order_by(Operator.id)).scalars())
 
 
+COPY_MIN_ROWS = 50  # below this a plain multi-row INSERT is cheaper than COPY's set-up
+
+
+def keys_in(session: Session, column, keys: list):
+    """`column IN keys` for a chunk of keys: one array parameter on PostgreSQL (`= ANY(:keys)`), so
+    the statement stays small and is parsed once, however many keys the chunk holds."""
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import ARRAY
+        return column == any_(literal(list(keys), ARRAY(String)))
+    return column.in_(list(keys))
+
+
+def copy_rows(session: Session, table, rows: list[dict]) -> None:
+    """Bulk insert: COPY … FROM STDIN on PostgreSQL (in the session's transaction), executemany elsewhere."""
+    if not rows:
+        return
+    if not is_postgres(session.get_bind()) or len(rows) < COPY_MIN_ROWS:
+        session.execute(insert(table), rows)
+        return
+    session.flush()
+    columns = list(rows[0])
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row([r[c] for c in columns])
+
+
 # --- batch reads -----------------------------------------------------------------------------------
 def businesses(session: Session, usccs: Iterable[str]) -> dict[str, Row]:
     keys = list(set(usccs))
     if not keys:
         return {}
-    return {r.uscc: r for r in session.execute(select(B).where(B.c.uscc.in_(keys)))}
+    return {r.uscc: r for r in session.execute(select(B).where(keys_in(session, B.c.uscc, keys)))}
 
 
 def _grouped(session: Session, table, usccs: list[str], order) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     if usccs:
-        for r in session.execute(select(table).where(table.c.uscc.in_(usccs)).order_by(*order)):
+        for r in session.execute(select(table).where(keys_in(session, table.c.uscc, usccs)).order_by(*order)):
             out[r.uscc].append(r)
     return out
 
@@ -66,30 +93,41 @@ def marks_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
 def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
     if not ids:
         return {}
-    return {r.id: r for r in session.execute(select(M).where(M.c.id.in_(ids)))}
+    return {r.id: r for r in session.execute(select(M).where(keys_in(session, M.c.id, ids)))}
 
 
-# --- batch writes (executemany / multi-row VALUES) -------------------------------------------------
+# --- batch writes (COPY / multi-row VALUES) ---------------------------------------------------------
 def insert_businesses(session: Session, rows: list[dict]) -> set[str]:
-    """Insert new businesses; a USCC registered meanwhile by someone else is skipped, not failed."""
+    """Insert new businesses; a USCC registered meanwhile by someone else is skipped, not failed.
+
+    On PostgreSQL a chunk is COPYed into a session-local staging table and moved with one
+    INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, so the check and the write are one statement.
+    """
     if not rows:
         return set()
-    stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
-    return set(session.execute(stmt, rows).scalars().all())
-
-
-def insert_rows(session: Session, table, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert(table), rows)
+    if not is_postgres(session.get_bind()) or len(rows) < COPY_MIN_ROWS:
+        stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
+        return set(session.execute(stmt, rows).scalars().all())
+    columns = list(rows[0])
+    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS staging_businesses "
+                         "(LIKE businesses INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"))
+    staging = B.to_metadata(B.metadata.__class__(), name="staging_businesses")
+    copy_rows(session, staging, rows)
+    cols = ", ".join(columns)
+    landed = session.execute(text(f"INSERT INTO businesses ({cols}) SELECT {cols} FROM staging_businesses "
+                                  "ON CONFLICT (uscc) DO NOTHING RETURNING uscc")).scalars().all()
+    session.execute(text("DELETE FROM staging_businesses"))
+    return set(landed)
 
 
 def insert_operators(session: Session, rows: list[dict]) -> None:
-    insert_rows(session, O, rows)
+    copy_rows(session, O, rows)
 
 
 def insert_status_changes(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert_ignore(S, session.get_bind()), rows)
+    """New history rows; the API and imports check for existing ones first, so a conflict here is a
+    concurrent writer, which the unique constraint turns into an error of that request, not a duplicate."""
+    copy_rows(session, S, rows)
 
 
 def upsert_annual_reports(session: Session, rows: list[dict]) -> None:
