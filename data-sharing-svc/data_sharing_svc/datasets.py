@@ -69,9 +69,9 @@ def parse_id_number(v: Any) -> str:
 
 def parse_money(v: Any) -> str:
     """Yuan as a decimal string with at most 2 places, never negative ("123.45")."""
-    if isinstance(v, bool) or not isinstance(v, (str, int)):
+    if not isinstance(v, str):  # a JSON number may already have lost cents in the sender's float
         raise FieldError("金额应以字符串填写，如 \"123.45\"")
-    s = str(v).strip()
+    s = v.strip()
     if s.startswith("-"):
         raise FieldError("金额不能为负数")
     if not _MONEY.match(s):

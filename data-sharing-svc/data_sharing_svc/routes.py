@@ -20,7 +20,10 @@ SPOOL_IN_MEMORY = 8 << 20  # larger uploads spill to a temporary file, never int
 READ_SIZE = 1 << 20
 
 
-@router.post("/batches", status_code=201, response_model=BatchRead, summary="机构报送数据批次（JSON）")
+@router.post("/batches", status_code=201, response_model=BatchRead, summary="机构报送数据批次（JSON）",
+             description="有效记录接收、无效记录逐行列出（行号、字段、原因）。同一数据集、年度和键的后报记录替换先报记录，"
+                         "历次版本均保留（批次、报送机构、时间）。与之前完全相同的批次再次报送不作任何变更，返回原批次。"
+                         "登记系统中尚无的统一社会信用代码照常接收（部门数据可能先于登记到达），查询时标注 registered=false。")
 def submit_batch(body: BatchCreate, request: Request, session: SessionDep, principal: PrincipalDep) -> BatchRead:
     return service.submit_batch(session, data=body, principal=principal, traceparent=traceparent(request))
 

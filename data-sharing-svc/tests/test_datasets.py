@@ -48,6 +48,8 @@ def test_valid_records_of_every_dataset_are_accepted(dataset, raw):
      {"uscc": BAD_U, "tax_paid": "1.00", "general_taxpayer": True, "abnormal_taxpayer": False}, {"uscc"}),
     ("money as a JSON number is refused", "tax",
      {"uscc": U, "tax_paid": 12.5, "general_taxpayer": True, "abnormal_taxpayer": False}, {"tax_paid"}),
+    ("money as a JSON integer is refused too", "tax",
+     {"uscc": U, "tax_paid": 12, "general_taxpayer": True, "abnormal_taxpayer": False}, {"tax_paid"}),
     ("money with three places", "tax",
      {"uscc": U, "tax_paid": "1.234", "general_taxpayer": True, "abnormal_taxpayer": False}, {"tax_paid"}),
     ("negative money", "tax",
