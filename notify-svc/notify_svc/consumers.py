@@ -232,10 +232,15 @@ def channels_of(settings: Settings) -> Channels:
 
 
 def subscriptions(settings: Settings | None = None) -> list[Subscription]:
+    """`consumer_threads` members of one consumer group (same name, same inbox), one thread each."""
     from notify_svc.settings import settings as default_settings
     s = settings or default_settings
+    return [_subscription(s) for _ in range(max(1, s.consumer_threads))]
+
+
+def _subscription(s: Settings) -> Subscription:
     ch = channels_of(s)
-    return [Subscription(
+    return Subscription(
         name="notify",
         topics=[REGISTRY_BUSINESS, REGISTRY_ANNUAL_REPORT, TYPING_RUNS, TYPING_RESULTS, CULTIVATION, APPEAL],
         handlers={
@@ -252,4 +257,4 @@ def subscriptions(settings: Settings | None = None) -> list[Subscription]:
             RecognitionChanged.event_type: recognitions_handler(ch),
             SupportMeasuresGranted.event_type: batch_of(measures_messages, ch),
         },
-    )]
+    )

@@ -28,6 +28,9 @@ def region(code: str) -> str:
     return f"region:{code}"
 
 
+RENDERED_ONLY = frozenset({"measures"})
+
+
 @dataclass
 class Wanted:
     """One message someone must get: who, which template, with what data, because of which event."""
@@ -58,12 +61,12 @@ def store(session: Session, wanted: list[Wanted], *, now: dt.datetime, channels:
         title, body = t.render(w.data)
         rows.append({"event_id": w.event_id, "event_type": w.event_type, "recipient": w.recipient,
                      "template_code": t.code, "template_version": t.version, "title": title, "body": body,
-                     "uscc": w.uscc, "region_code": w.region_code, "data": w.data, "created_at": now})
+                     "uscc": w.uscc, "region_code": w.region_code, "created_at": now,
+                     # rendered lists live in the body; the data keeps the inputs (codes, ids, dates)
+                     "data": {k: v for k, v in w.data.items() if k not in RENDERED_ONLY}})
     ids = repository.insert_notifications(session, rows)
     used = {w.template for w in wanted}
-    for name, enabled in ((EMAIL, channels.email), (SMS, channels.sms)):
-        if not enabled:
-            continue
-        codes = [c for c in used if name in templates.current(c).channels]
-        repository.create_deliveries(session, notification_ids=ids, channel=name, templates=codes, now=now)
+    by_channel = {name: [c for c in used if name in templates.current(c).channels]
+                  for name, enabled in ((EMAIL, channels.email), (SMS, channels.sms)) if enabled}
+    repository.create_deliveries(session, notification_ids=ids, channels=by_channel, now=now)
     return ids

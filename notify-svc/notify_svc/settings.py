@@ -10,6 +10,9 @@ class Settings(ServiceSettings):
     db_name: str = "notify"
     port: int = 8006
 
+    # Consumers in the one group: Kafka splits the partitions among them (order per USCC holds)
+    consumer_threads: int = 3
+
     # E-mail over SMTP (no SMTP host: e-mail deliveries are not created)
     smtp_host: str | None = None
     smtp_port: int = 25
