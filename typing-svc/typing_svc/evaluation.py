@@ -67,9 +67,12 @@ def evaluation_select(ruleset: Ruleset, params: Params, *, run_no: int, lo: str 
     b, ar, fp, fy = t.business, t.report, t.facts_prior, t.facts_current
     met = sum((case((c.predicate(t, params), literal(ruleset.bit(c.code))), else_=literal(0))
                for c in ruleset.conditions), literal(0))
-    joined = (b.outerjoin(ar, and_(ar.c.uscc == b.c.uscc, ar.c.year == params.prior_year))
-              .outerjoin(fp, and_(fp.c.uscc == b.c.uscc, fp.c.year == params.prior_year))
-              .outerjoin(fy, and_(fy.c.uscc == b.c.uscc, fy.c.year == params.year)))
+    def within(table) -> list:
+        # The chunk's range stated on every joined table too, so each is read by an index range scan.
+        return ([table.c.uscc > lo] if lo is not None else []) + ([table.c.uscc <= hi] if hi is not None else [])
+    joined = (b.outerjoin(ar, and_(ar.c.uscc == b.c.uscc, ar.c.year == params.prior_year, *within(ar)))
+              .outerjoin(fp, and_(fp.c.uscc == b.c.uscc, fp.c.year == params.prior_year, *within(fp)))
+              .outerjoin(fy, and_(fy.c.uscc == b.c.uscc, fy.c.year == params.year, *within(fy))))
     inner = select(
         b.c.uscc, b.c.region_code, b.c.industry_code, met.label("met"), b.c.established_on,
         ar.c.employees, ar.c.submitted_on.label("report_submitted_on"), fp.c.tax_paid, fp.c.insured_employees,
@@ -89,7 +92,9 @@ def evaluation_select(ruleset: Ruleset, params: Params, *, run_no: int, lo: str 
         inner = inner.where(b.c.uscc <= hi)
     if region_codes:
         inner = inner.where(b.c.region_code.in_(region_codes))
-    s = inner.subquery("s")
+    # OFFSET 0 keeps the planner from inlining the subquery, so each condition is evaluated once
+    # (the bitmask is read twice: stored, and turned into the type).
+    s = inner.offset(0).subquery("s")
     return select(
         literal(run_no).label("run_no"), s.c.uscc, s.c.region_code, s.c.industry_code,
         type_code(ruleset, s.c.met).label("type_code"), s.c.met, s.c.established_on, s.c.employees,

@@ -44,7 +44,7 @@ class BusinessProjection(Base):
 
 
 class StatusPeriodProjection(Base):
-    """登记状态 periods: status from `from_on` until the next period's start (`to_on`, exclusive)."""
+    """Periods off the register (吊销/注销/撤销) from `from_on` until the next status (`to_on`, exclusive)."""
     __tablename__ = "status_period_projection"
 
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
@@ -102,6 +102,7 @@ class FactBatch(Base):
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     agency: Mapped[str | None] = mapped_column(String(100), nullable=True)
     dataset: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int] = mapped_column(SmallInteger, index=True)
 
 
 # --- typing-svc's own data ----------------------------------------------------------------------

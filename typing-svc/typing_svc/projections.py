@@ -45,14 +45,16 @@ def _latest(events: list[CloudEvent], key) -> tuple[dict, dict]:
 
 
 def status_periods(d: dict) -> list[dict]:
-    """The status history as periods [from_on, to_on); without a history, the current status since
-    its effective date (or since establishment)."""
+    """The periods [from_on, to_on) the business was off the register (吊销/注销/撤销); without a
+    history, the current status since its effective date (or since establishment)."""
     history = sorted(d.get("status_history") or [], key=lambda p: p["effective_on"])
     if not history:
         history = [{"status": d.get("status") or "registered",
                     "effective_on": d.get("status_effective_on") or d["established_on"]}]
     rows = []
     for i, p in enumerate(history):
+        if p["status"] == "registered":  # only periods off the register matter (and keep the table small)
+            continue
         nxt = history[i + 1]["effective_on"] if i + 1 < len(history) else None
         rows.append({"uscc": d["uscc"], "seq": i, "status": p["status"], "from_on": _date(p["effective_on"]),
                      "to_on": _date(nxt)})
@@ -112,7 +114,8 @@ def _dataset_row(d: dict) -> tuple[dict, list[dict]]:
     def prov(p: dict | None, dataset: str) -> str | None:
         if not p:
             return None
-        batches.append({"batch_id": p["batch_id"], "agency": p.get("agency"), "dataset": dataset})
+        batches.append({"batch_id": p["batch_id"], "agency": p.get("agency"), "dataset": dataset,
+                        "year": int(d["year"])})
         return p["batch_id"]
 
     def newest(items: list[dict], dataset: str) -> str | None:
@@ -158,5 +161,5 @@ def apply_business_facts(session: Session, events: list[CloudEvent]) -> None:
                                       set_={c: case((newer, stmt.excluded[c]), else_=table.c[c]) for c in cols})
     session.execute(stmt, rows)
     if batches:
-        session.execute(upsert(FactBatch.__table__, session.get_bind(), ["batch_id"], ["agency", "dataset"]),
+        session.execute(upsert(FactBatch.__table__, session.get_bind(), ["batch_id"], ["agency", "dataset", "year"]),
                         list(batches.values()))

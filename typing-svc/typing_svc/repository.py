@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, union, update
+from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -88,6 +88,9 @@ def chunk_bounds(conn: Connection, size: int, region_codes: list[str] | None) ->
 
 def evaluate_chunk(conn: Connection, ruleset: Ruleset, params: Params, *, run_no: int, lo: str | None,
                    hi: str | None, region_codes: list[str] | None) -> int:
+    if conn.dialect.name == "postgresql":
+        # JIT compilation costs more than it saves on a statement this short-lived.
+        conn.execute(text("SET LOCAL jit = off"))
     return conn.execute(evaluation_insert(ruleset, params, run_no=run_no, lo=lo, hi=hi,
                                           region_codes=region_codes)).rowcount
 
@@ -103,13 +106,16 @@ def counts_by_region(session: Session, run_no: int) -> list[tuple[str, int, int]
                            .group_by(results.c.region_code, results.c.type_code)).all()
 
 
-def record_batches(conn: Connection, run_no: int) -> None:
-    """The batches of facts the run used, from the results themselves (one grouped scan per dataset)."""
-    cols = [results.c.tax_batch, results.c.tax_status_batch, results.c.insurance_batch,
-            results.c.trademark_batch, results.c.patent_batch]
-    parts = [select(c.label("batch_id")).where(results.c.run_no == run_no, c.is_not(None)).group_by(c) for c in cols]
-    u = union(*parts).subquery()
-    conn.execute(insert(run_batches).from_select(["run_no", "batch_id"], select(literal(run_no), u.c.batch_id)))
+def record_batches(conn: Connection | Session, run_no: int, years: tuple[int, int]) -> None:
+    """The batches of facts the run used: each candidate batch of years P and Y that some result names
+    (an EXISTS per batch stops at the first hit, cheaper than a DISTINCT over every result)."""
+    r = results
+    used = or_(*[select(1).where(r.c.run_no == run_no, col == fact_batches.c.batch_id).exists()
+                 for col in (r.c.tax_batch, r.c.tax_status_batch, r.c.insurance_batch, r.c.trademark_batch,
+                             r.c.patent_batch)])
+    conn.execute(insert(run_batches).from_select(
+        ["run_no", "batch_id"],
+        select(literal(run_no), fact_batches.c.batch_id).where(fact_batches.c.year.in_(years), used)))
 
 
 def batches_of_run(session: Session, run_no: int) -> list[str]:

@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
     port: int = 8003
     # Businesses per INSERT … SELECT of a run: large enough to stay set-based, small enough to show progress.
     run_chunk_size: int = 100_000
+    # Chunks evaluated at once (one connection each); PostgreSQL only, SQLite has one writer.
+    run_parallelism: int = 2
 
 
 settings = Settings()

@@ -12,7 +12,7 @@ from typing_svc.settings import Settings, settings as default_settings
 def spec(settings: Settings | None = None) -> WorkerSpec:
     s = settings or default_settings
     return WorkerSpec(settings=s, outbox=outbox, inbox=inbox, migrations_dir=MIGRATIONS,
-                      subscriptions=subscriptions(), loops=[run_loop(chunk_size=s.run_chunk_size)])
+                      subscriptions=subscriptions(), loops=[run_loop(chunk_size=s.run_chunk_size, parallelism=s.run_parallelism)])
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272058
+Revision ID: 202611272107
 Revises: 
-Create Date: 2026-11-27 20:58:58.868180
+Create Date: 2026-11-27 21:07:19.496634
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272058'
+revision = '202611272107'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,8 +43,12 @@ def upgrade() -> None:
     sa.Column('batch_id', sa.String(length=64), nullable=False),
     sa.Column('agency', sa.String(length=100), nullable=True),
     sa.Column('dataset', sa.String(length=30), nullable=False),
+    sa.Column('year', sa.SmallInteger(), nullable=False),
     sa.PrimaryKeyConstraint('batch_id', name=op.f('pk_fact_batch'))
     )
+    with op.batch_alter_table('fact_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fact_batch_year'), ['year'], unique=False)
+
     op.create_table('facts_projection',
     sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('year', sa.SmallInteger(), nullable=False),
@@ -237,6 +241,9 @@ def downgrade() -> None:
     op.drop_table('inbox')
     op.drop_table('idempotency_keys')
     op.drop_table('facts_projection')
+    with op.batch_alter_table('fact_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fact_batch_year'))
+
     op.drop_table('fact_batch')
     with op.batch_alter_table('business_projection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_business_projection_region_code'))
