@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from getihu_kit.web import PrincipalDep, SessionDep, traceparent
 from appeal_svc import service
-from appeal_svc.schemas import (AppealPage, AppealRead, Decision, MaterialRequest, MaterialSupply,
-                                NoticeObjectionCreate, TypingObjectionCreate, Withdrawal)
+from appeal_svc.schemas import (AnonymousMaterialSupply, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
+                                MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
+                                Withdrawal)
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeal"])
 
@@ -33,6 +34,23 @@ def file_notice_objection(body: NoticeObjectionCreate, request: Request, session
                           principal: PrincipalDep) -> AppealRead:
     return service.file_notice_objection(session, data=body, principal=principal, settings=_settings(request),
                                          traceparent=traceparent(request))
+
+
+@router.post("/notice-objections/{appeal_id}/material", response_model=AppealRead,
+             summary="未登录的公示异议人补充材料（以联系电话证明本人）")
+def supply_material_anonymously(appeal_id: str, body: AnonymousMaterialSupply, request: Request,
+                                session: SessionDep, principal: PrincipalDep) -> AppealRead:
+    return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
+                                   settings=_settings(request), phone=body.objector_phone)
+
+
+@router.post("/notice-objections/{appeal_id}/withdrawal", response_model=AppealRead,
+             summary="未登录的公示异议人撤回异议（以联系电话证明本人）")
+def withdraw_anonymously(appeal_id: str, body: AnonymousWithdrawal, request: Request, session: SessionDep,
+                         principal: PrincipalDep) -> AppealRead:
+    return service.withdraw(session, appeal_id=appeal_id, data=body, principal=principal,
+                            settings=_settings(request), phone=body.objector_phone,
+                            traceparent=traceparent(request))
 
 
 @router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
@@ -94,4 +112,4 @@ def decide(appeal_id: str, body: Decision, request: Request, session: SessionDep
 def withdraw(appeal_id: str, request: Request, session: SessionDep, principal: PrincipalDep,
              body: Withdrawal | None = None) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body or Withdrawal(), principal=principal,
-                            traceparent=traceparent(request))
+                            settings=_settings(request), traceparent=traceparent(request))

@@ -81,6 +81,16 @@ class NoticeObjectionCreate(BaseModel):
         return v
 
 
+class AnonymousProof(BaseModel):
+    """未登录的公示异议人以登记时的联系电话证明本人身份。"""
+    objector_phone: str = Field(description="提出异议时填写的联系电话")
+
+    @field_validator("objector_phone")
+    @classmethod
+    def _phone(cls, v: str) -> str:
+        return v.strip().replace(" ", "")
+
+
 class MaterialRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     request: str = Field(min_length=2, max_length=2000, description="需补充的材料及要求")
@@ -91,6 +101,10 @@ class MaterialSupply(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: str = Field(default="", max_length=2000, description="补充说明")
     evidence: list[EvidenceIn] = Field(default_factory=list, description="补充的证明材料")
+
+
+class AnonymousMaterialSupply(MaterialSupply, AnonymousProof):
+    pass
 
 
 class Decision(BaseModel):
@@ -111,6 +125,10 @@ class Decision(BaseModel):
 class Withdrawal(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(default="", max_length=2000, description="撤回理由")
+
+
+class AnonymousWithdrawal(Withdrawal, AnonymousProof):
+    pass
 
 
 class EvidenceRead(BaseModel):

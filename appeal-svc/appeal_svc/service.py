@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region, require_roles
+from getihu_kit.auth import ANONYMOUS, Principal, require_region, require_roles
 from getihu_kit.domain.masking import mask_name, mask_phone
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, Unauthorized
 from getihu_kit.outbox import Outbox
@@ -75,12 +75,31 @@ def to_read(session: Session, appeals: list[Appeal], *, today: dt.date, reveal_c
     return out
 
 
+def has_token(principal: Principal) -> bool:
+    """A caller with any token (even a public citizen's) is known by its sub; without one, by phone."""
+    return principal != ANONYMOUS
+
+
 def _is_appellant(principal: Principal, appeal: Appeal) -> bool:
-    return not principal.is_public and appeal.appellant_kind == "user" and principal.sub == appeal.appellant
+    return has_token(principal) and appeal.appellant_kind == "user" and principal.sub == appeal.appellant
+
+
+def _acting_appellant(principal: Principal, appeal: Appeal, *, phone: str | None, secret: str, what: str) -> str:
+    """The appellant acting: by token, or — for a notice objector without one — by the phone they
+    gave (with the objection's id, which only they were told). Anyone else is refused."""
+    if _is_appellant(principal, appeal):
+        return principal.sub
+    if phone is not None:
+        if appeal.appellant_kind == "anonymous" and hmac.compare_digest(
+                anonymous_appellant(phone, secret=secret), appeal.appellant):
+            return appeal.appellant
+        raise Forbidden(f"联系电话与该异议登记的不符，只有异议人本人可以{what}", field="objector_phone")
+    _require_login(principal)
+    raise Forbidden(f"只有异议申请人本人可以{what}")
 
 
 def _require_login(principal: Principal) -> None:
-    if principal.is_public:
+    if not has_token(principal):
         raise Unauthorized("需要登录：请在请求头 Authorization 中携带有效的令牌")
 
 
@@ -245,13 +264,15 @@ def file_typing_objection(session: Session, *, data: TypingObjectionCreate, prin
 
 
 def notice_is_open(status: str, notice_ends_on: dt.date | None, today: dt.date) -> bool:
-    """附件1 四(一)1：认定前经“走访核实、征求意见、信息公示等步骤”；公示期内任何人可提出异议。"""
+    """附件1 二(三)1：“市场监管部门经走访核实、征求意见、信息公示等步骤后，认定为‘名特优新’个体工商户”——
+    公示期（至 notice_ends_on，含当日）内任何人可对公示对象提出异议。"""
     return status == "public_notice" and notice_ends_on is not None and today <= notice_ends_on
 
 
 def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, principal: Principal,
                           settings: Settings, traceparent: str | None = None) -> AppealRead:
-    """附件1 四(一)1 信息公示：公示期内对“名特优新”公示对象的异议，按异议程序受理、答复。"""
+    """附件1 二(三)1 信息公示；四(四)“建立申诉机制，及时受理个体工商户对分型分类结果异议”：
+    公示期内对“名特优新”公示对象的异议，按同一异议程序受理、答复。"""
     now = _now()
     notice = repository.notice(session, data.application_id)
     if notice is None:
@@ -261,7 +282,7 @@ def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, prin
         ended = f"（公示期至 {notice.notice_ends_on.isoformat()}）" if notice.notice_ends_on else ""
         raise RuleViolation(f"该申报当前不在公示期内{ended}，不能提出公示异议", code="notice_closed",
                             field="application_id")
-    if principal.is_public:
+    if not has_token(principal):
         appellant, kind = anonymous_appellant(data.objector_phone, secret=settings.jwt_secret), "anonymous"
     else:
         appellant, kind = principal.sub, "user"
@@ -311,11 +332,9 @@ def request_material(session: Session, *, appeal_id: str, data: MaterialRequest,
 
 
 def supply_material(session: Session, *, appeal_id: str, data: MaterialSupply, principal: Principal,
-                    settings: Settings) -> AppealRead:
+                    settings: Settings, phone: str | None = None) -> AppealRead:
     appeal = _load(session, appeal_id, for_update=True)
-    if not _is_appellant(principal, appeal):
-        _require_login(principal)
-        raise Forbidden("只有异议申请人本人可以补充材料")
+    actor = _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="补充材料")
     now = _now()
     before = appeal.status
     status = wf.next_status(before, "supply_material")
@@ -324,10 +343,10 @@ def supply_material(session: Session, *, appeal_id: str, data: MaterialSupply, p
                             code="material_deadline_passed")
     if not data.evidence and not data.note.strip():
         raise InvalidInput("请上传补充材料或填写补充说明", field="evidence")
-    stored = _store_evidence(session, appeal.id, data.evidence, stage="supplement", by=principal.sub, at=now,
+    stored = _store_evidence(session, appeal.id, data.evidence, stage="supplement", by=actor, at=now,
                              settings=settings, field="evidence")
     appeal.status = status
-    _step(session, appeal, action="supply_material", actor=principal.sub, role="appellant", status_from=before,
+    _step(session, appeal, action="supply_material", actor=actor, role="appellant", status_from=before,
           at=now, note=data.note or None, details={"evidence": stored})
     session.flush()
     return to_read(session, [appeal], today=local_day(now), with_trail=True)[0]
@@ -368,18 +387,16 @@ def decide(session: Session, *, appeal_id: str, data: Decision, principal: Princ
     return _result(session, appeal)
 
 
-def withdraw(session: Session, *, appeal_id: str, data: Withdrawal, principal: Principal,
-             traceparent: str | None = None) -> AppealRead:
+def withdraw(session: Session, *, appeal_id: str, data: Withdrawal, principal: Principal, settings: Settings,
+             phone: str | None = None, traceparent: str | None = None) -> AppealRead:
     """The appellant may withdraw before a decision; the reply (and cultivation-svc) hear of it."""
     appeal = _load(session, appeal_id, for_update=True)
-    if not _is_appellant(principal, appeal):
-        _require_login(principal)
-        raise Forbidden("只有异议申请人本人可以撤回异议")
+    actor = _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="撤回异议")
     before, now = appeal.status, _now()
     appeal.status = wf.next_status(before, "withdraw")
     appeal.decision, appeal.reason = wf.WITHDRAWN, data.reason.strip() or "申请人撤回异议"
-    appeal.decided_by, appeal.decided_at, appeal.open_key = principal.sub, now, None
-    _step(session, appeal, action="withdraw", actor=principal.sub, role="appellant", status_from=before, at=now,
+    appeal.decided_by, appeal.decided_at, appeal.open_key = actor, now, None
+    _step(session, appeal, action="withdraw", actor=actor, role="appellant", status_from=before, at=now,
           note=data.reason or None)
     _emit_decided(session, appeal, traceparent)
     session.flush()

@@ -340,3 +340,34 @@ def test_a_correction_in_the_feed_is_the_newer_result(api):
     r = api.post(f"/api/v1/appeals/{a['id']}/decision",
                  json={"decision": "upheld", "reason": "已更正", "corrected_type": "growth"}, headers=county)
     assert r.status_code == 422, "growth is already the current result"
+
+
+def test_an_anonymous_objector_supplies_material_and_withdraws_with_their_phone(api):
+    uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
+    api.notice(app_id, uscc)
+    a = api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id, "13655556666")).json()
+    county = api.county()
+    api.post(f"/api/v1/appeals/{a['id']}/review", headers=county)
+    api.post(f"/api/v1/appeals/{a['id']}/material-requests", headers=county,
+             json={"request": "请提供现场照片", "deadline": (TODAY + dt.timedelta(days=5)).isoformat()})
+    base = f"/api/v1/appeals/notice-objections/{a['id']}"
+    supply = {"objector_phone": "13655556666", "note": "现场照片见附件", "evidence": [evidence(PNG, "image/png", "现场.png")]}
+    wrong = api.post(f"{base}/material", json={**supply, "objector_phone": "13655550000"})
+    assert wrong.status_code == 403 and wrong.json()["errors"][0]["field"] == "objector_phone"
+    assert api.post(f"/api/v1/appeals/{a['id']}/material", json={"note": "x"}).status_code == 401
+    r = api.post(f"{base}/material", json=supply)
+    assert r.status_code == 200 and r.json()["status"] == "in_review"
+    assert r.json()["trail"][-1]["actor"] == a["appellant"] and "13655556666" not in r.text
+    r = api.post(f"{base}/withdrawal", json={"objector_phone": "136 5555 6666", "reason": "已与店主沟通"})
+    assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+    [event] = events(api, a["id"], "getihu.appeal.decided.v1")
+    assert (event["decision"], event["appellant"], event["decided_by"]) == ("withdrawn", a["appellant"], a["appellant"])
+
+
+def test_a_token_holders_objection_is_not_withdrawn_by_phone(api):
+    uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
+    api.notice(app_id, uscc)
+    a = api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id),
+                 headers=api.token("citizen-sun", ["public"])).json()
+    r = api.post(f"/api/v1/appeals/notice-objections/{a['id']}/withdrawal", json={"objector_phone": "13912345678"})
+    assert r.status_code == 403

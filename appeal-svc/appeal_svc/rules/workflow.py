@@ -47,5 +47,6 @@ def is_open(status: str) -> bool:
 
 
 def open_key(target_kind: str, target: str, appellant: str) -> str:
-    """附件1 四(四)“妥善处理个体工商户诉求”：同一对象、同一人只能有一件未办结的异议。"""
+    """四(四)“建立申诉机制，及时受理…异议…妥善处理个体工商户诉求”：同一对象、同一人只能有一件
+    未办结的异议，重复提出的请等待处理结果或先撤回。"""
     return f"{target_kind}:{target}:{appellant}"
