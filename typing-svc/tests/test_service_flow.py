@@ -1,0 +1,238 @@
+"""typing-svc end to end in-process: registry and agency events on the real broker feed the projections,
+annual-report-closed starts a run that the worker executes, staff publish it over HTTP, the national
+feed carries it, and an upheld appeal corrects one result as a new version."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from getihu_kit import testing
+from getihu_kit.auth import issue_dev_token
+from getihu_kit.bus import make_producer
+from getihu_kit.db import make_engine
+from getihu_kit.events import make_event, physical
+from getihu_kit.schemas.appeal import AppealDecided
+from getihu_kit.schemas.registry import AnnualReportClosed
+from getihu_kit.worker import Worker
+from typing_factories import P, R, YEAR, business, facts, new_uscc
+from typing_svc.main import MIGRATIONS, create_app
+from typing_svc.models import BusinessProjection, FactsProjection, TypingRun, outbox
+from typing_svc.settings import Settings
+from typing_svc.worker import spec
+
+
+@pytest.fixture(scope="module")
+def settings(topic_prefix, kafka_bootstrap) -> Settings:
+    url = testing.fresh_database("test_typing_svc_flow", MIGRATIONS)
+    return Settings(database_url=url, topic_prefix=topic_prefix, kafka_bootstrap=kafka_bootstrap)
+
+
+@pytest.fixture(scope="module")
+def worker(settings):
+    w = Worker(spec(settings))
+    w.start()
+    yield w
+    w.shutdown()
+
+
+@pytest.fixture(scope="module")
+def client(settings, worker):
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def db(settings):
+    e = make_engine(settings.database_url)
+    yield e
+    e.dispose()
+
+
+def headers(settings, roles, **kw) -> dict:
+    token = issue_dev_token(sub="t-" + roles[0], roles=roles, secret=settings.jwt_secret, issuer=settings.jwt_issuer, **kw)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def send(settings, payloads: list[tuple]) -> None:
+    producer = make_producer(settings.kafka_bootstrap)
+    for payload, key in payloads:
+        ev = make_event(payload, source="/test", subject=key)
+        producer.send(physical(payload.topic, settings.topic_prefix), key=key.encode() if key else None,
+                      value=ev.model_dump_json().encode())
+    producer.flush()
+    producer.close()
+
+
+def count(db, table) -> int:
+    with db.connect() as c:
+        return c.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+@pytest.fixture(scope="module")
+def register(settings, db, worker):
+    """Six businesses, one per outcome, sent as registry and agency events."""
+    u = {k: new_uscc() for k in ("development", "growth", "survival", "excluded", "young", "other_county")}
+    u["other_county"] = new_uscc("232721")
+    states = [
+        business(u["development"], employees=5),
+        business(u["growth"], employees=1),
+        business(u["survival"], employees=0),
+        business(u["excluded"], marks=[dict(kind="abnormal", start_on=dt.date(2025, 1, 1))]),
+        business(u["young"], established_on=dt.date(2025, 3, 1), employees=None),
+        business(u["other_county"], region="232721", employees=3),
+    ]
+    # An older snapshot after the newer one must not win.
+    states.append(business(u["growth"], employees=9, version=0))
+    fact_list = [facts(u["growth"], tax_paid="12.50", batch="ds_2024_tax", agency="地区税务局"),
+                 facts(u["development"], insured=4, batch="ds_2024_si")]
+    send(settings, [(s, s.uscc) for s in states] + [(f, f"{f.uscc}:{f.year}") for f in fact_list])
+    testing.wait_until(lambda: count(db, BusinessProjection.__table__) == 6 and
+                       count(db, FactsProjection.__table__) == 2, timeout=60, message="projections fed")
+    return u
+
+
+@pytest.fixture(scope="module")
+def closed_run(settings, db, register):
+    """annual-report-closed starts the yearly run; the worker completes it."""
+    send(settings, [(AnnualReportClosed(report_year=P, typing_year=YEAR, closed_on=R, reference_date=R,
+                                        closed_by="clerk"), None)])
+    runs = TypingRun.__table__
+
+    def completed():
+        with db.connect() as c:
+            return c.execute(select(runs.c.id).where(runs.c.trigger == "annual-report-closed",
+                                                     runs.c.status == "completed")).scalar()
+    return testing.wait_until(completed, timeout=60, message="run completed")
+
+
+def test_annual_report_closed_runs_the_year(client, settings, closed_run, register):
+    staff = headers(settings, ["prefecture_staff"])
+    r = client.get(f"/api/v1/typing/runs/{closed_run}", headers=staff)
+    assert r.status_code == 200, r.text
+    run = r.json()
+    assert run["status"] == "completed" and run["progress"] == 1.0
+    assert run["year"] == YEAR and run["reference_date"] == R.isoformat() and run["ruleset"] == "national-2024"
+    assert run["counts"] == {"survival": 2, "growth": 2, "development": 1, "excluded": 1}
+    assert sorted(run["batches"]) == ["ds_2024_si-si", "ds_2024_tax-tax"]
+    job = client.get(f"/api/v1/jobs/{closed_run}", headers=staff).json()
+    assert job["status"] == "completed" and job["processed"] == 6
+
+
+def test_draft_results_are_for_staff_only(client, settings, closed_run, register):
+    u = register["growth"]
+    assert client.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}).status_code == 404
+    r = client.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=headers(settings, ["prefecture_staff"]))
+    body = r.json()
+    assert r.status_code == 200 and body["published"] is False and body["type"] == "growth"
+    assert body["reasons"] == ["tax_paid_prior_year"]
+    tax = next(e for e in body["explanation"] if e["condition"] == "tax_paid_prior_year")
+    assert tax["met"] and tax["fact"] == {"tax_paid": "12.50", "year": P}
+    assert tax["source"] == {"kind": "agency", "dataset": "tax", "batch_id": "ds_2024_tax-tax", "agency": "地区税务局"}
+    other = client.get(f"/api/v1/typing/results/{register['other_county']}", params={"year": YEAR},
+                       headers=headers(settings, ["county_staff"], region_code="232701"))
+    assert other.status_code == 403
+
+
+def test_run_input_is_checked(client, settings):
+    staff = headers(settings, ["prefecture_staff"])
+    bad = [({"year": 2023}, "year"), ({"year": YEAR, "region_codes": ["23A701"]}, "region_codes"),
+           ({"year": YEAR, "region_codes": ["110101"]}, "region_codes"),
+           ({"year": YEAR, "reference_date": "2024-06-30"}, "reference_date")]
+    for body, field in bad:
+        r = client.post("/api/v1/typing/runs", json=body, headers=staff)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert field in [e["field"] for e in r.json()["errors"]]
+    assert client.post("/api/v1/typing/runs", json={"year": YEAR},
+                       headers=headers(settings, ["county_staff"], region_code="232701")).status_code == 403
+    assert client.post("/api/v1/typing/runs", json={"year": YEAR}).status_code == 401
+
+
+def test_publish_feed_statistics_and_correction(client, settings, db, closed_run, register):
+    staff = headers(settings, ["prefecture_staff"])
+    national = headers(settings, ["national_directory"])
+    assert client.post(f"/api/v1/typing/runs/{closed_run}/publish",
+                       headers=headers(settings, ["county_staff"], region_code="232701")).status_code == 403
+    r = client.post(f"/api/v1/typing/runs/{closed_run}/publish", headers=staff)
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert client.post(f"/api/v1/typing/runs/{closed_run}/publish", headers=staff).status_code == 409
+
+    # typing-published and one result event per business, relayed to the broker.
+    with db.connect() as c:
+        types = [t for (t,) in c.execute(select(outbox.c.type))]
+    assert types.count("getihu.typing.result.published.v1") == 6
+    assert types.count("getihu.typing.published.v1") == 1
+    published = [json.loads(p) for (p,) in db.connect().execute(
+        select(outbox.c.payload).where(outbox.c.type == "getihu.typing.published.v1"))]
+    assert published[0]["data"]["counts_by_region"]["232721"]["growth"] == 1
+
+    # The public sees the published type, never the facts.
+    pub = client.get(f"/api/v1/typing/results/{register['growth']}", params={"year": YEAR}).json()
+    assert pub["published"] and pub["type"] == "growth" and all(e["fact"] is None for e in pub["explanation"])
+
+    # The national feed, page by page, resumable.
+    assert client.get("/api/v1/typing/feed", headers=headers(settings, ["operator"], usccs=[register["growth"]])
+                      ).status_code == 403
+    first = client.get("/api/v1/typing/feed", params={"limit": 4}, headers=national).json()
+    rest = client.get("/api/v1/typing/feed", params={"cursor": first["next_cursor"], "limit": 100},
+                      headers=national).json()
+    items = first["items"] + rest["items"]
+    assert len(items) == 6 and [i["seq"] for i in items] == sorted(i["seq"] for i in items)
+    assert {i["uscc"]: i["type"] for i in items}[register["development"]] == "development"
+    caught_up = client.get("/api/v1/typing/feed", params={"cursor": rest["next_cursor"]}, headers=national).json()
+    assert caught_up["items"] == [] and caught_up["next_cursor"] == rest["next_cursor"]
+
+    stats = client.get("/api/v1/typing/statistics", params={"year": YEAR}, headers=staff).json()
+    assert stats["total"] == 6 and stats["by_type"]["growth"] == 2
+    assert stats["by_region"]["232721"]["growth"] == 1 and stats["by_industry"]["H62"]["survival"] == 2
+    listed = client.get("/api/v1/typing/results", params={"year": YEAR, "type": "survival", "limit": 1},
+                        headers=staff).json()
+    assert len(listed["items"]) == 1 and listed["next_cursor"]
+
+    # An upheld appeal corrects one result: a new version, published, in the feed.
+    u = register["survival"]
+    send(settings, [(AppealDecided(appeal_id="ap_1", target_kind="typing_result", uscc=u, year=YEAR,
+                                   appellant="张三", decision="upheld", corrected_type="growth",
+                                   reason="补充的社保记录表明上一年度为1名雇员缴纳社保",
+                                   decided_at=dt.datetime.now(dt.timezone.utc)), u)])
+
+    def corrected():
+        r = client.get("/api/v1/typing/results/" + u, params={"year": YEAR}, headers=staff).json()
+        return r if r.get("version") == 2 else None
+    body = testing.wait_until(corrected, timeout=30, message="correction applied")
+    assert body["type"] == "growth" and body["correction"]["appeal_id"] == "ap_1"
+    tail = client.get("/api/v1/typing/feed", params={"cursor": rest["next_cursor"]}, headers=national).json()
+    assert [(i["uscc"], i["version"], i["type"], i["correction"]["appeal_id"]) for i in tail["items"]] == \
+        [(u, 2, "growth", "ap_1")]
+    assert client.get("/api/v1/typing/statistics", params={"year": YEAR},
+                      headers=staff).json()["by_type"]["growth"] == 3
+
+
+def test_transitions_between_years(client, settings, db, closed_run, register):
+    staff = headers(settings, ["prefecture_staff"])
+    r = client.post("/api/v1/typing/runs", json={"year": YEAR + 1, "region_codes": ["232701"]}, headers=staff)
+    assert r.status_code == 202 and r.json()["id"].startswith("ty_")
+    run_id = r.json()["id"]
+    testing.wait_until(lambda: client.get(f"/api/v1/typing/runs/{run_id}", headers=staff).json()["status"]
+                       == "completed", timeout=30, message="second run completed")
+    assert client.post(f"/api/v1/typing/runs/{run_id}/publish", headers=staff).status_code == 200
+    t = client.get("/api/v1/typing/statistics/transitions", params={"from_year": YEAR, "to_year": YEAR + 1},
+                   headers=staff).json()
+    moves = {(i["from"], i["to"]): i["count"] for i in t["items"]}
+    # Without annual reports for 2025 every business of 232701 established before 2026 is excluded in 2026.
+    assert moves[("development", "excluded")] == 1 and sum(moves.values()) == 5
+
+
+def test_standards_are_public(client):
+    s = client.get("/api/v1/typing/standards").json()
+    assert s["ruleset"] == "national-2024" and "成立2年（含）以上" in s["text"]
+    codes = [c["code"] for c in s["conditions"]]
+    assert codes[:6] == ["registered_on_reference_date", "annual_report_submitted", "not_marked_abnormal",
+                         "not_serious_illegal", "not_abnormal_taxpayer", "not_suspended"]
+    assert any("非正常户" in c["clause"] for c in s["conditions"])
+    assert any(p["name"] == "seniority_years" and p["value"] == 2 for p in s["parameters"])
+    assert len(s["decisions"]) >= 5
