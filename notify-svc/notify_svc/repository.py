@@ -249,7 +249,12 @@ def sent_in_window(session: Session, *, channel: str, recipients: list[str],
         .where(Delivery.channel == channel, Delivery.recipient.in_(recipients), Delivery.status == "sent",
                Delivery.sent_at > since)
         .group_by(Delivery.recipient)).all()
-    return {r: (c, m) for r, c, m in rows}
+    return {r: (c, _aware(m)) for r, c, m in rows}
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands timestamps back without their zone; they are stored in UTC."""
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 def record_sent(session: Session, *, delivery_id: int, now: dt.datetime) -> None:
