@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from itertools import chain
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +24,7 @@ from getihu_kit.auth import Principal
 from getihu_kit.db import unit_of_work
 from getihu_kit.errors import Forbidden, InvalidInput
 from getihu_kit.jobs import JobRead, JobStore, Progress, job_loop
-from registry_svc import service
+from registry_svc import repository, service
 from registry_svc.models import job_chunks, jobs
 from registry_svc.schemas import AnnualReportRow, BusinessCreate, ImportAccepted, MarkRow, StatusRow
 
@@ -166,7 +165,7 @@ def create_import(session: Session, *, kind: str, content_type: str | None, body
 
 def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
     job = STORE.get(session, job_id)
-    owner = session.execute(select(jobs.c.created_by).where(jobs.c.id == job_id)).scalar()
+    owner = repository.job_owner(session, job_id)
     if not (principal.sees_all_regions or (principal.is_staff and owner == principal.sub)):
         raise Forbidden("只能查看本人提交的导入任务")
     return job

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from getihu_kit.db import insert_ignore, is_postgres
 from registry_svc.models import (AnnualReport, AnnualReportWindow, Business, DirectoryRecognition, DirectoryType,
-                                 Mark, Operator, StatusChange)
+                                 Mark, Operator, StatusChange, jobs)
 
 B, O, S, A, M = (Business.__table__, Operator.__table__, StatusChange.__table__, AnnualReport.__table__,
                  Mark.__table__)
@@ -173,6 +173,10 @@ def set_current_statuses(session: Session, rows: list[dict]) -> None:
 
 def close_operator(session: Session, operator_id: int, to_on: dt.date) -> None:
     session.execute(update(O).where(O.c.id == operator_id).values(to_on=to_on))
+
+
+def job_owner(session: Session, job_id: str) -> str | None:
+    return session.execute(select(jobs.c.created_by).where(jobs.c.id == job_id)).scalar()
 
 
 # --- annual-report windows -------------------------------------------------------------------------

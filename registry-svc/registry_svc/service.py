@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region, require_uscc_access
+from getihu_kit.auth import Principal, require_region
 from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_name
 from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -373,12 +373,6 @@ def get_business(session: Session, *, uscc: str, principal: Principal) -> Busine
     if principal.owns(business.uscc) or principal.can_act_in_region(business.region_code):
         return view
     return view.public()
-
-
-def business_for_staff(session: Session, *, uscc: str, principal: Principal):
-    business = _business_or_404(session, uscc)
-    require_uscc_access(principal, business.uscc, business.region_code)
-    return business
 
 
 # --- annual-report windows ---------------------------------------------------------------------------
