@@ -21,6 +21,12 @@ def start_run(body: RunCreate, session: SessionDep, principal: Principal = Depen
                               region_codes=body.region_codes, trigger="staff", created_by=principal.audit_name())
 
 
+@router.get("/runs", response_model=list[RunRead], summary="某年度的分型运行（最新在前）")
+def list_runs(session: SessionDep, principal: Principal = Depends(STAFF),
+              year: int = Query(ge=2024, le=2100, description="分型年度")) -> list[dict]:
+    return service.list_runs(session, year=year)
+
+
 @router.get("/runs/{run_id}", response_model=RunRead, summary="分型运行的状态、进度与各类型数量")
 def get_run(run_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
     return service.get_run(session, run_id=run_id)

@@ -75,6 +75,10 @@ def get_run(session: Session, *, run_id: str) -> dict:
     return run_read(session, run)
 
 
+def list_runs(session: Session, *, year: int) -> list[dict]:
+    return [run_read(session, r) for r in reversed(repo.runs_of_year(session, year))]
+
+
 def run_as_job(session: Session, *, run_id: str) -> dict:
     """The run in the shape of the platform's job resource (GET /api/v1/jobs/{id})."""
     r = get_run(session, run_id=run_id)

@@ -1,0 +1,99 @@
+"""Typing through the gateway, from registration and agency batches to a published result in the
+national feed (issue: typing-svc).
+
+County staff register businesses and file their annual reports; the social-insurance agency submits a
+batch; prefecture staff close the annual-report window, which starts the typing run by itself; staff
+publish it; the national directory finds each business's type in the feed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from getihu_kit import testing
+from getihu_kit.domain import id_number, uscc
+
+REPORT_YEAR = 2025          # the window closed here starts typing year 2026
+TYPING_YEAR = REPORT_YEAR + 1
+
+
+def typing_db(stack):
+    url = stack.env.get("TYPING_DATABASE_URL") or f"sqlite:///{Path(stack.env['GETIHU_DATA_DIR']) / 'typing.sqlite3'}"
+    return create_engine(url)
+
+
+@pytest.mark.stack
+def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gateway):
+    county = gateway.token("songling-clerk", ["county_staff"], region_code="232762")
+    prefecture = gateway.token("pref-typing", ["prefecture_staff"])
+    insurance = gateway.token("hrss", ["agency"], dataset="social_insurance")
+    national = gateway.token("national-directory", ["national_directory"])
+    plan = {"growth": 2, "development": 0, "survival": 0}  # employees in the annual report for REPORT_YEAR
+    codes = {k: uscc.make("232762", serial=880_100 + i) for i, k in enumerate(plan)}
+    for i, (kind, employees) in enumerate(plan.items()):
+        r = gateway.post("/api/v1/businesses", headers=county, json={
+            "uscc": codes[kind], "name": f"松岭分型{i}", "region_code": "232762", "established_on": "2019-04-01",
+            "operator": {"name": "赵六", "id_number": id_number.make(serial=880_100 + i)}})
+        assert r.status_code == 201, r.text
+        r = gateway.post(f"/api/v1/businesses/{codes[kind]}/annual-reports", headers=county, json={
+            "year": REPORT_YEAR, "submitted_on": "2026-03-15", "employees": employees})
+        assert r.status_code == 201, r.text
+    r = gateway.post("/api/v1/data-sharing/batches", headers=insurance, json={
+        "dataset": "social_insurance", "year": REPORT_YEAR,
+        "records": [{"uscc": codes["development"], "insured_employees": 4}]})
+    assert r.status_code == 201, r.text
+    batch_id = r.json()["id"]
+
+    # The run judges what typing-svc's projections hold: wait until both events have reached it.
+    engine = typing_db(stack)
+    listed = ",".join(f"'{u}'" for u in codes.values())
+
+    def caught_up():
+        with engine.connect() as c:
+            reports = c.execute(text(f"SELECT count(*) FROM annual_report_projection WHERE year = :y AND uscc IN ({listed})"),
+                                {"y": REPORT_YEAR}).scalar()
+            fact = c.execute(text("SELECT insurance_batch FROM facts_projection WHERE uscc = :u AND year = :y"),
+                             {"u": codes["development"], "y": REPORT_YEAR}).scalar()
+        return reports == 3 and fact == batch_id
+    testing.wait_until(caught_up, timeout=90, message="registry and data-sharing events reached typing-svc")
+    engine.dispose()
+
+    gateway.post(f"/api/v1/annual-report-windows/{REPORT_YEAR}/open", json={"opened_on": "2026-01-01"},
+                 headers=prefecture)
+    r = gateway.post(f"/api/v1/annual-report-windows/{REPORT_YEAR}/close", json={"closed_on": "2026-06-30"},
+                     headers=prefecture)
+    assert r.status_code == 200, r.text
+
+    def completed_run():
+        runs = gateway.get("/api/v1/typing/runs", params={"year": TYPING_YEAR}, headers=prefecture).json()
+        done = [x for x in runs if x["trigger"] == "annual-report-closed" and x["status"] == "completed"]
+        return done[0] if done else None
+    run = testing.wait_until(completed_run, timeout=90, message="annual-report-closed started a completed run")
+    assert run["reference_date"] == f"{TYPING_YEAR}-06-30" and batch_id in run["batches"]
+    progress = gateway.get(f"/api/v1/jobs/{run['id']}", headers=prefecture).json()
+    assert progress["status"] == "completed" and progress["progress"] == 1.0
+
+    r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture)
+    assert r.status_code == 200 and r.json()["status"] == "published", r.text
+
+    found: dict[str, dict] = {}
+    cursor = None
+    for _ in range(200):
+        page = gateway.get("/api/v1/typing/feed", params={"cursor": cursor, "limit": 1000} if cursor else
+                           {"limit": 1000}, headers=national).json()
+        found.update({i["uscc"]: i for i in page["items"] if i["uscc"] in codes.values() and i["year"] == TYPING_YEAR})
+        if not page["items"]:
+            break
+        cursor = page["next_cursor"]
+    assert {k: found[u]["type"] for k, u in codes.items()} == {"growth": "growth", "development": "development",
+                                                                 "survival": "survival"}
+    assert found[codes["development"]]["reasons"] == ["insured_four_or_more"]
+
+    public = gateway.get(f"/api/v1/typing/results/{codes['development']}", params={"year": TYPING_YEAR})
+    assert public.status_code == 200 and public.json()["type"] == "development" and public.json()["published"]
+    staff_view = gateway.get(f"/api/v1/typing/results/{codes['development']}", params={"year": TYPING_YEAR},
+                             headers=county).json()
+    insured = next(e for e in staff_view["explanation"] if e["condition"] == "insured_four_or_more")
+    assert insured["met"] and insured["source"]["batch_id"] == batch_id
