@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text)
+                        Text, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -58,6 +58,10 @@ class Appeal(Base):
     __table_args__ = (
         Index("ix_appeal_status_due", "status", "due_on", "id"),
         Index("ix_appeal_region_due", "region_code", "due_on", "id"),
+        # What staff look at most: open objections by due date (due soon, overdue).
+        Index("ix_appeal_open_due", "due_on", "id",
+              postgresql_where=text("status IN ('filed', 'in_review', 'material_requested')"),
+              sqlite_where=text("status IN ('filed', 'in_review', 'material_requested')")),
     )
 
 

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272058
+Revision ID: 202611272112
 Revises: 
-Create Date: 2026-11-27 20:58:14.031025
+Create Date: 2026-11-27 21:12:48.859880
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272058'
+revision = '202611272112'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -47,6 +47,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('appeal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appeal_appellant'), ['appellant'], unique=False)
+        batch_op.create_index('ix_appeal_open_due', ['due_on', 'id'], unique=False, postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"), sqlite_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
         batch_op.create_index('ix_appeal_region_due', ['region_code', 'due_on', 'id'], unique=False)
         batch_op.create_index('ix_appeal_status_due', ['status', 'due_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_appeal_uscc'), ['uscc'], unique=False)
@@ -194,6 +195,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_appeal_uscc'))
         batch_op.drop_index('ix_appeal_status_due')
         batch_op.drop_index('ix_appeal_region_due')
+        batch_op.drop_index('ix_appeal_open_due', postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"), sqlite_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
         batch_op.drop_index(batch_op.f('ix_appeal_appellant'))
 
     op.drop_table('appeal')
