@@ -102,7 +102,8 @@ class Delivery(Base):
     __tablename__ = "deliveries"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    # indexed by the (notification_id, channel) unique constraint, whose leading column it is
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
     channel: Mapped[str] = mapped_column(String(10))  # email | sms
     recipient: Mapped[str] = mapped_column(String(120))  # the rate limit counts per recipient
     address: Mapped[str] = mapped_column(String(200))  # confidential: masked in every view

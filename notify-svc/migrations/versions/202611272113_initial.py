@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272056
+Revision ID: 202611272113
 Revises: 
-Create Date: 2026-11-27 20:56:43.328609
+Create Date: 2026-11-27 21:13:16.588766
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272056'
+revision = '202611272113'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -163,7 +163,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('notification_id', 'channel', name='uq_deliveries_notification_channel')
     )
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deliveries_notification_id'), ['notification_id'], unique=False)
         batch_op.create_index('ix_deliveries_recipient_channel_sent', ['recipient', 'channel', 'sent_at'], unique=False)
         batch_op.create_index('ix_deliveries_status_next', ['status', 'next_attempt_at'], unique=False)
 
@@ -175,7 +174,6 @@ def downgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_status_next')
         batch_op.drop_index('ix_deliveries_recipient_channel_sent')
-        batch_op.drop_index(batch_op.f('ix_deliveries_notification_id'))
 
     op.drop_table('deliveries')
     with op.batch_alter_table('typed_businesses', schema=None) as batch_op:
