@@ -5,11 +5,20 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import case, func, literal, or_, select, text, union_all, update
+from sqlalchemy import BigInteger, String, any_, bindparam, case, func, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from getihu_kit.db import insert_ignore, is_postgres
 from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, Recognition, TypedBusiness
+
+
+def _member(session: Session, column, values: Iterable, item_type):
+    """`column IN (values)`; on PostgreSQL one array parameter (= ANY) instead of one placeholder each."""
+    values = list(values)
+    if is_postgres(session.get_bind()):
+        from sqlalchemy.dialects.postgresql import ARRAY
+        return column == any_(bindparam(None, values, type_=ARRAY(item_type)))
+    return column.in_(values)
 
 
 def _dialect_insert(session: Session, table):
@@ -78,7 +87,7 @@ def contact_names(session: Session, usccs: Iterable[str]) -> dict[str, tuple[str
     if not wanted:
         return {}
     rows = session.execute(select(Contact.uscc, Contact.name, Contact.region_code)
-                           .where(Contact.uscc.in_(wanted))).all()
+                           .where(_member(session, Contact.uscc, wanted, String))).all()
     return {u: (n, r) for u, n, r in rows}
 
 
@@ -151,7 +160,7 @@ def create_deliveries(session: Session, *, notification_ids: list[int], channels
             select(n.c.id, literal(channel), n.c.recipient, address, n.c.region_code, literal("pending"),
                    literal(0), literal(now), literal(0))
             .select_from(n.join(c, c.c.uscc == n.c.uscc))
-            .where(n.c.id.in_(notification_ids), n.c.template_code.in_(codes),
+            .where(_member(session, n.c.id, notification_ids, BigInteger), n.c.template_code.in_(codes),
                    n.c.recipient == literal("uscc:") + n.c.uscc, address.is_not(None), address != ""))
     sel = parts[0] if len(parts) == 1 else union_all(*parts)
     d = Delivery.__table__
