@@ -14,9 +14,10 @@ from getihu_kit import testing
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.bus import make_producer
 from getihu_kit.db import make_engine
-from getihu_kit.events import make_event, physical
+from getihu_kit.events import CloudEvent, make_event, physical
 from getihu_kit.schemas.appeal import AppealDecided
 from getihu_kit.schemas.registry import AnnualReportClosed
+from getihu_kit.schemas.typing import TypingResultPublished
 from getihu_kit.worker import Worker
 from typing_factories import P, R, YEAR, business, facts, new_uscc
 from typing_svc.main import MIGRATIONS, create_app
@@ -166,9 +167,23 @@ def test_publish_feed_statistics_and_correction(client, settings, db, closed_run
         types = [t for (t,) in c.execute(select(outbox.c.type))]
     assert types.count("getihu.typing.result.published.v1") == 6
     assert types.count("getihu.typing.published.v1") == 1
-    published = [json.loads(p) for (p,) in db.connect().execute(
-        select(outbox.c.payload).where(outbox.c.type == "getihu.typing.published.v1"))]
+    with db.connect() as c:
+        published = [json.loads(p) for (p,) in c.execute(
+            select(outbox.c.payload).where(outbox.c.type == "getihu.typing.published.v1"))]
+        result_rows = c.execute(select(outbox.c.id, outbox.c.aggregateid, outbox.c.payload)
+                                .where(outbox.c.type == TypingResultPublished.event_type)).all()
     assert published[0]["data"]["counts_by_region"]["232721"]["growth"] == 1
+    # The result events are assembled in SQL: each must be a valid CloudEvent with a valid payload.
+    events = {}
+    for row in result_rows:
+        ev = CloudEvent.model_validate(json.loads(row.payload))
+        assert ev.id == row.id and ev.subject == row.aggregateid and ev.type == TypingResultPublished.event_type
+        events[row.aggregateid] = TypingResultPublished.model_validate(ev.data)
+    dev = events[register["development"]]
+    assert (dev.type, dev.reasons, dev.year, dev.version, dev.run_id, dev.ruleset, dev.region_code) == \
+        ("development", ["insured_four_or_more", "four_or_more_employees"], YEAR, 1, closed_run, "national-2024", "232701")
+    assert events[register["excluded"]].reasons == ["not_marked_abnormal"]
+    assert events[register["growth"]].industry_code == "H62" and events[register["growth"]].correction is None
 
     # The public sees the published type, never the facts.
     pub = client.get(f"/api/v1/typing/results/{register['growth']}", params={"year": YEAR}).json()

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import Select, String, and_, case, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from typing_svc.evaluation import business, evaluation_insert, results
 from typing_svc.models import FactBatch, FeedEntry, RunBatch, TypingRun
@@ -215,3 +217,53 @@ def transitions(session: Session, *, from_year: int, to_year: int, region_code: 
     if region_code:
         q = q.where(b.c.region_code == region_code)
     return session.execute(q.group_by(a.c.type_code, b.c.type_code)).all()
+
+
+# --- result events, set-based -------------------------------------------------------------------
+def _json_text(col) -> ColumnElement:
+    """A SQL string as a JSON string literal (quotes and backslashes escaped), or null."""
+    escaped = func.replace(func.replace(col, "\\", "\\\\"), '"', '\\"')
+    return case((col.is_(None), literal("null")), else_=literal('"') + escaped + literal('"'))
+
+
+def _event_id(bind) -> ColumnElement:
+    if bind.dialect.name == "postgresql":
+        return func.gen_random_uuid().cast(String)
+    return func.lower(func.hex(func.randomblob(16)))
+
+
+def emit_result_events(session: Session, *, outbox_table, source: str, event_type: str, topic: str,
+                       run_id: str, ruleset: str, reasons_by_met: dict[int, list[str]], type_names: dict[int, str],
+                       after_seq: int, up_to: int, published_at: dt.datetime, traceparent: str | None) -> int:
+    """One TypingResultPublished per feed entry in (after_seq, up_to], written into the outbox by one
+    INSERT … SELECT: the CloudEvent JSON is assembled in SQL, so a million events cost one statement.
+    The payload is exactly what `Outbox.emit` would write for the same TypingResultPublished."""
+    stamp = published_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    r, f = results, feed
+    tp = json.dumps(traceparent)
+    eid = _event_id(session.get_bind())
+    # The id inside the payload and the outbox id must agree: select the id once, then build around it.
+    inner = (select(eid.label("eid"), f.c.seq, f.c.uscc, f.c.year, f.c.type_code, f.c.region_code, f.c.industry_code,
+                    f.c.version, r.c.met)
+             .select_from(f.join(r, and_(r.c.run_no == f.c.run_no, r.c.uscc == f.c.uscc)))
+             .where(f.c.seq > after_seq, f.c.seq <= up_to).offset(0).subquery("e"))
+    e = inner.c
+    reasons = case({m: json.dumps(v) for m, v in reasons_by_met.items()}, value=e.met, else_=literal("[]"))
+    type_name = case({k: f'"{v}"' for k, v in type_names.items()}, value=e.type_code)
+    payload = (
+        literal('{"specversion":"1.0","id":"') + e.eid
+        + literal(f'","source":{json.dumps(source)},"type":{json.dumps(event_type)},"subject":"') + e.uscc
+        + literal(f'","time":"{stamp}","datacontenttype":"application/json","traceparent":{tp},"data":{{"uscc":"')
+        + e.uscc + literal('","year":') + e.year.cast(String) + literal(',"type":') + type_name
+        + literal(',"reasons":') + reasons + literal(',"region_code":') + _json_text(e.region_code)
+        + literal(',"industry_code":') + _json_text(e.industry_code)
+        + literal(f',"ruleset":{json.dumps(ruleset)},"run_id":{json.dumps(run_id)},"version":')
+        + e.version.cast(String) + literal(f',"published_at":"{stamp}","correction":null}}}}'))
+    sel = select(e.eid, literal(topic), e.uscc, literal(event_type), payload, literal(published_at),
+                 literal(traceparent, String)).order_by(e.seq)
+    return session.execute(insert(outbox_table).from_select(
+        ["id", "aggregatetype", "aggregateid", "type", "payload", "occurred_at", "traceparent"], sel)).rowcount
+
+
+def distinct_met(session: Session, run_no: int) -> list[int]:
+    return list(session.execute(select(results.c.met).where(results.c.run_no == run_no).distinct()).scalars())

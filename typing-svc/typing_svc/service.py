@@ -20,7 +20,6 @@ from typing_svc.rules import TYPE_CODES, TYPE_LABELS, TYPE_RANK, RULESETS, Rules
 
 log = logging.getLogger(__name__)
 outbox = Outbox(outbox_table, source="/getihu/typing")
-EMIT_CHUNK = 5000
 
 
 # --- runs --------------------------------------------------------------------------------------
@@ -118,17 +117,11 @@ def publish_run(session: Session, *, run_id: str, principal: Principal, tracepar
     ruleset = ruleset_by_version(run["ruleset"])
     published_at = repo.now()
     start, end = repo.publish_into_feed(session, run_no=run["run_no"], year=run["year"], published_at=published_at)
-    after = start
-    while True:
-        rows = repo.feed_rows(session, after_seq=after, up_to=end, limit=EMIT_CHUNK)
-        if not rows:
-            break
-        outbox.emit_many(session, [(TypingResultPublished(
-            uscc=r["uscc"], year=r["year"], type=TYPE_CODES[r["type_code"]], reasons=ruleset.reasons(r["met"]),
-            region_code=r["region_code"], industry_code=r["industry_code"], ruleset=ruleset.version,
-            run_id=run["id"], version=r["version"], published_at=published_at), r["uscc"]) for r in rows],
-            traceparent=traceparent)
-        after = rows[-1]["seq"]
+    reasons = {m: ruleset.reasons(m) for m in repo.distinct_met(session, run["run_no"])}
+    repo.emit_result_events(session, outbox_table=outbox.table, source=outbox.source,
+                            event_type=TypingResultPublished.event_type, topic=TypingResultPublished.topic,
+                            run_id=run["id"], ruleset=ruleset.version, reasons_by_met=reasons, type_names=TYPE_CODES,
+                            after_seq=start, up_to=end, published_at=published_at, traceparent=traceparent)
     repo.update_run(session, run["run_no"], status="published", published_at=published_at,
                     published_by=principal.audit_name())
     by_region = _type_counts(repo.counts_by_region(session, run["run_no"]))
