@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -196,10 +195,6 @@ def world():
     w.publish_typing()
     yield w
     w.close()
-
-
-def money(v) -> Decimal:
-    return Decimal(str(v))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from getihu_kit.auth import Principal, require_region
 from getihu_kit.domain import masking
-from getihu_kit.errors import Conflict, Forbidden, NotFound, RuleViolation
+from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.pagination import decode_cursor, encode_cursor
 from getihu_kit.schemas.cultivation import CATEGORY_LABELS
 from cultivation_svc import events
@@ -49,7 +49,7 @@ def refuse_if_ineligible(refusals: list[eligibility.Refusal], ruleset: str) -> N
                             code="not_eligible", refusals=[r.as_dict() for r in refusals], ruleset=ruleset)
 
 
-def _record(session: Session, app: Application, *, step: str, status: str, actor: str, detail: dict | None = None,
+def record_step(session: Session, app: Application, *, step: str, status: str, actor: str, detail: dict | None = None,
             reason: str | None = None, due_on: dt.date | None = None, traceparent: str | None = None) -> None:
     app.status = status
     if reason is not None:
@@ -107,7 +107,7 @@ def submit(session: Session, *, data: ApplicationCreate, principal: Principal, t
     app.created_by = principal.audit_name()
     session.add(app)
     session.flush()
-    _record(session, app, step="submitted", status="submitted", actor=principal.audit_name(),
+    record_step(session, app, step="submitted", status="submitted", actor=principal.audit_name(),
             detail={"score": str(app.score)}, traceparent=traceparent)
     return app
 
@@ -123,7 +123,7 @@ def recommend(session: Session, *, data: RecommendationCreate, principal: Princi
     app.department, app.recommendation_reason, app.created_by = principal.department, data.reason, principal.audit_name()
     session.add(app)
     session.flush()
-    _record(session, app, step="recommended", status="awaiting_consent", actor=principal.audit_name(),
+    record_step(session, app, step="recommended", status="awaiting_consent", actor=principal.audit_name(),
             detail={"department": principal.department, "reason": data.reason}, traceparent=traceparent)
     return app
 
@@ -148,10 +148,10 @@ def consent(session: Session, *, app_id: str, data: Consent, principal: Principa
         raise Forbidden("只有被推荐个体工商户的经营者本人可以表示同意或不同意")
     _expect(app, "awaiting_consent", action="确认推荐")
     if data.agree:
-        _record(session, app, step="consent", status="submitted", actor=principal.audit_name(),
+        record_step(session, app, step="consent", status="submitted", actor=principal.audit_name(),
                 detail={"agree": True, "on": today.isoformat()}, traceparent=traceparent)
     else:
-        _record(session, app, step="consent", status="withdrawn", actor=principal.audit_name(),
+        record_step(session, app, step="consent", status="withdrawn", actor=principal.audit_name(),
                 detail={"agree": False}, reason="经营者不同意被推荐", traceparent=traceparent)
     return app
 
@@ -170,14 +170,14 @@ def review(session: Session, *, app_id: str, data: Review, principal: Principal,
     app = _staff(session, app_id, principal)
     _expect(app, "submitted", action="审核")
     if not data.approve:
-        _record(session, app, step="review", status="refused", actor=principal.audit_name(),
+        record_step(session, app, step="review", status="refused", actor=principal.audit_name(),
                 detail={"note": data.note}, reason=data.note or "县级审核未通过", traceparent=traceparent)
         return app
     criteria = criteria_repo.get(session, app.criteria_id) if app.criteria_id else None
     if criteria is not None and app.score is not None and app.score < criteria.pass_score:
         raise RuleViolation(f"申报得分 {app.score} 低于本县分类标准的认定分数 {criteria.pass_score}，不能审核通过",
                             code="below_pass_score", score=str(app.score), pass_score=str(criteria.pass_score))
-    _record(session, app, step="review", status="site_visit", actor=principal.audit_name(),
+    record_step(session, app, step="review", status="site_visit", actor=principal.audit_name(),
             detail={"note": data.note, "score": str(app.score)}, traceparent=traceparent)
     return app
 
@@ -188,14 +188,13 @@ def site_visit(session: Session, *, app_id: str, data: SiteVisit, principal: Pri
     app = _staff(session, app_id, principal)
     _expect(app, "site_visit", action="登记走访核实")
     if data.visited_on > today or data.visited_on < app.applied_on:
-        from getihu_kit.errors import InvalidInput
         raise InvalidInput("走访日期应在申报日期与今天之间", field="visited_on")
     detail = {"verified": data.verified, "visited_on": data.visited_on.isoformat(), "note": data.note}
     if data.verified:
-        _record(session, app, step="site_visit", status="soliciting", actor=principal.audit_name(), detail=detail,
+        record_step(session, app, step="site_visit", status="soliciting", actor=principal.audit_name(), detail=detail,
                 traceparent=traceparent)
     else:
-        _record(session, app, step="site_visit", status="refused", actor=principal.audit_name(), detail=detail,
+        record_step(session, app, step="site_visit", status="refused", actor=principal.audit_name(), detail=detail,
                 reason=data.note or "走访核实与申报情况不符", traceparent=traceparent)
     return app
 
@@ -207,7 +206,7 @@ def opinions(session: Session, *, app_id: str, data: Opinions, principal: Princi
     _expect(app, "soliciting", action="登记征求意见结果")
     detail = {"opinions": [o.model_dump() for o in data.opinions], "note": data.note}
     if not data.proceed:
-        _record(session, app, step="opinions", status="refused", actor=principal.audit_name(), detail=detail,
+        record_step(session, app, step="opinions", status="refused", actor=principal.audit_name(), detail=detail,
                 reason=data.note or "征求意见未通过", traceparent=traceparent)
         return app
     rules = rules_in(session, app.region_code, today)
@@ -216,7 +215,7 @@ def opinions(session: Session, *, app_id: str, data: Opinions, principal: Princi
     # 0 days records a notice already held outside the platform, so it is over at once.
     app.notice_ends_on = today + dt.timedelta(days=rules.public_notice_days - 1)
     detail["notice_days"] = rules.public_notice_days
-    _record(session, app, step="public_notice", status="public_notice", actor=principal.audit_name(), detail=detail,
+    record_step(session, app, step="public_notice", status="public_notice", actor=principal.audit_name(), detail=detail,
             traceparent=traceparent)
     return app
 
@@ -227,7 +226,7 @@ def withdraw(session: Session, *, app_id: str, principal: Principal, traceparent
         raise Forbidden("只有经营者本人可以撤回申报")
     if app.status in repository.CLOSED:
         raise Conflict(f"申报当前状态为“{app.status}”，不能撤回", code="invalid_state")
-    _record(session, app, step="withdrawn", status="withdrawn", actor=principal.audit_name(), reason="经营者撤回",
+    record_step(session, app, step="withdrawn", status="withdrawn", actor=principal.audit_name(), reason="经营者撤回",
             traceparent=traceparent)
     return app
 
@@ -241,7 +240,7 @@ def objection_filed(session: Session, *, appeal_id: str, application_id: str, fi
     if app is None or app.status not in ("public_notice", "on_hold"):
         return
     if app.status == "public_notice":
-        _record(session, app, step="objection_filed", status="on_hold", actor="appeal-svc",
+        record_step(session, app, step="objection_filed", status="on_hold", actor="appeal-svc",
                 detail={"appeal_id": appeal_id}, reason=f"公示期内收到异议（{appeal_id}），暂停办理", traceparent=traceparent)
 
 
@@ -255,10 +254,10 @@ def objection_decided(session: Session, *, appeal_id: str, application_id: str, 
         return
     detail = {"appeal_id": appeal_id, "decision": decision, "reason": reason}
     if decision == "upheld":
-        _record(session, app, step="objection_decided", status="refused", actor="appeal-svc", detail=detail,
+        record_step(session, app, step="objection_decided", status="refused", actor="appeal-svc", detail=detail,
                 reason=f"公示异议成立：{reason}", traceparent=traceparent)
     elif app.status == "on_hold" and not proj.open_appeals(session, application_id):
-        _record(session, app, step="objection_decided", status="public_notice", actor="appeal-svc", detail=detail,
+        record_step(session, app, step="objection_decided", status="public_notice", actor="appeal-svc", detail=detail,
                 reason="公示异议不成立，继续办理", traceparent=traceparent)
 
 

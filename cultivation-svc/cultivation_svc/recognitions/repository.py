@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cultivation_svc.recognitions.models import InfoReport, Recognition
@@ -45,7 +45,6 @@ def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Re
 
 
 def flag_operator_change(session: Session, usccs: list[str]) -> None:
-    from sqlalchemy import update
     if usccs:
         session.execute(update(Recognition).where(Recognition.uscc.in_(usccs), Recognition.status.in_(ACTIVE))
                         .values(operator_change_pending=True))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from getihu_kit.auth import Principal, require_region
 from getihu_kit.domain import masking
-from getihu_kit.errors import Conflict, Forbidden, NotFound, RuleViolation
+from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.pagination import decode_cursor, encode_cursor
 from getihu_kit.schemas.cultivation import CATEGORY_LABELS
 from cultivation_svc import events
@@ -83,7 +83,7 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
         ruleset=rules.version, extensions=[], changed_at=events.now())
     session.add(rec)
-    applications._record(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
+    applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
                          detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
                          traceparent=traceparent)
     events.recognition_changed(session, rec, traceparent=traceparent)
@@ -133,20 +133,19 @@ def spot_check(session: Session, *, rec_id: str, data: SpotCheck, principal: Pri
     app = app_repo.get(session, rec.application_id, lock=True)
     if data.action == "request_material":
         if data.due_on <= today:
-            from getihu_kit.errors import InvalidInput
             raise InvalidInput("补充材料期限应晚于今天", field="due_on")
         rec.spot_check, rec.spot_check_due_on, rec.spot_check_note = "material_requested", data.due_on, data.note
-        applications._record(session, app, step="spot_check", status="material_requested",
+        applications.record_step(session, app, step="spot_check", status="material_requested",
                              actor=principal.audit_name(), detail={"due_on": data.due_on.isoformat(), "note": data.note},
                              reason=data.note, due_on=data.due_on, traceparent=traceparent)
     elif data.action == "accept":
         rec.spot_check, rec.spot_check_note = "passed", data.note
         if app.status == "material_requested":
-            applications._record(session, app, step="spot_check", status="recognised", actor=principal.audit_name(),
+            applications.record_step(session, app, step="spot_check", status="recognised", actor=principal.audit_name(),
                                  detail={"note": data.note}, traceparent=traceparent)
     else:
         rec.spot_check, rec.spot_check_note = "refused", data.note
-        applications._record(session, app, step="spot_check", status="refused", actor=principal.audit_name(),
+        applications.record_step(session, app, step="spot_check", status="refused", actor=principal.audit_name(),
                              detail={"note": data.note}, reason=f"地局抽查不予认定：{data.note}", traceparent=traceparent)
         _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {data.note}",
              traceparent=traceparent)
@@ -166,7 +165,7 @@ def supplement(session: Session, *, rec_id: str, data: SupplementaryMaterial, pr
     app = app_repo.get(session, rec.application_id, lock=True)
     app.materials = list(app.materials or []) + data.materials
     rec.spot_check = "material_submitted"
-    applications._record(session, app, step="material_submitted", status="material_requested",
+    applications.record_step(session, app, step="material_submitted", status="material_requested",
                          actor=principal.audit_name(), detail={"count": len(data.materials), "note": data.note},
                          traceparent=traceparent)
     return rec

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from getihu_kit.domain import regions
+from getihu_kit.errors import InvalidInput, NotFound
 from getihu_kit.schemas.cultivation import WindowOpened
 from cultivation_svc.base import OUTBOX
 from cultivation_svc.regional import repository as regional_repo
@@ -43,7 +44,6 @@ def open_windows(session: Session, *, year: int, run_id: str, published_on: dt.d
 
 
 def change_close(session: Session, *, region_code: str, year: int, closes_on: dt.date) -> Window:
-    from getihu_kit.errors import InvalidInput, NotFound
     w = repository.get(session, region_code, year)
     if w is None:
         raise NotFound(f"{regions.name(region_code)} {year} 年度的申报窗口尚未开启（分型结果公布后开启）")
