@@ -173,8 +173,6 @@ def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[Cl
 
 
 def typing_results_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
-    messages = batch_of(typing_result_messages, channels)
-
     def handle(session: Session, events: list[CloudEvent]) -> None:
         latest: dict[tuple[str, int], dict] = {}
         for e in events:
@@ -183,7 +181,10 @@ def typing_results_handler(channels: Channels) -> Callable[[Session, list[CloudE
                 latest[key] = {"uscc": key[0], "year": key[1], "type": e.data["type"],
                                "region_code": e.data.get("region_code"), "version": e.data.get("version", 1)}
         repository.upsert_typed(session, list(latest.values()))
-        messages(session, events)
+        names = repository.contact_names(session, [e.data["uscc"] for e in events])
+        wanted = [w for e in events for w in typing_result_messages(e, names)]
+        wanted += late_window_messages(session, events, names)
+        store(session, wanted, now=_now(), channels=channels)
     return handle
 
 
@@ -204,19 +205,45 @@ def recognitions_handler(channels: Channels) -> Callable[[Session, list[CloudEve
     return handle
 
 
+def window_message(event_id: str, w: dict, uscc: str, type_code: str, name: str | None) -> Wanted:
+    """“申报窗口已开放” to one eligible business; the window's event id keys it, whichever path sends it."""
+    return Wanted(event_id, WindowOpened.event_type, business(uscc), "cultivation.window.opened",
+                  {"year": w["year"], "opens_on": str(w["opens_on"]), "closes_on": str(w["closes_on"]),
+                   "window_id": w["window_id"], "uscc": uscc, "name": name or UNKNOWN_NAME, "type": type_code,
+                   "type_label": templates.type_label(type_code)}, uscc, w["region_code"])
+
+
 def window_opened_handler(channels: Channels, chunk: int) -> Callable[[Session, CloudEvent], None]:
     def handle(session: Session, event: CloudEvent) -> None:
         w = WindowOpened.model_validate(event.data)
-        base = {"year": w.year, "opens_on": w.opens_on.isoformat(), "closes_on": w.closes_on.isoformat(),
-                "window_id": w.window_id}
+        row = {"window_id": w.window_id, "event_id": event.id, "region_code": w.region_code, "year": w.year,
+               "opens_on": w.opens_on, "closes_on": w.closes_on}
+        repository.record_window(session, row)
         for rows in repository.eligible_for_window(session, year=w.year, region_code=w.region_code,
                                                    types=WINDOW_ELIGIBLE_TYPES, chunk=chunk):
-            wanted = [Wanted(event.id, event.type, business(u), "cultivation.window.opened",
-                             {**base, "uscc": u, "name": n or UNKNOWN_NAME, "type": t,
-                              "type_label": templates.type_label(t)}, u, w.region_code)
-                      for u, t, n in rows]
-            store(session, wanted, now=_now(), channels=channels)
+            store(session, [window_message(event.id, row, u, t, n) for u, t, n in rows], now=_now(),
+                  channels=channels)
     return handle
+
+
+def late_window_messages(session: Session, events: list[CloudEvent], names: Names) -> list[Wanted]:
+    """Results published after their county's window opened (topics have no order between them):
+    the eligible businesses among them hear of the window too."""
+    eligible = [e.data for e in events if e.data.get("type") in WINDOW_ELIGIBLE_TYPES]
+    if not eligible:
+        return []
+    regions = {d["uscc"]: _region(names, d["uscc"], d.get("region_code")) for d in eligible}
+    windows = repository.windows_open(session, years=[int(d["year"]) for d in eligible],
+                                      region_codes=regions.values(), on=_now().date())
+    by_key = {(w.year, w.region_code): w for w in windows}
+    out = []
+    for d in eligible:
+        w = by_key.get((int(d["year"]), regions[d["uscc"]]))
+        if w is not None:
+            row = {"window_id": w.window_id, "region_code": w.region_code, "year": w.year,
+                   "opens_on": w.opens_on, "closes_on": w.closes_on}
+            out.append(window_message(w.event_id, row, d["uscc"], d["type"], _name(names, d["uscc"])))
+    return out
 
 
 def single(builder: Builder, channels: Channels) -> Callable[[Session, CloudEvent], None]:

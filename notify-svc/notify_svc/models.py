@@ -65,6 +65,20 @@ class Recognition(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OpenedWindow(Base):
+    """Cultivation application windows seen: a type published after its window opened is told too."""
+    __tablename__ = "opened_windows"
+
+    window_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100))
+    region_code: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_opened_windows_year_region", "year", "region_code"),)
+
+
 class ClosedReportYear(Base):
     """Annual-report years whose window registry has closed: no more reminders for them."""
     __tablename__ = "closed_report_years"

@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, String, any_, bindparam, case, func, literal,
 from sqlalchemy.orm import Session
 
 from getihu_kit.db import insert_ignore, is_postgres
-from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, Recognition, TypedBusiness
+from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, OpenedWindow, Recognition, \
+    TypedBusiness
 
 
 def _member(session: Session, column, values: Iterable, item_type):
@@ -70,6 +71,21 @@ def upsert_recognitions(session: Session, rows: list[dict]) -> None:
     _versioned_upsert(session, Recognition.__table__, rows, ["recognition_id"],
                       ["uscc", "region_code", "category", "status", "recognised_on", "valid_until", "changed_at"],
                       "changed_at")
+
+
+def record_window(session: Session, row: dict) -> None:
+    session.execute(insert_ignore(OpenedWindow.__table__, session.get_bind()), [row])
+
+
+def windows_open(session: Session, *, years: Iterable[int], region_codes: Iterable[str],
+                 on: dt.date) -> list[OpenedWindow]:
+    """Windows of these years and regions still open on `on` (one query per batch)."""
+    years, region_codes = list(set(years)), [r for r in set(region_codes) if r]
+    if not years or not region_codes:
+        return []
+    return list(session.execute(select(OpenedWindow).where(
+        OpenedWindow.year.in_(years), _member(session, OpenedWindow.region_code, region_codes, String),
+        OpenedWindow.closes_on >= on)).scalars().all())
 
 
 def record_closed_year(session: Session, *, report_year: int, closed_on: dt.date) -> None:

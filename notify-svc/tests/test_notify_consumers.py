@@ -189,3 +189,22 @@ def test_redelivery_changes_nothing(flow, sessions, topic_prefix):
     assert len(notifications(sessions)) == before
     with sessions() as s:
         assert s.execute(select(func.count()).select_from(Delivery)).scalar_one() == deliveries
+
+
+def test_result_published_after_its_window_opened_still_hears_of_the_window(sessions, topic_prefix):
+    """Windows and results travel on different topics: a result applied after the window opened is told too."""
+    late, survivor = new_uscc("232764"), new_uscc("232764")
+    today = dt.date.today()
+    window = ev(WindowOpened(window_id=f"cu_w_{late}", region_code="232764", year=2027, opens_on=today,
+                             closes_on=today + dt.timedelta(days=30)), "232764")
+    base = dict(year=2027, ruleset="2024.1", run_id="ty_r2", published_at=NOW, region_code="232764")
+    group = f"notify-late-{uuid.uuid4().hex[:6]}"
+    produce(topic_prefix, [window])
+    run_until(sessions, topic_prefix, group, Settings(topic_prefix=topic_prefix), 1)
+    results = [ev(TypingResultPublished(uscc=late, type="growth", **base), late),
+               ev(TypingResultPublished(uscc=survivor, type="survival", **base), survivor)]
+    produce(topic_prefix, results + results)  # and delivered twice
+    run_until(sessions, topic_prefix, group, Settings(topic_prefix=topic_prefix), 2)
+    [n] = notifications(sessions, recipient=f"uscc:{late}", template_code="cultivation.window.opened")
+    assert n.event_id == window[1].id and "2027年度" in n.title
+    assert notifications(sessions, recipient=f"uscc:{survivor}", template_code="cultivation.window.opened") == []

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272113
+Revision ID: 202611272116
 Revises: 
-Create Date: 2026-11-27 21:13:16.588766
+Create Date: 2026-11-27 21:16:41.780818
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272113'
+revision = '202611272116'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -102,6 +102,18 @@ def upgrade() -> None:
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_recipient_id', ['recipient', 'id'], unique=False)
 
+    op.create_table('opened_windows',
+    sa.Column('window_id', sa.String(length=64), nullable=False),
+    sa.Column('event_id', sa.String(length=100), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('window_id', name=op.f('pk_opened_windows'))
+    )
+    with op.batch_alter_table('opened_windows', schema=None) as batch_op:
+        batch_op.create_index('ix_opened_windows_year_region', ['year', 'region_code'], unique=False)
+
     op.create_table('outbox',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -189,6 +201,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_unpublished', postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('opened_windows', schema=None) as batch_op:
+        batch_op.drop_index('ix_opened_windows_year_region')
+
+    op.drop_table('opened_windows')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_recipient_id')
 
