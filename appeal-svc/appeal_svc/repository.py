@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import and_, case, insert, or_, select
+from sqlalchemy import and_, case, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -110,16 +111,33 @@ def _insert(session: Session):
     return dialect_insert
 
 
+_TYPING_UPSERT_PG = text("""
+    INSERT INTO typing_result_projection (uscc, year, type, region_code, ruleset, version, published_at)
+    SELECT r.uscc, r.year, r.type, r.region_code, r.ruleset, r.version, r.published_at
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(uscc varchar, year int, type varchar, region_code varchar,
+                                                      ruleset varchar, version int, published_at timestamptz)
+    ON CONFLICT (uscc, year) DO UPDATE SET
+        type = excluded.type, region_code = excluded.region_code, ruleset = excluded.ruleset,
+        version = excluded.version, published_at = excluded.published_at
+    WHERE excluded.version >= typing_result_projection.version""")
+
+
 def upsert_typing_results(session: Session, rows: list[dict]) -> None:
-    """Set-based upsert; an older version never overwrites a newer one (a correction is newer)."""
+    """Set-based upsert; an older version never overwrites a newer one (a correction is newer).
+
+    On PostgreSQL the whole batch is one statement with one JSON parameter (a year's publication
+    arrives as tens of thousands of events); SQLite takes the same upsert as executemany."""
     if not rows:
+        return
+    if is_postgres(session.get_bind()):
+        session.execute(_TYPING_UPSERT_PG, {"rows": json.dumps(rows, default=str)})
         return
     table = TypingResultProjection.__table__
     stmt = _insert(session)(table)
-    newer = stmt.excluded.version >= table.c.version
-    stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={
-        c: case((newer, stmt.excluded[c]), else_=table.c[c])
-        for c in ("type", "region_code", "ruleset", "version", "published_at")})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["uscc", "year"],
+        set_={c: stmt.excluded[c] for c in ("type", "region_code", "ruleset", "version", "published_at")},
+        where=stmt.excluded.version >= table.c.version)
     session.execute(stmt, rows)
 
 

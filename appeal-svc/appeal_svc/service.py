@@ -19,7 +19,7 @@ from appeal_svc import repository
 from appeal_svc.models import Appeal, AppealStep, outbox as outbox_table
 from appeal_svc.rules import workflow as wf
 from appeal_svc.rules.deadlines import is_overdue, reply_due_on
-from appeal_svc.rules.evidence import check_evidence
+from appeal_svc.rules.evidence import CheckedFile, check_evidence
 from appeal_svc.schemas import (AppealPage, AppealRead, Decision, EvidenceIn, EvidenceRead, MaterialRequest,
                                 MaterialSupply, NoticeObjectionCreate, StepRead, TypingObjectionCreate,
                                 Withdrawal)
@@ -122,7 +122,7 @@ def get_appeal(session: Session, *, appeal_id: str, principal: Principal) -> App
     today = local_day(_now())
     if _is_appellant(principal, appeal):
         return to_read(session, [appeal], today=today, with_trail=True)[0]
-    require_roles(principal, *STAFF, "operator")
+    _require_login(principal)
     if not principal.is_staff:
         raise Forbidden("只能查看本人提出的异议")
     require_region(principal, appeal.region_code)
@@ -201,10 +201,13 @@ def list_mine(session: Session, *, principal: Principal, status: list[str] | Non
 
 
 # --- filing ---------------------------------------------------------------------------------------
-def _store_evidence(session: Session, appeal_id: str, files: list[EvidenceIn], *, stage: str, by: str,
-                    at: dt.datetime, settings: Settings, field: str) -> list[dict]:
-    checked = check_evidence([(f.filename, f.content_type, f.content_base64) for f in files], field=field,
-                             max_bytes=settings.evidence_max_bytes, max_files=settings.evidence_max_files)
+def _checked(files: list[EvidenceIn], settings: Settings) -> list[CheckedFile]:
+    return check_evidence([(f.filename, f.content_type, f.content_base64) for f in files], field="evidence",
+                          max_bytes=settings.evidence_max_bytes, max_files=settings.evidence_max_files)
+
+
+def _store_evidence(session: Session, appeal_id: str, checked: list[CheckedFile], *, stage: str, by: str,
+                    at: dt.datetime) -> list[dict]:
     rows = [{"id": f"evd-{uuid.uuid4().hex[:16]}", "appeal_id": appeal_id, "stage": stage, "filename": c.filename,
              "content_type": c.content_type, "size": len(c.content), "sha256": c.sha256, "content": c.content,
              "uploaded_by": by, "uploaded_at": at} for c in checked]
@@ -214,15 +217,12 @@ def _store_evidence(session: Session, appeal_id: str, files: list[EvidenceIn], *
 
 def _file(session: Session, appeal: Appeal, *, evidence: list[EvidenceIn], settings: Settings,
           traceparent: str | None) -> AppealRead:
-    # Check the files before anything is written: a bad file refuses the whole filing.
-    check_evidence([(f.filename, f.content_type, f.content_base64) for f in evidence], field="evidence",
-                   max_bytes=settings.evidence_max_bytes, max_files=settings.evidence_max_files)
+    checked = _checked(evidence, settings)  # before anything is written: a bad file refuses the whole filing
     if repository.open_appeal_by_key(session, appeal.open_key) is not None or not repository.add_appeal(session, appeal):
         existing = repository.open_appeal_by_key(session, appeal.open_key)
         raise Conflict("您对该对象已有一件未办结的异议，请等待处理结果或先撤回原异议",
                        code="appeal_already_open", appeal_id=existing.id if existing else None)
-    stored = _store_evidence(session, appeal.id, evidence, stage="filing", by=appeal.appellant,
-                             at=appeal.filed_at, settings=settings, field="evidence")
+    stored = _store_evidence(session, appeal.id, checked, stage="filing", by=appeal.appellant, at=appeal.filed_at)
     repository.add_step(session, AppealStep(
         appeal_id=appeal.id, at=appeal.filed_at, actor=appeal.appellant, actor_role="appellant", action="filed",
         status_from=None, status_to=wf.FILED, note=appeal.grounds,
@@ -297,10 +297,14 @@ def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, prin
 
 # --- handling -------------------------------------------------------------------------------------
 def _step(session: Session, appeal: Appeal, *, action: str, actor: str, role: str, status_from: str,
-          at: dt.datetime, note: str | None = None, details: dict | None = None) -> None:
+          at: dt.datetime, note: str | None = None, details: dict | None = None,
+          principal: Principal | None = None) -> None:
+    details = dict(details or {})
+    if principal is not None and role == "staff":  # which office acted, for the record
+        details.update(roles=sorted(principal.roles), region_code=principal.region_code)
     repository.add_step(session, AppealStep(appeal_id=appeal.id, at=at, actor=actor, actor_role=role,
                                             action=action, status_from=status_from, status_to=appeal.status,
-                                            note=note, details=details or {}))
+                                            note=note, details=details))
 
 
 def _result(session: Session, appeal: Appeal) -> AppealRead:
@@ -313,7 +317,8 @@ def take_in_review(session: Session, *, appeal_id: str, principal: Principal) ->
     _require_staff_for(principal, appeal)
     before, now = appeal.status, _now()
     appeal.status = wf.next_status(before, "take_in_review")
-    _step(session, appeal, action="take_in_review", actor=principal.sub, role="staff", status_from=before, at=now)
+    _step(session, appeal, action="take_in_review", actor=principal.sub, role="staff", status_from=before, at=now,
+          principal=principal)
     return _result(session, appeal)
 
 
@@ -327,7 +332,7 @@ def request_material(session: Session, *, appeal_id: str, data: MaterialRequest,
     appeal.status = wf.next_status(before, "request_material")
     appeal.material_request, appeal.material_due_on = data.request, data.deadline
     _step(session, appeal, action="request_material", actor=principal.sub, role="staff", status_from=before,
-          at=now, note=data.request, details={"deadline": data.deadline.isoformat()})
+          at=now, note=data.request, details={"deadline": data.deadline.isoformat()}, principal=principal)
     return _result(session, appeal)
 
 
@@ -343,8 +348,8 @@ def supply_material(session: Session, *, appeal_id: str, data: MaterialSupply, p
                             code="material_deadline_passed")
     if not data.evidence and not data.note.strip():
         raise InvalidInput("请上传补充材料或填写补充说明", field="evidence")
-    stored = _store_evidence(session, appeal.id, data.evidence, stage="supplement", by=actor, at=now,
-                             settings=settings, field="evidence")
+    stored = _store_evidence(session, appeal.id, _checked(data.evidence, settings), stage="supplement", by=actor,
+                             at=now)
     appeal.status = status
     _step(session, appeal, action="supply_material", actor=actor, role="appellant", status_from=before,
           at=now, note=data.note or None, details={"evidence": stored})
@@ -382,7 +387,8 @@ def decide(session: Session, *, appeal_id: str, data: Decision, principal: Princ
     appeal.corrected_type, appeal.decided_by, appeal.decided_at = data.corrected_type, principal.sub, now
     appeal.open_key = None
     _step(session, appeal, action="decide", actor=principal.sub, role="staff", status_from=before, at=now,
-          note=data.reason, details={"decision": data.decision, "corrected_type": data.corrected_type})
+          note=data.reason, details={"decision": data.decision, "corrected_type": data.corrected_type},
+          principal=principal)
     _emit_decided(session, appeal, traceparent)
     return _result(session, appeal)
 

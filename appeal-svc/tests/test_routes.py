@@ -143,6 +143,7 @@ def test_review_material_and_upheld_decision_with_the_full_trail(api):
         ("decide", "clerk-li", "in_review", "upheld"),
     ]
     assert d["trail"][2]["details"]["deadline"] == deadline and d["trail"][4]["note"] == "雇工人数核实为5人"
+    assert d["trail"][1]["details"] == {"roles": ["county_staff"], "region_code": REGION}
     [event] = events(api, aid, "getihu.appeal.decided.v1")
     assert (event["decision"], event["corrected_type"], event["reason"], event["appellant"]) == (
         "upheld", "growth", "雇工人数核实为5人", a["appellant"])
