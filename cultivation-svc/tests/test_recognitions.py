@@ -186,3 +186,17 @@ def test_measures_catalog_and_per_business(world):
     assert codes[:6] == [f"growth.{x}" for x in "ABCDEF"] and "distinctive.F" in codes and "development.A" in codes
     assert len(codes) == len(set(codes)) == 6 + 6 + 10
     assert c.get(f"{API}/businesses/{u}/measures").status_code == 403
+
+
+def test_lapsed_recognitions_expire(world):
+    from getihu_kit.db import unit_of_work
+    from cultivation_svc.recognitions.service import expire_lapsed
+    u, rec = world.recognised("232762")
+    with unit_of_work(world.sessions) as s:
+        expire_lapsed(s, today=dt.date(2029, 9, 24))  # the last valid day: nothing of ours lapses
+    assert world.client().get(f"{API}/recognitions/{rec['id']}", headers=world.operator(u)).json()["status"] == "granted"
+    with unit_of_work(world.sessions) as s:
+        assert expire_lapsed(s, today=dt.date(2029, 9, 25)) >= 1
+    got = world.client().get(f"{API}/recognitions/{rec['id']}", headers=world.operator(u)).json()
+    assert got["status"] == "expired" and got["ended_on"] == "2029-09-25"
+    assert world.outbox(RecognitionChanged.event_type, u)[-1]["status"] == "expired"

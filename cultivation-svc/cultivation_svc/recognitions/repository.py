@@ -73,3 +73,10 @@ def reports(session: Session, rec_id: str) -> list[InfoReport]:
 def has_yearly_report(session: Session, rec_id: str, year: int) -> bool:
     return session.scalar(select(func.count()).select_from(InfoReport).where(
         InfoReport.recognition_id == rec_id, InfoReport.year == year, InfoReport.kind == "yearly")) > 0
+
+
+def lapsed(session: Session, on: dt.date, limit: int) -> list[Recognition]:
+    """Recognitions still marked in force whose validity ended before `on` (locked, skipping busy rows)."""
+    return list(session.scalars(select(Recognition).where(Recognition.status.in_(ACTIVE), Recognition.valid_until < on)
+                                .order_by(Recognition.valid_until, Recognition.id).limit(limit)
+                                .with_for_update(skip_locked=True)))

@@ -322,3 +322,13 @@ def public_list(session: Session, *, region_code: str | None, category: str | No
              "operator_name": masking.mask_name(names[r.uscc].operator_name) if r.uscc in names else None,
              "region_code": r.region_code, "category": r.category, "category_label": CATEGORY_LABELS[r.category],
              "recognised_on": r.recognised_on, "valid_until": r.valid_until} for r in rows], nxt
+
+
+def expire_lapsed(session: Session, *, today: dt.date, limit: int = 1000) -> int:
+    """二(六) 有效期3年: a recognition neither extended nor ended otherwise expires the day after its last valid day,
+    and the 名录 label and the notifications follow from the event."""
+    recs = repository.lapsed(session, today, limit)
+    for rec in recs:
+        _end(session, rec, status="expired", on=rec.valid_until + dt.timedelta(days=1), reason="有效期届满",
+             traceparent=None)
+    return len(recs)
