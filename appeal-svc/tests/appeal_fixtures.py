@@ -7,15 +7,12 @@ import itertools
 import random
 import uuid
 
-import pytest
 from fastapi.testclient import TestClient
 
-from getihu_kit import testing
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.db import unit_of_work
 from getihu_kit.domain import uscc as uscc_rules
 from getihu_kit.events import CloudEvent
-from appeal_svc.main import MIGRATIONS, create_app
 from appeal_svc.projections import apply_application_changes, apply_typing_results
 from appeal_svc.settings import Settings
 
