@@ -66,6 +66,10 @@ def test_info_report_by_31_july_and_on_operator_change(world):
 def test_yearly_confirmation_cancels_who_no_longer_qualifies(world):
     keep, keep_rec = world.recognised("232764")
     fallen, fallen_rec = world.recognised("232764")
+    veteran = world.business("232764", type_="survival")  # 退役军人: the relaxed source holds at confirmation too
+    vet_app = world.apply(veteran, "232764", relaxed_group="veteran")
+    world.to_notice(vet_app, "232764")
+    vet_rec = world.recognise(vet_app, "232764")
     world.typed(fallen, "survival", year=2027, region="232764",
                 published_at=dt.datetime(2027, 8, 10, tzinfo=dt.timezone.utc))
     world.typed(keep, "development", year=2027, region="232764",
@@ -75,6 +79,7 @@ def test_yearly_confirmation_cancels_who_no_longer_qualifies(world):
     assert r.status_code == 200, r.text
     out = r.json()
     assert keep_rec["id"] in out["confirmed"] and keep_rec["id"] in out["missing_reports"]
+    assert vet_rec["id"] in out["confirmed"] and vet_rec["relaxed_group"] == "veteran"
     cancelled = {x["recognition_id"]: x for x in out["cancelled"]}
     assert [f["rule"] for f in cancelled[fallen_rec["id"]]["refusals"]] == ["type_requirement"]
     assert c.get(f"{API}/recognitions/{fallen_rec['id']}", headers=world.operator(fallen)).json()["status"] == "cancelled"

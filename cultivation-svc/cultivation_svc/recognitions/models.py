@@ -19,6 +19,7 @@ class Recognition(Base):
     category: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     department: Mapped[str | None] = mapped_column(String(100))
+    relaxed_group: Mapped[str | None] = mapped_column(String(40))
     type_at_recognition: Mapped[str | None] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
     recognised_on: Mapped[dt.date] = mapped_column(Date)

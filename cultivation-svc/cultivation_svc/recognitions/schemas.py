@@ -67,6 +67,7 @@ class RecognitionRead(BaseModel):
     category_label: str
     source: str
     department: str | None = None
+    relaxed_group: str | None = None
     type_at_recognition: str | None = None
     year: int
     recognised_on: dt.date

@@ -78,7 +78,7 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
     rec = Recognition(
         id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
         operator_id_number=business.operator_id_number, category=app.category, source=app.source,
-        department=app.department, type_at_recognition=latest.type if latest else None, year=app.year,
+        department=app.department, relaxed_group=app.relaxed_group, type_at_recognition=latest.type if latest else None, year=app.year,
         recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
         benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
         ruleset=rules.version, extensions=[], changed_at=events.now())
@@ -219,7 +219,8 @@ def confirm(session: Session, *, data: Confirmation, principal: Principal, today
         b = businesses.get(rec.uscc)
         t = types.get(rec.uscc)
         subject = eligibility.Subject(
-            uscc=rec.uscc, on=today, source=rec.source, latest_type=t.type if t else None,
+            uscc=rec.uscc, on=today, source=rec.source, relaxed_group=rec.relaxed_group,
+            latest_type=t.type if t else None,
             latest_type_year=t.year if t else None, marks=tuple((b.state.get("marks") or ()) if b else ()),
             operator_id_number=b.operator_id_number if b else None,
             debtor_listings=tuple(debtors.get(b.operator_id_number, ()) if b else ()))
@@ -300,7 +301,8 @@ def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Princi
 def read(session: Session, rec: Recognition) -> dict:
     b = proj.business(session, rec.uscc)
     out = {c: getattr(rec, c) for c in (
-        "id", "application_id", "uscc", "region_code", "category", "source", "department", "type_at_recognition",
+        "id", "application_id", "uscc", "region_code", "category", "source", "department", "relaxed_group",
+        "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
         "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
         "end_reason")}

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272103
+Revision ID: 202611272118
 Revises: 
-Create Date: 2026-11-27 21:03:34.552945
+Create Date: 2026-11-27 21:18:30.435083
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272103'
+revision = '202611272118'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -213,6 +213,7 @@ def upgrade() -> None:
     sa.Column('category', sa.String(length=20), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('department', sa.String(length=100), nullable=True),
+    sa.Column('relaxed_group', sa.String(length=40), nullable=True),
     sa.Column('type_at_recognition', sa.String(length=20), nullable=True),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('recognised_on', sa.Date(), nullable=False),
