@@ -122,7 +122,7 @@ def main() -> int:
         f"- inbox notifications created: {count:,} in **{elapsed:.1f} s** from worker start "
         f"(includes the consumer joining its group) → **{rate:,.0f} notifications/s**",
         f"- from the first poll's notifications to the last poll's: {float(span or 0):.1f} s "
-        "(the rest is the worker's start: migrations check, three consumers joining the group)",
+        "(the rest is the worker's start: migrations check, the consumers joining the group)",
         f"- delivery rows created alongside (e-mail + SMS, not sent): {deliveries:,}",
         f"- duplicates: {dup}",
         f"- target: all {n:,} in ≤ {TARGET_S:.0f} s → {'met' if ok else 'MISSED'}",

@@ -11,7 +11,7 @@ class Settings(ServiceSettings):
     port: int = 8006
 
     # Consumers in the one group: Kafka splits the partitions among them (order per USCC holds)
-    consumer_threads: int = 3
+    consumer_threads: int = 6  # the partitions of the per-business topics (getihu_kit.events.TOPICS)
 
     # E-mail over SMTP (no SMTP host: e-mail deliveries are not created)
     smtp_host: str | None = None

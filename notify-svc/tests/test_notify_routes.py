@@ -2,6 +2,7 @@
 for staff with masked addresses, and 4xx problem+json for bad input."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -15,8 +16,6 @@ from notify_svc.notifying import Channels, Wanted, business, person, region, sto
 from notify_svc.settings import Settings
 
 from notify_factories import business_state, new_uscc
-
-import datetime as dt
 
 T0 = dt.datetime(2026, 8, 20, 9, 0, tzinfo=dt.timezone.utc)
 
