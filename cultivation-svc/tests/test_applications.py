@@ -45,6 +45,8 @@ def test_self_application_goes_through_every_step(world):
     statuses = [e["status"] for e in world.outbox(ApplicationChanged.event_type, u)]
     assert statuses == ["submitted", "site_visit", "soliciting", "public_notice", "recognised"]
     assert [e["status"] for e in world.outbox(RecognitionChanged.event_type, u)] == ["granted"]
+    assert world.outbox(RecognitionChanged.event_type, u)[0]["ruleset"] == "fltx-2024"
+    assert {e["ruleset"] for e in world.outbox(ApplicationChanged.event_type, u)} == {"fltx-2024"}
     granted = [e for e in world.outbox(SupportMeasuresGranted.event_type, u) if e["basis"] == "category:distinctive"]
     codes = {m["code"] for m in granted[0]["measures"]}
     assert {"distinctive.A", "growth.A", "development.J"} <= codes and granted[0]["year"] == 2027

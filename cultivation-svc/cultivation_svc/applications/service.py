@@ -58,7 +58,8 @@ def record_step(session: Session, app: Application, *, step: str, status: str, a
     session.add(ApplicationStep(application_id=app.id, step=step, status_after=status, actor=actor,
                                 detail=detail or {}, at=app.updated_at))
     session.flush()
-    events.application_changed(session, app, reason=reason, due_on=due_on, traceparent=traceparent)
+    events.application_changed(session, app, reason=reason, due_on=due_on, traceparent=traceparent,
+                               ruleset=rules_in(session, app.region_code, app.applied_on).version)
 
 
 def _open_window(session: Session, region_code: str, today: dt.date):

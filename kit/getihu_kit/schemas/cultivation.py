@@ -40,6 +40,7 @@ class ApplicationChanged(EventData):
     notice_ends_on: dt.date | None = None
     due_on: dt.date | None = None
     changed_at: dt.datetime
+    ruleset: str | None = None  # the cultivation rules (with the county's overrides) the step was judged by
 
 
 class RecognitionChanged(EventData):
@@ -58,6 +59,8 @@ class RecognitionChanged(EventData):
     reason: str | None = None
     criteria_version: str | None = None
     changed_at: dt.datetime
+    ruleset: str | None = None  # the cultivation rules the recognition was judged by
+    year: int | None = None  # the cultivation year (window) it was granted in
 
 
 class SupportMeasuresGranted(EventData):
