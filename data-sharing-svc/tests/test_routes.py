@@ -228,3 +228,46 @@ def test_a_malformed_batch_is_a_422_naming_the_field(client, tax, body, field):
 def test_facts_of_a_malformed_uscc_is_a_422(client, prefecture):
     r = client.get("/api/v1/data-sharing/facts/92232701XXXX", params={"year": YEAR}, headers=prefecture)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "uscc"
+
+
+def _versions(db, dataset: str, key: str) -> int:
+    with db.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM record_versions WHERE dataset = :d AND key = :k"),
+                            {"d": dataset, "k": key}).scalar()
+
+
+def _events(db, key: str) -> int:
+    with db.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox WHERE aggregateid = :k"), {"k": key}).scalar()
+
+
+@pytest.mark.parametrize("dataset, first, second, key_fields", [
+    ("tax", {"tax_paid": "1.00", "general_taxpayer": False, "abnormal_taxpayer": False},
+     {"tax_paid": "2.00", "general_taxpayer": False, "abnormal_taxpayer": True}, ("uscc",)),
+    ("social_insurance", {"insured_employees": 1}, {"insured_employees": 5}, ("uscc",)),
+    ("trademark", {"registration_no": "R9", "holder": "business", "in_use": False},
+     {"registration_no": "R9", "holder": "business", "in_use": True}, ("uscc", "registration_no")),
+    ("patent", {"patent_no": "ZL9", "holder": "business"}, {"patent_no": "ZL9", "holder": "operator"},
+     ("uscc", "patent_no")),
+    ("certificate", {"kind": "非遗", "issued_on": "2024-01-01"},
+     {"kind": "非遗", "issued_on": "2024-01-01", "expires_on": "2027-01-01"}, ("uscc", "kind")),
+    ("dishonest_debtor", {"listed_on": "2024-02-02"}, {"listed_on": "2024-02-02", "removed_on": "2025-01-01"},
+     ("id_number", "listed_on")),
+])
+def test_each_dataset_replaces_by_key_keeps_history_and_ignores_resubmission(
+        client, token, db, new_uscc, new_id_number, dataset, first, second, key_fields):
+    agency = token(f"{dataset}-agency-r", ["agency"], dataset=dataset)
+    subject = {"id_number": new_id_number()} if dataset == "dishonest_debtor" else {"uscc": new_uscc()}
+    event_key = subject.get("id_number") or facts_key(subject["uscc"], YEAR)
+    b1 = submit(client, agency, dataset, [{**subject, **first}])
+    assert b1.status_code == 201 and b1.json()["accepted"] == 1, b1.text
+    b2 = submit(client, agency, dataset, [{**subject, **second}]).json()
+    key = "|".join(str({**subject, **second}[k]) for k in key_fields)
+    assert b2["changed"] == 1 and _versions(db, dataset, key) == 2 and _events(db, event_key) == 2
+    with db.connect() as conn:
+        current = conn.execute(text("SELECT batch_id, data FROM current_records WHERE dataset = :d AND key = :k"),
+                               {"d": dataset, "k": key}).one()
+    assert current[0] == b2["id"] and all(current[1][f] == v for f, v in second.items() if f not in key_fields)
+    again = submit(client, agency, dataset, [{**subject, **second}]).json()
+    assert again["id"] == b2["id"]
+    assert _versions(db, dataset, key) == 2 and _events(db, event_key) == 2
