@@ -203,7 +203,9 @@ def traceparent(request: Request) -> str | None:
     return getattr(request.state, "traceparent", None)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the unit of work commits before the response is sent, so a client that gets a 2xx
+# reads its own write at once, and a failed commit is an error response, never a 2xx with nothing stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PrincipalDep = Annotated[auth.Principal, Depends(get_principal)]
 
 
