@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from getihu_kit.web import PrincipalDep, SessionDep, traceparent
 from appeal_svc import service
-from appeal_svc.schemas import (AnonymousMaterialSupply, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
+from appeal_svc.schemas import (AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
                                 MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
                                 Withdrawal)
 
@@ -34,6 +34,14 @@ def file_notice_objection(body: NoticeObjectionCreate, request: Request, session
                           principal: PrincipalDep) -> AppealRead:
     return service.file_notice_objection(session, data=body, principal=principal, settings=_settings(request),
                                          traceparent=traceparent(request))
+
+
+@router.post("/notice-objections/{appeal_id}/status", response_model=AppealRead,
+             summary="未登录的公示异议人查询办理情况与答复（以联系电话证明本人）")
+def notice_objection_status(appeal_id: str, body: AnonymousProof, request: Request, session: SessionDep,
+                            principal: PrincipalDep) -> AppealRead:
+    return service.get_notice_objection(session, appeal_id=appeal_id, phone=body.objector_phone,
+                                        principal=principal, settings=_settings(request))
 
 
 @router.post("/notice-objections/{appeal_id}/material", response_model=AppealRead,

@@ -129,6 +129,15 @@ def get_appeal(session: Session, *, appeal_id: str, principal: Principal) -> App
     return to_read(session, [appeal], today=today, reveal_contact=True, with_trail=True)[0]
 
 
+def get_notice_objection(session: Session, *, appeal_id: str, phone: str, principal: Principal,
+                         settings: Settings) -> AppealRead:
+    """How an objector without a token learns the progress and the reply: the objection's id and
+    the phone they gave (masked view; the contact is never echoed in full)."""
+    appeal = _load(session, appeal_id)
+    _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="查询办理情况")
+    return to_read(session, [appeal], today=local_day(_now()), with_trail=True)[0]
+
+
 def evidence_file(session: Session, *, appeal_id: str, file_id: str, principal: Principal):
     appeal = _load(session, appeal_id)
     if not _is_appellant(principal, appeal):

@@ -361,6 +361,10 @@ def test_an_anonymous_objector_supplies_material_and_withdraws_with_their_phone(
     assert r.json()["trail"][-1]["actor"] == a["appellant"] and "13655556666" not in r.text
     r = api.post(f"{base}/withdrawal", json={"objector_phone": "136 5555 6666", "reason": "已与店主沟通"})
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+    status = api.post(f"{base}/status", json={"objector_phone": "13655556666"})
+    assert status.status_code == 200 and status.json()["decision"] == "withdrawn"
+    assert status.json()["objector_phone"] == "136****6666" and "13655556666" not in status.text
+    assert api.post(f"{base}/status", json={"objector_phone": "13655550000"}).status_code == 403
     [event] = events(api, a["id"], "getihu.appeal.decided.v1")
     assert (event["decision"], event["appellant"], event["decided_by"]) == ("withdrawn", a["appellant"], a["appellant"])
 
