@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from getihu_kit.outbox import Outbox
-from getihu_kit.schemas.registry import (AnnualReportState, BusinessState, MarkState, OperatorPeriod, OperatorState,
-                                         StatusPeriod)
+from getihu_kit.schemas.registry import BusinessState
 from registry_svc import repository, rules
 from registry_svc.models import outbox as outbox_table
 
@@ -34,25 +33,25 @@ def states(session: Session, usccs: Iterable[str]) -> list[BusinessState]:
             continue
         periods = ops.get(k, [])
         current = next((o for o in reversed(periods) if o.to_on is None), periods[-1])
-        out.append(BusinessState(
-            uscc=b.uscc, name=b.name, region_code=b.region_code, industry_code=b.industry_code,
-            established_on=b.established_on, seasonal=b.seasonal, address=b.address,
-            business_scope=b.business_scope, status=b.status, status_effective_on=b.status_effective_on,
-            status_history=[StatusPeriod(status=s.status, effective_on=s.effective_on) for s in history.get(k, [])],
-            operator=OperatorState(name=current.name, id_number=current.id_number, phone=current.phone,
-                                   email=current.email, since=current.from_on),
-            operator_history=[OperatorPeriod(name=o.name, id_number=o.id_number, from_on=o.from_on, to_on=o.to_on)
-                              for o in periods],
-            annual_reports=[AnnualReportState(year=r.year, submitted_on=r.submitted_on, employees=r.employees,
-                                              revenue=r.revenue, tax_paid=r.tax_paid) for r in reports.get(k, [])],
-            marks=[MarkState(id=m.id, kind=m.kind, start_on=m.start_on, end_on=m.end_on,
-                             penalty_kind=m.penalty_kind, amount=m.amount, publicized_on=m.publicized_on,
-                             level=m.level, reason=m.reason,
-                             legal_max_end_on=rules.suspension_legal_end(m.start_on) if m.kind == "suspension"
-                             else None)
-                   for m in marks.get(k, [])],
-            version=b.version, changed_at=now,
-        ))
+        # One validation call per business (nested values as plain dicts): the bulk path's hot loop.
+        out.append(BusinessState.model_validate({
+            "uscc": b.uscc, "name": b.name, "region_code": b.region_code, "industry_code": b.industry_code,
+            "established_on": b.established_on, "seasonal": b.seasonal, "address": b.address,
+            "business_scope": b.business_scope, "status": b.status, "status_effective_on": b.status_effective_on,
+            "status_history": [{"status": s.status, "effective_on": s.effective_on} for s in history.get(k, [])],
+            "operator": {"name": current.name, "id_number": current.id_number, "phone": current.phone,
+                         "email": current.email, "since": current.from_on},
+            "operator_history": [{"name": o.name, "id_number": o.id_number, "from_on": o.from_on, "to_on": o.to_on}
+                                 for o in periods],
+            "annual_reports": [{"year": r.year, "submitted_on": r.submitted_on, "employees": r.employees,
+                                "revenue": r.revenue, "tax_paid": r.tax_paid} for r in reports.get(k, [])],
+            "marks": [{"id": m.id, "kind": m.kind, "start_on": m.start_on, "end_on": m.end_on,
+                       "penalty_kind": m.penalty_kind, "amount": m.amount, "publicized_on": m.publicized_on,
+                       "level": m.level, "reason": m.reason,
+                       "legal_max_end_on": rules.suspension_legal_end(m.start_on) if m.kind == "suspension" else None}
+                      for m in marks.get(k, [])],
+            "version": b.version, "changed_at": now,
+        }))
     return out
 
 
