@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text, func)
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -128,4 +128,3 @@ class FactsRead(Base):
     fields: Mapped[list[str]] = mapped_column(JSON)
     read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     request_id: Mapped[str | None] = mapped_column(String(64))
-    purpose: Mapped[str | None] = mapped_column(Text)

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 202611272057
+Revision ID: 202611272124
 Revises: 
-Create Date: 2026-11-27 20:57:40.162446
+Create Date: 2026-11-27 21:24:02.804319
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '202611272057'
+revision = '202611272124'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -71,7 +71,6 @@ def upgrade() -> None:
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('read_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('request_id', sa.String(length=64), nullable=True),
-    sa.Column('purpose', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_facts_reads'))
     )
     with op.batch_alter_table('facts_reads', schema=None) as batch_op:
