@@ -24,7 +24,7 @@ from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsen
                                                   Revocation, SpotCheck, SupplementaryMaterial)
 from cultivation_svc.regional.service import county, rules_in
 from cultivation_svc.rules import eligibility, lifecycle, limits
-from cultivation_svc.rules.parameters import add_years
+from cultivation_svc.rules.parameters import add_years, ratio_text
 
 
 def quota(session: Session, *, region_code: str, year: int, on: dt.date) -> limits.Quota:
@@ -41,7 +41,7 @@ def quota_view(session: Session, *, region_code: str, year: int, principal: Prin
     require_region(principal, region_code)
     q = quota(session, region_code=region_code, year=year, on=on)
     return {"region_code": region_code, "year": year, "base_count": q.base_count, "limit": q.limit,
-            "in_force": q.in_force, "left": q.left, "ratio": str(rules_in(session, region_code, on).quota_ratio)}
+            "in_force": q.in_force, "left": q.left, "ratio": ratio_text(rules_in(session, region_code, on).quota_ratio)}
 
 
 def _fail(refusals: list[eligibility.Refusal], ruleset: str) -> None:

@@ -10,7 +10,7 @@ from getihu_kit.domain import regions
 from getihu_kit.errors import InvalidInput
 from cultivation_svc.regional import repository
 from cultivation_svc.regional.models import RegionSetting
-from cultivation_svc.rules.parameters import CultivationRules, rules_for, validate_overrides
+from cultivation_svc.rules.parameters import CultivationRules, ratio_text, rules_for, validate_overrides
 
 
 def county(code: str, field: str = "region_code") -> str:
@@ -51,11 +51,11 @@ def view(session: Session, *, region_code: str, on: dt.date) -> dict:
         "overrides": row.overrides if row else {},
         "effective": {
             "penalty_window_years": r.penalty_window_years, "fraud_bar_years": r.fraud_bar_years,
-            "quota_ratio": str(r.quota_ratio), "validity_years": r.validity_years,
+            "quota_ratio": ratio_text(r.quota_ratio), "validity_years": r.validity_years,
             "extension_years": r.extension_years, "window_opens": list(r.window_opens),
             "window_closes": list(r.window_closes), "benefits_from": list(r.benefits_from),
             "info_report_due": list(r.info_report_due), "public_notice_days": r.public_notice_days,
-            "clear_growth_ratio": str(r.clear_growth_ratio),
+            "clear_growth_ratio": ratio_text(r.clear_growth_ratio),
             "extra_bars": [{"kind": b.kind, "years": b.years, "label": b.label} for b in r.extra_bars],
         },
     }

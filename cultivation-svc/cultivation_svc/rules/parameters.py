@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -144,6 +145,11 @@ def validate_overrides(overrides: dict[str, Any]) -> list[dict[str, str]]:
                 elif not 0 < b.years <= 20:
                     errors.append({"field": k, "message": "限制年限应为 1 到 20 之间的整数"})
     return errors
+
+
+def ratio_text(value: Fraction) -> str:
+    """5% as "0.05": how a ratio is shown in the API."""
+    return str(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -1,0 +1,60 @@
+"""County criteria (备案 and 公示), windows and withdrawal through HTTP."""
+from __future__ import annotations
+
+import datetime as dt
+
+API = "/api/v1/cultivation"
+BODY = {"region_code": "232721", "year": 2026, "category": "emerging", "title": "呼玛县新兴类标准", "text": "直播带货等",
+        "pass_score": "50", "indicators": [{"code": "fans", "name": "粉丝量（万）", "weight": 100, "threshold": 1}]}
+
+
+def test_criteria_filed_acknowledged_then_published(world):
+    c, staff, pref = world.client(), world.county("232721"), world.prefecture()
+    r = c.post(f"{API}/criteria", json={**BODY, "indicators": [{**BODY["indicators"][0], "weight": 90}]}, headers=staff)
+    assert r.status_code == 422 and "权重之和应为 100" in r.json()["detail"]
+    assert c.post(f"{API}/criteria", json=BODY, headers=world.county("232701")).status_code == 403
+    crit = c.post(f"{API}/criteria", json=BODY, headers=staff).json()
+    assert crit["status"] == "draft" and crit["version"] >= 1
+    r = c.post(f"{API}/criteria/{crit['id']}/publish", headers=staff)
+    assert r.status_code == 409 and r.json()["code"] == "invalid_state"  # not before the prefecture acknowledged
+    assert c.get(f"{API}/criteria/{crit['id']}").status_code == 404  # the public sees no draft
+    c.post(f"{API}/criteria/{crit['id']}/file", headers=staff)
+    assert c.post(f"{API}/criteria/{crit['id']}/acknowledge", headers=staff).status_code == 403
+    assert c.post(f"{API}/criteria/{crit['id']}/acknowledge", headers=pref).json()["status"] == "acknowledged"
+    assert c.post(f"{API}/criteria/{crit['id']}/publish", headers=staff).json()["status"] == "published"
+    public = c.get(f"{API}/criteria", params={"region_code": "232721", "year": 2026, "category": "emerging"}).json()
+    assert [p["id"] for p in public] == [crit["id"]] and public[0]["indicators"][0]["code"] == "fans"
+
+
+def test_window_close_date_is_configurable(world):
+    c = world.client()
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-12-15"}, headers=world.county("232722"))
+    assert r.status_code == 200 and r.json()["closes_on"] == "2026-12-15"
+    u = world.business("232722")
+    world.criteria("232722")
+    r = world.client(dt.date(2026, 12, 10)).post(f"{API}/applications", json={
+        "uscc": u, "category": "distinctive", "indicator_values": {"years": 5}}, headers=world.operator(u))
+    assert r.status_code == 201, r.text
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-01-01"}, headers=world.county("232722"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "closes_on"
+    assert c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-11-30"},
+                   headers=world.county("232701")).status_code == 403
+    c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-11-30"}, headers=world.county("232722"))
+
+
+def test_operator_withdraws_before_recognition(world):
+    u = world.business("232701")
+    app_id = world.apply(u)
+    c = world.client()
+    r = c.post(f"{API}/applications/{app_id}/withdraw", headers=world.operator(u))
+    assert r.json()["status"] == "withdrawn"
+    assert c.post(f"{API}/applications/{app_id}/withdraw", headers=world.operator(u)).status_code == 409
+    assert world.apply(u)  # a withdrawn application does not block a new one
+
+
+def test_region_settings_view(world):
+    r = world.client().get(f"{API}/region-settings/232723", headers=world.county("232701"))  # 漠河's old code
+    body = r.json()
+    assert body["region_code"] == "232701" and body["effective"]["penalty_window_years"] == 2
+    assert body["effective"]["quota_ratio"] == "0.05" and body["effective"]["window_closes"] == [11, 30]
+    assert world.client().get(f"{API}/region-settings/110101", headers=world.prefecture()).status_code == 422
