@@ -222,3 +222,13 @@ def test_region_overrides_accepted():
                                "extra_bars": [{"kind": "major_safety_accident", "years": 3}]}) == []
     assert rules_for(APPLIED, {"extra_bars": [{"kind": "major_safety_accident", "years": 3}]}).extra_bars == (
         ExtraBar("major_safety_accident", 3, "major_safety_accident"),)
+
+
+@given(st.integers(-1500, 1500), st.one_of(st.none(), st.integers(-1500, 1500)))
+def test_penalty_window_property(days_before, repaired_after):
+    """Barred exactly when publicised within [applied − 2 years, applied] and not repaired by the application date."""
+    publicized = APPLIED - dt.timedelta(days=days_before)
+    repaired = None if repaired_after is None else publicized + dt.timedelta(days=abs(repaired_after))
+    barred = eligibility.penalty_bar(subject(marks=(penalty(publicized, end_on=repaired),)), 2) is not None
+    within = D(2024, 9, 15) <= publicized <= APPLIED
+    assert barred == (within and (repaired is None or repaired > APPLIED))
