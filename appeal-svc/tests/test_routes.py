@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select, update
@@ -97,6 +98,16 @@ def test_one_open_objection_per_target_and_person(api):
     assert again.status_code == 409 and again.json()["appeal_id"] == a["id"]
     assert api.post(f"/api/v1/appeals/{a['id']}/withdrawal", json={"reason": "已核实无误"}, headers=op).status_code == 200
     assert api.file(uscc).status_code == 201, "a closed objection no longer blocks a new one"
+
+
+def test_concurrent_filings_give_one_objection_and_conflicts_never_a_500(api):
+    uscc = new_uscc()
+    api.publish_result(uscc)
+    headers = api.operator(uscc)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = sorted(pool.map(lambda _: api.file(uscc, headers=headers).status_code, range(6)))
+    assert codes == [201] + [409] * 5
+    assert len(api.get("/api/v1/appeals/mine", headers=headers).json()["items"]) == 1
 
 
 # --- handling -----------------------------------------------------------------------------------------
