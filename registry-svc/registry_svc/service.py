@@ -81,6 +81,7 @@ def apply_registrations(session: Session, *, items: list[BusinessCreate], princi
     exactly the same data is left as it is; otherwise a known USCC is a conflict (409)."""
     out = Outcome()
     first: dict[str, int] = {}
+    copy_of: dict[int, int] = {}  # an identical repeat in the same batch → its first occurrence
     for i, d in enumerate(items):
         if not principal.can_act_in_region(d.region_code):
             out.reject(i, "region_code", f"只能登记本辖区（{principal.region_code or '未绑定辖区'}）的个体工商户", Forbidden)
@@ -90,7 +91,7 @@ def apply_registrations(session: Session, *, items: list[BusinessCreate], princi
             continue
         if d.uscc in first:
             if _business_fields(items[first[d.uscc]]) == _business_fields(d):
-                out.unchanged.append(i)
+                copy_of[i] = first[d.uscc]
             else:
                 out.reject(i, "uscc", f"统一社会信用代码“{d.uscc}”在本文件中重复出现且内容不同", Conflict, "duplicate_row")
             continue
@@ -123,6 +124,13 @@ def apply_registrations(session: Session, *, items: list[BusinessCreate], princi
     repository.insert_status_changes(session, [
         {"uscc": d.uscc, "status": "registered", "effective_on": d.established_on} for _, d in new])
     out.changed.extend(i for i, _ in new)
+    refused = {r.index: r for r in out.rejected}
+    for i, original in copy_of.items():  # a repeat shares the fate of the row it repeats
+        if original in refused:
+            out.rejected.append(Rejection(i, refused[original].problems, refused[original].error,
+                                          refused[original].code))
+        else:
+            out.unchanged.append(i)
     out.published = snapshots.publish(session, landed, traceparent)
     return out
 

@@ -151,3 +151,13 @@ def test_imports_and_jobs_are_for_staff_only(client, tokens):
     assert client.get(f"/api/v1/jobs/{r.json()['id']}", headers=tokens.county("232722")).status_code == 403
     assert client.get(f"/api/v1/jobs/{r.json()['id']}", headers=tokens.prefecture).status_code == 200
     assert client.get("/api/v1/jobs/rg_nothing", headers=tokens.prefecture).status_code == 404
+
+
+def test_a_repeated_row_shares_the_fate_of_the_row_it_repeats(client, tokens, registered):
+    known = registered()
+    changed = business_row(known, name="改了名字的店")
+    fresh = business_doc()
+    body = csv_of(BUSINESS_COLUMNS, [changed, changed, business_row(fresh), business_row(fresh)])
+    job = run_import(client, tokens.prefecture, "businesses", body, "text/csv")
+    assert (job["accepted"], job["rejected"]) == (2, 2), job
+    assert [(e["row"], e["field"]) for e in job["errors"]] == [(1, "uscc"), (2, "uscc")]
