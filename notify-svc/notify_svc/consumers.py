@@ -174,14 +174,15 @@ def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[Cl
 
 def typing_results_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
     def handle(session: Session, events: list[CloudEvent]) -> None:
+        names = repository.contact_names(session, [e.data["uscc"] for e in events])
         latest: dict[tuple[str, int], dict] = {}
         for e in events:
             key = (e.data["uscc"], int(e.data["year"]))
             if key not in latest or e.data.get("version", 1) >= latest[key]["version"]:
                 latest[key] = {"uscc": key[0], "year": key[1], "type": e.data["type"],
-                               "region_code": e.data.get("region_code"), "version": e.data.get("version", 1)}
+                               "region_code": _region(names, key[0], e.data.get("region_code")),
+                               "version": e.data.get("version", 1)}
         repository.upsert_typed(session, list(latest.values()))
-        names = repository.contact_names(session, [e.data["uscc"] for e in events])
         wanted = [w for e in events for w in typing_result_messages(e, names)]
         wanted += late_window_messages(session, events, names)
         store(session, wanted, now=_now(), channels=channels)
