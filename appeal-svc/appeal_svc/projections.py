@@ -24,7 +24,8 @@ def apply_typing_results(session: Session, events: list[CloudEvent]) -> None:
 
 
 def apply_application_changes(session: Session, events: list[CloudEvent]) -> None:
-    """ApplicationChanged: status public_notice (with notice_ends_on) opens a notice; any other closes it."""
+    """ApplicationChanged: status public_notice (with notice_ends_on) opens a notice, on_hold (an
+    objection arrived) keeps it within its period; any other status closes it."""
     latest: dict[str, dict] = {}
     for e in events:
         d = e.data

@@ -28,6 +28,7 @@ from appeal_svc.settings import Settings
 outbox = Outbox(outbox_table, source="/getihu/appeal")
 LOCAL = ZoneInfo("Asia/Shanghai")
 STAFF = ("county_staff", "prefecture_staff", "admin")
+NOTICE_STATUSES = ("public_notice", "on_hold")
 TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
 
 
@@ -274,8 +275,11 @@ def file_typing_objection(session: Session, *, data: TypingObjectionCreate, prin
 
 def notice_is_open(status: str, notice_ends_on: dt.date | None, today: dt.date) -> bool:
     """附件1 二(三)1：“市场监管部门经走访核实、征求意见、信息公示等步骤后，认定为‘名特优新’个体工商户”——
-    公示期（至 notice_ends_on，含当日）内任何人可对公示对象提出异议。"""
-    return status == "public_notice" and notice_ends_on is not None and today <= notice_ends_on
+    公示期（至 notice_ends_on，含当日）内任何人可对公示对象提出异议。
+
+    A case put on hold by an earlier objection is still on notice: the period keeps running and
+    others may object too (cultivation-svc lists on_hold cases within their period as current notices)."""
+    return status in NOTICE_STATUSES and notice_ends_on is not None and today <= notice_ends_on
 
 
 def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, principal: Principal,

@@ -63,7 +63,7 @@ class Api:
         ends_on = ends_on or dt.date.today() + dt.timedelta(days=5)
         data = {"application_id": application_id, "uscc": uscc, "region_code": region, "year": 2025,
                 "category": "distinctive", "source": "self", "status": status,
-                "notice_ends_on": ends_on.isoformat() if status == "public_notice" else None,
+                "notice_ends_on": ends_on.isoformat() if status in ("public_notice", "on_hold") else None,
                 "changed_at": (changed_at or dt.datetime.now(dt.timezone.utc)).isoformat()}
         self._feed(apply_application_changes, "getihu.cultivation.application.changed.v1", data)
 

@@ -274,6 +274,15 @@ def test_no_notice_objection_outside_the_notice_period(api, case):
     assert r.json()["errors"][0]["field"] == "application_id"
 
 
+def test_others_may_still_object_while_an_objection_holds_the_case(api):
+    uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
+    ends = TODAY + dt.timedelta(days=3)
+    api.notice(app_id, uscc, ends_on=ends, changed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5))
+    assert api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id, "13811112222")).status_code == 201
+    api.notice(app_id, uscc, status="on_hold", ends_on=ends)  # cultivation-svc held the case
+    assert api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id, "13811113333")).status_code == 201
+
+
 def test_an_older_notice_event_does_not_reopen_a_closed_notice(api):
     uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
     api.notice(app_id, uscc, status="recognised")
