@@ -3,8 +3,8 @@
 A business is registered and typed; the run is published; its operator objects to the published
 type; prefecture staff take it in review and uphold it with a corrected type. typing-svc turns the
 decision into a corrected result in the national feed, and notify-svc puts the reply in the
-appellant's inbox. A member of the public objects to nothing without a notice (the notice path is
-covered in appeal-svc's own tests against Kafka).
+appellant's inbox. Objections to a 名特优新 public notice are covered in appeal-svc's own tests
+(against Kafka with events in cultivation-svc's schema), not through cultivation-svc here.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def typed_and_published(gateway, u: str, prefecture: dict) -> dict:
     r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture)
     assert r.status_code == 200, r.text
     result = gateway.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=prefecture).json()
-    assert result["published"] is True, (r.json(), result)
+    assert result["published"] is True, result
     return result
 
 
