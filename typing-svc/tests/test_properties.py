@@ -10,7 +10,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy.orm import Session
 
-from typing_factories import P, R, YEAR, apply, business, evaluate, facts, new_uscc
+from typing_factories import P, YEAR, apply, business, evaluate, facts, new_uscc
 from typing_svc.rules import TYPE_RANK, ruleset_for
 
 RULES = ruleset_for(YEAR)

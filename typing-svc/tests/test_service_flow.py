@@ -251,3 +251,22 @@ def test_standards_are_public(client):
     assert any("非正常户" in c["clause"] for c in s["conditions"])
     assert any(p["name"] == "seniority_years" and p["value"] == 2 for p in s["parameters"])
     assert len(s["decisions"]) >= 5
+
+
+def test_rerun_on_the_same_batches_gives_the_same_results(client, settings, closed_run, register):
+    staff = headers(settings, ["prefecture_staff"])
+    r = client.post("/api/v1/typing/runs", json={"year": YEAR, "reference_date": R.isoformat()}, headers=staff)
+    rerun = r.json()["id"]
+    testing.wait_until(lambda: client.get(f"/api/v1/typing/runs/{rerun}", headers=staff).json()["status"]
+                       == "completed", timeout=30, message="rerun completed")
+
+    def results_of(run_id):
+        page = client.get("/api/v1/typing/results", params={"year": YEAR, "run_id": run_id, "limit": 1000},
+                          headers=staff).json()
+        return {i["uscc"]: (i["type"], i["reasons"]) for i in page["items"]}
+    first, again = (client.get(f"/api/v1/typing/runs/{x}", headers=staff).json() for x in (closed_run, rerun))
+    assert first["batches"] == again["batches"] and first["counts"] == again["counts"]
+    assert results_of(closed_run) == results_of(rerun)
+    county = headers(settings, ["county_staff"], region_code="232721")
+    scoped = client.get("/api/v1/typing/results", params={"year": YEAR, "run_id": rerun}, headers=county).json()
+    assert [i["uscc"] for i in scoped["items"]] == [register["other_county"]]

@@ -21,6 +21,21 @@ TYPE_RANK = {v: k for k, v in TYPE_CODES.items()}
 TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
 
 
+def numbered_paragraphs(text: str) -> list[str]:
+    """The numbered items ("1. …", indented continuation lines) of a docstring, one string each."""
+    items: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        head = stripped.split(".", 1)[0]
+        if head.isdigit() and stripped[len(head):len(head) + 1] == ".":
+            items.append(stripped)
+        elif items and stripped and line.startswith(" "):
+            items[-1] += ("" if not items[-1][-1].isascii() else " ") + stripped
+        elif items and not stripped:
+            break
+    return items
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A threshold in force from a date, with the clause of the seed that sets it."""

@@ -3,19 +3,15 @@
 For typing year Y: reference date R (default 30 June Y, the close of the annual reports; a run may
 set another), prior year P = Y − 1.
 
-Decisions where the seed leaves a choice (also published by GET /api/v1/typing/standards):
-1. Status facts — 一般纳税人, 非正常户, trademarks in use, patents — are taken as they stand on R:
-   from the agency's delivery for year Y when it has one, else from its delivery for P. Flow facts —
-   tax paid, insured employees, employees — are those of P only; facts of any other year are ignored.
-2. The annual report for P counts only when submitted on or before R: a report filed after R is
-   late for this run (the run judges the state on R). A business established in Y needs none.
-3. A business established after R, or whose registration status on R is 吊销/注销/撤销, is excluded.
-4. A mark counts on R when it started on or before R and has no end (restore, credit repair, resume
-   date) on or before R. 歇业 counts only within the legal maximum period (市场主体登记管理条例
-   第三十条: 3 years) — the registry's `legal_max_end_on` when it sends one, else start + 3 years.
-5. 成长型 ③ "2-3名（含）雇员" and 发展型 ⑤ "4名以上雇员" use the employees of the annual report
-   for P; 以上 includes the number, as in Chinese law.
-6. A tax payment counts when the amount paid in P is greater than 0 (0.01 counts).
+Decisions where the seed leaves a choice (published as data and text by GET /api/v1/typing/standards):
+1. 状态类事实（一般纳税人、非正常户、在用商标、专利）按基准日的状态认定：有分型年度（Y）的部门数据时用 Y 年的，
+   否则用上一年度（P）的；流量类事实（纳税额、参保人数、雇员人数）只用上一年度（P）的，其他年度的数据不计。
+2. 上一年度年报须在基准日（含）前报送才计入；基准日后补报的，本次分型不计。当年（Y）新成立的无需年报。
+3. 基准日后才成立的，或基准日处于吊销、注销、撤销状态的，不符合分型条件。
+4. 标记（经营异常、严重违法失信、歇业）在基准日（含）前开始、且没有在基准日（含）前结束（恢复、信用修复、恢复营业）的，
+   视为基准日仍在标记中；歇业只在法定最长期限内计（市场主体登记管理条例第三十条：3年；登记机关给出期限届满日的，以其为准）。
+5. 成长型③“2-3名（含）雇员”、发展型⑤“4名以上雇员”以上一年度年报的雇员人数为准；“以上”含本数。
+6. 上一年度纳税额大于0即为“实际缴纳过税款”（0.01元即计）。
 """
 from __future__ import annotations
 
@@ -25,7 +21,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from typing_svc.rules.model import Condition, Parameter, Params, Ruleset
+from typing_svc.rules.model import Condition, Parameter, Params, Ruleset, numbered_paragraphs
 
 EFFECTIVE = dt.date(2024, 1, 1)
 SEED = "附件1 一(四)"
@@ -159,7 +155,7 @@ RULESET = Ruleset(
     default_reference=(6, 30),
     description=("生存型：符合基础条件但不满足“成长型”和“发展型”标准的所有个体工商户；"
                  "不符合基础条件的判定为“不符合分型条件”，不默认为生存型。"),
-    decisions=[line.strip() for line in (__doc__ or "").split("\n") if line[:2] in {f"{i}." for i in range(1, 10)}],
+    decisions=numbered_paragraphs(__doc__ or ""),
     conditions=[
         Condition("registered_on_reference_date", "basic", "基准日为登记在册状态（不含吊销、注销、撤销）",
                   registered_on_reference_date, "status", "registry"),
