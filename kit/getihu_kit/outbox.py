@@ -9,14 +9,17 @@ duplicate.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
+import uuid
 import zlib
 
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
-                        delete, func, insert, select, update)
+                        delete, func, insert, literal, literal_column, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from getihu_kit.events import CloudEvent, EventData, make_event, physical
 
@@ -48,6 +51,20 @@ def _row(event: CloudEvent, topic: str, key: str | None) -> dict:
     }
 
 
+def event_time(t: dt.datetime) -> str:
+    """A UTC instant as the envelope writes it (pydantic's JSON form: `...T21:08:00.123456Z`)."""
+    s = t.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat()
+    return s + "Z"
+
+
+# The same form in SQL (microseconds dropped when zero, as pydantic does) for set-based envelopes.
+PG_EVENT_TIME = ("CASE WHEN date_part('microseconds', {t})::int % 1000000 = 0 "
+                 "THEN to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                 "ELSE to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END")
+
+_COPY_COLUMNS = ("id", "aggregatetype", "aggregateid", "type", "payload", "occurred_at", "traceparent")
+
+
 class Outbox:
     """Writes events into the caller's transaction. One instance per service."""
 
@@ -62,15 +79,89 @@ class Outbox:
         session.execute(insert(self.table).values(**_row(event, payload.topic, key)))
         return event
 
+    def _envelope_rows(self, items, traceparent: str | None) -> list[dict]:
+        """Outbox rows for (type, topic, key, subject, data-dict): the make_event envelope built as plain
+        dicts and serialised once with json.dumps (a CloudEvent model per event cost more than the
+        insert itself on bulk paths)."""
+        now = dt.datetime.now(dt.timezone.utc)
+        when = event_time(now)
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+        rows = []
+        for type_, topic, key, subject, data in items:
+            eid = str(uuid.uuid4())
+            rows.append({
+                "id": eid, "aggregatetype": topic, "aggregateid": key, "type": type_,
+                "payload": dumps({"specversion": "1.0", "id": eid, "source": self.source, "type": type_,
+                                  "subject": subject, "time": when, "datacontenttype": "application/json",
+                                  "traceparent": traceparent, "data": data}),
+                "occurred_at": now, "traceparent": traceparent})
+        return rows
+
+    def _write_rows(self, session: Session, rows: list[dict]) -> None:
+        """PostgreSQL with psycopg 3: COPY (seq follows the row order); elsewhere one executemany."""
+        bind = session.get_bind()
+        if bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg":
+            t = self.table
+            name = bind.dialect.identifier_preparer.format_table(t)
+            cur = session.connection().connection.driver_connection.cursor()
+            try:
+                with cur.copy(f"COPY {name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+                    for r in rows:
+                        copy.write_row(tuple(r[c] for c in _COPY_COLUMNS))
+            finally:
+                cur.close()
+            return
+        session.execute(insert(self.table), rows)
+
     def emit_many(self, session: Session, items: list[tuple[EventData, str | None]],
                   traceparent: str | None = None) -> int:
-        """Bulk path: one executemany for a batch of (payload, key)."""
+        """Bulk path: one COPY (PostgreSQL) or executemany for a batch of (payload, key), in order."""
         if not items:
             return 0
-        rows = [_row(make_event(p, source=self.source, subject=k, traceparent=traceparent), p.topic, k)
-                for p, k in items]
-        session.execute(insert(self.table), rows)
+        rows = self._envelope_rows(((p.event_type, p.topic, k, k, p.model_dump(mode="json")) for p, k in items),
+                                   traceparent)
+        self._write_rows(session, rows)
         return len(rows)
+
+    def emit_select(self, session: Session, payload_type: type[EventData], query: Select,
+                    traceparent: str | None = None) -> int:
+        """Set-based path: one event per row of `query`, which yields columns `key`, `subject` and
+        `data` (a JSON object of `payload_type`'s shape), in the query's ORDER BY.
+
+        On PostgreSQL the envelopes (the same shape as make_event's, the same id in the column and
+        the payload) are built and written by one INSERT … SELECT: no row travels through Python.
+        Elsewhere (SQLite) the rows are fetched, validated as `payload_type` and written as emit_many
+        writes them.
+        The caller must make the data valid for `payload_type`; consumers validate it.
+        """
+        bind = session.get_bind()
+        if bind.dialect.name != "postgresql":
+            items = []
+            for key, subject, data in session.execute(query).tuples():
+                if isinstance(data, (str, bytes)):
+                    data = json.loads(data)
+                items.append((payload_type.event_type, payload_type.topic, key, subject,
+                              payload_type.model_validate(data).model_dump(mode="json")))
+            if items:
+                self._write_rows(session, self._envelope_rows(items, traceparent))
+            return len(items)
+        src = query.subquery("src")
+        # MATERIALIZED: the id is drawn once per row and used for both the column and the payload;
+        # row_number over the source's order fixes the order seq follows.
+        ev = (select(func.gen_random_uuid().cast(String).label("eid"), src.c.key, src.c.subject, src.c.data,
+                     func.row_number().over().label("ord"))
+              .select_from(src).cte("ev").prefix_with("MATERIALIZED"))
+        tp = literal(traceparent, String)
+        envelope = func.json_build_object(
+            "specversion", "1.0", "id", ev.c.eid, "source", literal(self.source, String),
+            "type", literal(payload_type.event_type, String), "subject", ev.c.subject,
+            "time", literal_column(PG_EVENT_TIME.format(t="now()")), "datacontenttype", "application/json",
+            "traceparent", tp, "data", ev.c.data)
+        body = (select(ev.c.eid, literal(payload_type.topic, String), ev.c.key,
+                       literal(payload_type.event_type, String), envelope.cast(Text), func.now(), tp)
+                .order_by(ev.c.ord))
+        stmt = insert(self.table).from_select(list(_COPY_COLUMNS), body)
+        return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount
 
 
 ADVISORY_LOCK_BASE = 0x6E7458  # + crc of the table's schema-qualified name
