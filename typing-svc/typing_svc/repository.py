@@ -28,8 +28,11 @@ def insert_run(session: Session, **values) -> None:
     session.execute(insert(runs).values(**values))
 
 
-def get_run(session: Session, run_id: str) -> dict | None:
-    return session.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+def get_run(session: Session, run_id: str, *, for_update: bool = False) -> dict | None:
+    q = select(runs).where(runs.c.id == run_id)
+    if for_update:  # two staff publishing the same run at once: the second waits, then sees it published
+        q = q.with_for_update()
+    return session.execute(q).mappings().first()
 
 
 def run_by_trigger_event(session: Session, event_id: str) -> dict | None:

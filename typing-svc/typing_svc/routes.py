@@ -78,6 +78,7 @@ def transitions(session: SessionDep, principal: Principal = Depends(STAFF),
                                region_code=region_code)
 
 
-@jobs_router.get("/{job_id}", summary="分型运行作为任务查询（ty_ 开头）")
+# The gateway sends /api/v1/jobs/ty_… here; the run resource above is the documented one.
+@jobs_router.get("/{job_id}", summary="分型运行作为任务查询（ty_ 开头）", include_in_schema=False)
 def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
     return service.run_as_job(session, run_id=job_id)

@@ -107,7 +107,7 @@ def _type_counts(rows) -> dict[str, TypeCounts]:
 def publish_run(session: Session, *, run_id: str, principal: Principal, traceparent: str | None) -> dict:
     """Make the run's results the published ones for its year; emit typing-published and one
     result event per business (the registry labels the 名录, cultivation and notify react)."""
-    run = repo.get_run(session, run_id)
+    run = repo.get_run(session, run_id, for_update=True)
     if run is None:
         raise NotFound(f"分型运行“{run_id}”不存在", code="run_not_found")
     if run["status"] == "published":
