@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import platform
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def main() -> int:
     prefix = testing.unique_prefix()
     ensure_topics(bootstrap, prefix)  # catalogue partitions: 6 for the business-state topic
     url = testing.fresh_database(f"bench_registry_{prefix.strip('.')}", None)
-    tmp = Path(tempfile.mkdtemp(prefix="registry-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="registry-bench-"))  # the CSV and the processes' log; removed at the end
     csv_path = tmp / "businesses.csv"
     write_csv(csv_path, ROWS)
     size_mb = csv_path.stat().st_size / 2**20
@@ -170,6 +171,8 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     p.kill()
         log.close()
+        _drop_database(url)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     total = t_events - t0
     rate = ROWS / total
@@ -189,6 +192,17 @@ def main() -> int:
           f"cpus={os.cpu_count()} python={platform.python_version()}")
     _record(lines[0])
     return 0 if ok else 1
+
+
+def _drop_database(url: str) -> None:
+    """The benchmark's database is its own: drop it so the shared server keeps no 100,000-row leftovers."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    u = make_url(url)
+    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _crc32c_native() -> bool:
