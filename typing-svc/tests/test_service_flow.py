@@ -270,3 +270,37 @@ def test_rerun_on_the_same_batches_gives_the_same_results(client, settings, clos
     county = headers(settings, ["county_staff"], region_code="232721")
     scoped = client.get("/api/v1/typing/results", params={"year": YEAR, "run_id": rerun}, headers=county).json()
     assert [i["uscc"] for i in scoped["items"]] == [register["other_county"]]
+
+
+def test_a_fresh_instance_rebuilds_its_projections_by_replaying(settings, db, register):
+    """A new database and a new consumer group read the topics from the start: same projections."""
+    import threading
+
+    from getihu_kit.consumer import ConsumerRunner, Subscription
+    from getihu_kit.db import make_sessionmaker
+    from typing_svc.consumers import subscriptions
+    from typing_svc.models import inbox
+
+    url = testing.fresh_database("test_typing_svc_replay", MIGRATIONS)
+    fresh = make_engine(url)
+    stop = threading.Event()
+    threads = []
+    for sub in subscriptions()[:2]:  # the business and the facts projections
+        replay = Subscription(name=f"{sub.name}.replay-{testing.unique_prefix()}", topics=sub.topics,
+                              batch_handlers=sub.batch_handlers)
+        runner = ConsumerRunner(replay, sessions=make_sessionmaker(fresh), inbox=inbox,
+                                bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix)
+        threads.append(threading.Thread(target=runner.run, args=(stop,), daemon=True))
+        threads[-1].start()
+    try:
+        def snapshot(engine):
+            with engine.connect() as c:
+                b = BusinessProjection.__table__
+                return (sorted(c.execute(select(b.c.uscc, b.c.version, b.c.region_code)).all()),
+                        count(engine, FactsProjection.__table__))
+        testing.wait_until(lambda: snapshot(fresh) == snapshot(db), timeout=60, message="replayed projections")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(10)
+        fresh.dispose()
