@@ -2,8 +2,10 @@
 
 Per chunk of records: compare content hashes with the current records (one query), bulk-insert the
 changed ones as new versions, upsert them as current, then compute the affected (uscc, year) set
-and emit one BusinessFacts per affected key (built with one query per chunk). A record whose content
-equals the current one changes nothing and emits nothing, so a resubmitted batch is a no-op.
+and emit one BusinessFacts per affected key: on PostgreSQL built in SQL and written to the outbox
+by one INSERT … SELECT per chunk (Outbox.emit_select); on SQLite built here from one query per
+chunk and written with emit_many. A record whose content equals the current one changes nothing
+and emits nothing, so a resubmitted batch is a no-op.
 
 Records for a USCC the registry has not (yet) sent are accepted all the same: agencies may be
 ahead of the registry, and typing and cultivation join facts to their own business projections, so
@@ -117,8 +119,18 @@ def load_facts(session: Session, *, usccs: list[str], year: int, versions: dict[
 
 
 def emit_business_facts(session: Session, *, usccs: list[str], year: int, traceparent: str | None = None) -> int:
+    """One BusinessFacts per business, in USCC order. On PostgreSQL the payloads are built by the
+    database and written by one INSERT … SELECT into the outbox; elsewhere they are built here."""
     if not usccs:
         return 0
+    if is_postgres(session.get_bind()):
+        emitted = 0
+        for i in range(0, len(usccs), CHUNK_ROWS):
+            part = usccs[i:i + CHUNK_ROWS]
+            repository.bump_facts_versions_pg(session, usccs=part, year=year)
+            emitted += outbox.emit_select(session, BusinessFacts, repository.facts_select_pg(usccs=part, year=year),
+                                          traceparent=traceparent)
+        return emitted
     versions = repository.bump_facts_versions(session, usccs=usccs, year=year)
     facts = load_facts(session, usccs=usccs, year=year, versions=versions)
     return outbox.emit_many(session, [(f, facts_key(f.uscc, year)) for f in facts], traceparent=traceparent)

@@ -7,11 +7,12 @@ from typing import Any
 
 import json
 
-from sqlalchemy import String, and_, any_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import JSON, String, and_, any_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from getihu_kit.db import is_postgres, upsert
+from getihu_kit.outbox import PG_EVENT_TIME
 from data_sharing_svc.datasets import DISHONEST_DEBTOR
 from data_sharing_svc.models import (Batch, BusinessProjection, CurrentRecord, FactsRead, FactsVersion,
                                      OperatorLink, RecordVersion, jobs)
@@ -196,6 +197,68 @@ def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dic
         stmt = stmt.values([{"uscc": u, "year": year, "version": 1} for u in part])
         out.update(session.execute(stmt.returning(t.c.uscc, t.c.version)).tuples().all())
     return out
+
+
+# The facts of many businesses of one year as BusinessFacts JSON, built by PostgreSQL (the
+# ingestion hot path: no record travels through Python). Each fact is the record's data plus its
+# provenance (batch, agency, time); lists are ordered as the Python builder orders them (codepoint
+# order, hence COLLATE "C"); times are written as pydantic writes them.
+_PROV = """jsonb_build_object('batch_id', c.batch_id, 'agency', c.agency, 'received_at', {time})""".format(
+    time=PG_EVENT_TIME.format(t="c.received_at"))
+_FACTS_PG = f"""
+    WITH k AS (
+        SELECT v.uscc, v.version FROM facts_versions v
+        WHERE v.year = :year AND v.uscc = ANY(CAST(:usccs AS varchar[]))
+    ), recs AS (
+        SELECT c.uscc,
+               (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'tax'))[1] AS tax,
+               (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'social_insurance'))[1] AS si,
+               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'registration_no' COLLATE "C")
+                   FILTER (WHERE c.dataset = 'trademark') AS trademarks,
+               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'patent_no' COLLATE "C")
+                   FILTER (WHERE c.dataset = 'patent') AS patents,
+               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'kind' COLLATE "C")
+                   FILTER (WHERE c.dataset = 'certificate') AS certificates
+        FROM current_records c
+        WHERE c.year = :year AND c.uscc = ANY(CAST(:usccs AS varchar[]))
+        GROUP BY c.uscc
+    ), debts AS (
+        SELECT l.uscc,
+               jsonb_agg(c.data::jsonb || {_PROV}
+                         || jsonb_build_object('id_number', c.id_number, 'current_operator', l.current)
+                         ORDER BY c.id_number COLLATE "C", c.data->>'listed_on') AS listings
+        FROM operator_links l
+        JOIN current_records c ON c.id_number = l.id_number AND c.dataset = '{DISHONEST_DEBTOR}' AND c.year = :year
+        WHERE l.uscc = ANY(CAST(:usccs AS varchar[]))
+        GROUP BY l.uscc
+    )
+    SELECT k.uscc || :suffix AS key, k.uscc || :suffix AS subject,
+           json_build_object('uscc', k.uscc, 'year', :year, 'tax', r.tax, 'social_insurance', r.si,
+                             'trademarks', coalesce(r.trademarks, '[]'::jsonb),
+                             'patents', coalesce(r.patents, '[]'::jsonb),
+                             'certificates', coalesce(r.certificates, '[]'::jsonb),
+                             'dishonest_debtors', coalesce(d.listings, '[]'::jsonb),
+                             'version', k.version) AS data
+    FROM k LEFT JOIN recs r ON r.uscc = k.uscc LEFT JOIN debts d ON d.uscc = k.uscc
+    ORDER BY k.uscc"""
+
+
+def facts_select_pg(*, usccs: list[str], year: int):
+    """(key, subject, data) per business of `usccs` with a facts version for `year` (PostgreSQL)."""
+    return (text(_FACTS_PG)
+            .bindparams(bindparam("usccs", value=usccs, type_=ARRAY(String)), year=year, suffix=f":{year}")
+            .columns(key=String, subject=String, data=JSON))
+
+
+_BUMP_ONLY_PG = text("""
+    INSERT INTO facts_versions (uscc, year, version)
+    SELECT u, :year, 1 FROM unnest(CAST(:usccs AS varchar[])) AS u
+    ON CONFLICT (uscc, year) DO UPDATE SET version = facts_versions.version + 1""")
+
+
+def bump_facts_versions_pg(session: Session, *, usccs: list[str], year: int) -> None:
+    """Next version of each (uscc, year) facts event, in one statement; read back by facts_select_pg."""
+    session.execute(_BUMP_ONLY_PG, {"year": year, "usccs": usccs})
 
 
 def facts_version(session: Session, *, uscc: str, year: int) -> int:
