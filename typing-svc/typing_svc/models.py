@@ -163,6 +163,16 @@ class RunBatch(Base):
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class RunReasons(Base):
+    """Reason codes (JSON) of each distinct bitmask of a run: a few hundred rows that the set-based
+    event insert joins, instead of a CASE with a branch per bitmask evaluated for every business."""
+    __tablename__ = "typing_run_reasons"
+
+    run_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    met: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reasons: Mapped[str] = mapped_column(Text)
+
+
 class FeedEntry(Base):
     """The national feed: every published result and correction, in order (seq is the cursor)."""
     __tablename__ = "typing_feed"

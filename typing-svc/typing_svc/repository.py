@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from typing_svc.evaluation import business, evaluation_insert, results
-from typing_svc.models import FactBatch, FeedEntry, RunBatch, TypingRun
+from typing_svc.models import FactBatch, FeedEntry, RunBatch, RunReasons, TypingRun
 from typing_svc.rules import Params, Ruleset
 
 runs = TypingRun.__table__
 feed = FeedEntry.__table__
 run_batches = RunBatch.__table__
 fact_batches = FactBatch.__table__
+run_reasons = RunReasons.__table__
 
 
 def now() -> dt.datetime:
@@ -236,7 +237,8 @@ def _event_id(bind) -> ColumnElement:
 
 
 def emit_result_events(session: Session, *, outbox_table, source: str, event_type: str, topic: str,
-                       run_id: str, ruleset: str, reasons_by_met: dict[int, list[str]], type_names: dict[int, str],
+                       run_no: int, run_id: str, ruleset: str, reasons_by_met: dict[int, list[str]],
+                       type_names: dict[int, str],
                        after_seq: int, up_to: int, published_at: dt.datetime, traceparent: str | None) -> int:
     """One TypingResultPublished per feed entry in (after_seq, up_to], written into the outbox by one
     INSERT … SELECT: the CloudEvent JSON is assembled in SQL, so a million events cost one statement.
@@ -246,19 +248,23 @@ def emit_result_events(session: Session, *, outbox_table, source: str, event_typ
     tp = json.dumps(traceparent)
     eid = _event_id(session.get_bind())
     # The id inside the payload and the outbox id must agree: select the id once, then build around it.
+    session.execute(delete(run_reasons).where(run_reasons.c.run_no == run_no))
+    session.execute(insert(run_reasons), [{"run_no": run_no, "met": m, "reasons": json.dumps(v)}
+                                          for m, v in reasons_by_met.items()])
+    rr = run_reasons
     inner = (select(eid.label("eid"), f.c.seq, f.c.uscc, f.c.year, f.c.type_code, f.c.region_code, f.c.industry_code,
-                    f.c.version, r.c.met)
-             .select_from(f.join(r, and_(r.c.run_no == f.c.run_no, r.c.uscc == f.c.uscc)))
+                    f.c.version, rr.c.reasons)
+             .select_from(f.join(r, and_(r.c.run_no == f.c.run_no, r.c.uscc == f.c.uscc))
+                          .join(rr, and_(rr.c.run_no == r.c.run_no, rr.c.met == r.c.met)))
              .where(f.c.seq > after_seq, f.c.seq <= up_to).offset(0).subquery("e"))
     e = inner.c
-    reasons = case({m: json.dumps(v) for m, v in reasons_by_met.items()}, value=e.met, else_=literal("[]"))
     type_name = case({k: f'"{v}"' for k, v in type_names.items()}, value=e.type_code)
     payload = (
         literal('{"specversion":"1.0","id":"') + e.eid
         + literal(f'","source":{json.dumps(source)},"type":{json.dumps(event_type)},"subject":"') + e.uscc
         + literal(f'","time":"{stamp}","datacontenttype":"application/json","traceparent":{tp},"data":{{"uscc":"')
         + e.uscc + literal('","year":') + e.year.cast(String) + literal(',"type":') + type_name
-        + literal(',"reasons":') + reasons + literal(',"region_code":') + _json_text(e.region_code)
+        + literal(',"reasons":') + e.reasons + literal(',"region_code":') + _json_text(e.region_code)
         + literal(',"industry_code":') + _json_text(e.industry_code)
         + literal(f',"ruleset":{json.dumps(ruleset)},"run_id":{json.dumps(run_id)},"version":')
         + e.version.cast(String) + literal(f',"published_at":"{stamp}","correction":null}}}}'))

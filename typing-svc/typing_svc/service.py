@@ -120,7 +120,7 @@ def publish_run(session: Session, *, run_id: str, principal: Principal, tracepar
     reasons = {m: ruleset.reasons(m) for m in repo.distinct_met(session, run["run_no"])}
     repo.emit_result_events(session, outbox_table=outbox.table, source=outbox.source,
                             event_type=TypingResultPublished.event_type, topic=TypingResultPublished.topic,
-                            run_id=run["id"], ruleset=ruleset.version, reasons_by_met=reasons, type_names=TYPE_CODES,
+                            run_no=run["run_no"], run_id=run["id"], ruleset=ruleset.version, reasons_by_met=reasons, type_names=TYPE_CODES,
                             after_seq=start, up_to=end, published_at=published_at, traceparent=traceparent)
     repo.update_run(session, run["run_no"], status="published", published_at=published_at,
                     published_by=principal.audit_name())
