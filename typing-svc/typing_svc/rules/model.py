@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy.sql.elements import ColumnElement
 
+from getihu_kit.schemas.typing import TYPE_LABELS  # noqa: F401 - the one list of type labels, re-exported
+
 TYPE_CODES = {0: "excluded", 1: "survival", 2: "growth", 3: "development"}
 TYPE_RANK = {v: k for k, v in TYPE_CODES.items()}
-TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
 
 
 def numbered_paragraphs(text: str) -> list[str]:
