@@ -206,12 +206,18 @@ def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dic
 _PROV = """jsonb_build_object('batch_id', c.batch_id, 'agency', c.agency, 'received_at', {time})""".format(
     time=PG_EVENT_TIME.format(t="c.received_at"))
 _FACTS_PG = f"""
-    WITH k AS (
-        SELECT v.uscc, v.version FROM facts_versions v
-        WHERE v.year = :year AND v.uscc = ANY(CAST(:usccs AS varchar[]))
-    ), recs AS (
-        SELECT c.uscc,
-               (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'tax'))[1] AS tax,
+    SELECT u.uscc || :suffix AS key, u.uscc || :suffix AS subject,
+           json_build_object('uscc', u.uscc, 'year', :year, 'tax', r.tax, 'social_insurance', r.si,
+                             'trademarks', coalesce(r.trademarks, '[]'::jsonb),
+                             'patents', coalesce(r.patents, '[]'::jsonb),
+                             'certificates', coalesce(r.certificates, '[]'::jsonb),
+                             'dishonest_debtors', coalesce(d.listings, '[]'::jsonb),
+                             'version', (SELECT v.version FROM facts_versions v
+                                         WHERE v.uscc = u.uscc AND v.year = :year)) AS data
+    FROM unnest(CAST(:usccs AS varchar[])) AS u(uscc)
+    -- LATERAL aggregates: index probes per business of the chunk, never a scan of the whole year
+    LEFT JOIN LATERAL (
+        SELECT (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'tax'))[1] AS tax,
                (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'social_insurance'))[1] AS si,
                jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'registration_no' COLLATE "C")
                    FILTER (WHERE c.dataset = 'trademark') AS trademarks,
@@ -220,27 +226,17 @@ _FACTS_PG = f"""
                jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'kind' COLLATE "C")
                    FILTER (WHERE c.dataset = 'certificate') AS certificates
         FROM current_records c
-        WHERE c.year = :year AND c.uscc = ANY(CAST(:usccs AS varchar[]))
-        GROUP BY c.uscc
-    ), debts AS (
-        SELECT l.uscc,
-               jsonb_agg(c.data::jsonb || {_PROV}
+        WHERE c.uscc = u.uscc AND c.year = :year
+    ) r ON true
+    LEFT JOIN LATERAL (
+        SELECT jsonb_agg(c.data::jsonb || {_PROV}
                          || jsonb_build_object('id_number', c.id_number, 'current_operator', l.current)
                          ORDER BY c.id_number COLLATE "C", c.data->>'listed_on') AS listings
         FROM operator_links l
         JOIN current_records c ON c.id_number = l.id_number AND c.dataset = '{DISHONEST_DEBTOR}' AND c.year = :year
-        WHERE l.uscc = ANY(CAST(:usccs AS varchar[]))
-        GROUP BY l.uscc
-    )
-    SELECT k.uscc || :suffix AS key, k.uscc || :suffix AS subject,
-           json_build_object('uscc', k.uscc, 'year', :year, 'tax', r.tax, 'social_insurance', r.si,
-                             'trademarks', coalesce(r.trademarks, '[]'::jsonb),
-                             'patents', coalesce(r.patents, '[]'::jsonb),
-                             'certificates', coalesce(r.certificates, '[]'::jsonb),
-                             'dishonest_debtors', coalesce(d.listings, '[]'::jsonb),
-                             'version', k.version) AS data
-    FROM k LEFT JOIN recs r ON r.uscc = k.uscc LEFT JOIN debts d ON d.uscc = k.uscc
-    ORDER BY k.uscc"""
+        WHERE l.uscc = u.uscc
+    ) d ON true
+    ORDER BY u.uscc"""
 
 
 def facts_select_pg(*, usccs: list[str], year: int):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -130,44 +132,81 @@ def start_file_batch(session: Session, *, dataset: str, year: int, content_type:
     return FileBatchAccepted(id=job_id, status="queued", batch_id=batch_id)
 
 
+class _ChunkPipeline:
+    """Applies chunks in order on a second thread while the caller reads and validates the next
+    one: PostgreSQL works on chunk n while Python parses chunk n+1 (psycopg releases the GIL while
+    it waits). At most `depth` chunks wait, so memory stays bounded; the first error stops it."""
+
+    def __init__(self, apply, depth: int = 2):
+        self.apply = apply
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="ds-chunk-apply", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.apply(chunk)
+                except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+                    self.error = exc
+
+    def put(self, chunk: list[Record]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(chunk)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes],
                  progress: Progress) -> None:
-    """Job processor: stream rows, validate, ingest 5,000 at a time, each chunk one transaction."""
+    """Job processor: stream rows, validate, ingest 5,000 at a time, each chunk one transaction
+    (applied in file order on a second thread while the next chunk is validated)."""
     params = job["params"]
     spec, year, batch_id, agency = SPECS[params["dataset"]], int(params["year"]), params["batch_id"], params["agency"]
     with unit_of_work(sessions) as session:
         batch = repository.get_batch(session, batch_id)
         received_at = batch.received_at
     changed = 0
-    pending: list[Record] = []
 
-    def flush() -> None:
+    def apply(records: list[Record]) -> None:
         nonlocal changed
         with unit_of_work(sessions) as session:
             changed += ingest.ingest_chunk(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
-                                           received_at=received_at, records=pending).changed
-        pending.clear()
+                                           received_at=received_at, records=records).changed
         progress.tick(force=True)
 
+    pipeline = _ChunkPipeline(apply)
+    pending: list[Record] = []
     try:
-        for n, raw in tabular.read_rows(chunks, job["content_type"], spec.required):
-            progress.processed += 1
-            if isinstance(raw, tabular.RowError):
-                progress.rejected += 1
-                progress.error(raw.row, raw.field, raw.message)
-                continue
-            rec, errs = validate_record(spec, n, raw)
-            if rec is None:
-                progress.rejected += 1
-                for e in errs:
-                    progress.error(e["row"], e["field"], e["message"])
-                continue
-            progress.accepted += 1
-            pending.append(rec)
-            if len(pending) >= ingest.CHUNK_ROWS:
-                flush()
-        if pending:
-            flush()
+        try:
+            for n, raw in tabular.read_rows(chunks, job["content_type"], spec.required):
+                progress.processed += 1
+                if isinstance(raw, tabular.RowError):
+                    progress.rejected += 1
+                    progress.error(raw.row, raw.field, raw.message)
+                    continue
+                rec, errs = validate_record(spec, n, raw)
+                if rec is None:
+                    progress.rejected += 1
+                    for e in errs:
+                        progress.error(e["row"], e["field"], e["message"])
+                    continue
+                progress.accepted += 1
+                pending.append(rec)
+                if len(pending) >= ingest.CHUNK_ROWS:
+                    pipeline.put(pending)
+                    pending = []
+            if pending:
+                pipeline.put(pending)
+        finally:
+            pipeline.close()  # waits for the chunks already handed over; raises their error
     except Exception:
         with unit_of_work(sessions) as session:
             repository.finish_batch(session, batch_id, status="failed", completed_at=_now(),
