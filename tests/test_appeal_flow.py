@@ -12,25 +12,13 @@ import pytest
 
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
+from harness import publish_typing_with
 
 YEAR, REGION = 2025, "232764"
 
 
 def typed_and_published(gateway, u: str, prefecture: dict) -> dict:
-    """Run typing for the region until the new business is in the run, then publish that run."""
-    def run_with_business():
-        r = gateway.post("/api/v1/typing/runs", headers=prefecture, json={"year": YEAR, "region_codes": [REGION]})
-        assert r.status_code == 202, r.text
-        run = testing.wait_until(lambda: (lambda j: j if j["status"] in ("completed", "failed") else None)(
-            gateway.get(f"/api/v1/typing/runs/{r.json()['id']}", headers=prefecture).json()),
-            timeout=90, message="typing run finished")
-        assert run["status"] == "completed", run
-        res = gateway.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=prefecture)
-        return run if res.status_code == 200 and res.json()["run_id"] == run["id"] else None
-    run = testing.wait_until(run_with_business, timeout=180, interval=2, message="a run that typed the business")
-    r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture)
-    assert r.status_code == 200, r.text
-    result = gateway.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=prefecture).json()
+    result = publish_typing_with(gateway, u, year=YEAR, region=REGION, headers=prefecture)
     assert result["published"] is True, result
     return result
 

@@ -12,27 +12,10 @@ import pytest
 
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
-
 from getihu_kit.schemas.typing import TYPE_LABELS
+from harness import publish_typing_with
 
 YEAR, REGION = 2025, "232762"
-
-
-def publish_run_with(gateway, u: str, prefecture: dict) -> dict:
-    """Run typing for the county until the new business is in the run, then publish that run."""
-    def run_with_business():
-        r = gateway.post("/api/v1/typing/runs", headers=prefecture, json={"year": YEAR, "region_codes": [REGION]})
-        assert r.status_code == 202, r.text
-        run = testing.wait_until(lambda: (lambda j: j if j["status"] in ("completed", "failed") else None)(
-            gateway.get(f"/api/v1/typing/runs/{r.json()['id']}", headers=prefecture).json()),
-            timeout=90, message="typing run finished")
-        assert run["status"] == "completed", run
-        res = gateway.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=prefecture)
-        return run if res.status_code == 200 and res.json()["run_id"] == run["id"] else None
-    run = testing.wait_until(run_with_business, timeout=180, interval=2, message="a run that typed the business")
-    r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture)
-    assert r.status_code == 200, r.text
-    return gateway.get(f"/api/v1/typing/results/{u}", params={"year": YEAR}, headers=prefecture).json()
 
 
 @pytest.mark.stack
@@ -46,7 +29,7 @@ def test_registered_business_hears_its_published_type_with_its_measures(gateway)
         "operator": {"name": "钱七", "id_number": id_number.make(serial=9912), "phone": "13945678901"}})
     assert r.status_code == 201, r.text
 
-    result = publish_run_with(gateway, u, prefecture)
+    result = publish_typing_with(gateway, u, year=YEAR, region=REGION, headers=prefecture)
     assert result["published"] is True
     label = TYPE_LABELS[result["type"]]
 
