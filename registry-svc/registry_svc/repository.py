@@ -5,11 +5,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import String, any_, bindparam, func, insert, literal, or_, select, text, update
+from sqlalchemy import JSON, String, any_, bindparam, func, insert, literal, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
 from getihu_kit.db import insert_ignore, is_postgres
+from getihu_kit.outbox import PG_EVENT_TIME
 from registry_svc.models import (AnnualReport, AnnualReportWindow, Business, DirectoryRecognition, DirectoryType,
                                  Mark, Operator, StatusChange, jobs)
 
@@ -88,6 +90,72 @@ def annual_reports_of(session: Session, usccs: list[str]) -> dict[str, list[Row]
 
 def marks_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
     return _grouped(session, M, usccs, [M.c.uscc, M.c.start_on, M.c.id])
+
+
+# --- the business state snapshot, built by PostgreSQL ----------------------------------------------
+def _years_in_force_sql(params, column: str) -> str:
+    """A dated parameter as a CASE over `column` (the same choice as rules.parameter: the newest entry
+    in force on that day, else the earliest one)."""
+    ordered = sorted(params, key=lambda p: p.in_force_from, reverse=True)
+    whens = " ".join(f"WHEN {column} >= DATE '{p.in_force_from.isoformat()}' THEN {int(p.value)}" for p in ordered)
+    return f"CASE {whens} ELSE {int(ordered[-1].value)} END"
+
+
+# One BusinessState per business, in USCC order: the JSON pydantic's model_dump(mode="json") writes
+# (dates ISO, money as text, every optional field present) and each list in the order the Python
+# builder (snapshots.states, the SQLite path) reads it; changed_at is written as pydantic writes it.
+_STATES_PG = """
+    WITH ops AS (
+        SELECT o.uscc,
+               json_agg(json_build_object('name', o.name, 'id_number', o.id_number, 'from_on', o.from_on,
+                                          'to_on', o.to_on) ORDER BY o.id) AS history,
+               (array_agg(json_build_object('name', o.name, 'id_number', o.id_number, 'phone', o.phone,
+                                            'email', o.email, 'since', o.from_on)
+                          ORDER BY (o.to_on IS NULL) DESC, o.id DESC))[1] AS current
+        FROM operators o WHERE o.uscc = ANY(CAST(:usccs AS varchar[])) GROUP BY o.uscc
+    ), st AS (
+        SELECT s.uscc, json_agg(json_build_object('status', s.status, 'effective_on', s.effective_on)
+                                ORDER BY s.effective_on, s.id) AS history
+        FROM status_history s WHERE s.uscc = ANY(CAST(:usccs AS varchar[])) GROUP BY s.uscc
+    ), ar AS (
+        SELECT a.uscc, json_agg(json_build_object('year', a.year, 'submitted_on', a.submitted_on,
+                                                  'employees', a.employees, 'revenue', a.revenue::text,
+                                                  'tax_paid', a.tax_paid::text) ORDER BY a.year) AS reports
+        FROM annual_reports a WHERE a.uscc = ANY(CAST(:usccs AS varchar[])) GROUP BY a.uscc
+    ), mk AS (
+        SELECT m.uscc, json_agg(json_build_object(
+                   'id', m.id, 'kind', m.kind, 'start_on', m.start_on, 'end_on', m.end_on,
+                   'penalty_kind', m.penalty_kind, 'amount', m.amount::text, 'publicized_on', m.publicized_on,
+                   'level', m.level, 'reason', m.reason,
+                   'legal_max_end_on', CASE WHEN m.kind = 'suspension'
+                       THEN (m.start_on + make_interval(years => {suspension_years}))::date - 1 END)
+                   ORDER BY m.start_on, m.id) AS marks
+        FROM marks m WHERE m.uscc = ANY(CAST(:usccs AS varchar[])) GROUP BY m.uscc
+    )
+    SELECT b.uscc AS key, b.uscc AS subject, json_build_object(
+               'uscc', b.uscc, 'name', b.name, 'region_code', b.region_code, 'industry_code', b.industry_code,
+               'established_on', b.established_on, 'seasonal', b.seasonal, 'address', b.address,
+               'business_scope', b.business_scope, 'status', b.status,
+               'status_effective_on', b.status_effective_on,
+               'status_history', coalesce(st.history, '[]'::json), 'operator', ops.current,
+               'operator_history', coalesce(ops.history, '[]'::json),
+               'annual_reports', coalesce(ar.reports, '[]'::json), 'marks', coalesce(mk.marks, '[]'::json),
+               'version', b.version, 'changed_at', {changed_at}) AS data
+    FROM businesses b
+    JOIN ops ON ops.uscc = b.uscc
+    LEFT JOIN st ON st.uscc = b.uscc LEFT JOIN ar ON ar.uscc = b.uscc LEFT JOIN mk ON mk.uscc = b.uscc
+    WHERE b.uscc = ANY(CAST(:usccs AS varchar[]))
+    ORDER BY b.uscc COLLATE "C"
+"""
+
+
+def states_select_pg(usccs: list[str], suspension_max_years) -> TextualSelect:
+    """(key, subject, data) per business of `usccs`: its BusinessState as JSON (PostgreSQL)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+    sql = _STATES_PG.format(suspension_years=_years_in_force_sql(suspension_max_years, "m.start_on"),
+                            changed_at=PG_EVENT_TIME.format(t="now()"))
+    return (text(sql).bindparams(bindparam("usccs", value=list(usccs), type_=ARRAY(String)))
+            .columns(key=String, subject=String, data=JSON))
 
 
 def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:

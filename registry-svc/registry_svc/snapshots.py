@@ -1,7 +1,10 @@
 """The business state event: the whole business after every change (marks, reports, history).
 
-Built for a batch of businesses with one query per table, so a bulk chunk and a single request
-take the same path and emit the same snapshot.
+A bulk chunk and a single request take the same path and emit the same snapshot. On PostgreSQL the
+snapshots are built by the database and written to the outbox by one INSERT … SELECT
+(Outbox.emit_select): no business travels through Python, which was half the CPU of an import.
+Elsewhere (SQLite) they are built here with one query per table and written with emit_many;
+`states` is also the reference the SQL is tested against.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from getihu_kit.db import is_postgres
 from getihu_kit.outbox import Outbox
 from getihu_kit.schemas.registry import BusinessState
 from registry_svc import repository, rules
@@ -56,7 +60,14 @@ def states(session: Session, usccs: Iterable[str]) -> list[BusinessState]:
 
 
 def publish(session: Session, usccs: Iterable[str], traceparent: str | None = None) -> int:
-    """One snapshot per business in `usccs`, all in the caller's transaction (one executemany)."""
+    """One snapshot per business in `usccs`, all in the caller's transaction (one statement)."""
     session.flush()
+    if is_postgres(session.get_bind()):
+        keys = sorted(set(usccs))
+        if not keys:
+            return 0
+        return outbox.emit_select(session, BusinessState,
+                                  repository.states_select_pg(keys, rules.SUSPENSION_MAX_YEARS),
+                                  traceparent=traceparent)
     snapshot = states(session, usccs)
     return outbox.emit_many(session, [(s, s.uscc) for s in snapshot], traceparent=traceparent)
