@@ -2,23 +2,37 @@
 
 SIGTERM/SIGINT set the stop flag: consumers stop polling, finish the batch in hand, commit their
 offsets and close; the relay finishes its batch. Either process of a service can be restarted alone.
+
+With `WorkerSpec.relay_process` (PostgreSQL only) the relay runs in a child process of its own
+(`python -m getihu_kit.worker --relay <config>`), so a busy job loop or consumer does not starve
+publishing of the interpreter lock. The child dies with the worker: the kernel sends it SIGTERM when
+the thread that started it ends (PR_SET_PDEATHSIG, so also on SIGKILL of the worker), and it checks
+its parent's pid as a fallback; either way it finishes the batch in hand first. A relay stopped
+between send and mark republishes that batch, which consumers' inboxes drop as duplicates.
+On SQLite the relay stays a thread: a second process writing the same file would contend for its lock.
 """
 from __future__ import annotations
 
+import ctypes
+import json
 import logging
+import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Table
+from sqlalchemy import MetaData, Table
+from sqlalchemy.engine import make_url
 
 from getihu_kit import logs
 from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.consumer import ConsumerRunner, Subscription
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
-from getihu_kit.outbox import OutboxRelay
+from getihu_kit.outbox import OutboxRelay, outbox_table
 from getihu_kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -33,6 +47,8 @@ class WorkerSpec:
     subscriptions: list[Subscription] = field(default_factory=list)
     # Extra loops (e.g. a job runner): each is called with (engine, sessions, stop) in its own thread.
     loops: list[Callable] = field(default_factory=list)
+    # Publish from a child process instead of a thread (PostgreSQL only; see the module docstring).
+    relay_process: bool = False
 
 
 class Worker:
@@ -42,6 +58,7 @@ class Worker:
         self.threads: list[threading.Thread] = []
         self.runners: list[ConsumerRunner] = []
         self.relay: OutboxRelay | None = None
+        self.relay_child: subprocess.Popen | None = None
 
     def start(self) -> None:
         s = self.spec.settings
@@ -53,8 +70,13 @@ class Worker:
         ensure_topics(s.kafka_bootstrap, s.topic_prefix)
         self.producer = make_producer(s.kafka_bootstrap)
         if self.spec.outbox is not None:
-            self.relay = OutboxRelay(self.engine, self.spec.outbox, self.producer, topic_prefix=s.topic_prefix)
-            self._spawn("outbox-relay", self.relay.run, self.stop)
+            if self.spec.relay_process and make_url(url).get_backend_name() == "postgresql":
+                started = threading.Event()
+                self._spawn("outbox-relay-process", self._supervise_relay, url, started)
+                started.wait(30)
+            else:
+                self.relay = OutboxRelay(self.engine, self.spec.outbox, self.producer, topic_prefix=s.topic_prefix)
+                self._spawn("outbox-relay", self.relay.run, self.stop)
         for sub in self.spec.subscriptions:
             runner = ConsumerRunner(sub, sessions=self.sessions, inbox=self.spec.inbox,
                                     bootstrap=s.kafka_bootstrap, topic_prefix=s.topic_prefix,
@@ -74,6 +96,38 @@ class Worker:
         t = threading.Thread(target=guarded, name=name, daemon=True)
         t.start()
         self.threads.append(t)
+
+    def _relay_command(self, url: str) -> list[str]:
+        s, t = self.spec.settings, self.spec.outbox
+        config = {"url": url, "table": t.name, "schema": t.schema, "bootstrap": s.kafka_bootstrap,
+                  "topic_prefix": s.topic_prefix, "service": s.service_name, "log_level": s.log_level,
+                  "parent_pid": os.getpid()}
+        return [sys.executable, "-m", "getihu_kit.worker", "--relay", json.dumps(config)]
+
+    def _supervise_relay(self, url: str, started: threading.Event) -> None:
+        """Start the relay child from this thread (its death signal is tied to the thread that
+        started it, and this one lives as long as the worker) and restart it if it dies; on stop,
+        SIGTERM it and wait for it to finish its batch."""
+        try:
+            while not self.stop.is_set():
+                self.relay_child = subprocess.Popen(self._relay_command(url))
+                started.set()
+                while self.relay_child.poll() is None and not self.stop.wait(0.2):
+                    pass
+                if not self.stop.is_set():
+                    log.error("outbox relay process exited with %s; restarting it", self.relay_child.returncode)
+                    self.stop.wait(1.0)
+        finally:
+            started.set()
+            child = self.relay_child
+            if child is not None and child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+                try:
+                    child.wait(25)
+                except subprocess.TimeoutExpired:
+                    log.error("outbox relay process did not stop in time; killing it")
+                    child.kill()
+                    child.wait()
 
     def shutdown(self, timeout: float = 30.0) -> None:
         self.stop.set()
@@ -95,3 +149,50 @@ def run_forever(spec: WorkerSpec) -> None:
         pass
     log.info("stopping")
     worker.shutdown()
+
+
+# --- the relay child process --------------------------------------------------------------------------
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int, stop: threading.Event) -> None:
+    """SIGTERM from the kernel when the starting thread of the parent ends (Linux), and a pid check
+    for other systems and for a parent that died before the request was made."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        log.warning("PR_SET_PDEATHSIG unavailable; the relay relies on its parent-pid check")
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            if os.getppid() != parent_pid:
+                log.warning("worker %s is gone; the relay stops after its batch", parent_pid)
+                stop.set()
+    if os.getppid() != parent_pid:
+        stop.set()
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def relay_main(config: dict) -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    logs.configure(f"{config['service']}-relay", config["log_level"])
+    _die_with_parent(int(config["parent_pid"]), stop)
+    table = outbox_table(MetaData()).to_metadata(MetaData(), name=config["table"], schema=config["schema"])
+    engine = make_engine(config["url"])
+    producer = make_producer(config["bootstrap"])
+    try:
+        OutboxRelay(engine, table, producer, topic_prefix=config["topic_prefix"]).run(stop)
+    finally:
+        producer.flush(timeout=10)
+        producer.close(timeout=10)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--relay":
+        relay_main(json.loads(sys.argv[2]))
+    else:
+        sys.exit("usage: python -m getihu_kit.worker --relay <json config>")

@@ -9,6 +9,8 @@ class Settings(ServiceSettings):
     service_name: str = "registry"
     db_name: str = "registry"
     port: int = 8001
+    # The import job loop is CPU-bound: publishing from a process of its own keeps both cores busy.
+    relay_process: bool = True
 
 
 settings = Settings()

@@ -10,9 +10,10 @@ from registry_svc.settings import Settings, settings as default_settings
 
 
 def spec(settings: Settings | None = None, *, job_idle_wait_s: float = 0.5) -> WorkerSpec:
-    return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
+    settings = settings or default_settings
+    return WorkerSpec(settings=settings, outbox=outbox, inbox=inbox,
                       migrations_dir=MIGRATIONS, subscriptions=subscriptions(),
-                      loops=[import_loop(job_idle_wait_s)])
+                      loops=[import_loop(job_idle_wait_s)], relay_process=settings.relay_process)
 
 
 if __name__ == "__main__":
