@@ -215,6 +215,56 @@ def requires(*roles: str) -> Callable[..., auth.Principal]:
     return _dep
 
 
+# --- the documented error shape -----------------------------------------------------------------------
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; `code` is stable, `detail` is Chinese a person can act on.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "example": "/problems/invalid_input"},
+        "title": {"type": "string", "example": "输入有误"},
+        "status": {"type": "integer", "example": 422},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "example": "invalid_input"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "in": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document tell the truth about errors: every 4xx/5xx is problem+json.
+
+    FastAPI documents its own 422 body (HTTPValidationError); ours is the Problem above, and the
+    common 401/403/404/409 answers are listed on every operation so clients can generate types.
+    """
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = PROBLEM_SCHEMA
+        ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for ops in doc.get("paths", {}).values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                for status, text in (("401", "未登录或令牌无效"), ("403", "无权操作"), ("422", "输入有误")):
+                    responses[status] = {"description": text, "content": ref}
+                for status, resp in responses.items():
+                    if status[0] in "45":
+                        resp["content"] = ref
+        app.openapi_schema = doc
+        return doc
+    app.openapi = openapi
+
+
 # --- the factory ---------------------------------------------------------------------------------
 def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
                migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
@@ -236,6 +286,7 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
+    document_problems(app)
     install_middleware(app, settings.service_name)
 
     @app.get("/healthz", include_in_schema=False)

@@ -111,3 +111,11 @@ def test_request_id_and_traceparent_propagate(client):
 def test_metrics(client):
     client.get("/healthz")
     assert "http_requests_total" in client.get("/metrics").text
+
+
+def test_openapi_documents_problem_json(client):
+    doc = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    responses = doc["paths"]["/things"]["post"]["responses"]
+    assert responses["422"]["content"]["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
+    assert set(doc["components"]["schemas"]["Problem"]["required"]) >= {"code", "detail", "status"}
