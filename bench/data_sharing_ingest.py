@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 import uvicorn
 from kafka import KafkaConsumer, TopicPartition
 
@@ -40,7 +42,7 @@ from getihu_kit.events import DATA_SHARING_FACTS, physical
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.jobs import Progress
 from getihu_kit.worker import Worker
-from data_sharing_svc import repository, service
+from data_sharing_svc import ingest, repository, service
 from data_sharing_svc.datasets import TAX
 from data_sharing_svc.main import MIGRATIONS, create_app
 from data_sharing_svc.settings import Settings
@@ -76,6 +78,26 @@ def facts_on_topic(bootstrap: str, topic: str) -> int:
         consumer.close()
 
 
+def backend_cpu_s(engine) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the benchmark database (server on this host).
+
+    Read at the end while the pools still hold their connections, so the database's share of the
+    work can be reported next to the process's own CPU; empty when the server is elsewhere."""
+    from sqlalchemy import text
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    with engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND pid <> pg_backend_pid()")).scalars().all()
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -102,16 +124,52 @@ def profile_processor(url: str, csv_path: Path, n: int) -> str:
            "params": {"dataset": TAX, "year": YEAR, "agency": "bench", "batch_id": batch_id}}
     progress = Progress(service.job_store, engine, job, len(data))
     chunks = [data[i:i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
+    stages = _time_stages()
     prof = cProfile.Profile()
     t0 = time.perf_counter()
-    prof.enable()
+    prof.enable()  # the reading thread (CSV, validation); the apply thread is timed by stage instead
     service.process_file(engine, sessions, job, iter(chunks), progress)
     prof.disable()
     elapsed = time.perf_counter() - t0
+    _untime_stages()
     out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(30)
     engine.dispose()
-    return f"processor alone, {n} records: {elapsed:.1f} s ({n / elapsed:,.0f} records/s)\n" + out.getvalue()
+    apply_lines = "\n".join(f"  {name}: {secs:.2f} s ({secs / n * 1e6:.1f} us/record)" for name, secs in stages.items())
+    return (f"processor alone, {n} records: {elapsed:.1f} s ({n / elapsed:,.0f} records/s)\n"
+            f"apply thread, wall time per stage (waiting on PostgreSQL, mostly):\n{apply_lines}\n"
+            f"reading thread under cProfile:\n" + out.getvalue())
+
+
+_STAGED = [(ingest, "ingest_chunk"), (repository, "apply_records_pg"), (repository, "bump_facts_versions_pg"),
+           (ingest.outbox, "emit_select")]
+_ORIGINALS: dict = {}
+
+
+def _time_stages() -> dict[str, float]:
+    """Wrap the apply thread's stages with wall-clock timers (cProfile sees one thread only)."""
+    totals: dict[str, float] = {}
+    for owner, name in _STAGED:
+        fn = getattr(owner, name)
+        _ORIGINALS[(owner, name)] = fn
+        totals[name] = 0.0
+
+        def timed(*a, _fn=fn, _name=name, **kw):
+            t = time.perf_counter()
+            try:
+                return _fn(*a, **kw)
+            finally:
+                totals[_name] += time.perf_counter() - t
+        setattr(owner, name, timed)
+    return totals
+
+
+def _untime_stages() -> None:
+    for (owner, name), fn in _ORIGINALS.items():
+        if owner is ingest.outbox:
+            delattr(owner, name)  # back to the class's method
+        else:
+            setattr(owner, name, fn)
 
 
 def main() -> None:
@@ -151,6 +209,9 @@ def main() -> None:
             while piece := f.read(1 << 20):
                 yield piece
 
+    probe = create_engine(url, poolclass=NullPool)
+    db_cpu_before = backend_cpu_s(probe)
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as http:
         r = http.post("/api/v1/data-sharing/batches/files", params={"dataset": "tax", "year": YEAR},
@@ -170,6 +231,11 @@ def main() -> None:
         time.sleep(0.5)
         on_topic = facts_on_topic(bootstrap, topic)
     t_last = time.perf_counter() - t0
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    db_cpu_after = backend_cpu_s(probe)
+    probe.dispose()
+    db_cpu = sum(v - db_cpu_before.get(pid, 0.0) for pid, v in db_cpu_after.items())
+    own_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     server.should_exit = True
     worker.shutdown()
     print(f"upload stored (202): {t_upload:.1f} s")
@@ -177,6 +243,8 @@ def main() -> None:
     print(f"last facts event on the topic: {t_last:.1f} s ({args.n / t_last:,.0f} records/s); "
           f"{on_topic:,} events on {topic}")
     print(f"peak memory (max RSS of API + worker + client): {peak_rss_mb():,.0f} MB")
+    print(f"CPU from upload to last event: this process {own_cpu:.1f} s ({own_cpu / args.n * 1e6:.0f} us/record), "
+          f"PostgreSQL backends of the benchmark database {db_cpu:.1f} s ({db_cpu / args.n * 1e6:.0f} us/record)")
     print(f"cpus: {os.cpu_count()}, load average at the end: {os.getloadavg()}")
 
 

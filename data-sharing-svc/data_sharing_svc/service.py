@@ -132,34 +132,43 @@ def start_file_batch(session: Session, *, dataset: str, year: int, content_type:
     return FileBatchAccepted(id=job_id, status="queued", batch_id=batch_id)
 
 
+APPLY_LANES = 2  # PostgreSQL: chunks of disjoint USCC sets applied on this many connections at once
+
+
 class _ChunkPipeline:
-    """Applies chunks in order on a second thread while the caller reads and validates the next
-    one: PostgreSQL works on chunk n while Python parses chunk n+1 (psycopg releases the GIL while
-    it waits). At most `depth` chunks wait, so memory stays bounded; the first error stops it."""
+    """Applies chunks on `lanes` threads while the caller reads and validates the next ones:
+    PostgreSQL works on earlier chunks while Python parses (psycopg releases the GIL while it
+    waits). A record's lane is fixed by its subject, so one business's records are applied in file
+    order on one connection and concurrent chunks never touch the same rows. At most `depth` chunks
+    wait per lane, so memory stays bounded; the first error stops it."""
 
-    def __init__(self, apply, depth: int = 2):
+    def __init__(self, apply, lanes: int = 1, depth: int = 2):
         self.apply = apply
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.queues: list[queue.Queue] = [queue.Queue(maxsize=depth) for _ in range(lanes)]
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="ds-chunk-apply", daemon=True)
-        self.thread.start()
+        self.threads = [threading.Thread(target=self._run, args=(q,), name=f"ds-chunk-apply-{i}", daemon=True)
+                        for i, q in enumerate(self.queues)]
+        for t in self.threads:
+            t.start()
 
-    def _run(self) -> None:
-        while (chunk := self.queue.get()) is not None:
+    def _run(self, q: queue.Queue) -> None:
+        while (chunk := q.get()) is not None:
             if self.error is None:
                 try:
                     self.apply(chunk)
                 except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
                     self.error = exc
 
-    def put(self, chunk: list[Record]) -> None:
+    def put(self, lane: int, chunk: list[Record]) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(chunk)
+        self.queues[lane].put(chunk)
 
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
+        for q in self.queues:
+            q.put(None)
+        for t in self.threads:
+            t.join()
         if self.error is not None:
             raise self.error
 
@@ -167,23 +176,29 @@ class _ChunkPipeline:
 def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes],
                  progress: Progress) -> None:
     """Job processor: stream rows, validate, ingest 5,000 at a time, each chunk one transaction
-    (applied in file order on a second thread while the next chunk is validated)."""
+    (applied on other threads while the next chunk is validated; a business's chunks in file order)."""
     params = job["params"]
     spec, year, batch_id, agency = SPECS[params["dataset"]], int(params["year"]), params["batch_id"], params["agency"]
     with unit_of_work(sessions) as session:
         batch = repository.get_batch(session, batch_id)
         received_at = batch.received_at
     changed = 0
+    counted = threading.Lock()
 
     def apply(records: list[Record]) -> None:
         nonlocal changed
         with unit_of_work(sessions) as session:
-            changed += ingest.ingest_chunk(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
-                                           received_at=received_at, records=records).changed
-        progress.tick(force=True)
+            n = ingest.ingest_chunk(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
+                                    received_at=received_at, records=records).changed
+        with counted:
+            changed += n
+            progress.tick(force=True)
 
-    pipeline = _ChunkPipeline(apply)
-    pending: list[Record] = []
+    # Parallel lanes only for records about businesses: a person's listing reaches businesses
+    # through operators, so two lanes could touch the same business's facts.
+    lanes = APPLY_LANES if engine.dialect.name == "postgresql" and spec.subject == "uscc" else 1
+    pipeline = _ChunkPipeline(apply, lanes=lanes)
+    pending: list[list[Record]] = [[] for _ in range(lanes)]
     try:
         try:
             for n, raw in tabular.read_rows(chunks, job["content_type"], spec.required):
@@ -199,12 +214,14 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
                         progress.error(e["row"], e["field"], e["message"])
                     continue
                 progress.accepted += 1
-                pending.append(rec)
-                if len(pending) >= ingest.CHUNK_ROWS:
-                    pipeline.put(pending)
-                    pending = []
-            if pending:
-                pipeline.put(pending)
+                lane = hash(rec.uscc) % lanes if lanes > 1 else 0
+                pending[lane].append(rec)
+                if len(pending[lane]) >= ingest.CHUNK_ROWS:
+                    pipeline.put(lane, pending[lane])
+                    pending[lane] = []
+            for lane, rest in enumerate(pending):
+                if rest:
+                    pipeline.put(lane, rest)
         finally:
             pipeline.close()  # waits for the chunks already handed over; raises their error
     except Exception:

@@ -190,3 +190,27 @@ def test_debtor_listings_reach_businesses_through_their_operators_and_facts_reac
 def _projected(engine, uscc) -> bool:
     with engine.connect() as conn:
         return conn.execute(text("SELECT count(*) FROM business_projection WHERE uscc = :u"), {"u": uscc}).scalar() == 1
+
+
+def test_a_file_of_several_chunks_applies_each_business_in_file_order(client, tax, engine, worker_jobs, new_uscc):
+    """Chunks are applied on parallel lanes; a business's later row must still win, and its facts
+    events must carry increasing versions in outbox order."""
+    usccs = [new_uscc() for _ in range(12_000)]
+    twice = usccs[0]
+    lines = ["uscc,tax_paid,general_taxpayer,abnormal_taxpayer", f"{twice},1.00,false,false"]
+    lines += [f"{u},2.00,false,false" for u in usccs[1:]]
+    lines.append(f"{twice},3.00,true,false")  # the same business again, two chunks later
+    job = wait_job(client, tax, upload(client, tax, ("\n".join(lines) + "\n").encode()).json()["id"])
+    assert (job["status"], job["accepted"], job["rejected"]) == ("completed", 12_001, 0)
+    with engine.connect() as conn:
+        current = conn.execute(text("SELECT data FROM current_records WHERE dataset = 'tax' AND key = :k"),
+                               {"k": twice}).scalar_one()
+        versions = conn.execute(text("SELECT count(*) FROM record_versions WHERE dataset = 'tax' AND key = :k"),
+                                {"k": twice}).scalar_one()
+        events = conn.execute(text("SELECT payload FROM outbox WHERE aggregateid = :k ORDER BY seq"),
+                              {"k": facts_key(twice, YEAR)}).scalars().all()
+        total = conn.execute(text("SELECT count(*) FROM outbox WHERE aggregateid = ANY(:ks)"),
+                             {"ks": [facts_key(u, YEAR) for u in usccs]}).scalar_one()
+    assert current["tax_paid"] == "3.00" and versions == 2 and total == 12_001
+    assert [(json.loads(e)["data"]["version"], json.loads(e)["data"]["tax"]["tax_paid"]) for e in events] == \
+        [(1, "1.00"), (2, "3.00")]
