@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 
@@ -264,8 +265,8 @@ def _principal(params: dict) -> Principal:
     return Principal(sub=params["sub"], roles=frozenset(params["roles"]), region_code=params.get("region_code"))
 
 
-def _apply_chunk(sessions: sessionmaker, spec: ImportKind, principal: Principal, batch: list, flat: bool,
-                 progress: Progress, fast: Callable[[dict], BaseModel | None] | None = None) -> None:
+def _validate_chunk(spec: ImportKind, batch: list, flat: bool, progress: Progress,
+                    fast: Callable[[dict], BaseModel | None] | None) -> tuple[list, list[int]]:
     items, numbers = [], []
     for n, raw in batch:
         if isinstance(raw, tabular.RowError):
@@ -284,33 +285,60 @@ def _apply_chunk(sessions: sessionmaker, spec: ImportKind, principal: Principal,
             for f, m in row_problems(exc, flat):
                 progress.error(n, f, m)
             progress.rejected += 1
-    if items:
-        with unit_of_work(sessions) as session:
-            outcome = spec.apply(session, items=items, principal=principal)
+    return items, numbers
+
+
+def _write_chunk(sessions: sessionmaker, spec: ImportKind, principal: Principal, items: list) -> service.Outcome | None:
+    if not items:
+        return None
+    with unit_of_work(sessions) as session:
+        return spec.apply(session, items=items, principal=principal)
+
+
+def _record(progress: Progress, outcome: service.Outcome | None, numbers: list[int], rows: int) -> None:
+    if outcome is not None:
         for r in outcome.rejected:
             for f, m in r.problems:
                 progress.error(numbers[r.index], f, m)
         progress.rejected += len(outcome.rejected)
         progress.accepted += len(outcome.changed) + len(outcome.unchanged)
-    progress.processed += len(batch)
+    progress.processed += rows
     progress.tick()
 
 
 def processor(kind: str):
+    """Chunks are written one at a time, in file order, by one writer thread while this thread reads
+    and validates the next chunk: the database's share of a chunk (COPY, INSERT … SELECT, snapshots)
+    overlaps the Python share of the next. Progress is recorded here only, after each write."""
     spec = KINDS[kind]
 
     def run(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress) -> None:
         principal = _principal(job["params"])
         flat = tabular.media_kind(job["content_type"]) != tabular.JSONL
         fast = spec.fast() if flat and spec.fast is not None else None
-        batch: list = []
-        for n, raw in tabular.read_rows(chunks, job["content_type"], set(spec.required)):
-            batch.append((n, raw))
-            if len(batch) >= CHUNK_ROWS:
-                _apply_chunk(sessions, spec, principal, batch, flat, progress, fast)
-                batch = []
-        if batch:
-            _apply_chunk(sessions, spec, principal, batch, flat, progress, fast)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry-import-write") as writer:
+            in_flight = None
+
+            def hand_over(batch: list):
+                nonlocal in_flight
+                items, numbers = _validate_chunk(spec, batch, flat, progress, fast)
+                if in_flight is not None:
+                    _record(progress, in_flight[0].result(), *in_flight[1:])
+                in_flight = (writer.submit(_write_chunk, sessions, spec, principal, items), numbers, len(batch))
+
+            batch: list = []
+            try:
+                for n, raw in tabular.read_rows(chunks, job["content_type"], set(spec.required)):
+                    batch.append((n, raw))
+                    if len(batch) >= CHUNK_ROWS:
+                        hand_over(batch)
+                        batch = []
+                if batch:
+                    hand_over(batch)
+            finally:
+                if in_flight is not None:
+                    outcome = in_flight[0].result()  # the last write; a failed write fails the job
+                    _record(progress, outcome, *in_flight[1:])
         progress.errors.sort(key=lambda e: (e["row"] or 0))
     run.__name__ = f"import_{kind}"
     return run

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 from getihu_kit import testing
 from getihu_kit.tabular import XLSX
 from registry_factories import business_doc, new_uscc
+from registry_svc import imports
 from registry_svc.models import outbox
 
 BUSINESS_COLUMNS = ["uscc", "name", "operator_name", "operator_id_number", "operator_phone", "region_code",
@@ -53,7 +54,11 @@ def outbox_count(settings):
     engine.dispose()
 
 
-def test_csv_businesses_valid_rows_land_invalid_reported_reimport_changes_nothing(client, tokens, outbox_count):
+# Chunks of 2 rows: each chunk is validated while the one before is written, and the report is the same.
+@pytest.mark.parametrize("chunk_rows", [imports.CHUNK_ROWS, 2])
+def test_csv_businesses_valid_rows_land_invalid_reported_reimport_changes_nothing(client, tokens, outbox_count,
+                                                                                 monkeypatch, chunk_rows):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", chunk_rows)
     h = tokens.county("232701")
     good = [business_doc() for _ in range(3)]
     dup = good[0]
