@@ -156,7 +156,8 @@ def main() -> int:
             print(f"expected the relay as a {RELAY}, found child processes {relay}")
             return 1
         pids = [api.pid, worker.pid, *relay]
-        cpu0 = sum(cpu_seconds(p) for p in pids)
+        cpu_at_start = [cpu_seconds(p) for p in pids]
+        cpu0 = sum(cpu_at_start)
         load0 = os.getloadavg()[0]
         t0 = time.monotonic()
         job_id = upload(client, csv_path, headers)
@@ -169,7 +170,8 @@ def main() -> int:
         while (n := events_on_topic(bootstrap, topic)) < ROWS:
             time.sleep(0.1)
         t_events = time.monotonic()
-        cpu = sum(cpu_seconds(p) for p in pids) - cpu0
+        cpu_by_process = [cpu_seconds(p) - c for p, c in zip(pids, cpu_at_start)]
+        cpu = sum(cpu_by_process)
         load1 = os.getloadavg()[0]
 
         t1 = time.monotonic()
@@ -207,7 +209,8 @@ def main() -> int:
         f"| {'met' if ok else 'MISSED'} |",
     ]
     print(f"rows={ROWS} file={size_mb:.1f}MB upload={t_uploaded - t0:.2f}s job_completed={t_job - t0:.2f}s "
-          f"all_events_on_topic={total:.2f}s rate={rate:,.0f} rows/s cpu={cpu:.1f}s load={load0:.1f}->{load1:.1f} "
+          f"all_events_on_topic={total:.2f}s rate={rate:,.0f} rows/s cpu={cpu:.1f}s "
+          f"(api/worker/relay {'/'.join(f'{c:.1f}' for c in cpu_by_process)}) load={load0:.1f}->{load1:.1f} "
           f"kafka_crc32c={crc} re_import={re_import_s:.2f}s "
           f"re_import_new_events={extra} peak_rss_api={api_mb:.0f}MB peak_rss_worker={worker_mb:.0f}MB "
           f"peak_rss_relay={relay_mb:.0f}MB relay={RELAY} "
