@@ -15,6 +15,7 @@ import threading
 import uuid
 import zlib
 
+from pydantic_core import to_json
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, any_,
                         bindparam, delete, func, insert, literal, literal_column, select, update)
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -63,6 +64,10 @@ PG_EVENT_TIME = ("CASE WHEN date_part('microseconds', {t})::int % 1000000 = 0 "
                  "THEN to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
                  "ELSE to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END")
 
+def _to_json_text(value) -> str:
+    return to_json(value, inf_nan_mode="null").decode()  # pydantic's default for models
+
+
 _COPY_COLUMNS = ("id", "aggregatetype", "aggregateid", "type", "payload", "occurred_at", "traceparent")
 
 
@@ -82,11 +87,12 @@ class Outbox:
 
     def _envelope_rows(self, items, traceparent: str | None) -> list[dict]:
         """Outbox rows for (type, topic, key, subject, data-dict): the make_event envelope built as plain
-        dicts and serialised once with json.dumps (a CloudEvent model per event cost more than the
-        insert itself on bulk paths)."""
+        dicts and serialised once (a CloudEvent model per event cost more than the insert itself on
+        bulk paths). pydantic-core's to_json writes exactly what model_dump_json writes (compact, UTF-8,
+        NaN/inf as null), unlike json.dumps."""
         now = dt.datetime.now(dt.timezone.utc)
         when = event_time(now)
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+        dumps = _to_json_text
         rows = []
         for type_, topic, key, subject, data in items:
             eid = str(uuid.uuid4())
@@ -131,8 +137,8 @@ class Outbox:
 
         On PostgreSQL the envelopes (the same shape as make_event's, the same id in the column and
         the payload) are built and written by one INSERT … SELECT: no row travels through Python.
-        Elsewhere (SQLite) the rows are fetched, validated as `payload_type` and written as emit_many
-        writes them.
+        Elsewhere (SQLite) the rows are fetched, validated as `payload_type` and written as they are,
+        the way emit_many writes its rows.
         The caller must make the data valid for `payload_type`; consumers validate it.
         """
         bind = session.get_bind()
@@ -141,8 +147,8 @@ class Outbox:
             for key, subject, data in session.execute(query).tuples():
                 if isinstance(data, (str, bytes)):
                     data = json.loads(data)
-                items.append((payload_type.event_type, payload_type.topic, key, subject,
-                              payload_type.model_validate(data).model_dump(mode="json")))
+                payload_type.model_validate(data)  # refuse what consumers would refuse
+                items.append((payload_type.event_type, payload_type.topic, key, subject, data))  # as PostgreSQL writes it
             if items:
                 self._write_rows(session, self._envelope_rows(items, traceparent))
             return len(items)
