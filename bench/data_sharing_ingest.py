@@ -3,9 +3,10 @@
 Measured from the start of the upload (POST /api/v1/data-sharing/batches/files) to (a) the job
 completed (every record validated, versioned, made current, its facts event in the outbox) and
 (b) the last facts event on the Kafka topic (end offsets of the facts topic sum to N), with the
-service's API (uvicorn) and worker (outbox relay, registry consumer, job loop) running in this one
-process exactly as their entry points start them. Peak memory is this process's maximum resident
-set, which therefore covers the API, the worker and the upload client together.
+service's API (uvicorn) and worker (registry consumer, job loop; the outbox relay in the worker's
+child process) running as their entry points start them, API and worker in this one process. Peak
+memory is this process's maximum resident set (API, worker and upload client together) and the
+relay child's.
 
 `--profile M` first runs the job processor alone under cProfile on an M-record file and prints
 where the time goes (the processor, without the relay running beside it).
@@ -237,13 +238,18 @@ def main() -> None:
     db_cpu = sum(v - db_cpu_before.get(pid, 0.0) for pid, v in db_cpu_after.items())
     own_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     server.should_exit = True
-    worker.shutdown()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker.shutdown()  # waits for the relay child, so its CPU and peak RSS are counted below
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    relay_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     print(f"upload stored (202): {t_upload:.1f} s")
     print(f"job completed: {t_job:.1f} s ({args.n / t_job:,.0f} records/s)")
     print(f"last facts event on the topic: {t_last:.1f} s ({args.n / t_last:,.0f} records/s); "
           f"{on_topic:,} events on {topic}")
-    print(f"peak memory (max RSS of API + worker + client): {peak_rss_mb():,.0f} MB")
+    print(f"peak memory: max RSS of API + worker + client {peak_rss_mb():,.0f} MB; "
+          f"relay child process {children.ru_maxrss / 1024:,.0f} MB")
     print(f"CPU from upload to last event: this process {own_cpu:.1f} s ({own_cpu / args.n * 1e6:.0f} us/record), "
+          f"relay child (whole run) {relay_cpu:.1f} s ({relay_cpu / args.n * 1e6:.0f} us/record), "
           f"PostgreSQL backends of the benchmark database {db_cpu:.1f} s ({db_cpu / args.n * 1e6:.0f} us/record)")
     print(f"cpus: {os.cpu_count()}, load average at the end: {os.getloadavg()}")
 

@@ -1,4 +1,7 @@
-"""The worker process of data-sharing-svc: outbox relay, the registry projection and file jobs."""
+"""The worker process of data-sharing-svc: outbox relay, the registry projection and file jobs.
+
+The relay runs in a child process (PostgreSQL): a million-record file job keeps this process's
+interpreter busy, and publishing in the same process would compete with it for the GIL."""
 from __future__ import annotations
 
 from getihu_kit.jobs import job_loop
@@ -13,7 +16,8 @@ from data_sharing_svc.settings import Settings, settings as default_settings
 def spec(settings: Settings | None = None) -> WorkerSpec:
     return WorkerSpec(settings=settings or default_settings, outbox=outbox, inbox=inbox,
                       migrations_dir=MIGRATIONS, subscriptions=subscriptions(),
-                      loops=[job_loop(service.job_store, {service.FILE_JOB: service.process_file})])
+                      loops=[job_loop(service.job_store, {service.FILE_JOB: service.process_file})],
+                      relay_process=True)
 
 
 if __name__ == "__main__":
