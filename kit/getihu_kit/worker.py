@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,12 +130,18 @@ class Worker:
                     child.kill()
                     child.wait()
 
-    def shutdown(self, timeout: float = 30.0) -> None:
+    def shutdown(self, timeout: float = 20.0) -> None:
+        """One deadline for the whole stop, inside an orchestrator's grace period: threads finish
+        their batch in hand; one stuck past the deadline (a lock wait) is abandoned — its open
+        transaction rolls back with the process, and the outbox/inbox make that a plain restart."""
         self.stop.set()
+        deadline = time.monotonic() + timeout
         for t in self.threads:
-            t.join(timeout)
-        self.producer.flush(timeout=10)
-        self.producer.close(timeout=10)
+            t.join(max(0.0, deadline - time.monotonic()))
+        stuck = [t.name for t in self.threads if t.is_alive()]
+        if stuck:
+            log.warning("threads still busy at the stop deadline, abandoned: %s", ", ".join(stuck))
+        self.producer.close(timeout=max(1.0, min(5.0, deadline - time.monotonic())))
         self.engine.dispose()
 
 
