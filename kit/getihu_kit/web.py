@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from getihu_kit import auth, logs
+from getihu_kit import auth, logs, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
 from getihu_kit.errors import DomainError
 from getihu_kit.settings import ServiceSettings
@@ -30,57 +30,13 @@ from getihu_kit.settings import ServiceSettings
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 
-# --- validation messages in Chinese, per pydantic error type ----------------------------------
-_MESSAGES: dict[str, str] = {
-    "missing": "必填项缺失",
-    "string_type": "应为字符串",
-    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字",
-    "bool_type": "应为布尔值 true 或 false", "bool_parsing": "应为布尔值 true 或 false",
-    "date_type": "应为日期，格式 YYYY-MM-DD", "date_parsing": "应为日期，格式 YYYY-MM-DD",
-    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD", "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
-    "datetime_type": "应为日期时间（ISO 8601）", "datetime_parsing": "应为日期时间（ISO 8601）",
-    "datetime_from_date_parsing": "应为日期时间（ISO 8601）",
-    "decimal_type": "应为金额（如 \"123.45\"）", "decimal_parsing": "应为金额（如 \"123.45\"）",
-    "decimal_max_places": "小数位数不能超过{decimal_places}位",
-    "decimal_max_digits": "数字位数不能超过{max_digits}位",
-    "literal_error": "取值应为以下之一：{expected}", "enum": "取值应为以下之一：{expected}",
-    "string_too_short": "长度不能少于{min_length}个字符", "string_too_long": "长度不能超过{max_length}个字符",
-    "too_short": "至少需要{min_length}项", "too_long": "最多{max_length}项",
-    "greater_than_equal": "应不小于{ge}", "greater_than": "应大于{gt}",
-    "less_than_equal": "应不大于{le}", "less_than": "应小于{lt}",
-    "json_invalid": "请求体不是合法的 JSON", "json_type": "应为 JSON",
-    "model_attributes_type": "应为对象", "dict_type": "应为对象", "model_type": "应为对象",
-    "list_type": "应为数组", "extra_forbidden": "不允许的字段",
-    "string_pattern_mismatch": "格式不正确",
-    "uuid_parsing": "应为 UUID", "uuid_type": "应为 UUID",
-}
-
-
-def _message(err: dict) -> str:
-    kind = err.get("type", "")
-    if kind in ("value_error", "assertion_error"):
-        msg = str(err.get("msg", ""))
-        for prefix in ("Value error, ", "Assertion failed, "):
-            if msg.startswith(prefix):
-                msg = msg[len(prefix):]
-        return msg
-    template = _MESSAGES.get(kind)
-    if template is None:
-        return str(err.get("msg", "格式不正确"))
-    try:
-        return template.format(**(err.get("ctx") or {}))
-    except (KeyError, IndexError):
-        return template
-
-
 def validation_errors(errs: list[dict]) -> list[dict[str, Any]]:
     out = []
     for e in errs:
         loc = [str(x) for x in e.get("loc", ())]
         where = loc[0] if loc and loc[0] in ("body", "query", "path", "header", "cookie") else "body"
         parts = loc[1:] if loc and loc[0] == where else loc
-        out.append({"field": ".".join(parts) or where, "in": where, "message": _message(e)})
+        out.append({"field": ".".join(parts) or where, "in": where, "message": validation.message(e)})
     return out
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from getihu_kit import tabular
+from getihu_kit import tabular, validation
 from getihu_kit.auth import Principal
 from getihu_kit.domain import id_number, industry, regions, uscc
 from getihu_kit.db import unit_of_work
@@ -172,36 +172,13 @@ KINDS: dict[str, ImportKind] = {
         StatusRow, _flat, service.apply_status_changes),
 }
 
-# Chinese messages for the pydantic error types a row can produce (the API's own handler does the same).
-_MESSAGES = {
-    "missing": "必填项缺失", "string_type": "应为文本", "int_parsing": "应为整数", "int_type": "应为整数",
-    "int_from_float": "应为整数", "bool_parsing": "应为 是/否（true/false）", "bool_type": "应为 是/否（true/false）",
-    "date_parsing": "应为日期，格式 YYYY-MM-DD", "date_type": "应为日期，格式 YYYY-MM-DD",
-    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD", "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
-    "decimal_parsing": "应为金额（如 123.45）", "decimal_type": "应为金额（如 123.45）",
-    "literal_error": "取值应为以下之一：{expected}", "string_too_long": "长度不能超过{max_length}个字符",
-    "string_too_short": "长度不能少于{min_length}个字符", "greater_than_equal": "应不小于{ge}",
-    "less_than_equal": "应不大于{le}", "extra_forbidden": "不允许的字段", "model_type": "应为对象",
-    "dict_type": "应为对象",
-}
-
-
 def row_problems(exc: ValidationError, flat: bool) -> list[tuple[str, str]]:
     out = []
     for e in exc.errors():
         loc = ".".join(str(x) for x in e.get("loc", ())) or "row"
         if flat:
             loc = loc.replace("operator.", "operator_")
-        kind = e.get("type", "")
-        if kind == "value_error":
-            msg = str(e.get("msg", "")).removeprefix("Value error, ")
-        else:
-            template = _MESSAGES.get(kind, "格式不正确")
-            try:
-                msg = template.format(**(e.get("ctx") or {}))
-            except (KeyError, IndexError):
-                msg = template
-        out.append((loc, msg))
+        out.append((loc, validation.message(e)))
     return out
 
 
