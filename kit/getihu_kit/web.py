@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -94,6 +94,24 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # --- request context ---------------------------------------------------------------------------
+def _control_characters(request: Request) -> str | None:
+    """Control characters in an address are never meaningful, and PostgreSQL refuses NUL in text."""
+    if any(ord(c) < 32 or c == "\x7f" for c in request.url.path):
+        return "请求地址"
+    if any(ord(c) < 32 for c in request.url.query) or any(
+            any(ord(c) < 32 for c in v) for _, v in request.query_params.multi_items()):
+        return "查询参数"
+    return None
+
+
+async def _nul_in_json(request: Request) -> str | None:
+    ctype = (request.headers.get("content-type") or "").split(";")[0].strip()
+    if request.method in ("POST", "PUT", "PATCH") and ctype == "application/json":
+        if b"\\u0000" in await request.body():
+            return "请求体"
+    return None
+
+
 def _new_traceparent() -> str:
     return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
 
@@ -108,6 +126,11 @@ def install_middleware(app: FastAPI, service: str) -> None:
     @app.middleware("http")
     async def _context(request: Request, call_next):
         rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid
+        bad = _control_characters(request) or (await _nul_in_json(request))
+        if bad:
+            return problem(400, "control_characters", "请求含有非法字符",
+                           f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
         tp = request.headers.get("traceparent") or _new_traceparent()
         request.state.request_id, request.state.traceparent = rid, tp
         t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
@@ -162,6 +185,14 @@ def traceparent(request: Request) -> str | None:
 # scope="function": the unit of work commits before the response is sent, so a client that gets a 2xx
 # reads its own write at once, and a failed commit is an error response, never a 2xx with nothing stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Bounded numbers for paths and queries: a value no database column can hold is a 422 naming the
+# field, never an overflow deep in the driver.
+MAX_ID = 2**63 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+YearPath = Annotated[int, Path(ge=2000, le=2100, description="年度（2000–2100）")]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度（2000–2100）")]
+RequiredYearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度（2000–2100）")]
 PrincipalDep = Annotated[auth.Principal, Depends(get_principal)]
 
 

@@ -12,7 +12,7 @@ from getihu_kit import auth
 from getihu_kit.errors import Conflict
 from getihu_kit.pagination import decode_cursor, encode_cursor
 from getihu_kit.settings import ServiceSettings
-from getihu_kit.web import create_app, requires
+from getihu_kit.web import IdPath, YearQuery, create_app, requires
 
 router = APIRouter()
 
@@ -28,6 +28,16 @@ def make_thing(body: Thing, p=Depends(requires("county_staff"))):
     if body.kind == "dup":
         raise Conflict("已存在", code="thing_exists", field="kind")
     return {"ok": True, "by": p.sub}
+
+
+@router.get("/items/{item_id}")
+def item(item_id: IdPath, year: YearQuery = None):
+    return {"id": item_id, "year": year}
+
+
+@router.post("/echo")
+def echo(body: dict):
+    return body
 
 
 @router.get("/page")
@@ -119,3 +129,21 @@ def test_openapi_documents_problem_json(client):
     responses = doc["paths"]["/things"]["post"]["responses"]
     assert responses["422"]["content"]["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
     assert set(doc["components"]["schemas"]["Problem"]["required"]) >= {"code", "detail", "status"}
+
+
+@pytest.mark.parametrize("path,field", [("/items/99999999999999999999", "item_id"), ("/items/0", "item_id"),
+                                        ("/items/1?year=-1", "year"), ("/items/1?year=99999", "year")])
+def test_numbers_no_column_can_hold_are_422_naming_the_field(client, path, field):
+    r = client.get(path)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("request_kw", [
+    {"method": "GET", "url": "/items/%00"}, {"method": "GET", "url": "/items/1?year=%00"},
+    {"method": "POST", "url": "/echo", "content": b'{"name": "a\\u0000b"}',
+     "headers": {"content-type": "application/json"}},
+])
+def test_control_characters_are_400_not_a_database_error(client, request_kw):
+    r = client.request(**request_kw)
+    assert r.status_code == 400 and r.json()["code"] == "control_characters"
+    assert client.post("/echo", json={"name": "张三"}).json() == {"name": "张三"}

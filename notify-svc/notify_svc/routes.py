@@ -5,7 +5,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from getihu_kit.web import PrincipalDep, SessionDep
+from getihu_kit.web import IdPath, PrincipalDep, SessionDep
 from notify_svc import service, templates
 from notify_svc.schemas import (DeliveryPage, DeliveryRead, DeliveryStatus, InboxPage, MarkedRead, MarkRead,
                                 NotificationRead, TemplateRead)
@@ -46,15 +46,15 @@ def deliveries(session: SessionDep, principal: PrincipalDep, status: str | None 
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead, summary="重新投递失败的邮件或短信")
-def retry(delivery_id: int, session: SessionDep, principal: PrincipalDep):
+def retry(delivery_id: IdPath, session: SessionDep, principal: PrincipalDep):
     return service.retry_delivery(session, principal=principal, delivery_id=delivery_id, now=_now())
 
 
 @router.get("/{notification_id}", response_model=NotificationRead, summary="单条通知")
-def get_one(notification_id: int, session: SessionDep, principal: PrincipalDep):
+def get_one(notification_id: IdPath, session: SessionDep, principal: PrincipalDep):
     return service.get_notification(session, principal=principal, notification_id=notification_id)
 
 
 @router.get("/{notification_id}/deliveries", response_model=DeliveryStatus, summary="通知的投递状态（工作人员）")
-def delivery_status(notification_id: int, session: SessionDep, principal: PrincipalDep):
+def delivery_status(notification_id: IdPath, session: SessionDep, principal: PrincipalDep):
     return service.deliveries_of(session, principal=principal, notification_id=notification_id)

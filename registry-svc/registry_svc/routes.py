@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
-from getihu_kit.web import PrincipalDep, SessionDep, requires, traceparent
+from getihu_kit.web import PrincipalDep, SessionDep, YearPath, requires, traceparent
 from registry_svc import imports, service
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
                                   ImportAccepted, MarkIn, MarkRead, OperatorChange, StatusChangeIn, WindowClose,
@@ -96,7 +96,7 @@ def change_operator(uscc: str, body: OperatorChange, request: Request, session: 
 
 @router.post("/annual-report-windows/{report_year}/open", status_code=201, response_model=WindowRead,
              summary="开启年报窗口（地区市场监管局）")
-def open_window(report_year: int, request: Request, session: SessionDep, body: WindowOpen | None = None,
+def open_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowOpen | None = None,
                 principal: Principal = Depends(PREFECTURE)) -> WindowRead:
     return service.open_window(session, report_year=report_year, data=body or WindowOpen(), principal=principal,
                                traceparent=traceparent(request))
@@ -104,14 +104,14 @@ def open_window(report_year: int, request: Request, session: SessionDep, body: W
 
 @router.post("/annual-report-windows/{report_year}/close", response_model=WindowRead,
              summary="关闭年报窗口并触发分型（annual-report-closed）")
-def close_window(report_year: int, request: Request, session: SessionDep, body: WindowClose | None = None,
+def close_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowClose | None = None,
                  principal: Principal = Depends(PREFECTURE)) -> WindowRead:
     return service.close_window(session, report_year=report_year, data=body or WindowClose(), principal=principal,
                                 traceparent=traceparent(request))
 
 
 @router.get("/annual-report-windows/{report_year}", response_model=WindowRead, summary="查询年报窗口")
-def get_window(report_year: int, session: SessionDep, principal: Principal = Depends(STAFF)) -> WindowRead:
+def get_window(report_year: YearPath, session: SessionDep, principal: Principal = Depends(STAFF)) -> WindowRead:
     return service.get_window(session, report_year=report_year)
 
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Request
 
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
-from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from getihu_kit.web import PrincipalDep, RequiredYearQuery, SessionDep, traceparent
 from cultivation_svc.criteria.schemas import Category
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PREFECTURE, STAFF, LimitDep, TodayDep
 from cultivation_svc.recognitions import service
@@ -21,7 +21,7 @@ def _out(session, rec) -> RecognitionRead:
 
 
 @router.get("/quota", summary="本县名额：上限、在认定状态数、剩余")
-def quota(region_code: str, year: int, session: SessionDep, today: TodayDep,
+def quota(region_code: str, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
           principal: Principal = Depends(STAFF)) -> dict:
     return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today)
 
