@@ -82,13 +82,17 @@ def through_notice(gateway, county: dict, app_id: str) -> dict:
 
 def apply_when_known(gateway, operator: dict, body: dict) -> dict:
     """cultivation-svc learns of the business and its type from events: retry until it has."""
+    last: list[str] = []
+
     def attempt():
         r = gateway.post(f"{API}/applications", headers=operator, json=body)
         if r.status_code == 201:
             return r.json()
         assert r.status_code in (404, 409), r.text
+        last[:] = [r.text[:300]]
         return None
-    return testing.wait_until(attempt, timeout=60, interval=1, message="the business known to cultivation-svc")
+    return testing.wait_until(attempt, timeout=120, interval=1,
+                              message=lambda: f"the business known to cultivation-svc (last answer: {last})")
 
 
 @pytest.mark.stack

@@ -70,8 +70,8 @@ def unique_prefix() -> str:
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.2,
-               message: str = "condition") -> object:
-    """Poll until predicate() is truthy; fail the test with `message` otherwise."""
+               message: str | Callable[[], str] = "condition") -> object:
+    """Poll until predicate() is truthy; fail the test with `message` (or what it returns) otherwise."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -79,7 +79,8 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last value: {last!r})")
+    text = message() if callable(message) else message
+    raise AssertionError(f"timed out after {timeout}s waiting for {text} (last value: {last!r})")
 
 
 def engine_for(url: str) -> Engine:
