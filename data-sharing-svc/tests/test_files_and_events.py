@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from getihu_kit import testing
 from getihu_kit.bus import make_producer
+from getihu_kit.produce import BatchProducer
 from getihu_kit.consumer import ConsumerRunner
 from getihu_kit.db import make_engine, make_sessionmaker
 from getihu_kit.events import DATA_SHARING_FACTS, REGISTRY_BUSINESS, make_event, physical
@@ -170,9 +171,11 @@ def test_debtor_listings_reach_businesses_through_their_operators_and_facts_reac
         testing.wait_until(lambda: runner.applied >= 4, message="all states applied")
         assert outbox_count(engine, facts_key(u, YEAR)) == 2
 
-        relay = OutboxRelay(engine, outbox, producer, topic_prefix=prefix)
+        relay_producer = BatchProducer(kafka_bootstrap)
+        relay = OutboxRelay(engine, outbox, relay_producer, topic_prefix=prefix)
         while relay.publish_batch():
             pass
+        relay_producer.close()
         consumer = KafkaConsumer(physical(DATA_SHARING_FACTS, prefix), bootstrap_servers=kafka_bootstrap,
                                  auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=5000)
         mine = [json.loads(m.value) for m in consumer if m.key == facts_key(u, YEAR).encode()]

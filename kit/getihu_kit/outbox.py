@@ -1,10 +1,11 @@
 """Transactional outbox (Debezium outbox-router columns) and the relay that publishes it.
 
-A state change and its event are written in one transaction (`enqueue`). The relay publishes
-unpublished rows in sequence order with acks=all and marks them published. Several relays are
-safe: on PostgreSQL a transaction-scoped advisory lock lets one relay publish at a time, so
-order holds; a relay killed between send and mark republishes, and consumers' inboxes drop the
-duplicate.
+A state change and its event are written in one transaction (`Outbox.emit*`). The relay
+publishes the rows in sequence order with acks=all (`produce.BatchProducer`) and deletes them.
+Several relays are safe: on PostgreSQL a transaction-scoped advisory lock lets one relay publish at
+a time, so order holds; a relay killed between send and delete republishes, and consumers' inboxes
+drop the duplicate. `published_at` stays in the table for the Debezium layout and is never set:
+every row in the table is unpublished.
 """
 from __future__ import annotations
 
@@ -186,6 +187,11 @@ class OutboxRelay:
         self.lock_key = ADVISORY_LOCK_BASE + zlib.crc32(str(table.name).encode()) % 100000
 
     def publish_batch(self) -> int:
+        """Publish the oldest unpublished rows and delete them, in one transaction.
+
+        Deleted, not marked: a mark is an UPDATE that rewrites every row and its index entries, the
+        largest share of the outbox's cost in PostgreSQL. If the relay dies after the broker took the
+        batch but before the commit, the rows are published again (consumers drop the repeat)."""
         t = self.table
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -197,41 +203,29 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            futures = []
-            for r in rows:
-                headers = [("ce_type", r.type.encode())]
-                if r.traceparent:
-                    headers.append(("traceparent", r.traceparent.encode()))
-                futures.append(self.producer.send(
-                    physical(r.aggregatetype, self.prefix),
-                    key=r.aggregateid.encode() if r.aggregateid else None,
-                    value=r.payload.encode(), headers=headers))
-            self.producer.flush()
-            for f in futures:
-                f.get(timeout=30)  # raises if the broker did not take it: the rows stay unpublished
-            now = dt.datetime.now(dt.timezone.utc)
+            topics: dict[str, str] = {}
+            records = []
+            for seq, topic, key, payload, traceparent, type_ in rows:
+                physical_topic = topics.get(topic)
+                if physical_topic is None:
+                    physical_topic = topics[topic] = physical(topic, self.prefix)
+                headers = (("ce_type", type_.encode()), ("traceparent", traceparent.encode())) if traceparent \
+                    else (("ce_type", type_.encode()),)
+                records.append((physical_topic, key.encode() if key else None, payload.encode(), headers))
+            self.producer.send(records)  # raises if the broker did not take them all: the rows stay
             seqs = [r.seq for r in rows]
             if conn.dialect.name == "postgresql":  # one array parameter, not thousands of IN parameters
-                conn.execute(update(t).where(t.c.seq == any_(bindparam("seqs", value=seqs, type_=ARRAY(BigInteger))))
-                             .values(published_at=now))
+                conn.execute(delete(t).where(t.c.seq == any_(bindparam("seqs", value=seqs, type_=ARRAY(BigInteger)))))
                 return len(rows)
             for i in range(0, len(seqs), 5000):
-                conn.execute(update(t).where(t.c.seq.in_(seqs[i:i + 5000])).values(published_at=now))
+                conn.execute(delete(t).where(t.c.seq.in_(seqs[i:i + 5000])))
         return len(rows)
-
-    def purge(self, older_than: dt.timedelta = dt.timedelta(days=7)) -> int:
-        cutoff = dt.datetime.now(dt.timezone.utc) - older_than
-        with self.engine.begin() as conn:
-            return conn.execute(delete(self.table).where(self.table.c.published_at < cutoff)).rowcount
 
     def pending(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(self.table)
-                                .where(self.table.c.published_at.is_(None))).scalar_one()
+            return conn.execute(select(func.count()).select_from(self.table)).scalar_one()
 
     def run(self, stop: threading.Event) -> None:
-        last_purge = 0.0
-        import time
         while not stop.is_set():
             try:
                 n = self.publish_batch()
@@ -239,11 +233,5 @@ class OutboxRelay:
                 log.exception("outbox relay batch failed; will retry")
                 stop.wait(1.0)
                 continue
-            if time.monotonic() - last_purge > 3600:
-                last_purge = time.monotonic()
-                try:
-                    self.purge()
-                except Exception:
-                    log.exception("outbox purge failed")
             if n == 0:
                 stop.wait(self.idle_wait_s)

@@ -34,6 +34,7 @@ from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.consumer import ConsumerRunner, Subscription
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
 from getihu_kit.outbox import OutboxRelay, outbox_table
+from getihu_kit.produce import BatchProducer
 from getihu_kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Worker:
         self.threads: list[threading.Thread] = []
         self.runners: list[ConsumerRunner] = []
         self.relay: OutboxRelay | None = None
+        self.relay_producer: BatchProducer | None = None
         self.relay_child: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -76,7 +78,9 @@ class Worker:
                 self._spawn("outbox-relay-process", self._supervise_relay, url, started)
                 started.wait(30)
             else:
-                self.relay = OutboxRelay(self.engine, self.spec.outbox, self.producer, topic_prefix=s.topic_prefix)
+                self.relay_producer = BatchProducer(s.kafka_bootstrap)
+                self.relay = OutboxRelay(self.engine, self.spec.outbox, self.relay_producer,
+                                         topic_prefix=s.topic_prefix)
                 self._spawn("outbox-relay", self.relay.run, self.stop)
         for sub in self.spec.subscriptions:
             runner = ConsumerRunner(sub, sessions=self.sessions, inbox=self.spec.inbox,
@@ -142,6 +146,8 @@ class Worker:
         if stuck:
             log.warning("threads still busy at the stop deadline, abandoned: %s", ", ".join(stuck))
         self.producer.close(timeout=max(1.0, min(5.0, deadline - time.monotonic())))
+        if self.relay_producer is not None:
+            self.relay_producer.close()
         self.engine.dispose()
 
 
@@ -189,12 +195,11 @@ def relay_main(config: dict) -> None:
     _die_with_parent(int(config["parent_pid"]), stop)
     table = outbox_table(MetaData()).to_metadata(MetaData(), name=config["table"], schema=config["schema"])
     engine = make_engine(config["url"])
-    producer = make_producer(config["bootstrap"])
+    producer = BatchProducer(config["bootstrap"])
     try:
         OutboxRelay(engine, table, producer, topic_prefix=config["topic_prefix"]).run(stop)
     finally:
-        producer.flush(timeout=10)
-        producer.close(timeout=10)
+        producer.close()
         engine.dispose()
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Column, Integer, String, Table, select, update
 
 from getihu_kit import testing
 from getihu_kit.bus import make_producer
+from getihu_kit.produce import BatchProducer
 from getihu_kit.consumer import ConsumerRunner, Subscription, inbox_table
 from getihu_kit.db import make_engine, make_metadata, make_sessionmaker, unit_of_work
 from getihu_kit.events import CloudEvent, EventData, dead_letter_topic, physical
@@ -53,6 +54,13 @@ def producer(kafka_bootstrap):
     p.close()
 
 
+@pytest.fixture
+def relay_producer(kafka_bootstrap):
+    p = BatchProducer(kafka_bootstrap)
+    yield p
+    p.close()
+
+
 def read_topic(bootstrap: str, topic: str, expect: int, timeout_s: float = 20, key: str | None = None) -> list:
     """Read until `expect` messages (with `key`, when given) have arrived."""
     c = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
@@ -79,7 +87,7 @@ def count(sessions, key):
     return apply
 
 
-def test_rollback_publishes_nothing_commit_publishes_in_order(engine, producer, topic_prefix, kafka_bootstrap):
+def test_rollback_publishes_nothing_commit_publishes_in_order(engine, relay_producer, topic_prefix, kafka_bootstrap):
     sessions = make_sessionmaker(engine)
     outbox = Outbox(OUTBOX, source="/test")
     key = uuid.uuid4().hex
@@ -90,23 +98,24 @@ def test_rollback_publishes_nothing_commit_publishes_in_order(engine, producer, 
     with unit_of_work(sessions) as s:
         for i in range(50):
             outbox.emit(s, Ping(key=key, n=i), key=key)
-    relay = OutboxRelay(engine, OUTBOX, producer, topic_prefix=topic_prefix)
+    relay = OutboxRelay(engine, OUTBOX, relay_producer, topic_prefix=topic_prefix)
     while relay.publish_batch():
         pass
+    assert relay.pending() == 0, "published rows leave the outbox"
     msgs = read_topic(kafka_bootstrap, physical(TOPIC, topic_prefix), 50, key=key)
     ns = [json.loads(m.value)["data"]["n"] for m in msgs if m.key == key.encode()]
     assert ns == list(range(50)), "every committed event once, in order; the rolled-back one never"
     assert all(dict(m.headers)["ce_type"] == b"getihu.test.ping.v1" for m in msgs)
 
 
-def test_two_relays_publish_each_row_once(engine, producer, topic_prefix, kafka_bootstrap):
+def test_two_relays_publish_each_row_once(engine, relay_producer, topic_prefix, kafka_bootstrap):
     sessions = make_sessionmaker(engine)
     outbox = Outbox(OUTBOX, source="/test")
     key = uuid.uuid4().hex
     with unit_of_work(sessions) as s:
         outbox.emit_many(s, [(Ping(key=key, n=i), key) for i in range(3000)])
-    p2 = make_producer(kafka_bootstrap)
-    relays = [OutboxRelay(engine, OUTBOX, producer, topic_prefix=topic_prefix, batch_size=200),
+    p2 = BatchProducer(kafka_bootstrap)
+    relays = [OutboxRelay(engine, OUTBOX, relay_producer, topic_prefix=topic_prefix, batch_size=200),
               OutboxRelay(engine, OUTBOX, p2, topic_prefix=topic_prefix, batch_size=200)]
 
     def drain(r):
@@ -122,13 +131,14 @@ def test_two_relays_publish_each_row_once(engine, producer, topic_prefix, kafka_
     assert ns == list(range(3000))
 
 
-def test_redelivery_changes_nothing_and_poison_goes_to_dlq(engine, producer, topic_prefix, kafka_bootstrap):
+def test_redelivery_changes_nothing_and_poison_goes_to_dlq(engine, producer, relay_producer, topic_prefix,
+                                                          kafka_bootstrap):
     sessions = make_sessionmaker(engine)
     outbox = Outbox(OUTBOX, source="/test")
     key = uuid.uuid4().hex
     with unit_of_work(sessions) as s:
         events = [outbox.emit(s, Ping(key=key, n=i), key=key) for i in range(10)]
-    relay = OutboxRelay(engine, OUTBOX, producer, topic_prefix=topic_prefix)
+    relay = OutboxRelay(engine, OUTBOX, relay_producer, topic_prefix=topic_prefix)
     while relay.publish_batch():
         pass
     # Redeliver: the same events again (as a relay killed between send and mark would).

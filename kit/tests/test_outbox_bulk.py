@@ -18,7 +18,7 @@ from kafka import KafkaConsumer
 from sqlalchemy import Column, Integer, String, Table, func, insert, select
 
 from getihu_kit import testing
-from getihu_kit.bus import make_producer
+from getihu_kit.produce import BatchProducer
 from getihu_kit.db import make_engine, make_metadata, make_sessionmaker, unit_of_work
 from getihu_kit.events import CloudEvent, EventData, make_event, physical
 from getihu_kit.outbox import Outbox, OutboxRelay, outbox_table
@@ -151,7 +151,7 @@ def test_emit_select_of_nothing_writes_nothing_and_rolls_back_with_the_transacti
 def test_relay_publishes_set_based_events_that_consumers_parse_in_key_order(kafka_bootstrap, topic_prefix):
     engine = _engine("postgresql", "kit_outbox_bulk_relay_test")
     sessions = make_sessionmaker(engine)
-    producer = make_producer(kafka_bootstrap)
+    producer = BatchProducer(kafka_bootstrap)
     try:
         keys = [f"k-{uuid.uuid4().hex[:8]}-{i}" for i in range(300)]
         with unit_of_work(sessions) as s:
