@@ -4,8 +4,7 @@ A state change and its event are written in one transaction (`Outbox.emit*`). Th
 publishes the rows in sequence order with acks=all (`produce.BatchProducer`) and deletes them.
 Several relays are safe: on PostgreSQL a transaction-scoped advisory lock lets one relay publish at
 a time, so order holds; a relay killed between send and delete republishes, and consumers' inboxes
-drop the duplicate. `published_at` stays in the table for the Debezium layout and is never set:
-every row in the table is unpublished.
+drop the duplicate. Every row in the table is unpublished.
 """
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ import uuid
 import zlib
 
 from pydantic_core import to_json
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, any_,
+from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text, any_,
                         bindparam, delete, func, insert, literal, literal_column, select, update)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
@@ -30,21 +29,19 @@ log = logging.getLogger(__name__)
 
 
 def outbox_table(metadata: MetaData) -> Table:
-    t = Table(
+    # Every row is unpublished (the relay deletes what it sent), so the primary key on seq is the
+    # relay's index. The event id is a fresh UUID: no unique index, one index write less per event.
+    return Table(
         "outbox", metadata,
         Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-        Column("id", String(36), nullable=False, unique=True),
+        Column("id", String(36), nullable=False),
         Column("aggregatetype", String(200), nullable=False),  # logical topic
         Column("aggregateid", String(100), nullable=True),     # message key (USCC)
         Column("type", String(200), nullable=False),
         Column("payload", Text, nullable=False),                # the CloudEvent, serialised once
         Column("occurred_at", DateTime(timezone=True), nullable=False),
         Column("traceparent", String(100), nullable=True),
-        Column("published_at", DateTime(timezone=True), nullable=True),
     )
-    Index("ix_outbox_unpublished", t.c.seq,
-          postgresql_where=t.c.published_at.is_(None), sqlite_where=t.c.published_at.is_(None))
-    return t
 
 
 def _row(event: CloudEvent, topic: str, key: str | None) -> dict:
@@ -199,7 +196,7 @@ class OutboxRelay:
                     return 0  # another relay holds the turn
             rows = conn.execute(
                 select(t.c.seq, t.c.aggregatetype, t.c.aggregateid, t.c.payload, t.c.traceparent, t.c.type)
-                .where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
+                .order_by(t.c.seq).limit(self.batch_size)
             ).all()
             if not rows:
                 return 0
