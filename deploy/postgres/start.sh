@@ -77,6 +77,10 @@ port = $PG_PORT
 unix_socket_directories = ''
 max_connections = 300
 shared_buffers = 256MB
+# Bulk imports write gigabytes of WAL: fewer checkpoints, fewer full-page images.
+max_wal_size = 4GB
+# Our statements are set-based writes over a chunk; compiling them costs more than it saves.
+jit = off
 logging_collector = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
