@@ -42,9 +42,15 @@ def ingest_chunk(session: Session, *, spec: Dataset, year: int, batch_id: str, a
     latest: dict[str, Record] = {}
     for r in records:
         latest[r.key] = r
+    versions: dict[str, int] | None = None
     if is_postgres(session.get_bind()):
-        changed = repository.apply_records_pg(session, dataset=spec.name, year=year, batch_id=batch_id,
-                                              agency=agency, received_at=received_at, records=list(latest.values()))
+        # records about businesses: their facts versions are bumped by the statement that applies them
+        bump = spec.subject == "uscc"
+        rows = repository.apply_records_pg(session, dataset=spec.name, year=year, batch_id=batch_id, agency=agency,
+                                           received_at=received_at, records=list(latest.values()), bump_facts=bump)
+        changed = [(u, p) for u, p, _ in rows]
+        if bump:
+            versions = {u: v for u, _, v in rows}
     else:
         changed = _apply_records(session, spec=spec, year=year, batch_id=batch_id, agency=agency,
                                  received_at=received_at, records=list(latest.values()))
@@ -56,7 +62,8 @@ def ingest_chunk(session: Session, *, spec: Dataset, year: int, batch_id: str, a
         people = sorted({p for _, p in changed})
         emit_person_facts(session, id_numbers=people, traceparent=traceparent)
         usccs = repository.usccs_linked_to(session, people)
-    emitted = emit_business_facts(session, usccs=sorted(usccs), year=year, traceparent=traceparent)
+    emitted = emit_business_facts(session, usccs=sorted(usccs), year=year, traceparent=traceparent,
+                                  versions=versions)
     return ChunkResult(changed=len(changed), facts_emitted=emitted)
 
 
@@ -118,18 +125,21 @@ def load_facts(session: Session, *, usccs: list[str], year: int, versions: dict[
     return [build_facts(u, year, by_uscc.get(u, []), debtors.get(u, []), versions.get(u, 0)) for u in usccs]
 
 
-def emit_business_facts(session: Session, *, usccs: list[str], year: int, traceparent: str | None = None) -> int:
+def emit_business_facts(session: Session, *, usccs: list[str], year: int, traceparent: str | None = None,
+                        versions: dict[str, int] | None = None) -> int:
     """One BusinessFacts per business, in USCC order. On PostgreSQL the payloads are built by the
-    database and written by one INSERT … SELECT into the outbox; elsewhere they are built here."""
+    database and written by one INSERT … SELECT into the outbox; elsewhere they are built here.
+    `versions`: the businesses' facts versions, already bumped (by apply_records_pg)."""
     if not usccs:
         return 0
     if is_postgres(session.get_bind()):
         emitted = 0
         for i in range(0, len(usccs), CHUNK_ROWS):
             part = usccs[i:i + CHUNK_ROWS]
-            repository.bump_facts_versions_pg(session, usccs=part, year=year)
-            emitted += outbox.emit_select(session, BusinessFacts, repository.facts_select_pg(usccs=part, year=year),
-                                          traceparent=traceparent)
+            bumped = versions if versions is not None else repository.bump_facts_versions(session, usccs=part,
+                                                                                          year=year)
+            query = repository.facts_select_pg(usccs=part, versions=[bumped[u] for u in part], year=year)
+            emitted += outbox.emit_select(session, BusinessFacts, query, traceparent=traceparent)
         return emitted
     versions = repository.bump_facts_versions(session, usccs=usccs, year=year)
     facts = load_facts(session, usccs=usccs, year=year, versions=versions)

@@ -7,13 +7,13 @@ from typing import Any
 
 import json
 
-from sqlalchemy import JSON, String, and_, any_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import JSON, Integer, String, and_, any_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from getihu_kit.db import is_postgres, upsert
 from getihu_kit.outbox import PG_EVENT_TIME
-from data_sharing_svc.datasets import DISHONEST_DEBTOR
+from data_sharing_svc.datasets import CERTIFICATE, DISHONEST_DEBTOR, PATENT, SOCIAL_INSURANCE, TAX, TRADEMARK
 from data_sharing_svc.models import (Batch, BusinessProjection, CurrentRecord, FactsRead, FactsVersion,
                                      OperatorLink, RecordVersion, jobs)
 
@@ -90,14 +90,15 @@ def upsert_current(session: Session, rows: list[dict]) -> None:
     session.execute(stmt, rows)
 
 
+# data is json here so COPY validates each record once and both inserts take it as it is.
 _STAGE = """CREATE TEMP TABLE IF NOT EXISTS ds_stage (key varchar(120), uscc varchar(18), id_number varchar(18),
-                                                      data text, content_hash varchar(32), row integer)
+                                                      data json, content_hash varchar(32), row integer)
             ON COMMIT DELETE ROWS"""
-_APPLY = """
+_CHANGED = """
     WITH changed AS (
         INSERT INTO current_records AS c (dataset, year, key, uscc, id_number, data, content_hash, batch_id, agency,
                                           received_at)
-        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data::json, s.content_hash, %(batch_id)s,
+        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data, s.content_hash, %(batch_id)s,
                %(agency)s, %(received_at)s
         FROM ds_stage s
         ON CONFLICT (dataset, year, key) DO UPDATE SET
@@ -109,27 +110,42 @@ _APPLY = """
     ), versions AS (
         INSERT INTO record_versions (dataset, year, key, uscc, id_number, data, content_hash, batch_id, row, agency,
                                      received_at)
-        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data::json, s.content_hash, %(batch_id)s, s.row,
+        SELECT %(dataset)s, %(year)s, s.key, s.uscc, s.id_number, s.data, s.content_hash, %(batch_id)s, s.row,
                %(agency)s, %(received_at)s
         FROM ds_stage s JOIN changed ch ON ch.key = s.key
+    )"""
+_APPLY = _CHANGED + """
+    SELECT uscc, id_number, NULL FROM changed"""
+# Records about businesses: the same statement also bumps the facts version of each changed
+# business (in USCC order, as bump_facts_versions does) and returns it with each changed record.
+_APPLY_BUMP = _CHANGED + """, bumped AS (
+        INSERT INTO facts_versions AS v (uscc, year, version)
+        SELECT DISTINCT uscc, %(year)s, 1 FROM changed WHERE uscc IS NOT NULL ORDER BY uscc
+        ON CONFLICT (uscc, year) DO UPDATE SET version = v.version + 1
+        RETURNING v.uscc, v.version
     )
-    SELECT uscc, id_number FROM changed"""
+    SELECT ch.uscc, ch.id_number, b.version FROM changed ch LEFT JOIN bumped b ON b.uscc = ch.uscc"""
 
 
 def apply_records_pg(session: Session, *, dataset: str, year: int, batch_id: str, agency: str,
-                     received_at: dt.datetime, records: list) -> list[tuple[str | None, str | None]]:
+                     received_at: dt.datetime, records: list,
+                     bump_facts: bool = False) -> list[tuple[str | None, str | None, int | None]]:
     """PostgreSQL bulk path: COPY the chunk into a staging table, then one statement upserts the
-    changed records as current and inserts them as versions; returns the changed subjects."""
+    changed records as current and inserts them as versions; returns (uscc, id_number, facts
+    version) per changed record, the version bumped in the same statement when `bump_facts`."""
     cur = session.connection().connection.driver_connection.cursor()
     try:
         cur.execute(_STAGE)
-        cur.execute("TRUNCATE ds_stage")
+        # emptied at commit; DELETE (not TRUNCATE, which swaps the file and updates the catalog each
+        # time) clears an earlier chunk of the same transaction
+        cur.execute("DELETE FROM ds_stage")
         with cur.copy("COPY ds_stage (key, uscc, id_number, data, content_hash, row) FROM STDIN") as copy:
             for r in records:
                 copy.write_row((r.key, r.uscc, r.id_number, json.dumps(r.data, ensure_ascii=False), r.content_hash,
                                 r.row))
-        cur.execute(_APPLY, {"dataset": dataset, "year": year, "batch_id": batch_id, "agency": agency,
-                             "received_at": received_at})
+        cur.execute(_APPLY_BUMP if bump_facts else _APPLY,
+                    {"dataset": dataset, "year": year, "batch_id": batch_id, "agency": agency,
+                     "received_at": received_at})
         return cur.fetchall()
     finally:
         cur.close()
@@ -203,58 +219,61 @@ def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dic
 # ingestion hot path: no record travels through Python). Each fact is the record's data plus its
 # provenance (batch, agency, time); lists are ordered as the Python builder orders them (codepoint
 # order, hence COLLATE "C"); times are written as pydantic writes them.
-_PROV = """jsonb_build_object('batch_id', c.batch_id, 'agency', c.agency, 'received_at', {time})""".format(
-    time=PG_EVENT_TIME.format(t="c.received_at"))
+# The document is assembled as text and parsed once as json: cheaper than building jsonb per fact.
+# A fact appends its provenance to the stored data's text, which is a non-empty object as json.dumps
+# wrote it (every dataset has a field besides its subject); later keys win, as in {**data, **prov}.
+_PROV = """', "batch_id": ' || to_json(c.batch_id)::text || ', "agency": ' || to_json(c.agency)::text
+           || ', "received_at": "' || {time} || '"'""".format(time=PG_EVENT_TIME.format(t="c.received_at"))
+_FACT = f"""(left(c.data::text, -1) || {_PROV} || '}}')"""
+_LISTING = f"""(left(c.data::text, -1) || {_PROV} || ', "id_number": ' || to_json(c.id_number)::text
+               || ', "current_operator": ' || l.current::text || '}}')"""
+
+
+def _list(dataset: str, order: str) -> str:
+    """A business's facts of a many-per-business dataset, read only when the business has some:
+    most have none, and an ordered aggregate per business costs a sort set-up even when empty."""
+    return f"""CASE WHEN r.n_{dataset} > 0 THEN (
+                SELECT string_agg({_FACT}, ', ' ORDER BY {order} COLLATE "C") FROM current_records c
+                WHERE c.uscc = u.uscc AND c.year = :year AND c.dataset = '{dataset}') ELSE '' END"""
+
+
 _FACTS_PG = f"""
     SELECT u.uscc || :suffix AS key, u.uscc || :suffix AS subject,
-           json_build_object('uscc', u.uscc, 'year', :year, 'tax', r.tax, 'social_insurance', r.si,
-                             'trademarks', coalesce(r.trademarks, '[]'::jsonb),
-                             'patents', coalesce(r.patents, '[]'::jsonb),
-                             'certificates', coalesce(r.certificates, '[]'::jsonb),
-                             'dishonest_debtors', coalesce(d.listings, '[]'::jsonb),
-                             'version', (SELECT v.version FROM facts_versions v
-                                         WHERE v.uscc = u.uscc AND v.year = :year)) AS data
-    FROM unnest(CAST(:usccs AS varchar[])) AS u(uscc)
-    -- LATERAL aggregates: index probes per business of the chunk, never a scan of the whole year
+           ('{{"uscc": ' || to_json(u.uscc)::text || ', "year": ' || :year
+            || ', "tax": ' || coalesce(r.tax, 'null') || ', "social_insurance": ' || coalesce(r.si, 'null')
+            || ', "trademarks": [' || {_list(TRADEMARK, "c.data->>'registration_no'")}
+            || '], "patents": [' || {_list(PATENT, "c.data->>'patent_no'")}
+            || '], "certificates": [' || {_list(CERTIFICATE, "c.data->>'kind'")}
+            || '], "dishonest_debtors": [' || coalesce(CASE WHEN EXISTS (
+                   SELECT FROM operator_links l WHERE l.uscc = u.uscc) THEN (
+                SELECT string_agg({_LISTING}, ', ' ORDER BY c.id_number COLLATE "C", c.data->>'listed_on')
+                FROM operator_links l
+                JOIN current_records c ON c.id_number = l.id_number AND c.dataset = '{DISHONEST_DEBTOR}'
+                                      AND c.year = :year
+                WHERE l.uscc = u.uscc) END, '')
+            || '], "version": ' || u.version || '}}')::json AS data
+    FROM unnest(CAST(:usccs AS varchar[]), CAST(:versions AS integer[])) AS u(uscc, version)
+    -- LATERAL: index probes per business of the chunk, never a scan of the whole year; one record
+    -- per business and year of tax and social insurance (their key is the USCC), so max() is that one
     LEFT JOIN LATERAL (
-        SELECT (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'tax'))[1] AS tax,
-               (array_agg(c.data::jsonb || {_PROV}) FILTER (WHERE c.dataset = 'social_insurance'))[1] AS si,
-               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'registration_no' COLLATE "C")
-                   FILTER (WHERE c.dataset = 'trademark') AS trademarks,
-               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'patent_no' COLLATE "C")
-                   FILTER (WHERE c.dataset = 'patent') AS patents,
-               jsonb_agg(c.data::jsonb || {_PROV} ORDER BY c.data->>'kind' COLLATE "C")
-                   FILTER (WHERE c.dataset = 'certificate') AS certificates
+        SELECT max({_FACT}) FILTER (WHERE c.dataset = '{TAX}') AS tax,
+               max({_FACT}) FILTER (WHERE c.dataset = '{SOCIAL_INSURANCE}') AS si,
+               count(*) FILTER (WHERE c.dataset = '{TRADEMARK}') AS n_{TRADEMARK},
+               count(*) FILTER (WHERE c.dataset = '{PATENT}') AS n_{PATENT},
+               count(*) FILTER (WHERE c.dataset = '{CERTIFICATE}') AS n_{CERTIFICATE}
         FROM current_records c
         WHERE c.uscc = u.uscc AND c.year = :year
     ) r ON true
-    LEFT JOIN LATERAL (
-        SELECT jsonb_agg(c.data::jsonb || {_PROV}
-                         || jsonb_build_object('id_number', c.id_number, 'current_operator', l.current)
-                         ORDER BY c.id_number COLLATE "C", c.data->>'listed_on') AS listings
-        FROM operator_links l
-        JOIN current_records c ON c.id_number = l.id_number AND c.dataset = '{DISHONEST_DEBTOR}' AND c.year = :year
-        WHERE l.uscc = u.uscc
-    ) d ON true
     ORDER BY u.uscc"""
 
 
-def facts_select_pg(*, usccs: list[str], year: int):
-    """(key, subject, data) per business of `usccs` with a facts version for `year` (PostgreSQL)."""
+def facts_select_pg(*, usccs: list[str], versions: list[int], year: int):
+    """(key, subject, data) per business of `usccs`, each with its facts version for `year` (PostgreSQL)."""
     return (text(_FACTS_PG)
-            .bindparams(bindparam("usccs", value=usccs, type_=ARRAY(String)), year=year, suffix=f":{year}")
+            .bindparams(bindparam("usccs", value=usccs, type_=ARRAY(String)),
+                        bindparam("versions", value=versions, type_=ARRAY(Integer)),
+                        year=year, suffix=f":{year}")
             .columns(key=String, subject=String, data=JSON))
-
-
-_BUMP_ONLY_PG = text("""
-    INSERT INTO facts_versions (uscc, year, version)
-    SELECT u, :year, 1 FROM unnest(CAST(:usccs AS varchar[])) AS u
-    ON CONFLICT (uscc, year) DO UPDATE SET version = facts_versions.version + 1""")
-
-
-def bump_facts_versions_pg(session: Session, *, usccs: list[str], year: int) -> None:
-    """Next version of each (uscc, year) facts event, in one statement; read back by facts_select_pg."""
-    session.execute(_BUMP_ONLY_PG, {"year": year, "usccs": usccs})
 
 
 def facts_version(session: Session, *, uscc: str, year: int) -> int:
