@@ -29,8 +29,7 @@ from getihu_kit.errors import Forbidden, InvalidInput
 from getihu_kit.jobs import JobRead, JobStore, Progress, job_loop
 from registry_svc import repository, service
 from registry_svc.models import job_chunks, jobs
-from registry_svc.schemas import (AnnualReportRow, BusinessCreate, ImportAccepted, MarkRow, OperatorIn,
-                                  StatusRow)
+from registry_svc.schemas import AnnualReportRow, BusinessCreate, ImportAccepted, MarkRow, StatusRow
 
 STORE = JobStore(jobs, job_chunks, id_prefix="rg_")
 CHUNK_ROWS = 5000
@@ -78,6 +77,30 @@ def _isodate(v) -> dt.date | None:
         return None
 
 
+class _FastOperator:
+    __slots__ = ("name", "id_number", "phone", "email")
+
+    def __init__(self, name: str, id_number: str, phone: str | None):
+        self.name, self.id_number, self.phone, self.email = name, id_number, phone, None
+
+
+class _FastBusiness:
+    """What the fast check yields: BusinessCreate's fields, read the same way by apply_registrations,
+    without pydantic's model_construct (a fifth of the per-row validation time)."""
+    __slots__ = ("uscc", "name", "region_code", "industry_code", "established_on", "seasonal", "address",
+                 "business_scope", "operator")
+
+    def __init__(self, uscc, name, region_code, industry_code, established_on, seasonal, address, business_scope,
+                 operator: _FastOperator):
+        self.uscc, self.name, self.region_code, self.industry_code = uscc, name, region_code, industry_code
+        self.established_on, self.seasonal, self.address = established_on, seasonal, address
+        self.business_scope, self.operator = business_scope, operator
+
+    def model_dump(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__ if k != "operator"} | {
+            "operator": {k: getattr(self.operator, k) for k in _FastOperator.__slots__}}
+
+
 def fast_business_row():
     """The usual well-formed flat business row, checked without a pydantic model per row: the same
     checks as BusinessCreate's validators (the kit's check digits and codes; region and industry
@@ -89,7 +112,7 @@ def fast_business_row():
     industry_code = _Cached(industry.normalise, industry.InvalidIndustry)
     today = dt.date.today()
 
-    def check(row: dict) -> BusinessCreate | None:
+    def check(row: dict) -> _FastBusiness | None:
         get = row.get
         name, address, scope = get("name"), get("address"), get("business_scope")
         op_name, phone, seasonal = get("operator_name"), get("operator_phone"), get("seasonal")
@@ -130,10 +153,8 @@ def fast_business_row():
             code, person = uscc.validate(code), id_number.validate(person)
         except ValueError:
             return None
-        return BusinessCreate.model_construct(
-            uscc=code, name=name, region_code=county, industry_code=ind, established_on=established,
-            seasonal=flag, address=address, business_scope=scope,
-            operator=OperatorIn.model_construct(name=op_name, id_number=person, phone=phone, email=None))
+        return _FastBusiness(code, name, county, ind, established, flag, address, scope,
+                             _FastOperator(op_name, person, phone))
     return check
 
 
@@ -144,8 +165,9 @@ class ImportKind:
     model: type[BaseModel]
     flat_body: Callable[[dict], dict]
     apply: Callable[..., service.Outcome]
-    # Optional: a factory of a per-job check for flat rows (None: fall back to `model`).
-    fast: Callable[[], Callable[[dict], BaseModel | None]] | None = None
+    # Optional: a factory of a per-job check for flat rows (None: fall back to `model`); what it yields
+    # reads like `model`.
+    fast: Callable[[], Callable[[dict], object | None]] | None = None
 
 
 def _apply_registrations(session: Session, *, items, principal):
@@ -243,7 +265,7 @@ def _principal(params: dict) -> Principal:
 
 
 def _validate_chunk(spec: ImportKind, batch: list, flat: bool, progress: Progress,
-                    fast: Callable[[dict], BaseModel | None] | None) -> tuple[list, list[int]]:
+                    fast: Callable[[dict], object | None] | None) -> tuple[list, list[int]]:
     items, numbers = [], []
     for n, raw in batch:
         if isinstance(raw, tabular.RowError):

@@ -46,7 +46,9 @@ class Operator(Base):
     __tablename__ = "operators"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    uscc: Mapped[str] = mapped_column(ForeignKey("businesses.uscc"), index=True)
+    # No foreign key (a per-row check on the bulk path): every writer reads the business first, and
+    # businesses are never deleted.
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -61,7 +63,8 @@ class StatusChange(Base):
     __table_args__ = (UniqueConstraint("uscc", "status", "effective_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    uscc: Mapped[str] = mapped_column(ForeignKey("businesses.uscc"), index=True)
+    # No foreign key, as for operators; looked up by the unique constraint, which leads with uscc.
+    uscc: Mapped[str] = mapped_column(String(18))
     status: Mapped[str] = mapped_column(String(20))
     effective_on: Mapped[dt.date] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -158,6 +158,38 @@ def states_select_pg(usccs: list[str], suspension_max_years) -> TextualSelect:
             .columns(key=String, subject=String, data=JSON))
 
 
+# A business registered by this very statement has one operator, one status row and nothing else, so
+# its state is read straight off the staging row (no aggregates over the history tables); the JSON is
+# the same as _STATES_PG writes for it.
+_NEW_STATES_PG = """
+    SELECT s.uscc AS key, s.uscc AS subject, json_build_object(
+               'uscc', s.uscc, 'name', s.name, 'region_code', s.region_code, 'industry_code', s.industry_code,
+               'established_on', s.established_on, 'seasonal', s.seasonal, 'address', s.address,
+               'business_scope', s.business_scope, 'status', 'registered', 'status_effective_on', s.established_on,
+               'status_history', json_build_array(json_build_object('status', 'registered',
+                                                                    'effective_on', s.established_on)),
+               'operator', json_build_object('name', s.operator_name, 'id_number', s.operator_id_number,
+                                             'phone', s.operator_phone, 'email', s.operator_email,
+                                             'since', s.established_on),
+               'operator_history', json_build_array(json_build_object(
+                   'name', s.operator_name, 'id_number', s.operator_id_number, 'from_on', s.established_on,
+                   'to_on', NULL)),
+               'annual_reports', '[]'::json, 'marks', '[]'::json, 'version', 1,
+               'changed_at', (SELECT {changed_at})) AS data
+    FROM staging_registrations s
+    WHERE s.uscc = ANY(CAST(:usccs AS varchar[]))
+    ORDER BY s.uscc COLLATE "C"
+"""
+
+
+def new_states_select_pg(usccs: list[str]) -> TextualSelect:
+    """(key, subject, data) of businesses `register_staged` has just registered, in this transaction."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+    sql = _NEW_STATES_PG.format(changed_at=PG_EVENT_TIME.format(t="now()"))
+    return (text(sql).bindparams(bindparam("usccs", value=list(usccs), type_=ARRAY(String)))
+            .columns(key=String, subject=String, data=JSON))
+
+
 def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
     if not ids:
         return {}
@@ -167,25 +199,59 @@ def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
 # --- batch writes (COPY / multi-row VALUES) ---------------------------------------------------------
 def insert_businesses(session: Session, rows: list[dict]) -> set[str]:
     """Insert new businesses; a USCC registered meanwhile by someone else is skipped, not failed.
-
-    On PostgreSQL a chunk is COPYed into a session-local staging table and moved with one
-    INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, so the check and the write are one statement.
-    """
+    (Bulk registrations on PostgreSQL take register_staged instead.)"""
     if not rows:
         return set()
-    if not is_postgres(session.get_bind()) or len(rows) < COPY_MIN_ROWS:
-        stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
-        return set(session.execute(stmt, rows).scalars().all())
-    columns = list(rows[0])
-    session.execute(text("CREATE TEMP TABLE IF NOT EXISTS staging_businesses "
-                         "(LIKE businesses INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"))
-    staging = B.to_metadata(B.metadata.__class__(), name="staging_businesses")
-    copy_rows(session, staging, rows)
-    cols = ", ".join(columns)
-    landed = session.execute(text(f"INSERT INTO businesses ({cols}) SELECT {cols} FROM staging_businesses "
-                                  "ON CONFLICT (uscc) DO NOTHING RETURNING uscc")).scalars().all()
-    session.execute(text("DELETE FROM staging_businesses"))
-    return set(landed)
+    stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
+    return set(session.execute(stmt, rows).scalars().all())
+
+
+_STAGING_REGISTRATIONS = (
+    "CREATE TEMP TABLE IF NOT EXISTS staging_registrations ON COMMIT DELETE ROWS AS "
+    "SELECT b.uscc, b.name, b.region_code, b.industry_code, b.established_on, b.seasonal, b.address, "
+    "b.business_scope, o.name AS operator_name, o.id_number AS operator_id_number, o.phone AS operator_phone, "
+    "o.email AS operator_email FROM businesses b, operators o WITH NO DATA")
+STAGED_COLUMNS = ("uscc", "name", "region_code", "industry_code", "established_on", "seasonal", "address",
+                  "business_scope", "operator_name", "operator_id_number", "operator_phone", "operator_email")
+# One statement: the business, its first operator and its first status row, only for the USCCs that
+# were not registered meanwhile by someone else.
+_REGISTER_STAGED = """
+    WITH landed AS (
+        INSERT INTO businesses (uscc, name, region_code, industry_code, established_on, seasonal, address,
+                                business_scope, status, status_effective_on, version)
+        SELECT uscc, name, region_code, industry_code, established_on, seasonal, address, business_scope,
+               'registered', established_on, 1
+        FROM staging_registrations
+        ON CONFLICT (uscc) DO NOTHING RETURNING uscc
+    ), operator_rows AS (
+        INSERT INTO operators (uscc, name, id_number, phone, email, from_on, to_on)
+        SELECT s.uscc, s.operator_name, s.operator_id_number, s.operator_phone, s.operator_email,
+               s.established_on, NULL
+        FROM staging_registrations s JOIN landed l ON l.uscc = s.uscc
+    ), status_rows AS (
+        INSERT INTO status_history (uscc, status, effective_on)
+        SELECT s.uscc, 'registered', s.established_on FROM staging_registrations s JOIN landed l ON l.uscc = s.uscc
+    )
+    SELECT uscc FROM landed
+"""
+
+
+def register_staged(session: Session, rows: list[tuple]) -> set[str]:
+    """PostgreSQL bulk registration: `rows` (values in STAGED_COLUMNS order, one per USCC) are COPYed
+    into a session-local staging table and written to businesses, operators and status history by one
+    INSERT … SELECT; returns the USCCs that landed. The staging rows stay until the end of the
+    transaction for new_states_select_pg."""
+    session.flush()
+    session.execute(text(_STAGING_REGISTRATIONS))
+    # A chunk's snapshots (~1 KB each) are sorted twice on their way to the outbox; with the default
+    # 4 MB both sorts spill to disk.
+    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    session.execute(text("DELETE FROM staging_registrations"))  # empty unless called twice in one transaction
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY staging_registrations ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(r)
+    return set(session.execute(text(_REGISTER_STAGED)).scalars().all())
 
 
 def insert_operators(session: Session, rows: list[dict]) -> None:

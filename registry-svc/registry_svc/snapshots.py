@@ -71,3 +71,12 @@ def publish(session: Session, usccs: Iterable[str], traceparent: str | None = No
                                   traceparent=traceparent)
     snapshot = states(session, usccs)
     return outbox.emit_many(session, [(s, s.uscc) for s in snapshot], traceparent=traceparent)
+
+
+def publish_registered(session: Session, usccs: Iterable[str], traceparent: str | None = None) -> int:
+    """publish() for businesses repository.register_staged has just registered (PostgreSQL): the same
+    snapshots, read off the staging rows."""
+    keys = sorted(set(usccs))
+    if not keys:
+        return 0
+    return outbox.emit_select(session, BusinessState, repository.new_states_select_pg(keys), traceparent=traceparent)
