@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -64,7 +64,7 @@ class RecordVersion(Base):
     id_number: Mapped[str | None] = mapped_column(String(18))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(32))
-    batch_id: Mapped[str] = mapped_column(String(40), index=True)
+    batch_id: Mapped[str] = mapped_column(String(40))  # not indexed: no query reads versions by batch
     row: Mapped[int] = mapped_column(Integer)
     agency: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -72,8 +72,10 @@ class RecordVersion(Base):
 
 class CurrentRecord(Base):
     __tablename__ = "current_records"
+    # Only the records that have an ID number (listings) in its index: every record writes its indexes.
     __table_args__ = (Index("ix_current_records_uscc_year", "uscc", "year"),
-                      Index("ix_current_records_id_number", "id_number"))
+                      Index("ix_current_records_id_number", "id_number", postgresql_where=text("id_number IS NOT NULL"),
+                            sqlite_where=text("id_number IS NOT NULL")))
 
     dataset: Mapped[str] = mapped_column(String(30), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
