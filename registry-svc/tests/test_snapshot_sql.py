@@ -115,6 +115,7 @@ def test_bulk_registration_snapshots_equal_the_python_builder(settings):
     docs[1].update(name=None, industry_code=None, address=None, business_scope=None)
     docs[2]["operator"].update(phone=None, email="owner@example.cn")
     docs[3]["name"] = '引号"与\\反斜杠'
+    docs[4]["address"] = "一行\n二行\t\u2028"
     items = [BusinessCreate.model_validate(d) for d in docs]
     clerk = Principal(sub="t", roles=frozenset({"prefecture_staff"}), region_code=None)
     engine = create_engine(settings.database_url)
