@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import mul
 from typing import Any
 
 from getihu_kit.domain import id_number as id_numbers
@@ -61,7 +62,7 @@ def _uscc_fast(code: str) -> bool:
         return False
     value = _USCC_VALUE
     try:
-        total = sum([value[c] * w for c, w in zip(code, _USCC_WEIGHTS)])
+        total = sum(map(mul, map(value.__getitem__, code[:17]), _USCC_WEIGHTS))
         return value[code[17]] == (31 - total % 31) % 31
     except KeyError:
         return False
@@ -108,10 +109,16 @@ def parse_money(v: Any) -> str:
     return f"{whole}.{(cents + '00')[:2]}"
 
 
+_BOOL = {**{t: True for t in _TRUE}, **{f: False for f in _FALSE}}
+
+
 def parse_bool(v: Any) -> bool:
     if isinstance(v, bool):
         return v
     if isinstance(v, str):
+        exact = _BOOL.get(v)  # the usual spelling, already lower case and stripped
+        if exact is not None:
+            return exact
         s = v.strip().lower()
         if s in _TRUE:
             return True

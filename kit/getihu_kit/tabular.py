@@ -102,10 +102,16 @@ def read_csv(chunks: Iterable[bytes], required: set[str]) -> Iterator[tuple[int,
         except StopIteration:
             raise InvalidInput("文件为空：第一行应为表头", field="file") from None
         _check_header(header, required)
+        named = [(j, h) for j, h in enumerate(header) if h]
+        width = len(header)
         for i, values in enumerate(reader, start=1):
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():  # a blank line or one of empty cells
                 continue
-            yield i, {h: _clean(v) for h, v in zip(header, values) if h}
+            if len(values) < width:  # a short row has only the columns it reaches
+                yield i, {h: _clean(v) for h, v in zip(header, values) if h}
+                continue
+            # csv yields str: the cell stripped, an empty cell as None (what _clean does, without a call per cell)
+            yield i, {h: values[j].strip() or None for j, h in named}
     except UnicodeDecodeError:
         raise InvalidInput("文件编码无法识别：请保存为 UTF-8 编码的 CSV", field="file") from None
 

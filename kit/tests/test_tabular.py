@@ -19,6 +19,15 @@ def test_csv_utf8_bom_rows_numbered_from_one_and_blank_lines_skipped():
         rows == [(1, {"uscc": "92A", "name": "张三小吃"}), (2, {"uscc": "92B", "name": "李四"})]
 
 
+def test_csv_cells_stripped_empty_as_none_short_and_long_rows():
+    data = "uscc, Name ,,note\n 92A ,  ,x,n1\n,,,\n92B,李四\n92C,王五,y,n3,extra\n".encode()
+    assert list(read_rows(chunks(data), CSV, {"uscc"})) == [
+        (1, {"uscc": "92A", "name": None, "note": "n1"}),  # the unnamed column is dropped
+        (3, {"uscc": "92B", "name": "李四"}),               # a short row has only the columns it reaches
+        (4, {"uscc": "92C", "name": "王五", "note": "n3"}),  # cells past the header are ignored
+    ]
+
+
 def test_csv_gb18030_from_chinese_excel():
     data = "uscc,name\n92A,张三小吃\n".encode("gb18030")
     assert list(read_rows(chunks(data), "text/csv; charset=gbk", {"uscc"})) == [(1, {"uscc": "92A", "name": "张三小吃"})]
