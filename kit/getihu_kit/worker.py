@@ -151,11 +151,20 @@ class Worker:
         self.engine.dispose()
 
 
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM/SIGINT set `stop` from a new thread. Setting it in the handler itself can deadlock:
+    the handler runs on the main thread, possibly while that thread holds the event's lock inside
+    `stop.wait()`, or inside an earlier handler's `set()` when a second signal arrives."""
+    def handler(*_):
+        threading.Thread(target=stop.set, name="stop-signal", daemon=True).start()
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
 def run_forever(spec: WorkerSpec) -> None:
     logs.configure(f"{spec.settings.service_name}-worker", spec.settings.log_level)
     worker = Worker(spec)
-    signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
-    signal.signal(signal.SIGINT, lambda *_: worker.stop.set())
+    stop_on_signals(worker.stop)
     worker.start()
     log.info("worker started: %d consumer(s), relay=%s", len(worker.runners), worker.relay is not None)
     while not worker.stop.wait(1.0):
@@ -189,8 +198,7 @@ def _die_with_parent(parent_pid: int, stop: threading.Event) -> None:
 
 def relay_main(config: dict) -> None:
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop_on_signals(stop)
     logs.configure(f"{config['service']}-relay", config["log_level"])
     _die_with_parent(int(config["parent_pid"]), stop)
     table = outbox_table(MetaData()).to_metadata(MetaData(), name=config["table"], schema=config["schema"])
