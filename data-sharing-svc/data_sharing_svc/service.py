@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import queue
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
@@ -24,6 +23,7 @@ from getihu_kit.db import unit_of_work
 from getihu_kit.domain import uscc as usccs
 from getihu_kit.errors import Forbidden, InvalidInput, NotFound
 from getihu_kit.jobs import MAX_REPORTED_ERRORS, JobRead, JobStore, Progress
+from getihu_kit.lanes import ChunkLanes, lane_of
 from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
 from data_sharing_svc import ingest, repository
 from data_sharing_svc.datasets import (DATASETS, LABELS, SPECS, Dataset, FieldError, Record, check_year,
@@ -135,44 +135,6 @@ def start_file_batch(session: Session, *, dataset: str, year: int, content_type:
 APPLY_LANES = 2  # PostgreSQL: chunks of disjoint USCC sets applied on this many connections at once
 
 
-class _ChunkPipeline:
-    """Applies chunks on `lanes` threads while the caller reads and validates the next ones:
-    PostgreSQL works on earlier chunks while Python parses (psycopg releases the GIL while it
-    waits). A record's lane is fixed by its subject, so one business's records are applied in file
-    order on one connection and concurrent chunks never touch the same rows. At most `depth` chunks
-    wait per lane, so memory stays bounded; the first error stops it."""
-
-    def __init__(self, apply, lanes: int = 1, depth: int = 2):
-        self.apply = apply
-        self.queues: list[queue.Queue] = [queue.Queue(maxsize=depth) for _ in range(lanes)]
-        self.error: BaseException | None = None
-        self.threads = [threading.Thread(target=self._run, args=(q,), name=f"ds-chunk-apply-{i}", daemon=True)
-                        for i, q in enumerate(self.queues)]
-        for t in self.threads:
-            t.start()
-
-    def _run(self, q: queue.Queue) -> None:
-        while (chunk := q.get()) is not None:
-            if self.error is None:
-                try:
-                    self.apply(chunk)
-                except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
-                    self.error = exc
-
-    def put(self, lane: int, chunk: list[Record]) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queues[lane].put(chunk)
-
-    def close(self) -> None:
-        for q in self.queues:
-            q.put(None)
-        for t in self.threads:
-            t.join()
-        if self.error is not None:
-            raise self.error
-
-
 def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes],
                  progress: Progress) -> None:
     """Job processor: stream rows, validate, ingest 5,000 at a time, each chunk one transaction
@@ -197,7 +159,7 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
     # Parallel lanes only for records about businesses: a person's listing reaches businesses
     # through operators, so two lanes could touch the same business's facts.
     lanes = APPLY_LANES if engine.dialect.name == "postgresql" and spec.subject == "uscc" else 1
-    pipeline = _ChunkPipeline(apply, lanes=lanes)
+    pipeline = ChunkLanes(apply, lanes=lanes, name="ds-chunk-apply")
     pending: list[list[Record]] = [[] for _ in range(lanes)]
     try:
         try:
@@ -214,7 +176,7 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
                         progress.error(e["row"], e["field"], e["message"])
                     continue
                 progress.accepted += 1
-                lane = hash(rec.uscc) % lanes if lanes > 1 else 0
+                lane = lane_of(rec.uscc, lanes)
                 pending[lane].append(rec)
                 if len(pending[lane]) >= ingest.CHUNK_ROWS:
                     pipeline.put(lane, pending[lane])

@@ -12,8 +12,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import queue
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 
@@ -27,6 +27,7 @@ from getihu_kit.domain import id_number, industry, regions, uscc
 from getihu_kit.db import unit_of_work
 from getihu_kit.errors import Forbidden, InvalidInput
 from getihu_kit.jobs import JobRead, JobStore, Progress, job_loop
+from getihu_kit.lanes import ChunkLanes, lane_of
 from registry_svc import repository, service
 from registry_svc.models import job_chunks, jobs
 from registry_svc.schemas import AnnualReportRow, BusinessCreate, ImportAccepted, MarkRow, StatusRow
@@ -305,27 +306,50 @@ def _record(progress: Progress, outcome: service.Outcome | None, numbers: list[i
     progress.tick()
 
 
+WRITE_LANES = 2  # PostgreSQL: chunks of disjoint USCC sets written on this many connections at once
+
+
 def processor(kind: str):
-    """Chunks are written one at a time, in file order, by one writer thread while this thread reads
-    and validates the next chunk: the database's share of a chunk (COPY, INSERT … SELECT, snapshots)
-    overlaps the Python share of the next. Progress is recorded here only, after each write."""
+    """Chunks are written by writer lanes (kit `ChunkLanes`) while this thread reads and validates
+    the next chunk: the database's share of a chunk (COPY, INSERT … SELECT, snapshots) overlaps the
+    Python share of the next, and on PostgreSQL two lanes keep both cores busy. A row's lane is fixed
+    by its USCC, so one business's rows are written in file order. Progress is recorded on this thread
+    only, from the outcomes the lanes hand back."""
     spec = KINDS[kind]
 
     def run(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress) -> None:
         principal = _principal(job["params"])
         flat = tabular.media_kind(job["content_type"]) != tabular.JSONL
         fast = spec.fast() if flat and spec.fast is not None else None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry-import-write") as writer:
-            in_flight = None
+        lanes = WRITE_LANES if engine.dialect.name == "postgresql" else 1
+        written: queue.SimpleQueue = queue.SimpleQueue()
 
-            def hand_over(batch: list):
-                nonlocal in_flight
-                items, numbers = _validate_chunk(spec, batch, flat, progress, fast)
-                if in_flight is not None:
-                    _record(progress, in_flight[0].result(), *in_flight[1:])
-                in_flight = (writer.submit(_write_chunk, sessions, spec, principal, items), numbers, len(batch))
+        def write(part: tuple[list, list[int], int]) -> None:
+            items, numbers, rows = part
+            written.put((_write_chunk(sessions, spec, principal, items), numbers, rows))
 
-            batch: list = []
+        def record_written() -> None:
+            while True:
+                try:
+                    _record(progress, *written.get_nowait())
+                except queue.Empty:
+                    return
+
+        def hand_over(batch: list) -> None:
+            items, numbers = _validate_chunk(spec, batch, flat, progress, fast)
+            parts: list[tuple[list, list[int]]] = [([], []) for _ in range(lanes)]
+            for item, n in zip(items, numbers):
+                part = parts[lane_of(item.uscc, lanes)]
+                part[0].append(item)
+                part[1].append(n)
+            for k, (its, nums) in enumerate(parts):
+                if its or k == 0:  # lane 0 also carries the chunk's row count
+                    writer.put(k, (its, nums, len(batch) if k == 0 else 0))
+            record_written()
+
+        writer = ChunkLanes(write, lanes=lanes, depth=1, name="registry-import-write")
+        batch: list = []
+        try:
             try:
                 for n, raw in tabular.read_rows(chunks, job["content_type"], set(spec.required)):
                     batch.append((n, raw))
@@ -335,9 +359,9 @@ def processor(kind: str):
                 if batch:
                     hand_over(batch)
             finally:
-                if in_flight is not None:
-                    outcome = in_flight[0].result()  # the last write; a failed write fails the job
-                    _record(progress, outcome, *in_flight[1:])
+                writer.close()  # the last writes; a failed write fails the job
+        finally:
+            record_written()
         progress.errors.sort(key=lambda e: (e["row"] or 0))
     run.__name__ = f"import_{kind}"
     return run
