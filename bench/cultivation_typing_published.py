@@ -123,7 +123,7 @@ def main() -> int:
         f"- target: all in ≤ {TARGET_S:.0f} s → {'met' if ok else 'MISSED'}",
         "",
         "How: per poll (≤ 500 records) one inbox insert, one guarded upsert of the type projection and one "
-        "executemany of the outbox rows (Outbox.emit_many); the relay publishes in batches of 2,000 with acks=all.",
+        "executemany of the outbox rows (Outbox.emit_many); the relay sends up to 10,000 rows a round as Kafka record batches with acks=all and deletes them.",
         "",
         f"Reproduce: `DATABASE_URL=postgresql+psycopg://… python bench/cultivation_typing_published.py --n {n}`",
         "",
