@@ -141,6 +141,7 @@ def emit_business_facts(session: Session, *, usccs: list[str], year: int, tracep
             query = repository.facts_select_pg(usccs=part, versions=[bumped[u] for u in part], year=year)
             emitted += outbox.emit_select(session, BusinessFacts, query, traceparent=traceparent)
         return emitted
+    usccs = sorted(usccs)  # the order PostgreSQL's select gives
     versions = repository.bump_facts_versions(session, usccs=usccs, year=year)
     facts = load_facts(session, usccs=usccs, year=year, versions=versions)
     return outbox.emit_many(session, [(f, facts_key(f.uscc, year)) for f in facts], traceparent=traceparent)
