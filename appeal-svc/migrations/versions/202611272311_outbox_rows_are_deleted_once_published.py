@@ -1,15 +1,12 @@
-"""outbox rows are deleted once published
-
-The relay deletes the rows it sent, so the unpublished index and the published mark go; the event id
-is a fresh UUID and needs no unique index.
+"""outbox rows are deleted once published (the kit's step)
 
 Revision ID: 202611272311
 Revises: 202611272112
 Create Date: 2026-11-27 23:11:52
 """
 from alembic import op
-import sqlalchemy as sa
 
+from getihu_kit import schema_steps
 
 revision = '202611272311'
 down_revision = '202611272112'
@@ -18,16 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished')
-        batch_op.drop_constraint('uq_outbox_id', type_='unique')
-        batch_op.drop_column('published_at')
+    schema_steps.outbox_rows_deleted_once_published_upgrade(op)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('published_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_unique_constraint('uq_outbox_id', ['id'])
-        batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False,
-                              postgresql_where=sa.text('published_at IS NULL'),
-                              sqlite_where=sa.text('published_at IS NULL'))
+    schema_steps.outbox_rows_deleted_once_published_downgrade(op)
