@@ -45,3 +45,6 @@ def configure(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("kafka", "uvicorn.access", "httpx", "httpcore", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python's selector warns whenever one of its tasks runs over 100 ms (a client's bootstrap, a
+    # large batch): hundreds of lines a day from readiness checks alone, none an operator can act on.
+    logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
