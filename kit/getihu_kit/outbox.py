@@ -17,7 +17,7 @@ import zlib
 
 from pydantic_core import to_json
 from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text, any_,
-                        bindparam, delete, func, insert, literal, literal_column, select, update)
+                        bindparam, delete, func, insert, literal, literal_column, select)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session

@@ -221,10 +221,13 @@ class BatchProducer:
             failed: dict[TopicPartition, bytes] = {}
             error: Exception | None = None
             for node, tps in self._by_leader(list(encoded)).items():
-                try:
-                    errors = self._produce(node, {tp: encoded[tp] for tp in tps})
-                except _RETRIABLE as e:
-                    errors = {tp: e for tp in tps}
+                if node is None:  # no leader known yet (an election, a new topic): retried like a refusal
+                    errors = {tp: Errors.LeaderNotAvailableError(f"no leader for {tp}") for tp in tps}
+                else:
+                    try:
+                        errors = self._produce(node, {tp: encoded[tp] for tp in tps})
+                    except _RETRIABLE as e:
+                        errors = {tp: e for tp in tps}
                 for tp, e in errors.items():
                     if not isinstance(e, _RETRIABLE):
                         raise e
@@ -239,17 +242,15 @@ class BatchProducer:
             self._refresh({tp.topic for tp in failed})
             encoded = failed
 
-    def _by_leader(self, tps: list[TopicPartition]) -> dict[int, list[TopicPartition]]:
+    def _by_leader(self, tps: list[TopicPartition]) -> dict[int | None, list[TopicPartition]]:
+        """Partitions by their leader's node id; None holds those whose leader is not known."""
         cluster = self.client.cluster
-        out: dict[int, list[TopicPartition]] = defaultdict(list)
+        if any(cluster.leader_for_partition(tp) in (None, -1) for tp in tps):
+            self._refresh({tp.topic for tp in tps})
+        out: dict[int | None, list[TopicPartition]] = defaultdict(list)
         for tp in tps:
             leader = cluster.leader_for_partition(tp)
-            if leader is None or leader == -1:
-                self._refresh([tp.topic])
-                leader = cluster.leader_for_partition(tp)
-                if leader is None or leader == -1:
-                    raise Errors.LeaderNotAvailableError(f"no leader for {tp}")
-            out[leader].append(tp)
+            out[None if leader in (None, -1) else leader].append(tp)
         return out
 
     def _produce(self, node: int, batches: dict[TopicPartition, bytes]) -> dict[TopicPartition, Exception]:

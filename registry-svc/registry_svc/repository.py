@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import JSON, String, any_, bindparam, func, insert, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
@@ -40,7 +41,6 @@ def keys_in(session: Session, column, keys: list):
     """`column IN keys` for a chunk of keys: one array parameter on PostgreSQL (`= ANY(:keys)`), so
     the statement stays small and is parsed once, however many keys the chunk holds."""
     if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import ARRAY
         return column == any_(literal(list(keys), ARRAY(String)))
     return column.in_(list(keys))
 
@@ -151,9 +151,13 @@ _STATES_PG = """
 
 def states_select_pg(usccs: list[str], suspension_max_years) -> TextualSelect:
     """(key, subject, data) per business of `usccs`: its BusinessState as JSON (PostgreSQL)."""
-    from sqlalchemy.dialects.postgresql import ARRAY
-    sql = _STATES_PG.format(suspension_years=_years_in_force_sql(suspension_max_years, "m.start_on"),
-                            changed_at=PG_EVENT_TIME.format(t="now()"))
+    return _states_select(_STATES_PG.format(
+        suspension_years=_years_in_force_sql(suspension_max_years, "m.start_on"),
+        changed_at=PG_EVENT_TIME.format(t="now()")), usccs)
+
+
+def _states_select(sql: str, usccs: list[str]) -> TextualSelect:
+    """A snapshot query over the businesses `usccs` (one array parameter), as Outbox.emit_select reads it."""
     return (text(sql).bindparams(bindparam("usccs", value=list(usccs), type_=ARRAY(String)))
             .columns(key=String, subject=String, data=JSON))
 
@@ -184,10 +188,7 @@ _NEW_STATES_PG = """
 
 def new_states_select_pg(usccs: list[str]) -> TextualSelect:
     """(key, subject, data) of businesses `register_staged` has just registered, in this transaction."""
-    from sqlalchemy.dialects.postgresql import ARRAY
-    sql = _NEW_STATES_PG.format(changed_at=PG_EVENT_TIME.format(t="now()"))
-    return (text(sql).bindparams(bindparam("usccs", value=list(usccs), type_=ARRAY(String)))
-            .columns(key=String, subject=String, data=JSON))
+    return _states_select(_NEW_STATES_PG.format(changed_at=PG_EVENT_TIME.format(t="now()")), usccs)
 
 
 def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
