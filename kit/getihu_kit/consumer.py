@@ -157,9 +157,8 @@ class ConsumerRunner:
             events.append(e)
         return events
 
-    def make_consumer(self) -> KafkaConsumer:
-        return KafkaConsumer(
-            *[physical(t, self.prefix) for t in self.sub.topics],
+    def make_consumer(self, metadata_wait_s: float = 30.0) -> KafkaConsumer:
+        consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap,
             group_id=physical(self.sub.name, self.prefix),
             enable_auto_commit=False,
@@ -167,6 +166,21 @@ class ConsumerRunner:
             max_poll_records=self.max_records,
             client_id=self.sub.name,
         )
+        topics = [physical(t, self.prefix) for t in self.sub.topics]
+        # Join the group only once this client knows every topic's partitions: a group leader that
+        # assigns without them gives that topic to no one until its next metadata refresh (minutes
+        # later), and a topic created a moment ago is often not in the first metadata answer.
+        deadline = time.monotonic() + metadata_wait_s
+        missing = topics
+        while missing:
+            missing = [t for t in missing if not consumer.partitions_for_topic(t)]
+            if missing and time.monotonic() > deadline:
+                log.warning("joining %s without partition metadata for %s", self.sub.name, ", ".join(missing))
+                break
+            if missing:
+                time.sleep(0.2)
+        consumer.subscribe(topics)
+        return consumer
 
     def run(self, stop: threading.Event) -> None:
         consumer = self.make_consumer()
