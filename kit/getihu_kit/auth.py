@@ -73,11 +73,34 @@ def require_region(p: Principal, region_code: str | None) -> None:
         raise Forbidden(f"只能办理本辖区（{p.region_code or '未绑定辖区'}）的业务")
 
 
-def require_uscc_access(p: Principal, uscc: str, region_code: str | None) -> None:
-    """Staff within scope, or the operator who owns the business."""
-    if p.owns(uscc) or p.can_act_in_region(region_code):
-        return
-    raise Forbidden("无权查看或办理该个体工商户的业务")
+def readable_by(p: Principal, *, uscc: str | None = None, region_code: str | None = None,
+                also: tuple[str, ...] = ()) -> bool:
+    """The one fine scope rule: the operator who owns the business, staff whose region covers it
+    (county staff their county, prefecture staff and admins every county), or a role in `also`
+    (e.g. the national directory for published results)."""
+    if uscc is not None and p.owns(uscc):
+        return True
+    if p.can_act_in_region(region_code):
+        return True
+    return bool(also) and p.has(*also)
+
+
+def require_readable(p: Principal, *, uscc: str | None = None, region_code: str | None = None,
+                     also: tuple[str, ...] = (), message: str = "无权查看或办理该个体工商户的业务") -> None:
+    if not readable_by(p, uscc=uscc, region_code=region_code, also=also):
+        raise Forbidden(message)
+
+
+def scoped_region(p: Principal, requested: str | None, *, field: str = "region_code") -> str | None:
+    """The region a staff list may cover: any (or the one asked for) for the prefecture; for county
+    staff their own county, and asking for another is refused."""
+    if p.sees_all_regions:
+        return requested
+    if requested is not None and requested != p.region_code:
+        raise Forbidden(f"只能查看本辖区（{p.region_code or '未绑定辖区'}）的数据", field=field)
+    if p.region_code is None:
+        raise Forbidden("当前账号未绑定辖区，无法查看辖区数据")
+    return p.region_code
 
 
 def claims_to_principal(claims: dict) -> Principal:

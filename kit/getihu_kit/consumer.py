@@ -17,7 +17,8 @@ from kafka import KafkaConsumer
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from getihu_kit.db import insert_ignore, unit_of_work
+from getihu_kit.db import unit_of_work
+from getihu_kit.upserts import insert_ignore
 from getihu_kit.events import CloudEvent, dead_letter_topic, logical, physical
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class ConsumerRunner:
         if not events:
             return []
         rows = [{"consumer": self.sub.name, "event_id": e.id, "event_type": e.type} for e in events]
-        stmt = insert_ignore(self.inbox, session.get_bind()).returning(self.inbox.c.event_id)
+        stmt = insert_ignore(self.inbox).returning(self.inbox.c.event_id)
         fresh = set(session.execute(stmt, rows).scalars().all())
         seen: set[str] = set()
         out = []
@@ -137,7 +138,7 @@ class ConsumerRunner:
                 ("error", repr(error).encode()[:1000]), ("consumer", self.sub.name.encode())]).get(timeout=30)
         if event is not None:
             with unit_of_work(self.sessions) as session:
-                session.execute(insert_ignore(self.inbox, session.get_bind()).values(
+                session.execute(insert_ignore(self.inbox).values(
                     consumer=self.sub.name, event_id=event.id, event_type=event.type, status="dead_lettered"))
 
     # --- the poll loop ------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, create_engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -36,22 +36,16 @@ def declarative_base() -> type[DeclarativeBase]:
 
 
 def make_engine(url: str, **kw) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kw)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _):  # WAL lets the API and the worker share one file
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-        return engine
+    """An engine on PostgreSQL, the platform's only database."""
+    backend = make_url(url).get_backend_name()
+    if backend != "postgresql":
+        raise ValueError(f"PostgreSQL is the platform's only database; got a {backend!r} URL")
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 10)
     kw.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kw)
+    # Instants come back in UTC whatever the server's zone, so every response and event says `Z`.
+    connect_args = {"options": "-c timezone=UTC", **kw.pop("connect_args", {})}
+    return create_engine(url, connect_args=connect_args, **kw)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -60,7 +54,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Commit on success, roll back on error — the only place a transaction ends."""
+    """Commit on success, roll back on error — the only place a transaction ends (the request
+    dependency of kit.web and every consumer and loop use it)."""
     session = factory()
     try:
         yield session
@@ -70,34 +65,6 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def is_postgres(bind) -> bool:
-    return bind.dialect.name == "postgresql"
-
-
-def insert_ignore(table, bind):
-    """INSERT … ON CONFLICT DO NOTHING for PostgreSQL and SQLite alike."""
-    if is_postgres(bind):
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        return pg_insert(table).on_conflict_do_nothing()
-    if bind.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-        return sqlite_insert(table).on_conflict_do_nothing()
-    return insert(table)
-
-
-def upsert(table, bind, index_elements: list[str], update_columns: list[str]):
-    """INSERT … ON CONFLICT (keys) DO UPDATE SET cols = excluded.cols, for both dialects."""
-    if is_postgres(bind):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(table)
-    return stmt.on_conflict_do_update(
-        index_elements=index_elements,
-        set_={c: stmt.excluded[c] for c in update_columns},
-    )
 
 
 def run_migrations(url: str, migrations_dir: Path) -> None:
@@ -112,9 +79,8 @@ def run_migrations(url: str, migrations_dir: Path) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            if is_postgres(conn):
-                # Several processes of one service may start at once: one migrates, others wait.
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(742001)")
+            # Several processes of one service may start at once: one migrates, others wait.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(742001)")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     finally:

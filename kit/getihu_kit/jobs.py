@@ -119,8 +119,7 @@ class JobStore:
             q = (select(j).where(or_(j.c.status == "queued",
                                      (j.c.status == "running") & (j.c.heartbeat_at < stale)))
                  .order_by(j.c.created_at).limit(1))
-            if conn.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True)
+            q = q.with_for_update(skip_locked=True)
             row = conn.execute(q).mappings().first()
             if row is None:
                 return None

@@ -2,28 +2,27 @@
 
 A state change and its event are written in one transaction (`Outbox.emit*`). The relay
 publishes the rows in sequence order with acks=all (`produce.BatchProducer`) and deletes them.
-Several relays are safe: on PostgreSQL a transaction-scoped advisory lock lets one relay publish at
+Several relays are safe: a transaction-scoped advisory lock lets one relay publish at
 a time, so order holds; a relay killed between send and delete republishes, and consumers' inboxes
 drop the duplicate. Every row in the table is unpublished.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import uuid
 import zlib
 
 from pydantic_core import to_json
-from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text, any_,
-                        bindparam, delete, func, insert, literal, literal_column, select)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (BigInteger, Column, DateTime, MetaData, String, Table, Text, delete, func, insert, literal,
+                        literal_column, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from getihu_kit.events import CloudEvent, EventData, make_event, physical
+from getihu_kit.upserts import any_of
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def outbox_table(metadata: MetaData) -> Table:
     # relay's index. The event id is a fresh UUID: no unique index, one index write less per event.
     return Table(
         "outbox", metadata,
-        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("seq", BigInteger, primary_key=True, autoincrement=True),
         Column("id", String(36), nullable=False),
         Column("aggregatetype", String(200), nullable=False),  # logical topic
         Column("aggregateid", String(100), nullable=True),     # message key (USCC)
@@ -103,24 +102,19 @@ class Outbox:
         return rows
 
     def _write_rows(self, session: Session, rows: list[dict]) -> None:
-        """PostgreSQL with psycopg 3: COPY (seq follows the row order); elsewhere one executemany."""
-        bind = session.get_bind()
-        if bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg":
-            t = self.table
-            name = bind.dialect.identifier_preparer.format_table(t)
-            cur = session.connection().connection.driver_connection.cursor()
-            try:
-                with cur.copy(f"COPY {name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
-                    for r in rows:
-                        copy.write_row(tuple(r[c] for c in _COPY_COLUMNS))
-            finally:
-                cur.close()
-            return
-        session.execute(insert(self.table), rows)
+        """One COPY (psycopg 3); seq follows the row order."""
+        name = session.get_bind().dialect.identifier_preparer.format_table(self.table)
+        cur = session.connection().connection.driver_connection.cursor()
+        try:
+            with cur.copy(f"COPY {name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(tuple(r[c] for c in _COPY_COLUMNS))
+        finally:
+            cur.close()
 
     def emit_many(self, session: Session, items: list[tuple[EventData, str | None]],
                   traceparent: str | None = None) -> int:
-        """Bulk path: one COPY (PostgreSQL) or executemany for a batch of (payload, key), in order."""
+        """Bulk path: one COPY for a batch of (payload, key), in order."""
         if not items:
             return 0
         rows = self._envelope_rows(((p.event_type, p.topic, k, k, p.model_dump(mode="json")) for p, k in items),
@@ -133,23 +127,10 @@ class Outbox:
         """Set-based path: one event per row of `query`, which yields columns `key`, `subject` and
         `data` (a JSON object of `payload_type`'s shape), in the query's ORDER BY.
 
-        On PostgreSQL the envelopes (the same shape as make_event's, the same id in the column and
-        the payload) are built and written by one INSERT … SELECT: no row travels through Python.
-        Elsewhere (SQLite) the rows are fetched, validated as `payload_type` and written as they are,
-        the way emit_many writes its rows.
+        The envelopes (the same shape as make_event's, the same id in the column and the payload)
+        are built and written by one INSERT … SELECT: no row travels through Python.
         The caller must make the data valid for `payload_type`; consumers validate it.
         """
-        bind = session.get_bind()
-        if bind.dialect.name != "postgresql":
-            items = []
-            for key, subject, data in session.execute(query).tuples():
-                if isinstance(data, (str, bytes)):
-                    data = json.loads(data)
-                payload_type.model_validate(data)  # refuse what consumers would refuse
-                items.append((payload_type.event_type, payload_type.topic, key, subject, data))  # as PostgreSQL writes it
-            if items:
-                self._write_rows(session, self._envelope_rows(items, traceparent))
-            return len(items)
         src = query.subquery("src")
         # MATERIALIZED: the id is drawn once per row and used for both the column and the payload;
         # row_number over the source's order fixes the order seq follows.
@@ -191,9 +172,8 @@ class OutboxRelay:
         batch but before the commit, the rows are published again (consumers drop the repeat)."""
         t = self.table
         with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                if not conn.execute(select(func.pg_try_advisory_xact_lock(self.lock_key))).scalar():
-                    return 0  # another relay holds the turn
+            if not conn.execute(select(func.pg_try_advisory_xact_lock(self.lock_key))).scalar():
+                return 0  # another relay holds the turn
             rows = conn.execute(
                 select(t.c.seq, t.c.aggregatetype, t.c.aggregateid, t.c.payload, t.c.traceparent, t.c.type)
                 .order_by(t.c.seq).limit(self.batch_size)
@@ -211,11 +191,7 @@ class OutboxRelay:
                 records.append((physical_topic, key.encode() if key else None, payload.encode(), headers))
             self.producer.send(records)  # raises if the broker did not take them all: the rows stay
             seqs = [r.seq for r in rows]
-            if conn.dialect.name == "postgresql":  # one array parameter, not thousands of IN parameters
-                conn.execute(delete(t).where(t.c.seq == any_(bindparam("seqs", value=seqs, type_=ARRAY(BigInteger)))))
-                return len(rows)
-            for i in range(0, len(seqs), 5000):
-                conn.execute(delete(t).where(t.c.seq.in_(seqs[i:i + 5000])))
+            conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
         return len(rows)
 
     def pending(self) -> int:

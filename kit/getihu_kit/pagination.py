@@ -1,15 +1,31 @@
-"""Cursor pagination: opaque cursors over a stable ordering key."""
+"""Lists: keyset pagination over a stable ordering, one way for every list endpoint.
+
+A route takes `page: PageDep` or `page: page_params(500)` (the `cursor` and `limit` query
+parameters, `limit` bounded) and the
+service calls `keyset_page(session, stmt, keys=[…], page=page)`: the rows after the cursor in the
+order of `keys` (the last key unique), at most `limit` of them, and the cursor of the next page.
+The cursor is opaque to clients: the last row's key values, encoded here and nowhere else.
+"""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from getihu_kit.errors import InvalidInput
 
 T = TypeVar("T")
+DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 
 
@@ -18,24 +34,94 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def encode_cursor(position: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode().rstrip("=")
+@dataclass(frozen=True)
+class PageRequest:
+    cursor: str | None = None
+    limit: int = DEFAULT_LIMIT
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def page_params(maximum: int = MAX_LIMIT, default: int = DEFAULT_LIMIT):
+    """The `cursor` and `limit` query parameters of a list, `limit` bounded by `maximum`, as an
+    annotated dependency: `page: page_params(500)` (or `PageDep` for the platform's 1000)."""
+    def page_request(
+            cursor: Annotated[str | None, Query(max_length=2000,
+                                                description="上一页响应中的 next_cursor，原样传入；首页不传")] = None,
+            limit: Annotated[int, Query(ge=1, le=maximum, description=f"每页条数（1–{maximum}）")] = min(default, maximum),
+    ) -> PageRequest:
+        return PageRequest(cursor=cursor, limit=limit)
+    page_request.paginator = True  # how the route test recognises kit's paginator
+    return Annotated[PageRequest, Depends(page_request)]
+
+
+PageDep = page_params()
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return {"t": v.isoformat()}
+    if isinstance(v, dt.date):
+        return {"d": v.isoformat()}
+    if isinstance(v, Decimal):
+        return {"n": str(v)}
+    return v
+
+
+def _typed(v: Any) -> Any:
+    if isinstance(v, dict) and len(v) == 1:
+        (tag, raw), = v.items()
+        if tag == "t":
+            return dt.datetime.fromisoformat(raw)
+        if tag == "d":
+            return dt.date.fromisoformat(raw)
+        if tag == "n":
+            return Decimal(raw)
+    return v
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_plain(v) for v in values], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, width: int) -> list[Any] | None:
+    """The key values a cursor carries; a cursor not made by `encode_cursor` for this list is a 422."""
     if not cursor:
         return None
     try:
-        pad = "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(cursor + pad))
-        if not isinstance(value, dict):
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != width:
             raise ValueError
-        return value
+        return [_typed(v) for v in values]
     except Exception:
         raise InvalidInput("分页游标无效：请使用上一页响应中的 next_cursor 原样传入", field="cursor") from None
 
 
-def check_limit(limit: int, maximum: int = MAX_LIMIT) -> int:
-    if limit < 1 or limit > maximum:
-        raise InvalidInput(f"每页条数 limit 应在 1 到 {maximum} 之间", field="limit")
-    return limit
+def keyset_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement], page: PageRequest,
+                descending: bool = False, key_of=None) -> tuple[list[Any], str | None]:
+    """One page of `stmt` ordered by `keys` (ascending, or all descending), and the next cursor.
+
+    `key_of(row)` gives a row's key values when they are not the row's first len(keys) columns
+    (e.g. when `stmt` selects ORM entities: `key_of=lambda r: (r.due_on, r.id)`)."""
+    after = decode_cursor(page.cursor, len(keys))
+    if after is not None:
+        position = tuple_(*keys) < tuple_(*after) if descending else tuple_(*keys) > tuple_(*after)
+        stmt = stmt.where(position)
+    order = [k.desc() for k in keys] if descending else list(keys)
+    rows = session.execute(stmt.order_by(*order).limit(page.limit + 1)).all()
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    if not more or not rows:
+        return rows, None
+    last = rows[-1]
+    values = key_of(last) if key_of is not None else tuple(last[:len(keys)])
+    return rows, encode_cursor(values)
+
+
+def scalars_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement], page: PageRequest,
+                 descending: bool = False, key_of=None) -> tuple[list[Any], str | None]:
+    """`keyset_page` for a statement selecting one ORM entity: the entities, and the next cursor.
+    `key_of(entity)` gives its key values (default: the attributes named like the key columns)."""
+    rows, nxt = keyset_page(session, stmt, keys=keys, page=page, descending=descending,
+                            key_of=(lambda r: key_of(r[0])) if key_of else
+                            (lambda r: tuple(getattr(r[0], k.key) for k in keys)))
+    return [r[0] for r in rows], nxt

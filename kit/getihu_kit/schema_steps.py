@@ -56,7 +56,7 @@ def kit_tables_upgrade(op) -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
     )
     op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('seq', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('aggregatetype', sa.String(length=200), nullable=False),
     sa.Column('aggregateid', sa.String(length=100), nullable=True),
@@ -69,7 +69,7 @@ def kit_tables_upgrade(op) -> None:
     sa.UniqueConstraint('id', name=op.f('uq_outbox_id'))
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False, postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
+        batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False, postgresql_where=sa.text('published_at IS NULL'))
 
 
 def kit_tables_downgrade(op) -> None:
@@ -91,5 +91,4 @@ def outbox_rows_deleted_once_published_downgrade(op) -> None:
         batch_op.add_column(sa.Column('published_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_unique_constraint('uq_outbox_id', ['id'])
         batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False,
-                              postgresql_where=sa.text('published_at IS NULL'),
-                              sqlite_where=sa.text('published_at IS NULL'))
+                              postgresql_where=sa.text('published_at IS NULL'))

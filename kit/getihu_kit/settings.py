@@ -6,7 +6,6 @@ prefix (e.g. TYPING_DATABASE_URL) overrides them for that service alone.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +18,9 @@ def _env(*names: str, default: str | None = None) -> str | None:
         if v:
             return v
     return default
+
+
+LOCAL_DATABASE_URL = f"postgresql+psycopg://getihu:getihu@127.0.0.1:{os.environ.get('GETIHU_PG_PORT') or 55433}/"
 
 
 class ServiceSettings(BaseSettings):
@@ -34,19 +36,14 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = Field(default_factory=lambda: _env("GETIHU_JWT_ISSUER", default="getihu-dev"))
     jwks_url: str | None = Field(default_factory=lambda: _env("GETIHU_JWKS_URL"))
     dev_auth: bool = Field(default_factory=lambda: _env("GETIHU_DEV_AUTH", default="0") in ("1", "true", "yes"))
-    data_dir: str = Field(default_factory=lambda: _env("GETIHU_DATA_DIR", default="var"))
     log_level: str = Field(default_factory=lambda: _env("GETIHU_LOG_LEVEL", default="INFO"))
     run_migrations_on_start: bool = True
 
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        shared = _env("DATABASE_URL")
-        if shared:
-            url = make_url(shared)
-            if url.drivername in ("postgresql", "postgres"):
-                url = url.set(drivername="postgresql+psycopg")
-            return url.set(database=self.db_name).render_as_string(hide_password=False)
-        path = Path(self.data_dir) / f"{self.db_name}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        # Without DATABASE_URL: the local server that `make up` starts (deploy/postgres).
+        url = make_url(_env("DATABASE_URL", default=LOCAL_DATABASE_URL))
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url.set(database=self.db_name).render_as_string(hide_password=False)

@@ -1,7 +1,7 @@
 """Test support shared by every service's tests: real PostgreSQL and Kafka, no mocks.
 
 - `fresh_database(name, migrations_dir)`: a freshly created database on the server named by
-  DATABASE_URL (or a SQLite file when none is set), built by the service's real migrations.
+  DATABASE_URL (`make test` starts its own), built by the service's real migrations.
 - `rollback_sessions(engine)`: a sessionmaker whose commits land in savepoints of one outer
   transaction that is rolled back at the end — each HTTP test leaves nothing behind.
 - `unique_prefix()`: topic and group prefix so tests never read each other's events.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,10 +25,11 @@ from getihu_kit.db import make_engine, run_migrations
 KAFKA = os.environ.get("GETIHU_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 
 
-def server_url() -> str | None:
+def server_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        return None
+        raise RuntimeError("tests need PostgreSQL: run them with `make test`, which starts a server of its own "
+                           "(or set DATABASE_URL to a server you may create databases on)")
     u = make_url(url)
     if u.drivername in ("postgresql", "postgres"):
         u = u.set(drivername="postgresql+psycopg")
@@ -37,18 +37,14 @@ def server_url() -> str | None:
 
 
 def fresh_database(name: str, migrations_dir: Path | None) -> str:
-    """Drop and create database `name` (PostgreSQL) or a temp SQLite file; migrate to head."""
+    """Drop and create database `name` on the test server; migrate it to head."""
     base = server_url()
-    if base is None:
-        path = Path(tempfile.mkdtemp(prefix="getihu-test-")) / f"{name}.sqlite3"
-        url = f"sqlite:///{path}"
-    else:
-        admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     if migrations_dir is not None:
         run_migrations(url, migrations_dir)
     return url

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from getihu_kit import auth, logs, validation
-from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
+from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.settings import ServiceSettings
 
@@ -154,16 +154,9 @@ def install_middleware(app: FastAPI, service: str) -> None:
 
 # --- dependencies --------------------------------------------------------------------------------
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: commit on success, roll back on error."""
-    session = request.app.state.sessions()
-    try:
+    """The request's unit of work (kit.db.unit_of_work): commit on success, roll back on error."""
+    with unit_of_work(request.app.state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_principal(request: Request) -> auth.Principal:
@@ -197,9 +190,16 @@ PrincipalDep = Annotated[auth.Principal, Depends(get_principal)]
 
 
 def requires(*roles: str) -> Callable[..., auth.Principal]:
+    """The dependency a route declares its callers with: `principal = Depends(requires("operator"))`.
+    The roles are kept on the dependency so a test can check that every route declares them."""
     def _dep(p: PrincipalDep) -> auth.Principal:
         return auth.require_roles(p, *roles)
+    _dep.roles = frozenset(roles)
     return _dep
+
+
+# Public paths (the 名录, standards, notices): anyone, signed in or not.
+ANYONE = requires(*auth.ROLES)
 
 
 # --- the documented error shape -----------------------------------------------------------------------

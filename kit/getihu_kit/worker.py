@@ -3,13 +3,12 @@
 SIGTERM/SIGINT set the stop flag: consumers stop polling, finish the batch in hand, commit their
 offsets and close; the relay finishes its batch. Either process of a service can be restarted alone.
 
-With `WorkerSpec.relay_process` (PostgreSQL only) the relay runs in a child process of its own
+With `WorkerSpec.relay_process` the relay runs in a child process of its own
 (`python -m getihu_kit.worker --relay <config>`), so a busy job loop or consumer does not starve
 publishing of the interpreter lock. The child dies with the worker: the kernel sends it SIGTERM when
 the thread that started it ends (PR_SET_PDEATHSIG, so also on SIGKILL of the worker), and it checks
 its parent's pid as a fallback; either way it finishes the batch in hand first. A relay stopped
 between send and mark republishes that batch, which consumers' inboxes drop as duplicates.
-On SQLite the relay stays a thread: a second process writing the same file would contend for its lock.
 """
 from __future__ import annotations
 
@@ -27,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import MetaData, Table
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
 
 from getihu_kit import logs
 from getihu_kit.bus import ensure_topics, make_producer
@@ -49,7 +49,7 @@ class WorkerSpec:
     subscriptions: list[Subscription] = field(default_factory=list)
     # Extra loops (e.g. a job runner): each is called with (engine, sessions, stop) in its own thread.
     loops: list[Callable] = field(default_factory=list)
-    # Publish from a child process instead of a thread (PostgreSQL only; see the module docstring).
+    # Publish from a child process instead of a thread (see the module docstring).
     relay_process: bool = False
 
 
@@ -73,7 +73,7 @@ class Worker:
         ensure_topics(s.kafka_bootstrap, s.topic_prefix)
         self.producer = make_producer(s.kafka_bootstrap)
         if self.spec.outbox is not None:
-            if self.spec.relay_process and make_url(url).get_backend_name() == "postgresql":
+            if self.spec.relay_process:
                 started = threading.Event()
                 self._spawn("outbox-relay-process", self._supervise_relay, url, started)
                 started.wait(30)
@@ -149,6 +149,21 @@ class Worker:
         if self.relay_producer is not None:
             self.relay_producer.close()
         self.engine.dispose()
+
+
+def periodic(name: str, every_s: float | Callable[[], float], round_: Callable[[Engine, sessionmaker], object]):
+    """A worker loop (WorkerSpec.loops) that runs `round_(engine, sessions)` at once and then every
+    `every_s` seconds until the worker stops. A round that fails (the database or a provider away)
+    is logged and tried again next time; the round owns its units of work."""
+    def loop(engine: Engine, sessions: sessionmaker, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                round_(engine, sessions)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("%s: round failed; will retry", name)
+            stop.wait(every_s() if callable(every_s) else every_s)
+    loop.__name__ = name
+    return loop
 
 
 def stop_on_signals(stop: threading.Event) -> None:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from getihu_kit.events import CULTIVATION, EventData
 
-CATEGORY_LABELS = {"renowned": "知名", "distinctive": "特色", "quality": "优质", "emerging": "新兴"}
+from getihu_kit.labels import CATEGORY_LABELS  # noqa: F401 - re-exported for the event schemas
 
 
 class WindowOpened(EventData):

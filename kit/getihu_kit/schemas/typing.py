@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from getihu_kit.events import TYPING_RESULTS, TYPING_RUNS, EventData
 
-TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
+from getihu_kit.labels import TYPE_LABELS  # noqa: F401 - re-exported for the event schemas
 
 
 class TypeCounts(BaseModel):
