@@ -6,7 +6,6 @@ service calls `keyset_page(session, stmt, keys=[…], page=page)`: the rows afte
 order of `keys` (the last key unique), at most `limit` of them, and the cursor of the next page.
 The cursor is opaque to clients: the last row's key values, encoded here and nowhere else.
 """
-from __future__ import annotations
 
 import base64
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Bulk outbox paths (`emit_many` and the set-based `emit_select`) against PostgreSQL, SQLite and Kafka.
+"""Bulk outbox paths (`emit_many` and the set-based `emit_select`) against PostgreSQL and Kafka.
 
 Both must write exactly what `emit` (make_event) writes: the same CloudEvents envelope, the same id
 in the column and in the payload, rows in the order given (seq follows it, so a key's events stay
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 import uuid
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -41,21 +39,15 @@ class Tick(EventData):
     score: float | None = None
 
 
-def _engine(kind: str, name: str = "kit_outbox_bulk_test"):
-    if kind == "postgresql":
-        if testing.server_url() is None:
-            pytest.fail("DATABASE_URL must point at the PostgreSQL server for the PostgreSQL cases")
-        url = testing.fresh_database(name, None)
-    else:
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='kit-outbox-')) / 'outbox.sqlite3'}"
-    eng = make_engine(url)
+def _engine(name: str = "kit_outbox_bulk_test"):
+    eng = make_engine(testing.fresh_database(name, None))
     metadata.create_all(eng)
     return eng
 
 
-@pytest.fixture(scope="module", params=["postgresql", "sqlite"])
-def engine(request):
-    eng = _engine(request.param)
+@pytest.fixture(scope="module")
+def engine():
+    eng = _engine()
     yield eng
     eng.dispose()
 
@@ -63,9 +55,8 @@ def engine(request):
 def _data_select(engine, keys: list[str]):
     """key, subject and the payload as a JSON object, built by the database, newest key first."""
     t = ITEMS
-    build = func.json_build_object if engine.dialect.name == "postgresql" else func.json_object
     return (select(t.c.key.label("key"), (t.c.key + "@s").label("subject"),
-                   build("key", t.c.key, "n", t.c.n, "label", t.c.label).label("data"))
+                   func.json_build_object("key", t.c.key, "n", t.c.n, "label", t.c.label).label("data"))
             .where(t.c.key.in_(keys)).order_by(t.c.n.desc()))
 
 
@@ -149,7 +140,7 @@ def test_emit_select_of_nothing_writes_nothing_and_rolls_back_with_the_transacti
 
 
 def test_relay_publishes_set_based_events_that_consumers_parse_in_key_order(kafka_bootstrap, topic_prefix):
-    engine = _engine("postgresql", "kit_outbox_bulk_relay_test")
+    engine = _engine("kit_outbox_bulk_relay_test")
     sessions = make_sessionmaker(engine)
     producer = BatchProducer(kafka_bootstrap)
     try:

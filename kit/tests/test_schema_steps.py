@@ -1,10 +1,6 @@
-"""The kit's migration steps on both databases: the outbox before and after, and back."""
+"""The kit's migration steps on PostgreSQL: the outbox before and after, and back."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, inspect)
@@ -17,14 +13,13 @@ from getihu_kit.outbox import outbox_table
 def _old_outbox(metadata: MetaData) -> Table:
     """The outbox as the services' first revisions created it."""
     t = Table("outbox", metadata,
-              Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+              Column("seq", BigInteger, primary_key=True, autoincrement=True),
               Column("id", String(36), nullable=False, unique=True),
               Column("aggregatetype", String(200), nullable=False), Column("aggregateid", String(100)),
               Column("type", String(200), nullable=False), Column("payload", Text, nullable=False),
               Column("occurred_at", DateTime(timezone=True), nullable=False), Column("traceparent", String(100)),
               Column("published_at", DateTime(timezone=True)))
-    Index("ix_outbox_unpublished", t.c.seq, postgresql_where=t.c.published_at.is_(None),
-          sqlite_where=t.c.published_at.is_(None))
+    Index("ix_outbox_unpublished", t.c.seq, postgresql_where=t.c.published_at.is_(None))
     return t
 
 
@@ -34,12 +29,8 @@ def _shape(engine) -> tuple[set[str], list, list]:
             [x["name"] for x in i.get_indexes("outbox") if not x.get("duplicates_constraint")])
 
 
-@pytest.mark.parametrize("kind", ["postgresql", "sqlite"])
-def test_outbox_step_upgrades_to_the_kits_table_and_back(kind):
-    if kind == "postgresql":
-        url = testing.fresh_database("kit_schema_steps_test", None)
-    else:
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='kit-steps-')) / 'steps.sqlite3'}"
+def test_outbox_step_upgrades_to_the_kits_table_and_back():
+    url = testing.fresh_database("kit_schema_steps_test", None)
     engine = make_engine(url)
     try:
         md = MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})

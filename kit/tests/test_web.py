@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from getihu_kit import auth
 from getihu_kit.errors import Conflict
-from getihu_kit.pagination import decode_cursor, encode_cursor
+from getihu_kit.pagination import PageDep, decode_cursor, encode_cursor
 from getihu_kit.settings import ServiceSettings
 from getihu_kit.web import IdPath, YearQuery, create_app, requires
 
@@ -41,13 +41,13 @@ def echo(body: dict):
 
 
 @router.get("/page")
-def page(cursor: str | None = None):
-    return {"position": decode_cursor(cursor)}
+def page(page: PageDep):
+    return {"position": decode_cursor(page.cursor, 2), "limit": page.limit}
 
 
 @pytest.fixture
 def client(tmp_path):
-    settings = ServiceSettings(service_name="t", db_name="t", data_dir=str(tmp_path))
+    settings = ServiceSettings(service_name="t", db_name="t")
     with TestClient(create_app(settings=settings, title="t", routers=[router])) as c:
         yield c
 
@@ -106,10 +106,16 @@ def test_unknown_path_and_method(client):
 
 
 def test_cursor_round_trip_and_bad_cursor(client):
-    c = encode_cursor({"uscc": "92X", "n": 3})
-    assert client.get("/page", params={"cursor": c}).json()["position"] == {"uscc": "92X", "n": 3}
+    c = encode_cursor(["92X", 3])
+    assert client.get("/page", params={"cursor": c}).json() == {"position": ["92X", 3], "limit": 50}
     r = client.get("/page", params={"cursor": "%%%"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "cursor"
+    # a cursor of another list (three keys where this list has two) is refused the same way
+    r = client.get("/page", params={"cursor": encode_cursor(["92X", 3, 4])})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "cursor"
+    for bad in ("0", "1001"):
+        r = client.get("/page", params={"limit": bad})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "limit"
 
 
 def test_request_id_and_traceparent_propagate(client):
