@@ -15,7 +15,7 @@ from harness import SERVICES, Gateway, make_stack  # noqa: E402,F401
 def stack(kafka_bootstrap):
     if not os.environ.get("DATABASE_URL"):
         pytest.fail("cross-service tests need PostgreSQL: run them with `make test`")
-    s = make_stack(postgres=True, kafka_bootstrap=kafka_bootstrap)
+    s = make_stack(kafka_bootstrap=kafka_bootstrap)
     try:
         s.up(timeout=180)
         yield s

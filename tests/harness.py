@@ -41,19 +41,16 @@ def free_base_port() -> int:
     raise RuntimeError("no free ports")
 
 
-def make_stack(*, postgres: bool, kafka_bootstrap: str) -> Stack:
+def make_stack(*, kafka_bootstrap: str) -> Stack:
     prefix = testing.unique_prefix()
     ensure_topics(kafka_bootstrap, prefix)
     state = Path(tempfile.mkdtemp(prefix="getihu-stack-"))
-    env = {"GETIHU_TOPIC_PREFIX": prefix, "GETIHU_DEV_AUTH": "1", "GETIHU_KAFKA_BOOTSTRAP": kafka_bootstrap,
-           "GETIHU_DATA_DIR": str(state / "data")}
-    if postgres:
-        tag = prefix.strip(".")
-        for name, pkg, _, env_prefix in SERVICES:
-            env[f"{env_prefix}DATABASE_URL"] = testing.fresh_database(f"{tag}_{pkg.removesuffix('_svc')}", None)
+    env = {"GETIHU_TOPIC_PREFIX": prefix, "GETIHU_DEV_AUTH": "1", "GETIHU_KAFKA_BOOTSTRAP": kafka_bootstrap}
+    # Each service its own fresh database on the test server, named for this stack.
+    tag = prefix.strip(".")
+    for name, pkg, _, env_prefix in SERVICES:
+        env[f"{env_prefix}DATABASE_URL"] = testing.fresh_database(f"{tag}_{pkg.removesuffix('_svc')}", None)
     stack = Stack(state_dir=state, base_port=free_base_port(), env=env)
-    if not postgres:
-        stack.env.pop("DATABASE_URL", None)
     stack.topic_prefix = prefix
     return stack
 

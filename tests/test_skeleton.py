@@ -2,13 +2,13 @@
 
 Register businesses; each registration's state event travels registry outbox → Kafka → typing-svc's
 projection. Kill -9 the publishing and the consuming workers in the middle of 1,000 events, restart
-them, and every event is applied exactly once. Once more on the SQLite default of `make up`.
+them, and every event is applied exactly once.
 """
 from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+from harness import Gateway
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,7 +16,6 @@ from sqlalchemy import create_engine, text
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
 
-from harness import Gateway, make_stack
 
 
 def business(n: int, region: str = "232701") -> dict:
@@ -26,8 +25,7 @@ def business(n: int, region: str = "232701") -> dict:
 
 
 def typing_db(stack):
-    url = stack.env.get("TYPING_DATABASE_URL") or f"sqlite:///{Path(stack.env['GETIHU_DATA_DIR']) / 'typing.sqlite3'}"
-    return create_engine(url)
+    return create_engine(stack.env["TYPING_DATABASE_URL"])
 
 
 def projection_counts(engine, usccs: list[str]) -> tuple[int, int]:
@@ -160,15 +158,3 @@ def test_gateway_502_when_a_service_is_down(stack, gateway):
 @pytest.mark.stack
 def test_kill9_workers_mid_stream_every_event_exactly_once(stack, gateway):
     exactly_once_under_kill9(stack, gateway, 1000, serial_base=100000)
-
-
-@pytest.mark.stack
-def test_sqlite_default_path(kafka_bootstrap):
-    stack = make_stack(postgres=False, kafka_bootstrap=kafka_bootstrap)
-    try:
-        stack.up(timeout=180)
-        gw = Gateway(f"http://127.0.0.1:{stack.base_port}")
-        assert gw.get("/readyz").status_code == 200
-        exactly_once_under_kill9(stack, gw, 200, serial_base=200000)
-    finally:
-        stack.down()

@@ -7,7 +7,6 @@ publish it; the national directory finds each business's type in the feed.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,8 +19,7 @@ TYPING_YEAR = REPORT_YEAR + 1
 
 
 def typing_db(stack):
-    url = stack.env.get("TYPING_DATABASE_URL") or f"sqlite:///{Path(stack.env['GETIHU_DATA_DIR']) / 'typing.sqlite3'}"
-    return create_engine(url)
+    return create_engine(stack.env["TYPING_DATABASE_URL"])
 
 
 @pytest.mark.stack

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from getihu_kit import auth
 from getihu_kit.errors import Conflict
+from pydantic_settings import SettingsConfigDict
+
 from getihu_kit.pagination import PageDep, decode_cursor, encode_cursor
 from getihu_kit.settings import ServiceSettings
 from getihu_kit.web import IdPath, YearQuery, create_app, requires
@@ -153,3 +155,17 @@ def test_control_characters_are_400_not_a_database_error(client, request_kw):
     r = client.request(**request_kw)
     assert r.status_code == 400 and r.json()["code"] == "control_characters"
     assert client.post("/echo", json={"name": "张三"}).json() == {"name": "张三"}
+
+
+class _TypingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="KITTEST_", extra="ignore")
+
+
+def test_each_service_derives_its_own_database_on_the_shared_server(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.internal:5432/postgres")
+    assert _TypingSettings(db_name="typing").resolved_database_url() == "postgresql+psycopg://u:p@db.internal:5432/typing"
+    monkeypatch.delenv("DATABASE_URL")
+    # without DATABASE_URL: the local server `make up` starts, never a file database
+    assert _TypingSettings(db_name="notify").resolved_database_url().startswith("postgresql+psycopg://getihu:getihu@127.0.0.1:")
+    assert _TypingSettings(db_name="x", database_url="postgresql+psycopg://a@h/x").resolved_database_url() == \
+        "postgresql+psycopg://a@h/x"
