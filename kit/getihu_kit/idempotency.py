@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, func, select
 
-from getihu_kit.db import insert_ignore
+from getihu_kit.upserts import insert_ignore
 
 HEADER = "idempotency-key"
 
@@ -59,7 +59,7 @@ def install(app: FastAPI, table: Table) -> None:
             chunks = [c async for c in response.body_iterator]
             payload = b"".join(chunks)
             with engine.begin() as conn:
-                conn.execute(insert_ignore(table, conn).values(
+                conn.execute(insert_ignore(table).values(
                     key=key, principal=principal, path=request.url.path, request_hash=digest,
                     status=response.status_code, content_type=response.media_type or "application/json",
                     body=payload.decode()))
