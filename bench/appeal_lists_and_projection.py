@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.auth import Principal
 from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.db import make_sessionmaker
@@ -100,7 +100,7 @@ def time_lists(engine, pages: int = 50) -> dict[str, list[float]]:
     calls = {
         "county, own region, overdue, 50 per page": dict(principal=county, overdue=True),
         "prefecture, status in_review, 50 per page": dict(principal=prefecture, status=["in_review"]),
-        "prefecture, due by today, 50 per page": dict(principal=prefecture, due_before=dt.date.today()),
+        "prefecture, due by today, 50 per page": dict(principal=prefecture, due_before=clock.today()),
     }
     out: dict[str, list[float]] = {}
     for name, kw in calls.items():
@@ -144,7 +144,7 @@ def main() -> int:
     lines = [
         "# appeal-svc: the typing publication into the projection; staff lists over 100,000 objections",
         "",
-        f"Run {dt.datetime.now().isoformat(timespec='minutes')} on {platform.node()} "
+        f"Run {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on {platform.node()} "
         f"({os.cpu_count()} cores, shared with other engineers' test runs at the time; Kafka and PostgreSQL shared too).",
         "",
         f"- events: {args.n:,} TypingResultPublished on Kafka (produced in {produce_s:.1f} s, before the clock starts)",

@@ -111,7 +111,7 @@ def main() -> int:
     lines = [
         "# cultivation-svc: one typing-published of 40,000 businesses → 免申即享 measures",
         "",
-        f"Run {dt.datetime.now().isoformat(timespec='minutes')} on {platform.node()} ({os.cpu_count()} cores, shared "
+        f"Run {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on {platform.node()} ({os.cpu_count()} cores, shared "
         f"with other engineers' runs; Kafka and PostgreSQL shared too; load average {load[0]:.1f} / {load[1]:.1f} / "
         f"{load[2]:.1f} at the end).",
         "",

@@ -113,7 +113,7 @@ def main() -> int:
     lines = [
         "# notify-svc: one typing-published of 40,000 businesses",
         "",
-        f"Run {dt.datetime.now().isoformat(timespec='minutes')} on {platform.node()} "
+        f"Run {dt.datetime.now(dt.timezone.utc).isoformat(timespec='minutes')} on {platform.node()} "
         f"({os.cpu_count()} cores, shared with other engineers' test runs and services at the time; "
         f"Kafka and PostgreSQL shared too; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         "at the end of the run).",

@@ -202,7 +202,7 @@ def main() -> int:
     ok = rate >= TARGET_ROWS_PER_S and peak <= TARGET_PEAK_MB and extra == 0 and job2["accepted"] == ROWS
     crc = "C" if _crc32c_native() else "pure Python"
     lines = [
-        f"| {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} | {ROWS:,} | {size_mb:.1f} MB | {t_uploaded - t0:.1f} s "
+        f"| {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} | {ROWS:,} | {size_mb:.1f} MB | {t_uploaded - t0:.1f} s "
         f"| {t_job - t0:.1f} s | {total:.1f} s | **{rate:,.0f}** | {cpu:.0f} s ({ROWS / cpu:,.0f} rows per CPU-s) "
         f"| {re_import_s:.1f} s, {extra} new events | {api_mb:.0f} MB | {worker_mb:.0f} MB "
         f"| {f'{relay_mb:.0f} MB' if relay else '–'} | {RELAY} | {load0:.1f} → {load1:.1f} | {crc} "

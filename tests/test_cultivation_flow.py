@@ -12,14 +12,13 @@ platform (public_notice_days 0) and both counties keep their window open all yea
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.domain import id_number, uscc
 
-TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+TODAY = clock.today()
 YEAR = TODAY.year
 REGION, NOTICE_REGION = "232762", "232763"
 API = "/api/v1/cultivation"
