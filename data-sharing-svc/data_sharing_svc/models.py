@@ -28,8 +28,6 @@ inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
-BIGID = BigInteger().with_variant(Integer, "sqlite")
-
 
 class Batch(Base):
     __tablename__ = "batches"
@@ -56,7 +54,7 @@ class RecordVersion(Base):
     __tablename__ = "record_versions"
     __table_args__ = (Index("ix_record_versions_key", "dataset", "year", "key"),)
 
-    id: Mapped[int] = mapped_column(BIGID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     dataset: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(120))
@@ -74,8 +72,8 @@ class CurrentRecord(Base):
     __tablename__ = "current_records"
     # Only the records that have an ID number (listings) in its index: every record writes its indexes.
     __table_args__ = (Index("ix_current_records_uscc_year", "uscc", "year"),
-                      Index("ix_current_records_id_number", "id_number", postgresql_where=text("id_number IS NOT NULL"),
-                            sqlite_where=text("id_number IS NOT NULL")))
+                      Index("ix_current_records_id_number", "id_number",
+                            postgresql_where=text("id_number IS NOT NULL")))
 
     dataset: Mapped[str] = mapped_column(String(30), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -121,7 +119,7 @@ class FactsRead(Base):
     __tablename__ = "facts_reads"
     __table_args__ = (Index("ix_facts_reads_uscc", "uscc"), Index("ix_facts_reads_reader", "reader"))
 
-    id: Mapped[int] = mapped_column(BIGID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     reader: Mapped[str] = mapped_column(String(200))
     roles: Mapped[str] = mapped_column(String(200))
     reader_region: Mapped[str | None] = mapped_column(String(6))

@@ -12,6 +12,7 @@ from collections import defaultdict
 from sqlalchemy.orm import Session
 
 from getihu_kit.events import CloudEvent
+from getihu_kit.upserts import newest_per_key
 from data_sharing_svc import ingest, repository
 
 
@@ -26,11 +27,7 @@ def _operators(state: dict) -> set[tuple[str, bool]]:
 
 def apply_business_states(session: Session, events: list[CloudEvent]) -> None:
     """Set-based: newest snapshot per USCC; an older version never overwrites a newer one."""
-    latest: dict[str, dict] = {}
-    for e in events:
-        d = e.data
-        if d["uscc"] not in latest or d.get("version", 0) >= latest[d["uscc"]].get("version", 0):
-            latest[d["uscc"]] = d
+    latest, _ = newest_per_key((e.data for e in events), key=lambda d: d["uscc"])
     known = repository.projection_versions(session, list(latest))
     fresh = {u: d for u, d in latest.items() if d.get("version", 0) >= known.get(u, -1)}
     if not fresh:

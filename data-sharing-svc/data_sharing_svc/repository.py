@@ -1,43 +1,22 @@
-"""Every query of data-sharing-svc. Batch paths are set-based: one statement per chunk, never per row."""
+"""Every query of data-sharing-svc. Batch paths are set-based: one statement per chunk, never per row;
+a list of keys goes as one array parameter (kit.upserts.any_of), however long."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
 from typing import Any
 
-import json
-
-from sqlalchemy import JSON, Integer, String, and_, any_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import JSON, Integer, String, bindparam, delete, func, insert, literal_column, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import is_postgres, upsert
-from getihu_kit.outbox import PG_EVENT_TIME
+from getihu_kit.clock import sql_instant
+from getihu_kit.pagination import PageRequest, scalars_page
+from getihu_kit.upserts import any_of, upsert_newest
 from data_sharing_svc.datasets import CERTIFICATE, DISHONEST_DEBTOR, PATENT, SOCIAL_INSURANCE, TAX, TRADEMARK
 from data_sharing_svc.models import (Batch, BusinessProjection, CurrentRecord, FactsRead, FactsVersion,
-                                     OperatorLink, RecordVersion, jobs)
-
-IN_CHUNK = 5000  # values per IN list: far below PostgreSQL's and SQLite's parameter limits
-
-
-def _chunks(values: list, size: int = IN_CHUNK) -> Iterable[list]:
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-def _in(column, values: list, session: Session):
-    """`column = ANY(:array)` on PostgreSQL (one parameter, one cached plan), `IN (...)` elsewhere."""
-    if is_postgres(session.get_bind()):
-        return column == any_(bindparam(None, value=values, type_=ARRAY(String)))
-    return column.in_(values)
-
-
-def _dialect_insert(session: Session, table):
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
+                                     OperatorLink, jobs)
 
 
 # --- batches -------------------------------------------------------------------------------------
@@ -68,28 +47,6 @@ def job_owner(session: Session, job_id: str) -> str | None:
 
 
 # --- records -------------------------------------------------------------------------------------
-def current_hashes(session: Session, *, dataset: str, year: int, keys: list[str]) -> dict[str, str]:
-    t = CurrentRecord.__table__
-    out: dict[str, str] = {}
-    for part in _chunks(keys):
-        out.update(session.execute(select(t.c.key, t.c.content_hash).where(
-            t.c.dataset == dataset, t.c.year == year, _in(t.c.key, part, session))).tuples().all())
-    return out
-
-
-def insert_versions(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert(RecordVersion.__table__), rows)
-
-
-def upsert_current(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    stmt = upsert(CurrentRecord.__table__, session.get_bind(), ["dataset", "year", "key"],
-                  ["uscc", "id_number", "data", "content_hash", "batch_id", "agency", "received_at"])
-    session.execute(stmt, rows)
-
-
 # data is json here so COPY validates each record once and both inserts take it as it is.
 _STAGE = """CREATE TEMP TABLE IF NOT EXISTS ds_stage (key varchar(120), uscc varchar(18), id_number varchar(18),
                                                       data json, content_hash varchar(32), row integer)
@@ -127,10 +84,10 @@ _APPLY_BUMP = _CHANGED + """, bumped AS (
     SELECT ch.uscc, ch.id_number, b.version FROM changed ch LEFT JOIN bumped b ON b.uscc = ch.uscc"""
 
 
-def apply_records_pg(session: Session, *, dataset: str, year: int, batch_id: str, agency: str,
-                     received_at: dt.datetime, records: list,
-                     bump_facts: bool = False) -> list[tuple[str | None, str | None, int | None]]:
-    """PostgreSQL bulk path: COPY the chunk into a staging table, then one statement upserts the
+def apply_records(session: Session, *, dataset: str, year: int, batch_id: str, agency: str,
+                  received_at: dt.datetime, records: list,
+                  bump_facts: bool = False) -> list[tuple[str | None, str | None, int | None]]:
+    """The bulk path: COPY the chunk into a staging table, then one statement upserts the
     changed records as current and inserts them as versions; returns (uscc, id_number, facts
     version) per changed record, the version bumped in the same statement when `bump_facts`."""
     cur = session.connection().connection.driver_connection.cursor()
@@ -151,48 +108,23 @@ def apply_records_pg(session: Session, *, dataset: str, year: int, batch_id: str
         cur.close()
 
 
-def current_for_businesses(session: Session, *, usccs: list[str], year: int) -> list:
-    """Plain rows, not ORM objects: this runs for every chunk of a million-record file."""
-    t = CurrentRecord.__table__
-    out: list = []
-    for part in _chunks(usccs):
-        out.extend(session.execute(select(t).where(t.c.year == year, _in(t.c.uscc, part, session))).all())
-    return out
-
-
-def debtor_listings_for_businesses(session: Session, *, usccs: list[str], year: int) -> list[tuple]:
-    """(uscc, current_operator, record) for every listing of a linked operator in `year`."""
-    c, link = CurrentRecord.__table__, OperatorLink.__table__
-    out: list[tuple] = []
-    for part in _chunks(usccs):
-        for row in session.execute(
-                select(link.c.uscc.label("linked_uscc"), link.c.current.label("current_operator"), c)
-                .join(c, and_(c.c.id_number == link.c.id_number, c.c.dataset == DISHONEST_DEBTOR, c.c.year == year))
-                .where(_in(link.c.uscc, part, session))).all():
-            out.append((row.linked_uscc, row.current_operator, row))
-    return out
-
-
 def debtor_records_for_people(session: Session, id_numbers: list[str]) -> list:
     t = CurrentRecord.__table__
-    out: list = []
-    for part in _chunks(id_numbers):
-        out.extend(session.execute(select(t).where(t.c.dataset == DISHONEST_DEBTOR, t.c.id_number.in_(part))
-                                   .order_by(t.c.year)).all())
-    return out
+    return session.execute(select(t).where(t.c.dataset == DISHONEST_DEBTOR, any_of(t.c.id_number, id_numbers))
+                           .order_by(t.c.year)).all()
 
 
 def debtor_years_for_people(session: Session, id_numbers: list[str]) -> dict[str, set[int]]:
     t = CurrentRecord.__table__
     out: dict[str, set[int]] = {}
-    for part in _chunks(id_numbers):
-        for idn, year in session.execute(select(t.c.id_number, t.c.year).distinct().where(
-                t.c.dataset == DISHONEST_DEBTOR, t.c.id_number.in_(part))).tuples():
-            out.setdefault(idn, set()).add(year)
+    for idn, year in session.execute(select(t.c.id_number, t.c.year).distinct().where(
+            t.c.dataset == DISHONEST_DEBTOR, any_of(t.c.id_number, id_numbers))).tuples():
+        out.setdefault(idn, set()).add(year)
     return out
 
 
-_BUMP_PG = text("""
+# A counter, not a last-write-wins upsert: each emitted facts event of a (uscc, year) takes the next version.
+_BUMP = text("""
     INSERT INTO facts_versions (uscc, year, version)
     SELECT u, :year, 1 FROM unnest(CAST(:usccs AS varchar[])) AS u
     ON CONFLICT (uscc, year) DO UPDATE SET version = facts_versions.version + 1
@@ -200,30 +132,21 @@ _BUMP_PG = text("""
 
 
 def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dict[str, int]:
-    """Next version of each (uscc, year) facts event, in one upsert per chunk."""
-    t = FactsVersion.__table__
-    out: dict[str, int] = {}
-    if is_postgres(session.get_bind()):
-        for part in _chunks(usccs):
-            out.update(session.execute(_BUMP_PG, {"year": year, "usccs": part}).tuples().all())
-        return out
-    for part in _chunks(usccs):
-        stmt = _dialect_insert(session, t)
-        stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={"version": t.c.version + 1})
-        stmt = stmt.values([{"uscc": u, "year": year, "version": 1} for u in part])
-        out.update(session.execute(stmt.returning(t.c.uscc, t.c.version)).tuples().all())
-    return out
+    """Next version of each (uscc, year) facts event, in one statement."""
+    return dict(session.execute(_BUMP, {"year": year, "usccs": usccs}).tuples().all())
 
 
-# The facts of many businesses of one year as BusinessFacts JSON, built by PostgreSQL (the
-# ingestion hot path: no record travels through Python). Each fact is the record's data plus its
-# provenance (batch, agency, time); lists are ordered as the Python builder orders them (codepoint
-# order, hence COLLATE "C"); times are written as pydantic writes them.
+# The facts of many businesses of one year as BusinessFacts JSON, built by PostgreSQL: the one builder
+# of the facts event and of the staff read (the ingestion hot path: no record travels through
+# Python). Each fact is the record's data plus its provenance (batch, agency, time); lists are in
+# codepoint order (COLLATE "C"), whatever the database's collation; instants are UTC with Z.
 # The document is assembled as text and parsed once as json: cheaper than building jsonb per fact.
 # A fact appends its provenance to the stored data's text, which is a non-empty object as json.dumps
 # wrote it (every dataset has a field besides its subject); later keys win, as in {**data, **prov}.
 _PROV = """', "batch_id": ' || to_json(c.batch_id)::text || ', "agency": ' || to_json(c.agency)::text
-           || ', "received_at": "' || {time} || '"'""".format(time=PG_EVENT_TIME.format(t="c.received_at"))
+           || ', "received_at": "' || {time} || '"'""".format(
+    time=sql_instant(literal_column("c.received_at")).compile(dialect=postgresql.dialect(),
+                                                               compile_kwargs={"literal_binds": True}))
 _FACT = f"""(left(c.data::text, -1) || {_PROV} || '}}')"""
 _LISTING = f"""(left(c.data::text, -1) || {_PROV} || ', "id_number": ' || to_json(c.id_number)::text
                || ', "current_operator": ' || l.current::text || '}}')"""
@@ -237,7 +160,7 @@ def _list(dataset: str, order: str) -> str:
                 WHERE c.uscc = u.uscc AND c.year = :year AND c.dataset = '{dataset}') ELSE '' END"""
 
 
-_FACTS_PG = f"""
+_FACTS = f"""
     SELECT u.uscc || :suffix AS key, u.uscc || :suffix AS subject,
            ('{{"uscc": ' || to_json(u.uscc)::text || ', "year": ' || :year
             || ', "tax": ' || coalesce(r.tax, 'null') || ', "social_insurance": ' || coalesce(r.si, 'null')
@@ -267,9 +190,9 @@ _FACTS_PG = f"""
     ORDER BY u.uscc"""
 
 
-def facts_select_pg(*, usccs: list[str], versions: list[int], year: int):
-    """(key, subject, data) per business of `usccs`, each with its facts version for `year` (PostgreSQL)."""
-    return (text(_FACTS_PG)
+def facts_select(*, usccs: list[str], versions: list[int], year: int):
+    """(key, subject, data) per business of `usccs`, each with its facts version for `year`."""
+    return (text(_FACTS)
             .bindparams(bindparam("usccs", value=usccs, type_=ARRAY(String)),
                         bindparam("versions", value=versions, type_=ARRAY(Integer)),
                         year=year, suffix=f":{year}")
@@ -301,43 +224,34 @@ def coverage_batches(session: Session, year: int) -> list[tuple]:
 # --- registry projection -------------------------------------------------------------------------
 def projection_versions(session: Session, usccs: list[str]) -> dict[str, int]:
     t = BusinessProjection.__table__
-    out: dict[str, int] = {}
-    for part in _chunks(usccs):
-        out.update(session.execute(select(t.c.uscc, t.c.version).where(t.c.uscc.in_(part))).tuples().all())
-    return out
+    return dict(session.execute(select(t.c.uscc, t.c.version).where(any_of(t.c.uscc, usccs))).tuples().all())
 
 
 def upsert_projection(session: Session, rows: list[dict]) -> None:
     if rows:
-        stmt = upsert(BusinessProjection.__table__, session.get_bind(), ["uscc"],
-                      ["region_code", "operator_id_number", "version"])
-        session.execute(stmt, rows)
+        session.execute(upsert_newest(BusinessProjection.__table__, ["uscc"], ["region_code", "operator_id_number",
+                                                                              "version"], version="version"), rows)
 
 
 def operator_links(session: Session, usccs: list[str]) -> dict[str, set[tuple[str, bool]]]:
     t = OperatorLink.__table__
     out: dict[str, set[tuple[str, bool]]] = {}
-    for part in _chunks(usccs):
-        for u, idn, cur in session.execute(select(t.c.uscc, t.c.id_number, t.c.current)
-                                           .where(t.c.uscc.in_(part))).tuples():
-            out.setdefault(u, set()).add((idn, bool(cur)))
+    for u, idn, cur in session.execute(select(t.c.uscc, t.c.id_number, t.c.current)
+                                       .where(any_of(t.c.uscc, usccs))).tuples():
+        out.setdefault(u, set()).add((idn, bool(cur)))
     return out
 
 
 def replace_operator_links(session: Session, usccs: list[str], rows: list[dict]) -> None:
     t = OperatorLink.__table__
-    for part in _chunks(usccs):
-        session.execute(delete(t).where(t.c.uscc.in_(part)))
+    session.execute(delete(t).where(any_of(t.c.uscc, usccs)))
     if rows:
         session.execute(insert(t), rows)
 
 
 def usccs_linked_to(session: Session, id_numbers: list[str]) -> set[str]:
     t = OperatorLink.__table__
-    out: set[str] = set()
-    for part in _chunks(id_numbers):
-        out.update(session.execute(select(t.c.uscc).where(t.c.id_number.in_(part))).scalars().all())
-    return out
+    return set(session.execute(select(t.c.uscc).where(any_of(t.c.id_number, id_numbers))).scalars().all())
 
 
 def business(session: Session, uscc: str) -> BusinessProjection | None:
@@ -350,7 +264,8 @@ def add_read(session: Session, **values: Any) -> None:
 
 
 def list_reads(session: Session, *, uscc: str | None, reader: str | None, since: dt.datetime | None,
-               until: dt.datetime | None, before_id: int | None, limit: int) -> list[FactsRead]:
+               until: dt.datetime | None, page: PageRequest) -> tuple[list[FactsRead], str | None]:
+    """The audit log, newest read first."""
     q = select(FactsRead)
     if uscc:
         q = q.where(FactsRead.uscc == uscc)
@@ -360,6 +275,4 @@ def list_reads(session: Session, *, uscc: str | None, reader: str | None, since:
         q = q.where(FactsRead.read_at >= since)
     if until:
         q = q.where(FactsRead.read_at < until)
-    if before_id is not None:
-        q = q.where(FactsRead.id < before_id)
-    return list(session.execute(q.order_by(FactsRead.id.desc()).limit(limit)).scalars().all())
+    return scalars_page(session, q, keys=[FactsRead.id], page=page, descending=True)

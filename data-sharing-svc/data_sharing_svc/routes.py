@@ -2,79 +2,77 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Iterator
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
-from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from getihu_kit.pagination import page_params
+from getihu_kit.uploads import spooled_body
+from getihu_kit.web import SessionDep, requires, traceparent
 from data_sharing_svc import service
 from data_sharing_svc.schemas import (AuditPage, BatchCreate, BatchRead, CoverageRead, DatasetName, FactsRead,
                                       FileBatchAccepted)
 
 router = APIRouter(prefix="/api/v1/data-sharing", tags=["data-sharing"])
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["data-sharing"])
-SPOOL_IN_MEMORY = 8 << 20  # larger uploads spill to a temporary file, never into memory
-READ_SIZE = 1 << 20
+# Who may call each route; the service adds the finer checks (an agency's one dataset, its own batches
+# and jobs, county staff's region).
+AGENCY = requires("agency")
+AGENCY_OR_AUDITORS = requires("agency", *service.AUDITORS)
+AGENCY_OR_STAFF = requires("agency", *service.STAFF)
+STAFF = requires(*service.STAFF)
+AUDITORS = requires(*service.AUDITORS)
+AuditPageDep = page_params(default=100)
 
 
 @router.post("/batches", status_code=201, response_model=BatchRead, summary="机构报送数据批次（JSON）",
              description="有效记录接收、无效记录逐行列出（行号、字段、原因）。同一数据集、年度和键的后报记录替换先报记录，"
                          "历次版本均保留（批次、报送机构、时间）。与之前完全相同的批次再次报送不作任何变更，返回原批次。"
                          "登记系统中尚无的统一社会信用代码照常接收（部门数据可能先于登记到达），查询时标注 registered=false。")
-def submit_batch(body: BatchCreate, request: Request, session: SessionDep, principal: PrincipalDep) -> BatchRead:
+def submit_batch(body: BatchCreate, request: Request, session: SessionDep,
+                 principal: Principal = Depends(AGENCY)) -> BatchRead:
     return service.submit_batch(session, data=body, principal=principal, traceparent=traceparent(request))
 
 
 @router.post("/batches/files", status_code=202, response_model=FileBatchAccepted,
              summary="机构以文件报送数据批次（CSV、XLSX、JSON Lines），后台任务处理")
-async def submit_file(request: Request, session: SessionDep, principal: PrincipalDep,
+async def submit_file(request: Request, session: SessionDep, principal: Principal = Depends(AGENCY),
                       dataset: DatasetName = Query(description="数据集"),
                       year: int = Query(ge=2000, le=2100, description="数据所属年度")) -> FileBatchAccepted:
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-    try:
-        async for piece in request.stream():
-            spool.write(piece)
-        spool.seek(0)
-
-        def pieces() -> Iterator[bytes]:
-            while piece := spool.read(READ_SIZE):
-                yield piece
+    async with spooled_body(request) as body:
         return await run_in_threadpool(service.start_file_batch, session, dataset=dataset, year=year,
-                                       content_type=request.headers.get("content-type"), body=pieces(),
+                                       content_type=request.headers.get("content-type"), body=body,
                                        principal=principal)
-    finally:
-        spool.close()
 
 
 @router.get("/batches/{batch_id}", response_model=BatchRead, summary="查询批次及其逐行校验报告")
-def get_batch(batch_id: str, session: SessionDep, principal: PrincipalDep) -> BatchRead:
+def get_batch(batch_id: str, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> BatchRead:
     return service.get_batch(session, batch_id=batch_id, principal=principal)
 
 
 @router.get("/facts/{uscc}", response_model=FactsRead, summary="查询某户某年度的共享数据（仅限工作人员，每次查询留痕）")
-def read_facts(uscc: str, request: Request, session: SessionDep, principal: PrincipalDep,
+def read_facts(uscc: str, request: Request, session: SessionDep, principal: Principal = Depends(STAFF),
                year: int = Query(ge=2000, le=2100, description="年度")) -> FactsRead:
     return service.read_facts(session, uscc=uscc, year=year, principal=principal,
                               request_id=getattr(request.state, "request_id", None))
 
 
 @router.get("/audit", response_model=AuditPage, summary="共享数据查询留痕（地区局工作人员、管理员）")
-def list_audit(session: SessionDep, principal: PrincipalDep, uscc: str | None = None,
-               reader: str | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
-               cursor: str | None = None, limit: int = 100) -> AuditPage:
+def list_audit(session: SessionDep, page: AuditPageDep, principal: Principal = Depends(AUDITORS),
+               uscc: str | None = None, reader: str | None = None, since: dt.datetime | None = None,
+               until: dt.datetime | None = None) -> AuditPage:
     return service.list_audit(session, principal=principal, uscc=uscc, reader=reader, since=since, until=until,
-                              cursor=cursor, limit=limit)
+                              page=page)
 
 
 @router.get("/coverage", response_model=CoverageRead, summary="某年度各数据集的到达情况")
-def coverage(session: SessionDep, principal: PrincipalDep,
+def coverage(session: SessionDep, principal: Principal = Depends(AGENCY_OR_STAFF),
              year: int = Query(ge=2000, le=2100, description="年度")) -> CoverageRead:
     return service.coverage(session, year=year, principal=principal)
 
 
 @jobs_router.get("/{job_id}", response_model=JobRead, summary="查询文件报送任务的进度与逐行报告")
-def get_job(job_id: str, session: SessionDep, principal: PrincipalDep) -> JobRead:
+def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> JobRead:
     return service.get_job(session, job_id=job_id, principal=principal)

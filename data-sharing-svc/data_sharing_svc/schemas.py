@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from getihu_kit.pagination import Page
 from getihu_kit.schemas.data_sharing import (CertificateFact, OperatorDebtorListing, PatentFact, SocialInsuranceFact,
                                              TaxFact, TrademarkFact)
 
@@ -76,9 +77,8 @@ class AuditEntry(BaseModel):
     request_id: str | None = None
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEntry]
-    next_cursor: str | None = None
+class AuditPage(Page[AuditEntry]):
+    """One page of the audit log, newest read first."""
 
 
 class DatasetCoverage(BaseModel):

@@ -17,14 +17,14 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from getihu_kit import tabular
-from getihu_kit.auth import Principal, require_roles
+from getihu_kit import clock, tabular
+from getihu_kit.auth import STAFF_ROLES, Principal, readable_by, require_readable
 from getihu_kit.db import unit_of_work
 from getihu_kit.domain import uscc as usccs
 from getihu_kit.errors import Forbidden, InvalidInput, NotFound
 from getihu_kit.jobs import MAX_REPORTED_ERRORS, JobRead, JobStore, Progress
 from getihu_kit.lanes import ChunkLanes, lane_of
-from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
+from getihu_kit.pagination import PageRequest
 from data_sharing_svc import ingest, repository
 from data_sharing_svc.datasets import (DATASETS, LABELS, SPECS, Dataset, FieldError, Record, check_year,
                                       validate_record)
@@ -34,12 +34,9 @@ from data_sharing_svc.schemas import (AuditEntry, AuditPage, BatchCreate, BatchR
 
 job_store = JobStore(jobs, job_chunks, id_prefix="ds_")
 FILE_JOB = "agency_file"
-STAFF = ("county_staff", "prefecture_staff", "admin")
+# Who may call what is declared at each route (routes.py); the checks here are the finer ones.
+STAFF = STAFF_ROLES
 AUDITORS = ("prefecture_staff", "admin")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _new_batch_id() -> str:
@@ -48,7 +45,6 @@ def _new_batch_id() -> str:
 
 def require_agency_for(principal: Principal, dataset: str) -> None:
     """An agency token carries the one dataset it supplies; it may submit nothing else."""
-    require_roles(principal, "agency")
     if principal.dataset != dataset:
         raise Forbidden(f"本机构令牌只能报送数据集“{principal.dataset or '未指定'}”，不能报送“{dataset}”",
                         code="dataset_not_allowed", field="dataset")
@@ -81,7 +77,7 @@ def submit_batch(session: Session, *, data: BatchCreate, principal: Principal,
     valid, errors = _validate_all(spec, enumerate(data.records, start=1))
     digest = hashlib.sha256(json.dumps(data.records, sort_keys=True, ensure_ascii=False,
                                        default=str).encode()).hexdigest()
-    batch_id, now = _new_batch_id(), _now()
+    batch_id, now = _new_batch_id(), clock.now()
     changed = 0
     for i in range(0, len(valid), ingest.CHUNK_ROWS):
         changed += ingest.ingest_chunk(session, spec=spec, year=data.year, batch_id=batch_id, agency=principal.sub,
@@ -99,7 +95,6 @@ def submit_batch(session: Session, *, data: BatchCreate, principal: Principal,
 
 
 def get_batch(session: Session, *, batch_id: str, principal: Principal) -> BatchRead:
-    require_roles(principal, "agency", *AUDITORS)
     b = repository.get_batch(session, batch_id)
     if b is None or (not principal.has(*AUDITORS) and b.dataset != principal.dataset):
         # another agency's batch is reported as absent, not as forbidden: its existence is confidential too
@@ -127,12 +122,12 @@ def start_file_batch(session: Session, *, dataset: str, year: int, content_type:
                                       "batch_id": batch_id},
                               created_by=principal.sub)
     repository.add_batch(session, id=batch_id, dataset=dataset, year=year, agency=principal.sub, source="file",
-                         content_hash=digest.hexdigest(), job_id=job_id, status="processing", received_at=_now(),
+                         content_hash=digest.hexdigest(), job_id=job_id, status="processing", received_at=clock.now(),
                          accepted=0, rejected=0, changed=0, errors=[])
     return FileBatchAccepted(id=job_id, status="queued", batch_id=batch_id)
 
 
-APPLY_LANES = 2  # PostgreSQL: chunks of disjoint USCC sets applied on this many connections at once
+APPLY_LANES = 2  # chunks of disjoint USCC sets applied on this many connections at once
 
 
 def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes],
@@ -158,7 +153,7 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
 
     # Parallel lanes only for records about businesses: a person's listing reaches businesses
     # through operators, so two lanes could touch the same business's facts.
-    lanes = APPLY_LANES if engine.dialect.name == "postgresql" and spec.subject == "uscc" else 1
+    lanes = APPLY_LANES if spec.subject == "uscc" else 1
     pipeline = ChunkLanes(apply, lanes=lanes, name="ds-chunk-apply")
     pending: list[list[Record]] = [[] for _ in range(lanes)]
     try:
@@ -188,7 +183,7 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
             pipeline.close()  # waits for the chunks already handed over; raises their error
     except Exception:
         with unit_of_work(sessions) as session:
-            repository.finish_batch(session, batch_id, status="failed", completed_at=_now(),
+            repository.finish_batch(session, batch_id, status="failed", completed_at=clock.now(),
                                     accepted=progress.accepted, rejected=progress.rejected, changed=changed,
                                     errors=progress.errors)
         raise
@@ -197,13 +192,12 @@ def process_file(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iter
         if changed == 0:
             earlier = repository.find_identical_batch(session, dataset=spec.name, year=year,
                                                       content_hash=batch.content_hash, exclude_id=batch_id)
-        repository.finish_batch(session, batch_id, status="completed", completed_at=_now(),
+        repository.finish_batch(session, batch_id, status="completed", completed_at=clock.now(),
                                 accepted=progress.accepted, rejected=progress.rejected, changed=changed,
                                 errors=progress.errors, duplicate_of=earlier.id if earlier else None)
 
 
 def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
-    require_roles(principal, "agency", *AUDITORS)
     if not job_store.owns(job_id):
         raise NotFound(f"任务“{job_id}”不存在", code="job_not_found")
     job = job_store.get(session, job_id)
@@ -217,51 +211,42 @@ def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
 def read_facts(session: Session, *, uscc: str, year: int, principal: Principal,
                request_id: str | None = None) -> FactsRead:
     """Staff read of one business's facts; written to the audit log in the same transaction."""
-    require_roles(principal, *STAFF)
     try:
         uscc = usccs.validate(uscc)
     except usccs.InvalidUSCC as exc:
         raise InvalidInput(str(exc), field="uscc") from None
     business = repository.business(session, uscc)
-    if not principal.sees_all_regions:
-        if business is None:
-            raise Forbidden("该个体工商户尚未同步到本系统，无法确认其所属辖区，县级人员暂不能查看",
-                            code="region_unknown")
-        if not principal.can_act_in_region(business.region_code):
-            raise Forbidden(f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）个体工商户的共享数据")
+    region = business.region_code if business else None
+    if business is None and not readable_by(principal, region_code=None):
+        raise Forbidden("该个体工商户尚未同步到本系统，无法确认其所属辖区，县级人员暂不能查看", code="region_unknown")
+    require_readable(principal, region_code=region,
+                     message=f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）个体工商户的共享数据")
     version = repository.facts_version(session, uscc=uscc, year=year)
-    facts = ingest.load_facts(session, usccs=[uscc], year=year, versions={uscc: version})[0]
+    facts = ingest.read_business_facts(session, uscc=uscc, year=year, version=version)
     out = FactsRead(**facts.model_dump(exclude={"version"}), version=version, registered=business is not None,
-                    region_code=business.region_code if business else None)
+                    region_code=region)
     fields = [name for name in ("tax", "social_insurance", "trademarks", "patents", "certificates",
                                 "dishonest_debtors") if getattr(out, name)]
     repository.add_read(session, reader=principal.sub, roles=",".join(sorted(principal.roles)),
                         reader_region=principal.region_code, uscc=uscc, year=year, fields=fields,
-                        read_at=_now(), request_id=request_id)
+                        read_at=clock.now(), request_id=request_id)
     return out
 
 
 def list_audit(session: Session, *, principal: Principal, uscc: str | None, reader: str | None,
-               since: dt.datetime | None, until: dt.datetime | None, cursor: str | None, limit: int) -> AuditPage:
-    require_roles(principal, *AUDITORS)
-    check_limit(limit)
-    pos = decode_cursor(cursor)
-    before = pos.get("id") if pos else None
-    if before is not None and not isinstance(before, int):
-        raise InvalidInput("分页游标无效：请使用上一页响应中的 next_cursor 原样传入", field="cursor")
-    rows = repository.list_reads(session, uscc=uscc.strip().upper() if uscc else None, reader=reader,
-                                 since=since, until=until, before_id=before, limit=limit + 1)
+               since: dt.datetime | None, until: dt.datetime | None, page: PageRequest) -> AuditPage:
+    """The audit log for prefecture staff and admins (the route admits no one else), newest first."""
+    rows, nxt = repository.list_reads(session, uscc=uscc.strip().upper() if uscc else None, reader=reader,
+                                      since=since, until=until, page=page)
     items = [AuditEntry(id=r.id, reader=r.reader, roles=r.roles.split(","), reader_region=r.reader_region,
                         uscc=r.uscc, year=r.year, fields=r.fields, read_at=r.read_at, request_id=r.request_id)
-             for r in rows[:limit]]
-    nxt = encode_cursor({"id": items[-1].id}) if len(rows) > limit else None
+             for r in rows]
     return AuditPage(items=items, next_cursor=nxt)
 
 
 # --- coverage --------------------------------------------------------------------------------------
 def coverage(session: Session, *, year: int, principal: Principal) -> CoverageRead:
     """Which datasets arrived for the year, when, how many records (an agency sees only its own)."""
-    require_roles(principal, "agency", *STAFF)
     try:
         check_year(year)
     except FieldError as exc:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from getihu_kit import testing
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.domain import id_number, uscc
-from data_sharing_svc.main import MIGRATIONS, create_app
-from data_sharing_svc.settings import Settings
+from data_sharing_svc.main import create_app
+from data_sharing_svc.settings import MIGRATIONS, Settings
 
 _serials = itertools.count(random.Random().randrange(10_000_000, 90_000_000, 100_000))
 

@@ -65,7 +65,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_current_records_uscc_year', ['uscc', 'year'], unique=False)
 
     op.create_table('facts_reads',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('reader', sa.String(length=200), nullable=False),
     sa.Column('roles', sa.String(length=200), nullable=False),
     sa.Column('reader_region', sa.String(length=6), nullable=True),
@@ -96,7 +96,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_operator_links_uscc'), ['uscc'], unique=False)
 
     op.create_table('record_versions',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('dataset', sa.String(length=30), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=120), nullable=False),

@@ -22,8 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table('current_records', schema=None) as batch_op:
         batch_op.drop_index('ix_current_records_id_number')
         batch_op.create_index('ix_current_records_id_number', ['id_number'], unique=False,
-                              postgresql_where=sa.text('id_number IS NOT NULL'),
-                              sqlite_where=sa.text('id_number IS NOT NULL'))
+                              postgresql_where=sa.text('id_number IS NOT NULL'))
     with op.batch_alter_table('record_versions', schema=None) as batch_op:
         batch_op.drop_index('ix_record_versions_batch_id')
 
