@@ -7,8 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from getihu_kit.pagination import Page
-from getihu_kit.schemas.data_sharing import (CertificateFact, OperatorDebtorListing, PatentFact, SocialInsuranceFact,
-                                             TaxFact, TrademarkFact)
+from getihu_kit.schemas.data_sharing import BusinessFacts
 
 DatasetName = Literal["tax", "social_insurance", "trademark", "patent", "dishonest_debtor", "certificate"]
 MAX_JSON_RECORDS = 20000
@@ -50,19 +49,11 @@ class FileBatchAccepted(BaseModel):
     batch_id: str
 
 
-class FactsRead(BaseModel):
-    """One business's agency facts of one year, each value with its source (batch, agency, time)."""
-    uscc: str
-    year: int
+class FactsRead(BusinessFacts):
+    """One business's agency facts of one year as the facts event carries them, each value with its
+    source (batch, agency, time), and what the registry projection knows of the business."""
     registered: bool = Field(description="登记系统中是否已有该户（数据可先于登记到达）")
     region_code: str | None = None
-    tax: TaxFact | None = None
-    social_insurance: SocialInsuranceFact | None = None
-    trademarks: list[TrademarkFact] = []
-    patents: list[PatentFact] = []
-    certificates: list[CertificateFact] = []
-    dishonest_debtors: list[OperatorDebtorListing] = []
-    version: int = 0
 
 
 class AuditEntry(BaseModel):

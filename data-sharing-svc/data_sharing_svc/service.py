@@ -223,8 +223,7 @@ def read_facts(session: Session, *, uscc: str, year: int, principal: Principal,
                      message=f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）个体工商户的共享数据")
     version = repository.facts_version(session, uscc=uscc, year=year)
     facts = ingest.read_business_facts(session, uscc=uscc, year=year, version=version)
-    out = FactsRead(**facts.model_dump(exclude={"version"}), version=version, registered=business is not None,
-                    region_code=region)
+    out = FactsRead(**facts.model_dump(), registered=business is not None, region_code=region)
     fields = [name for name in ("tax", "social_insurance", "trademarks", "patents", "certificates",
                                 "dishonest_debtors") if getattr(out, name)]
     repository.add_read(session, reader=principal.sub, roles=",".join(sorted(principal.roles)),

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from getihu_kit import testing
 from getihu_kit.auth import issue_dev_token
+from getihu_kit.db import make_engine
 from getihu_kit.domain import id_number, uscc
 from data_sharing_svc.main import create_app
 from data_sharing_svc.settings import MIGRATIONS, Settings
@@ -38,6 +39,14 @@ def new_id_number():
 @pytest.fixture(scope="session")
 def db_url() -> str:
     return testing.fresh_database("test_data_sharing_svc", MIGRATIONS)
+
+
+@pytest.fixture(scope="session")
+def engine(db_url):
+    """An engine of its own on the test database, for looking behind the API (outbox, records)."""
+    e = make_engine(db_url)
+    yield e
+    e.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from getihu_kit.db import make_engine, make_sessionmaker, unit_of_work
+from getihu_kit.db import make_sessionmaker, unit_of_work
 from getihu_kit.events import CloudEvent
 from getihu_kit.schemas.data_sharing import BusinessFacts, facts_key
 from data_sharing_svc import ingest, repository
@@ -109,23 +109,15 @@ def _check(client, token, engine, u: str, batches: dict[str, str], operators: tu
 
 
 def test_payloads_built_in_sql_validate_and_say_what_the_agencies_sent(
-        client, token, db_url, new_uscc, new_id_number):
-    engine = make_engine(db_url)
-    try:
-        u, batches, operators = _exercise(client, token, engine, new_uscc, new_id_number)
-        _check(client, token, engine, u, batches, operators)
-    finally:
-        engine.dispose()
+        client, token, engine, new_uscc, new_id_number):
+    u, batches, operators = _exercise(client, token, engine, new_uscc, new_id_number)
+    _check(client, token, engine, u, batches, operators)
 
 
 @pytest.mark.parametrize("n", [1, 7])
-def test_emit_business_facts_emits_one_event_per_business_in_uscc_order(db_url, new_uscc, n):
-    engine = make_engine(db_url)
-    try:
-        usccs = sorted(new_uscc() for _ in range(n))
-        with unit_of_work(make_sessionmaker(engine)) as s:
-            assert ingest.emit_business_facts(s, usccs=list(reversed(usccs)), year=YEAR) == n
-        keys = [r.aggregateid for r in _facts_rows(engine) if r.aggregateid in {facts_key(u, YEAR) for u in usccs}]
-        assert keys == [facts_key(u, YEAR) for u in usccs]
-    finally:
-        engine.dispose()
+def test_emit_business_facts_emits_one_event_per_business_in_uscc_order(engine, new_uscc, n):
+    usccs = sorted(new_uscc() for _ in range(n))
+    with unit_of_work(make_sessionmaker(engine)) as s:
+        assert ingest.emit_business_facts(s, usccs=list(reversed(usccs)), year=YEAR) == n
+    keys = [r.aggregateid for r in _facts_rows(engine) if r.aggregateid in {facts_key(u, YEAR) for u in usccs}]
+    assert keys == [facts_key(u, YEAR) for u in usccs]

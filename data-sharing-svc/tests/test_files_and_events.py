@@ -13,7 +13,7 @@ from getihu_kit import testing
 from getihu_kit.bus import make_producer
 from getihu_kit.produce import BatchProducer
 from getihu_kit.consumer import ConsumerRunner
-from getihu_kit.db import make_engine, make_sessionmaker
+from getihu_kit.db import make_sessionmaker
 from getihu_kit.events import DATA_SHARING_FACTS, REGISTRY_BUSINESS, make_event, physical
 from getihu_kit.jobs import job_loop
 from getihu_kit.outbox import OutboxRelay
@@ -24,13 +24,6 @@ from data_sharing_svc.consumers import subscriptions
 from data_sharing_svc.models import inbox, outbox
 
 YEAR = 2025
-
-
-@pytest.fixture(scope="module")
-def engine(db_url):
-    e = make_engine(db_url)
-    yield e
-    e.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from getihu_kit.schemas.data_sharing import facts_key
 
 
 YEAR = 2025
-
-
-@pytest.fixture(scope="module")
-def db(db_url):
-    engine = create_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +22,8 @@ def prefecture(token):
     return token("pref-clerk", ["prefecture_staff"])
 
 
-def facts_events(db, uscc: str, year: int = YEAR) -> list[dict]:
-    with db.connect() as conn:
+def facts_events(engine, uscc: str, year: int = YEAR) -> list[dict]:
+    with engine.connect() as conn:
         rows = conn.execute(text("SELECT payload FROM outbox WHERE aggregateid = :k ORDER BY seq"),
                             {"k": facts_key(uscc, year)}).scalars().all()
     return [json.loads(p)["data"] for p in rows]
@@ -45,7 +38,7 @@ def submit(client, headers, dataset: str, records: list, year: int = YEAR):
                        headers=headers)
 
 
-def test_valid_rows_are_accepted_and_invalid_ones_listed(client, tax, db, new_uscc):
+def test_valid_rows_are_accepted_and_invalid_ones_listed(client, tax, engine, new_uscc):
     u1, u2 = new_uscc(), new_uscc()
     r = submit(client, tax, "tax", [tax_row(u1), {"uscc": u2[:-1] + "0", "tax_paid": "1.001"}, tax_row(u2, "5")])
     assert r.status_code == 201, r.text
@@ -53,23 +46,23 @@ def test_valid_rows_are_accepted_and_invalid_ones_listed(client, tax, db, new_us
     assert (body["accepted"], body["rejected"], body["changed"]) == (2, 1, 2)
     assert {(e["row"], e["field"]) for e in body["errors"]} >= {(2, "tax_paid"), (2, "general_taxpayer")}
     assert body["agency"] == "tax-bureau-1" and body["id"].startswith("dsb_")
-    ev = facts_events(db, u2)
+    ev = facts_events(engine, u2)
     assert len(ev) == 1 and ev[0]["tax"]["tax_paid"] == "5.00" and ev[0]["tax"]["batch_id"] == body["id"]
     assert ev[0]["version"] == 1
 
 
-def test_identical_resubmission_changes_nothing_and_emits_nothing(client, tax, db, new_uscc):
+def test_identical_resubmission_changes_nothing_and_emits_nothing(client, tax, engine, new_uscc):
     u = new_uscc()
     first = submit(client, tax, "tax", [tax_row(u, "10")]).json()
     again = submit(client, tax, "tax", [tax_row(u, "10")])
     assert again.status_code == 201
     assert again.json()["id"] == first["id"] and again.json()["changed"] == first["changed"] == 1
-    assert len(facts_events(db, u)) == 1
-    with db.connect() as conn:
+    assert len(facts_events(engine, u)) == 1
+    with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM record_versions WHERE uscc = :u"), {"u": u}).scalar() == 1
 
 
-def test_a_later_record_replaces_and_both_stay_in_the_history(client, tax, prefecture, db, new_uscc):
+def test_a_later_record_replaces_and_both_stay_in_the_history(client, tax, prefecture, engine, new_uscc):
     u = new_uscc()
     b1 = submit(client, tax, "tax", [tax_row(u, "10")]).json()
     b2 = submit(client, token_for_other_tax_clerk(client), "tax", [tax_row(u, "20", general=True)]).json()
@@ -77,11 +70,11 @@ def test_a_later_record_replaces_and_both_stay_in_the_history(client, tax, prefe
     facts = client.get(f"/api/v1/data-sharing/facts/{u}", params={"year": YEAR}, headers=prefecture).json()
     assert facts["tax"]["tax_paid"] == "20.00" and facts["tax"]["general_taxpayer"] is True
     assert facts["tax"]["batch_id"] == b2["id"] and facts["tax"]["agency"] == "tax-bureau-2"
-    with db.connect() as conn:
+    with engine.connect() as conn:
         history = conn.execute(text("SELECT batch_id, agency, data FROM record_versions WHERE uscc = :u ORDER BY id"),
                                {"u": u}).all()
     assert [(h[0], h[1]) for h in history] == [(b1["id"], "tax-bureau-1"), (b2["id"], "tax-bureau-2")]
-    events = facts_events(db, u)
+    events = facts_events(engine, u)
     assert [e["version"] for e in events] == [1, 2] and events[-1]["tax"]["tax_paid"] == "20.00"
     # going back to the first content is a change again, not a duplicate
     b3 = submit(client, tax, "tax", [tax_row(u, "10")]).json()
@@ -121,12 +114,12 @@ def test_facts_merge_every_dataset_with_their_sources(client, token, prefecture,
     assert other["tax"] is None and other["trademarks"] == []
 
 
-def test_dishonest_debtor_listing_is_person_facts(client, token, db, new_id_number):
+def test_dishonest_debtor_listing_is_person_facts(client, token, engine, new_id_number):
     person = new_id_number()
     court = token("court-1", ["agency"], dataset="dishonest_debtor")
     r = submit(client, court, "dishonest_debtor", [{"id_number": person, "listed_on": "2025-02-01"}])
     assert r.status_code == 201 and r.json()["accepted"] == 1, r.text
-    with db.connect() as conn:
+    with engine.connect() as conn:
         payloads = conn.execute(text("SELECT payload FROM outbox WHERE aggregateid = :k"), {"k": person}).scalars().all()
     data = json.loads(payloads[-1])["data"]
     assert data["id_number"] == person and data["dishonest_debtor"][0]["listed_on"] == "2025-02-01"
@@ -167,10 +160,10 @@ def test_an_agency_cannot_read_another_agencys_batch_or_coverage(client, tax, to
     assert [d["dataset"] for d in cov["datasets"]] == ["tax"]
 
 
-def test_county_staff_read_only_businesses_of_their_region(client, tax, token, db, new_uscc, new_id_number):
+def test_county_staff_read_only_businesses_of_their_region(client, tax, token, engine, new_uscc, new_id_number):
     u_here, u_there, u_unknown = new_uscc(), new_uscc(), new_uscc()
     submit(client, tax, "tax", [tax_row(u_here), tax_row(u_there), tax_row(u_unknown)])
-    with db.begin() as conn:
+    with engine.begin() as conn:
         conn.execute(text("INSERT INTO business_projection (uscc, region_code, operator_id_number, version) "
                           "VALUES (:a, '232721', :p, 1), (:b, '232722', :p, 1)"),
                      {"a": u_here, "b": u_there, "p": new_id_number()})
@@ -230,14 +223,14 @@ def test_facts_of_a_malformed_uscc_is_a_422(client, prefecture):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "uscc"
 
 
-def _versions(db, dataset: str, key: str) -> int:
-    with db.connect() as conn:
+def _versions(engine, dataset: str, key: str) -> int:
+    with engine.connect() as conn:
         return conn.execute(text("SELECT count(*) FROM record_versions WHERE dataset = :d AND key = :k"),
                             {"d": dataset, "k": key}).scalar()
 
 
-def _events(db, key: str) -> int:
-    with db.connect() as conn:
+def _events(engine, key: str) -> int:
+    with engine.connect() as conn:
         return conn.execute(text("SELECT count(*) FROM outbox WHERE aggregateid = :k"), {"k": key}).scalar()
 
 
@@ -255,7 +248,7 @@ def _events(db, key: str) -> int:
      ("id_number", "listed_on")),
 ])
 def test_each_dataset_replaces_by_key_keeps_history_and_ignores_resubmission(
-        client, token, db, new_uscc, new_id_number, dataset, first, second, key_fields):
+        client, token, engine, new_uscc, new_id_number, dataset, first, second, key_fields):
     agency = token(f"{dataset}-agency-r", ["agency"], dataset=dataset)
     subject = {"id_number": new_id_number()} if dataset == "dishonest_debtor" else {"uscc": new_uscc()}
     event_key = subject.get("id_number") or facts_key(subject["uscc"], YEAR)
@@ -263,12 +256,12 @@ def test_each_dataset_replaces_by_key_keeps_history_and_ignores_resubmission(
     assert b1.status_code == 201 and b1.json()["accepted"] == 1, b1.text
     b2 = submit(client, agency, dataset, [{**subject, **second}]).json()
     key = "|".join(str({**subject, **second}[k]) for k in key_fields)
-    assert b2["changed"] == 1 and _versions(db, dataset, key) == 2 and _events(db, event_key) == 2
-    with db.connect() as conn:
+    assert b2["changed"] == 1 and _versions(engine, dataset, key) == 2 and _events(engine, event_key) == 2
+    with engine.connect() as conn:
         current = conn.execute(text("SELECT batch_id, data FROM current_records WHERE dataset = :d AND key = :k"),
                                {"d": dataset, "k": key}).one()
     data = current[1]
     assert current[0] == b2["id"] and all(data[f] == v for f, v in second.items() if f not in key_fields)
     again = submit(client, agency, dataset, [{**subject, **second}]).json()
     assert again["id"] == b2["id"]
-    assert _versions(db, dataset, key) == 2 and _events(db, event_key) == 2
+    assert _versions(engine, dataset, key) == 2 and _events(engine, event_key) == 2
