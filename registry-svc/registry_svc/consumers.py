@@ -5,46 +5,35 @@ while valid and the label goes when cultivation reports them cancelled, revoked 
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
 
+from getihu_kit.clock import as_utc
 from getihu_kit.consumer import Subscription
 from getihu_kit.events import CULTIVATION, TYPING_RESULTS, CloudEvent
 from getihu_kit.schemas.cultivation import RecognitionChanged
 from getihu_kit.schemas.typing import TypingResultPublished
+from getihu_kit.upserts import newest_per_key
 from registry_svc import repository
 
 SUBSCRIPTION = "registry-directory"
 
 
-
-
 def apply_typing_results(session: Session, events: list[CloudEvent]) -> None:
     """Label each business with its published type per typing year (a correction is a newer version)."""
-    parsed = [TypingResultPublished.model_validate(e.data) for e in events]
-    latest: dict[tuple[str, int], TypingResultPublished] = {}
-    for p in parsed:
-        k = (p.uscc, p.year)
-        if k not in latest or (p.version, p.published_at) >= (latest[k].version, latest[k].published_at):
-            latest[k] = p
-    repository.upsert_types(session, [
-        {"uscc": p.uscc, "year": p.year, "type": p.type, "reasons": p.reasons, "ruleset": p.ruleset,
-         "run_id": p.run_id, "version": p.version, "published_at": p.published_at} for p in latest.values()])
+    rows = [{"uscc": p.uscc, "year": p.year, "type": p.type, "reasons": p.reasons, "ruleset": p.ruleset,
+             "run_id": p.run_id, "version": p.version, "published_at": p.published_at}
+            for p in (TypingResultPublished.model_validate(e.data) for e in events)]
+    latest, _ = newest_per_key(rows, key=lambda r: (r["uscc"], r["year"]), version=lambda r: r["version"])
+    repository.upsert_types(session, list(latest.values()))
 
 
 def apply_recognitions(session: Session, events: list[CloudEvent]) -> None:
     """Keep each recognition's newest status; the 名录 shows it only while granted/extended and valid."""
-    latest: dict[str, RecognitionChanged] = {}
-    for e in events:
-        r = RecognitionChanged.model_validate(e.data)
-        if r.recognition_id not in latest or r.changed_at >= latest[r.recognition_id].changed_at:
-            latest[r.recognition_id] = r
-    repository.upsert_recognitions(session, [
-        {"recognition_id": r.recognition_id, "uscc": r.uscc, "category": r.category, "status": r.status,
-         "recognised_on": r.recognised_on, "valid_until": r.valid_until,
-         "changed_at": r.changed_at if r.changed_at.tzinfo else r.changed_at.replace(tzinfo=dt.timezone.utc)}
-        for r in latest.values()])
+    rows = [{"recognition_id": r.recognition_id, "uscc": r.uscc, "category": r.category, "status": r.status,
+             "recognised_on": r.recognised_on, "valid_until": r.valid_until, "changed_at": as_utc(r.changed_at)}
+            for r in (RecognitionChanged.model_validate(e.data) for e in events)]
+    latest, _ = newest_per_key(rows, key=lambda r: r["recognition_id"], version=lambda r: r["changed_at"])
+    repository.upsert_recognitions(session, list(latest.values()))
 
 
 def subscriptions() -> list[Subscription]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from getihu_kit import tabular, validation
+from getihu_kit import clock, tabular, validation
 from getihu_kit.auth import Principal
 from getihu_kit.domain import id_number, industry, regions, uscc
 from getihu_kit.db import unit_of_work
@@ -111,7 +111,7 @@ def fast_business_row():
     calls for rows that are fine."""
     region = _Cached(regions.canonical, regions.UnknownRegion)
     industry_code = _Cached(industry.normalise, industry.InvalidIndustry)
-    today = dt.date.today()
+    today = clock.today()
 
     def check(row: dict) -> _FastBusiness | None:
         get = row.get
@@ -306,13 +306,13 @@ def _record(progress: Progress, outcome: service.Outcome | None, numbers: list[i
     progress.tick()
 
 
-WRITE_LANES = 2  # PostgreSQL: chunks of disjoint USCC sets written on this many connections at once
+WRITE_LANES = 2  # chunks of disjoint USCC sets written on this many connections at once
 
 
 def processor(kind: str):
     """Chunks are written by writer lanes (kit `ChunkLanes`) while this thread reads and validates
     the next chunk: the database's share of a chunk (COPY, INSERT … SELECT, snapshots) overlaps the
-    Python share of the next, and on PostgreSQL two lanes keep both cores busy. A row's lane is fixed
+    Python share of the next, and two lanes keep both cores busy. A row's lane is fixed
     by its USCC, so one business's rows are written in file order. Progress is recorded on this thread
     only, from the outcomes the lanes hand back."""
     spec = KINDS[kind]
@@ -321,7 +321,7 @@ def processor(kind: str):
         principal = _principal(job["params"])
         flat = tabular.media_kind(job["content_type"]) != tabular.JSONL
         fast = spec.fast() if flat and spec.fast is not None else None
-        lanes = WRITE_LANES if engine.dialect.name == "postgresql" else 1
+        lanes = WRITE_LANES
         written: queue.SimpleQueue = queue.SimpleQueue()
 
         def write(part: tuple[list, list[int], int]) -> None:

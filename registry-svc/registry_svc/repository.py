@@ -5,14 +5,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, String, any_, bindparam, func, insert, literal, or_, select, text, update
+from sqlalchemy import JSON, Select, String, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
 
-from getihu_kit.db import insert_ignore, is_postgres
-from getihu_kit.outbox import PG_EVENT_TIME
+from getihu_kit.clock import sql_instant
+from getihu_kit.parameters import DatedParameter
+from getihu_kit.upserts import any_of, insert_ignore, upsert, upsert_newest
 from registry_svc.models import (AnnualReport, AnnualReportWindow, Business, DirectoryRecognition, DirectoryType,
                                  Mark, Operator, StatusChange, jobs)
 
@@ -34,22 +36,16 @@ def operator_history(session: Session, uscc: str) -> list[Operator]:
     return list(session.execute(select(Operator).where(Operator.uscc == uscc).order_by(Operator.id)).scalars())
 
 
-COPY_MIN_ROWS = 50  # below this a plain multi-row INSERT is cheaper than COPY's set-up
-
-
-def keys_in(session: Session, column, keys: list):
-    """`column IN keys` for a chunk of keys: one array parameter on PostgreSQL (`= ANY(:keys)`), so
-    the statement stays small and is parsed once, however many keys the chunk holds."""
-    if is_postgres(session.get_bind()):
-        return column == any_(literal(list(keys), ARRAY(String)))
-    return column.in_(list(keys))
+# A speed choice, not a dialect one: below this many rows one multi-row INSERT costs less than COPY's
+# set-up (and, for registrations, than the staging table's), so a single request takes the INSERT.
+COPY_MIN_ROWS = 50
 
 
 def copy_rows(session: Session, table, rows: list[dict]) -> None:
-    """Bulk insert: COPY … FROM STDIN on PostgreSQL (in the session's transaction), executemany elsewhere."""
+    """Bulk insert in the session's transaction: COPY … FROM STDIN, or one INSERT for a few rows."""
     if not rows:
         return
-    if not is_postgres(session.get_bind()) or len(rows) < COPY_MIN_ROWS:
+    if len(rows) < COPY_MIN_ROWS:
         session.execute(insert(table), rows)
         return
     session.flush()
@@ -65,13 +61,13 @@ def businesses(session: Session, usccs: Iterable[str]) -> dict[str, Row]:
     keys = list(set(usccs))
     if not keys:
         return {}
-    return {r.uscc: r for r in session.execute(select(B).where(keys_in(session, B.c.uscc, keys)))}
+    return {r.uscc: r for r in session.execute(select(B).where(any_of(B.c.uscc, keys)))}
 
 
 def _grouped(session: Session, table, usccs: list[str], order) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     if usccs:
-        for r in session.execute(select(table).where(keys_in(session, table.c.uscc, usccs)).order_by(*order)):
+        for r in session.execute(select(table).where(any_of(table.c.uscc, usccs)).order_by(*order)):
             out[r.uscc].append(r)
     return out
 
@@ -93,18 +89,22 @@ def marks_of(session: Session, usccs: list[str]) -> dict[str, list[Row]]:
 
 
 # --- the business state snapshot, built by PostgreSQL ----------------------------------------------
-def _years_in_force_sql(params, column: str) -> str:
-    """A dated parameter as a CASE over `column` (the same choice as rules.parameter: the newest entry
-    in force on that day, else the earliest one)."""
-    ordered = sorted(params, key=lambda p: p.in_force_from, reverse=True)
-    whens = " ".join(f"WHEN {column} >= DATE '{p.in_force_from.isoformat()}' THEN {int(p.value)}" for p in ordered)
-    return f"CASE {whens} ELSE {int(ordered[-1].value)} END"
+def _years_in_force_sql(param: DatedParameter[int], column: str) -> str:
+    """A dated parameter as a CASE over `column` (the same choice as DatedParameter.on: the newest
+    entry in force on that day, else the earliest one)."""
+    newest_first = sorted(param.series, key=lambda e: e.in_force_from, reverse=True)
+    whens = " ".join(f"WHEN {column} >= DATE '{e.in_force_from.isoformat()}' THEN {int(e.value)}"
+                     for e in newest_first)
+    return f"CASE {whens} ELSE {int(param.series[0].value)} END"
 
+
+# The instant of the statement as pydantic writes it (UTC, `Z`), for changed_at.
+_NOW = str(sql_instant(func.now()).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 # One BusinessState per business, in USCC order: the JSON pydantic's model_dump(mode="json") writes
-# (dates ISO, money as text, every optional field present) and each list in the order the Python
-# builder (snapshots.states, the SQLite path) reads it; changed_at is written as pydantic writes it.
-_STATES_PG = """
+# (dates ISO, money as text, every optional field present), each list in the order the API reads it
+# (service.read_business), changed_at as pydantic writes an instant.
+_STATES = """
     WITH ops AS (
         SELECT o.uscc,
                json_agg(json_build_object('name', o.name, 'id_number', o.id_number, 'from_on', o.from_on,
@@ -149,11 +149,11 @@ _STATES_PG = """
 """
 
 
-def states_select_pg(usccs: list[str], suspension_max_years) -> TextualSelect:
-    """(key, subject, data) per business of `usccs`: its BusinessState as JSON (PostgreSQL)."""
-    return _states_select(_STATES_PG.format(
-        suspension_years=_years_in_force_sql(suspension_max_years, "m.start_on"),
-        changed_at=PG_EVENT_TIME.format(t="now()")), usccs)
+def states_select(usccs: list[str], suspension_max_years: DatedParameter[int]) -> TextualSelect:
+    """(key, subject, data) per business of `usccs`: its BusinessState as JSON — the one builder of
+    the business state event, for a single request and a bulk chunk alike."""
+    return _states_select(_STATES.format(
+        suspension_years=_years_in_force_sql(suspension_max_years, "m.start_on"), changed_at=_NOW), usccs)
 
 
 def _states_select(sql: str, usccs: list[str]) -> TextualSelect:
@@ -163,9 +163,10 @@ def _states_select(sql: str, usccs: list[str]) -> TextualSelect:
 
 
 # A business registered by this very statement has one operator, one status row and nothing else, so
-# its state is read straight off the staging row (no aggregates over the history tables); the JSON is
-# the same as _STATES_PG writes for it.
-_NEW_STATES_PG = """
+# its state is read straight off the staging row (no aggregates over the history tables: ~10 µs less
+# per business on a bulk registration, bench/results/registry.md round 2); the JSON is the same as
+# _STATES writes for it (tests/test_snapshot_sql.py).
+_NEW_STATES = """
     SELECT s.uscc AS key, s.uscc AS subject, json_build_object(
                'uscc', s.uscc, 'name', s.name, 'region_code', s.region_code, 'industry_code', s.industry_code,
                'established_on', s.established_on, 'seasonal', s.seasonal, 'address', s.address,
@@ -186,24 +187,24 @@ _NEW_STATES_PG = """
 """
 
 
-def new_states_select_pg(usccs: list[str]) -> TextualSelect:
+def new_states_select(usccs: list[str]) -> TextualSelect:
     """(key, subject, data) of businesses `register_staged` has just registered, in this transaction."""
-    return _states_select(_NEW_STATES_PG.format(changed_at=PG_EVENT_TIME.format(t="now()")), usccs)
+    return _states_select(_NEW_STATES.format(changed_at=_NOW), usccs)
 
 
 def marks_by_id(session: Session, ids: list[str]) -> dict[str, Row]:
     if not ids:
         return {}
-    return {r.id: r for r in session.execute(select(M).where(keys_in(session, M.c.id, ids)))}
+    return {r.id: r for r in session.execute(select(M).where(any_of(M.c.id, ids)))}
 
 
 # --- batch writes (COPY / multi-row VALUES) ---------------------------------------------------------
 def insert_businesses(session: Session, rows: list[dict]) -> set[str]:
     """Insert new businesses; a USCC registered meanwhile by someone else is skipped, not failed.
-    (Bulk registrations on PostgreSQL take register_staged instead.)"""
+    (Registrations of COPY_MIN_ROWS or more take register_staged instead.)"""
     if not rows:
         return set()
-    stmt = insert_ignore(B, session.get_bind()).returning(B.c.uscc)
+    stmt = insert_ignore(B, ["uscc"]).returning(B.c.uscc)
     return set(session.execute(stmt, rows).scalars().all())
 
 
@@ -238,10 +239,10 @@ _REGISTER_STAGED = """
 
 
 def register_staged(session: Session, rows: list[tuple]) -> set[str]:
-    """PostgreSQL bulk registration: `rows` (values in STAGED_COLUMNS order, one per USCC) are COPYed
+    """Bulk registration: `rows` (values in STAGED_COLUMNS order, one per USCC) are COPYed
     into a session-local staging table and written to businesses, operators and status history by one
     INSERT … SELECT; returns the USCCs that landed. The staging rows stay until the end of the
-    transaction for new_states_select_pg."""
+    transaction for new_states_select."""
     session.flush()
     session.execute(text(_STAGING_REGISTRATIONS))
     # A chunk's snapshots (~1 KB each) are sorted twice on their way to the outbox; with the default
@@ -265,36 +266,24 @@ def insert_status_changes(session: Session, rows: list[dict]) -> None:
     copy_rows(session, S, rows)
 
 
+# recorded_at is in the rows' EXCLUDED as its default (now()): a re-filing records when it came.
 def upsert_annual_reports(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(A)
-    stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"], set_={
-        c: stmt.excluded[c] for c in ("submitted_on", "employees", "revenue", "tax_paid")} | {"recorded_at": func.now()})
-    session.execute(stmt, rows)
+    """A later filing for the same year replaces the earlier one."""
+    if rows:
+        session.execute(upsert(A, ["uscc", "year"], ["submitted_on", "employees", "revenue", "tax_paid",
+                                                     "recorded_at"]), rows)
 
 
 def upsert_marks(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(M)
-    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
-        c: stmt.excluded[c] for c in ("end_on", "amount", "publicized_on", "reason")} | {"recorded_at": func.now()})
-    session.execute(stmt, rows)
+    """Re-filing a mark (same id) sets its end, amount, publicity date and reason."""
+    if rows:
+        session.execute(upsert(M, ["id"], ["end_on", "amount", "publicized_on", "reason", "recorded_at"]), rows)
 
 
 def bump_versions(session: Session, usccs: Iterable[str]) -> None:
     keys = list(set(usccs))
     if keys:
-        session.execute(update(B).where(B.c.uscc.in_(keys))
+        session.execute(update(B).where(any_of(B.c.uscc, keys))
                         .values(version=B.c.version + 1, updated_at=func.now()))
 
 
@@ -320,23 +309,21 @@ def get_window(session: Session, report_year: int) -> AnnualReportWindow | None:
 
 
 # --- the 名录 ---------------------------------------------------------------------------------------
-def directory_page(session: Session, *, q: str | None, exact_uscc: str | None, after: str | None,
-                   limit: int) -> list[Row]:
+def directory_select(*, q: str | None, exact_uscc: str | None) -> Select:
+    """The 名录's rows matching a partial name or one exact USCC (paged by USCC in the service)."""
     stmt = select(B.c.uscc, B.c.name, B.c.region_code, B.c.status)
     if exact_uscc:
-        stmt = stmt.where(B.c.uscc == exact_uscc)
-    elif q:
+        return stmt.where(B.c.uscc == exact_uscc)
+    if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(B.c.name.like(f"%{escaped}%", escape="\\"))
-    if after:
-        stmt = stmt.where(B.c.uscc > after)
-    return list(session.execute(stmt.order_by(B.c.uscc).limit(limit)))
+    return stmt
 
 
 def current_operator_names(session: Session, usccs: list[str]) -> dict[str, str]:
     if not usccs:
         return {}
-    rows = session.execute(select(O.c.uscc, O.c.name).where(O.c.uscc.in_(usccs), O.c.to_on.is_(None))
+    rows = session.execute(select(O.c.uscc, O.c.name).where(any_of(O.c.uscc, usccs), O.c.to_on.is_(None))
                            .order_by(O.c.id))
     return {r.uscc: r.name for r in rows}
 
@@ -346,7 +333,7 @@ def latest_types(session: Session, usccs: list[str]) -> dict[str, Row]:
     if not usccs:
         return {}
     T = DirectoryType.__table__
-    newest = (select(T.c.uscc, func.max(T.c.year).label("year")).where(T.c.uscc.in_(usccs))
+    newest = (select(T.c.uscc, func.max(T.c.year).label("year")).where(any_of(T.c.uscc, usccs))
               .group_by(T.c.uscc).subquery())
     rows = session.execute(select(T).join(newest, (T.c.uscc == newest.c.uscc) & (T.c.year == newest.c.year)))
     return {r.uscc: r for r in rows}
@@ -357,42 +344,23 @@ def valid_recognitions(session: Session, usccs: list[str], on: dt.date) -> dict[
     if not usccs:
         return {}
     R = DirectoryRecognition.__table__
-    rows = session.execute(select(R).where(R.c.uscc.in_(usccs), R.c.status.in_(("granted", "extended")),
+    rows = session.execute(select(R).where(any_of(R.c.uscc, usccs), R.c.status.in_(("granted", "extended")),
                                            R.c.valid_until >= on).order_by(R.c.changed_at))
     return {r.uscc: r for r in rows}
 
 
 def upsert_types(session: Session, rows: list[dict]) -> None:
-    """A newer version (a correction) replaces an older one; an older one never overwrites."""
-    if not rows:
-        return
-    T = DirectoryType.__table__
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(T)
-    newer = or_(stmt.excluded.version > T.c.version,
-                (stmt.excluded.version == T.c.version) & (stmt.excluded.published_at >= T.c.published_at))
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["uscc", "year"],
-        set_={c: stmt.excluded[c] for c in ("type", "reasons", "ruleset", "run_id", "version", "published_at")},
-        where=newer)
-    session.execute(stmt, rows)
+    """A newer version (a correction) replaces an older one; an older one never overwrites (typing
+    numbers each business's publications of a year 1, 2, …: an equal version is the same state)."""
+    if rows:
+        session.execute(upsert_newest(DirectoryType.__table__, ["uscc", "year"],
+                                      ["type", "reasons", "ruleset", "run_id", "version", "published_at"],
+                                      version="version"), rows)
 
 
 def upsert_recognitions(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    R = DirectoryRecognition.__table__
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(R)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["recognition_id"],
-        set_={c: stmt.excluded[c] for c in ("uscc", "category", "status", "recognised_on", "valid_until",
-                                            "changed_at")},
-        where=stmt.excluded.changed_at >= R.c.changed_at)
-    session.execute(stmt, rows)
+    """Each recognition's newest status (by cultivation's changed_at) wins."""
+    if rows:
+        session.execute(upsert_newest(DirectoryRecognition.__table__, ["recognition_id"],
+                                      ["uscc", "category", "status", "recognised_on", "valid_until", "changed_at"],
+                                      version="changed_at"), rows)

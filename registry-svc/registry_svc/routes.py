@@ -1,15 +1,14 @@
 """HTTP of registry-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
-from getihu_kit.web import PrincipalDep, SessionDep, YearPath, requires, traceparent
+from getihu_kit.pagination import page_params
+from getihu_kit.uploads import spooled_body
+from getihu_kit.web import ANYONE, SessionDep, YearPath, requires, traceparent
 from registry_svc import imports, service
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
                                   ImportAccepted, MarkIn, MarkRead, OperatorChange, StatusChangeIn, WindowClose,
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["registry"])
 STAFF = requires("county_staff", "prefecture_staff", "admin")
 PREFECTURE = requires("prefecture_staff", "admin")
 STAFF_OR_OPERATOR = requires("county_staff", "prefecture_staff", "admin", "operator")
-SPOOL_IN_MEMORY = 4 << 20
+DIRECTORY_PAGE = page_params(100, default=20)
 
 
 @router.post("/businesses", status_code=201, response_model=BusinessRead, summary="登记个体工商户")
@@ -38,21 +37,10 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
 async def import_file(request: Request, session: SessionDep,
                       kind: str = Query(description="businesses | annual_reports | marks | status"),
                       principal: Principal = Depends(STAFF)) -> ImportAccepted:
-    # The body goes to a spooled file (disk past 4 MiB), never whole into memory.
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-    try:
-        async for piece in request.stream():
-            spool.write(piece)
-        spool.seek(0)
-
-        def pieces() -> Iterator[bytes]:
-            while block := spool.read(1 << 20):
-                yield block
+    async with spooled_body(request) as body:
         return await run_in_threadpool(imports.create_import, session, kind=kind,
-                                       content_type=request.headers.get("content-type"), body=pieces(),
+                                       content_type=request.headers.get("content-type"), body=body,
                                        principal=principal)
-    finally:
-        spool.close()
 
 
 @router.get("/jobs/{job_id}", response_model=JobRead, summary="查询导入任务的进度和逐行错误")
@@ -61,7 +49,7 @@ def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STA
 
 
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")
-def get_business(uscc: str, session: SessionDep, principal: PrincipalDep) -> BusinessRead:
+def get_business(uscc: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> BusinessRead:
     return service.get_business(session, uscc=uscc, principal=principal)
 
 
@@ -116,6 +104,6 @@ def get_window(report_year: YearPath, session: SessionDep, principal: Principal 
 
 
 @router.get("/directory", response_model=DirectoryPage, summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
-def directory(session: SessionDep, q: str | None = Query(default=None, max_length=100),
-              cursor: str | None = None, limit: int = 20) -> DirectoryPage:
-    return service.directory(session, q=q, cursor=cursor, limit=limit)
+def directory(session: SessionDep, page: DIRECTORY_PAGE, q: str | None = Query(default=None, max_length=100),
+              principal: Principal = Depends(ANYONE)) -> DirectoryPage:
+    return service.directory(session, q=q, page=page)

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
-
-@dataclass(frozen=True)
-class DatedParameter:
-    name: str
-    value: int
-    in_force_from: dt.date
-    source: str
-
+from getihu_kit import clock
+from getihu_kit.parameters import DatedParameter
 
 # 《市场主体登记管理条例》(国务院令第746号) 第三十条: “歇业的期限最长不得超过3年”, in force from 2022-03-01.
-SUSPENSION_MAX_YEARS = [
-    DatedParameter("suspension_max_years", 3, dt.date(2022, 3, 1),
-                   "《市场主体登记管理条例》第三十条：市场主体歇业的期限最长不得超过3年"),
-]
+SUSPENSION_MAX_YEARS: DatedParameter[int] = DatedParameter.of(
+    "suspension_max_years", 3, dt.date(2022, 3, 1), "《市场主体登记管理条例》第三十条：市场主体歇业的期限最长不得超过3年",
+    description="歇业的最长期限（年），自歇业开始之日起算")
 
 STATUSES = {"registered": "存续（在册）", "revoked": "吊销", "cancelled": "注销", "withdrawn": "撤销"}
 MARK_KINDS = {"abnormal": "经营异常", "serious_illegal": "严重违法失信", "suspension": "歇业备案",
@@ -38,27 +30,13 @@ PENALTY_WITH_AMOUNT = ("罚款", "没收违法所得")
 MARK_NAMESPACE = uuid.UUID("0c7d8f52-3a7e-4f5e-9c51-2f0b1d2a9e11")
 
 
-def parameter(params: list[DatedParameter], on: dt.date) -> DatedParameter:
-    """The parameter in force on `on` (the newest entry whose in_force_from is not after it)."""
-    in_force = [p for p in params if p.in_force_from <= on]
-    return max(in_force, key=lambda p: p.in_force_from) if in_force else min(params, key=lambda p: p.in_force_from)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a non-leap target year
-        return day.replace(year=day.year + years, day=28)
-
-
 def suspension_legal_end(start_on: dt.date) -> dt.date:
     """The last day a 歇业 begun on `start_on` may last.
 
     《市场主体登记管理条例》第三十条：“市场主体歇业的期限最长不得超过3年。”
     A 歇业 from 2024-03-01 may last until 2027-02-28 inclusive (three years counted from the start day).
     """
-    years = parameter(SUSPENSION_MAX_YEARS, start_on).value
-    return add_years(start_on, years) - dt.timedelta(days=1)
+    return clock.add_years(start_on, SUSPENSION_MAX_YEARS.on(start_on)) - dt.timedelta(days=1)
 
 
 def suspension_too_long(start_on: dt.date, end_on: dt.date | None) -> str | None:
@@ -70,8 +48,7 @@ def suspension_too_long(start_on: dt.date, end_on: dt.date | None) -> str | None
         return None
     legal_end = suspension_legal_end(start_on)
     if end_on > legal_end:
-        years = parameter(SUSPENSION_MAX_YEARS, start_on).value
-        return f"歇业期限最长不得超过{years}年：自{start_on.isoformat()}起最晚应于{legal_end.isoformat()}恢复营业"
+        return f"歇业期限最长不得超过{SUSPENSION_MAX_YEARS.on(start_on)}年：自{start_on.isoformat()}起最晚应于{legal_end.isoformat()}恢复营业"
     return None
 
 
@@ -83,7 +60,9 @@ def end_before_start(start_on: dt.date, end_on: dt.date | None) -> str | None:
 
 
 def not_in_future(day: dt.date | None, what: str, today: dt.date | None = None) -> str | None:
-    today = today or dt.date.today()
+    """A date a clerk records cannot be after the bureau's today (clock.today(), Beijing time: at
+    01:00 in 漠河 a mark dated that day is today's, whatever the host's own date)."""
+    today = today or clock.today()
     if day is not None and day > today:
         return f"{what}不能晚于今天（{today.isoformat()}）"
     return None
@@ -102,7 +81,7 @@ def annual_report_timing(year: int, submitted_on: dt.date, today: dt.date | None
     Filing after 30 June is late but accepted (补报); the seed reads only whether it was submitted
     (附件1 一(四)1：上一年度已报送年度报告).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     if year >= today.year:
         return f"只能报送已结束年度的年度报告：{year}年度尚未结束"
     if submitted_on < dt.date(year + 1, 1, 1):

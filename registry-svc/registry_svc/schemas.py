@@ -1,4 +1,6 @@
-"""API models of registry-svc: XCreate / XRead, validated with the seed's codes and check digits."""
+"""API models of registry-svc: XCreate / XRead, validated with the seed's codes and check digits.
+
+No date may be after the bureau's today (clock.today(), Beijing time), not the host's."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from getihu_kit import clock
 from getihu_kit.domain import id_number, industry, regions, uscc
 from getihu_kit.domain.masking import mask_id_number, mask_phone
+from getihu_kit.pagination import Page
 
 
 def _check_uscc(v: str) -> str:
@@ -89,7 +93,7 @@ class BusinessCreate(BaseModel):
     @field_validator("established_on")
     @classmethod
     def _not_future(cls, v: dt.date) -> dt.date:
-        if v > dt.date.today():
+        if v > clock.today():
             raise ValueError("成立日期不能晚于今天")
         return v
 
@@ -116,7 +120,7 @@ class OperatorChange(OperatorIn):
     @field_validator("effective_on")
     @classmethod
     def _not_future(cls, v: dt.date) -> dt.date:
-        if v > dt.date.today():
+        if v > clock.today():
             raise ValueError("变更日期不能晚于今天")
         return v
 
@@ -129,7 +133,7 @@ class StatusChangeIn(BaseModel):
     @field_validator("effective_on")
     @classmethod
     def _not_future(cls, v: dt.date) -> dt.date:
-        if v > dt.date.today():
+        if v > clock.today():
             raise ValueError("生效日期不能晚于今天")
         return v
 
@@ -152,7 +156,7 @@ class AnnualReportIn(BaseModel):
     @field_validator("submitted_on")
     @classmethod
     def _not_future(cls, v: dt.date) -> dt.date:
-        if v > dt.date.today():
+        if v > clock.today():
             raise ValueError("报送日期不能晚于今天")
         return v
 
@@ -269,9 +273,8 @@ class DirectoryEntry(BaseModel):
     category: CategoryLabel | None = None
 
 
-class DirectoryPage(BaseModel):
-    items: list[DirectoryEntry]
-    next_cursor: str | None = None
+class DirectoryPage(Page[DirectoryEntry]):
+    """A page of the 名录 (kit's Page, under the name integrators know)."""
 
 
 class ImportAccepted(BaseModel):

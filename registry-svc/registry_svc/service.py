@@ -13,15 +13,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region
-from getihu_kit.db import is_postgres
+from getihu_kit import clock
+from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_name
 from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
-from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
-from getihu_kit.schemas.cultivation import CATEGORY_LABELS
+from getihu_kit.labels import category_label, type_label
+from getihu_kit.pagination import PageRequest, keyset_page
 from getihu_kit.schemas.registry import AnnualReportClosed, AnnualReportWindowOpened
-from getihu_kit.schemas.typing import TYPE_LABELS
 from registry_svc import repository, rules, snapshots
 from registry_svc.models import AnnualReportWindow, Operator
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, AnnualReportRow, BusinessCreate, BusinessRead,
@@ -63,7 +62,8 @@ def _not_found(uscc: str) -> str:
 
 def _check_access(out: Outcome, i: int, principal: Principal, uscc: str, region_code: str,
                   operator_may: bool = False) -> bool:
-    if (operator_may and principal.owns(uscc)) or principal.can_act_in_region(region_code):
+    """Staff of the business's region; with operator_may also the operator who owns it."""
+    if readable_by(principal, uscc=uscc if operator_may else None, region_code=region_code):
         return True
     out.reject(i, "uscc", f"无权办理该个体工商户的业务：它属于{regions.name(region_code)}（{region_code}），"
                           f"不在本辖区（{principal.region_code or '未绑定辖区'}）", Forbidden)
@@ -110,9 +110,10 @@ def apply_registrations(session: Session, *, items: list[BusinessCreate], princi
             else:
                 out.reject(i, "uscc", f"统一社会信用代码“{u}”已登记，不能重复登记；变更请使用相应的变更业务",
                            Conflict, "business_exists")
-    # A bulk chunk on PostgreSQL: the business, operator and status rows from one staging COPY and one
-    # statement, and snapshots read off the staging rows (a new business has no history to aggregate).
-    staged = len(first) >= repository.COPY_MIN_ROWS and is_postgres(session.get_bind())
+    # A bulk chunk: the business, operator and status rows from one staging COPY and one statement, and
+    # snapshots read off the staging rows (a new business has no history to aggregate). A few rows (a
+    # single request) cost less as plain INSERTs: a speed choice, both paths write the same rows.
+    staged = len(first) >= repository.COPY_MIN_ROWS
     if staged:
         landed = repository.register_staged(session, [
             (d.uscc, d.name, d.region_code, d.industry_code, d.established_on, d.seasonal, d.address,
@@ -390,7 +391,7 @@ def get_business(session: Session, *, uscc: str, principal: Principal) -> Busine
     """Staff of the business's region and its own operator see everything; everyone else the masked view."""
     business = _business_or_404(session, uscc)
     view = read_business(session, business)
-    if principal.owns(business.uscc) or principal.can_act_in_region(business.region_code):
+    if readable_by(principal, uscc=business.uscc, region_code=business.region_code):
         return view
     return view.public()
 
@@ -413,7 +414,7 @@ def open_window(session: Session, *, report_year: int, data: WindowOpen, princip
     if window is not None:
         raise Conflict(f"{report_year}年度的年报窗口已{'开启' if window.status == 'open' else '关闭'}，不能再次开启",
                        code="window_exists", field="report_year")
-    opened_on = data.opened_on or dt.date.today()
+    opened_on = data.opened_on or clock.today()
     if opened_on.year <= report_year:
         raise InvalidInput(f"{report_year}年度的年报应在{report_year + 1}年开始报送，开启日期不正确", field="opened_on")
     window = AnnualReportWindow(report_year=report_year, status="open", opened_on=opened_on, opened_by=principal.sub)
@@ -433,7 +434,7 @@ def close_window(session: Session, *, report_year: int, data: WindowClose, princ
         raise Conflict(f"{report_year}年度的年报窗口已于{window.closed_on}关闭", code="window_closed",
                        field="report_year")
     typing_year = report_year + 1
-    closed_on = data.closed_on or dt.date.today()
+    closed_on = data.closed_on or clock.today()
     if window is not None and window.opened_on and closed_on < window.opened_on:
         raise InvalidInput(f"关闭日期不能早于开启日期{window.opened_on.isoformat()}", field="closed_on")
     reference_date = data.reference_date or default_reference_date(typing_year)
@@ -460,29 +461,24 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 
 
 # --- the 名录 -----------------------------------------------------------------------------------------
-def directory(session: Session, *, q: str | None, cursor: str | None, limit: int,
-              today: dt.date | None = None) -> DirectoryPage:
+def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
-    USCC; the operator's name is masked, nothing confidential is shown."""
-    check_limit(limit, 100)
+    USCC; the operator's name is masked, nothing confidential is shown. Paged by USCC."""
     q = (q or "").strip() or None
-    position = decode_cursor(cursor)
-    after = position.get("after") if position else None
     exact = q.upper() if q and uscc_code.is_valid(q.upper()) else None
-    rows = repository.directory_page(session, q=q, exact_uscc=exact, after=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = keyset_page(session, repository.directory_select(q=q, exact_uscc=exact),
+                                    keys=[repository.B.c.uscc], page=page)
     keys = [r.uscc for r in rows]
     names = repository.current_operator_names(session, keys)
     types = repository.latest_types(session, keys)
-    recognitions = repository.valid_recognitions(session, keys, today or dt.date.today())
+    recognitions = repository.valid_recognitions(session, keys, today or clock.today())
     items = []
     for r in rows:
         t, c = types.get(r.uscc), recognitions.get(r.uscc)
         items.append(DirectoryEntry(
             uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
             status=r.status, operator_name=mask_name(names.get(r.uscc, "")) or "",
-            type=TypeLabel(year=t.year, type=t.type, label=TYPE_LABELS.get(t.type, t.type)) if t else None,
-            category=CategoryLabel(category=c.category, label=CATEGORY_LABELS.get(c.category, c.category),
+            type=TypeLabel(year=t.year, type=t.type, label=type_label(t.type)) if t else None,
+            category=CategoryLabel(category=c.category, label=category_label(c.category),
                                    valid_until=c.valid_until) if c else None))
-    return DirectoryPage(items=items, next_cursor=encode_cursor({"after": keys[-1]}) if more and keys else None)
+    return DirectoryPage(items=items, next_cursor=next_cursor)

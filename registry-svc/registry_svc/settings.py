@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
@@ -14,3 +16,5 @@ class Settings(ServiceSettings):
 
 
 settings = Settings()
+# The service's Alembic scripts, for the API (main) and the worker alike.
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"

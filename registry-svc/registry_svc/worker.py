@@ -4,9 +4,8 @@ from __future__ import annotations
 from getihu_kit.worker import WorkerSpec, run_forever
 from registry_svc.consumers import subscriptions
 from registry_svc.imports import import_loop
-from registry_svc.main import MIGRATIONS
 from registry_svc.models import inbox, outbox
-from registry_svc.settings import Settings, settings as default_settings
+from registry_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
 def spec(settings: Settings | None = None, *, job_idle_wait_s: float = 0.5) -> WorkerSpec:

@@ -13,8 +13,8 @@ from getihu_kit import testing
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.bus import ensure_topics
 from getihu_kit.worker import Worker
-from registry_svc.main import MIGRATIONS, create_app
-from registry_svc.settings import Settings
+from registry_svc.main import create_app
+from registry_svc.settings import MIGRATIONS, Settings
 from registry_svc.worker import spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
+from getihu_kit import clock
 from getihu_kit.domain import id_number, uscc
 from registry_svc.imports import KINDS, fast_business_row
 
@@ -16,7 +17,7 @@ GOOD = {"uscc": uscc.make("232701", serial=4242), "name": "兴安山货店", "op
         "operator_id_number": id_number.make("232701", dt.date(1980, 1, 2), 7), "operator_phone": "139-1234 5678",
         "region_code": "232701", "industry_code": "F5225", "established_on": "2019-05-01", "seasonal": "否",
         "address": "加格达奇区人民路1号", "business_scope": "山货零售"}
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+TOMORROW = (clock.today() + dt.timedelta(days=1)).isoformat()
 
 CASES = [
     {}, {"name": None}, {"name": ""}, {"name": "店" * 200}, {"name": "店" * 201}, {"industry_code": None},

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from getihu_kit import clock
 from getihu_kit.domain import id_number
 from registry_factories import business_doc, new_uscc
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def problem_fields(r) -> set[str]:
@@ -139,6 +140,26 @@ def test_mark_refusals_name_the_field(client, tokens, registered, body, field):
     r = client.post(f"/api/v1/businesses/{doc['uscc']}/marks", json=body, headers=tokens.prefecture)
     assert r.status_code == 422, r.text
     assert field in problem_fields(r)
+
+
+def test_dates_of_the_bureaus_today_are_accepted_before_8am_beijing(client, tokens, registered, monkeypatch):
+    """Between 00:00 and 08:00 Beijing time the bureau is on the next day while UTC (and a UTC host's own
+    calendar) is not: a mark or a status change dated the bureau's today is not "in the future"."""
+    utc_today = dt.datetime.now(dt.timezone.utc).date()
+    bureau_today = clock.local_date(dt.datetime.combine(utc_today, dt.time(17, 30), tzinfo=dt.timezone.utc))
+    assert bureau_today == utc_today + dt.timedelta(days=1)  # 01:30 Beijing time, the next morning
+    monkeypatch.setattr(clock, "today", lambda: bureau_today)
+    doc = registered()
+    h = tokens.prefecture
+    r = client.post(f"/api/v1/businesses/{doc['uscc']}/marks", json={"kind": "abnormal",
+                                                                  "start_on": bureau_today.isoformat()}, headers=h)
+    assert r.status_code == 201, r.text
+    later = (bureau_today + dt.timedelta(days=1)).isoformat()
+    r = client.post(f"/api/v1/businesses/{doc['uscc']}/marks", json={"kind": "abnormal", "start_on": later}, headers=h)
+    assert r.status_code == 422 and "start_on" in problem_fields(r)
+    r = client.post(f"/api/v1/businesses/{doc['uscc']}/status",
+                    json={"status": "revoked", "effective_on": bureau_today.isoformat()}, headers=h)
+    assert r.status_code == 200 and r.json()["status_effective_on"] == bureau_today.isoformat(), r.text
 
 
 # --- operator change -------------------------------------------------------------------------------------------

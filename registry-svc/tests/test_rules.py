@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
+from getihu_kit import clock
 from registry_svc import rules
 
 D = dt.date
+TODAY = clock.today()
 
 
 @pytest.mark.parametrize("name, start, end, refused", [
@@ -37,7 +39,7 @@ def test_an_end_cannot_precede_its_start(name, start, end, refused):
     ("filed on 1 January of the next year", 2023, D(2024, 1, 1), False),
     ("filed on 31 December of the year itself", 2023, D(2023, 12, 31), True),
     ("filed late (补报) after 30 June is still accepted", 2022, D(2024, 11, 1), False),
-    ("a year not yet over cannot be reported", D.today().year, D.today(), True),
+    ("a year not yet over cannot be reported", TODAY.year, TODAY, True),
 ])
 def test_annual_report_is_for_a_finished_year(name, year, submitted, refused):
     assert (rules.annual_report_timing(year, submitted) is not None) is refused, name
@@ -73,8 +75,24 @@ def test_mark_fields_by_kind(name, mark, fields):
 
 
 def test_suspension_parameter_is_dated():
-    assert rules.parameter(rules.SUSPENSION_MAX_YEARS, D(2024, 1, 1)).value == 3
-    assert "第三十条" in rules.parameter(rules.SUSPENSION_MAX_YEARS, D(2024, 1, 1)).source
+    assert rules.SUSPENSION_MAX_YEARS.on(D(2024, 1, 1)) == 3
+    assert "第三十条" in rules.SUSPENSION_MAX_YEARS.entry_on(D(2024, 1, 1)).clause
+
+
+# 01:30 in 漠河 on 11 March is still 10 March in UTC (and on a UTC host's own calendar).
+BEFORE_8_BEIJING = dt.datetime(2026, 3, 10, 17, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("name, day, refused", [
+    ("a mark dated the bureau's today is accepted before 08:00 Beijing time", D(2026, 3, 11), False),
+    ("the bureau's tomorrow is still the future", D(2026, 3, 12), True),
+])
+def test_today_is_the_bureaus_date(name, day, refused):
+    today = clock.local_date(BEFORE_8_BEIJING)
+    assert today == D(2026, 3, 11) != BEFORE_8_BEIJING.date()
+    problems = rules.mark_problems(kind="abnormal", start_on=day, end_on=None, penalty_kind=None, amount=None,
+                                   publicized_on=None, level=None, today=today)
+    assert (("start_on" in {f for f, _ in problems}) is refused), name
 
 
 @given(st.dates(min_value=D(2022, 3, 1), max_value=D(2090, 12, 31)), st.integers(min_value=0, max_value=2000))
