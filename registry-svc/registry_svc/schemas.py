@@ -9,10 +9,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from getihu_kit import clock
 from getihu_kit.domain import id_number, industry, regions, uscc
 from getihu_kit.domain.masking import mask_id_number, mask_phone
 from getihu_kit.pagination import Page
+from registry_svc import rules
+
+
+def _not_after_today(field: str, what: str):
+    """A validator of `field`: not after the bureau's today (rules.not_in_future)."""
+    def check(cls, v: dt.date) -> dt.date:
+        if (m := rules.not_in_future(v, what)):
+            raise ValueError(m)
+        return v
+    return field_validator(field)(classmethod(check))
 
 
 def _check_uscc(v: str) -> str:
@@ -90,12 +99,7 @@ class BusinessCreate(BaseModel):
         except industry.InvalidIndustry as e:
             raise ValueError(str(e)) from None
 
-    @field_validator("established_on")
-    @classmethod
-    def _not_future(cls, v: dt.date) -> dt.date:
-        if v > clock.today():
-            raise ValueError("成立日期不能晚于今天")
-        return v
+    _established = _not_after_today("established_on", "成立日期")
 
 
 Money = Decimal
@@ -117,12 +121,7 @@ class OperatorChange(OperatorIn):
     """变更经营者 (or the same person's new contact details) from `effective_on`."""
     effective_on: dt.date
 
-    @field_validator("effective_on")
-    @classmethod
-    def _not_future(cls, v: dt.date) -> dt.date:
-        if v > clock.today():
-            raise ValueError("变更日期不能晚于今天")
-        return v
+    _effective = _not_after_today("effective_on", "变更日期")
 
 
 class StatusChangeIn(BaseModel):
@@ -130,12 +129,7 @@ class StatusChangeIn(BaseModel):
     status: Literal["registered", "revoked", "cancelled", "withdrawn"]
     effective_on: dt.date
 
-    @field_validator("effective_on")
-    @classmethod
-    def _not_future(cls, v: dt.date) -> dt.date:
-        if v > clock.today():
-            raise ValueError("生效日期不能晚于今天")
-        return v
+    _effective = _not_after_today("effective_on", "生效日期")
 
 
 class StatusRow(StatusChangeIn):
@@ -153,12 +147,7 @@ class AnnualReportIn(BaseModel):
 
     _money = field_validator("revenue", "tax_paid")(classmethod(lambda cls, v: _money(v)))
 
-    @field_validator("submitted_on")
-    @classmethod
-    def _not_future(cls, v: dt.date) -> dt.date:
-        if v > clock.today():
-            raise ValueError("报送日期不能晚于今天")
-        return v
+    _submitted = _not_after_today("submitted_on", "报送日期")
 
 
 class AnnualReportRow(AnnualReportIn):
