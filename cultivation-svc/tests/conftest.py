@@ -18,9 +18,9 @@ from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
 from getihu_kit.schemas.data_sharing import BusinessFacts, PersonFacts
 from getihu_kit.schemas.registry import BusinessState, OperatorState
 from getihu_kit.schemas.typing import TypeCounts, TypingPublished, TypingResultPublished
-from cultivation_svc.main import MIGRATIONS, create_app
+from cultivation_svc.main import create_app
 from cultivation_svc.projections import handlers
-from cultivation_svc.settings import Settings
+from cultivation_svc.settings import MIGRATIONS, Settings
 
 TODAY = dt.date(2026, 9, 15)
 AFTER_NOTICE = dt.date(2026, 9, 25)

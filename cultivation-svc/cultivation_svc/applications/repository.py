@@ -1,8 +1,10 @@
 """Queries of applications and their steps."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
+
+from getihu_kit.upserts import any_of
 
 from cultivation_svc.applications.models import Application, ApplicationStep
 
@@ -23,28 +25,25 @@ def steps(session: Session, app_id: str) -> list[ApplicationStep]:
                                 .order_by(ApplicationStep.id)))
 
 
-def page(session: Session, *, region_code: str | None, usccs: list[str] | None, department: str | None,
-         year: int | None, status: str | None, after: str | None, limit: int) -> list[Application]:
+def listing(*, region_code: str | None, usccs: list[str] | None, department: str | None, year: int | None,
+            status: str | None) -> Select:
+    """The applications matching the filters (a page is taken by the caller, ordered by id)."""
     q = select(Application)
     if region_code:
         q = q.where(Application.region_code == region_code)
     if usccs is not None:
-        q = q.where(Application.uscc.in_(usccs))
+        q = q.where(any_of(Application.uscc, usccs))
     if department:
         q = q.where(Application.department == department)
     if year is not None:
         q = q.where(Application.year == year)
     if status:
         q = q.where(Application.status == status)
-    if after:
-        q = q.where(Application.id > after)
-    return list(session.scalars(q.order_by(Application.id).limit(limit + 1)))
+    return q
 
 
-def current_notices(session: Session, *, region_code: str | None, on, after: str | None, limit: int) -> list[Application]:
+def current_notices(*, region_code: str | None, on) -> Select:
     q = select(Application).where(Application.status.in_(("public_notice", "on_hold")), Application.notice_ends_on >= on)
     if region_code:
         q = q.where(Application.region_code == region_code)
-    if after:
-        q = q.where(Application.id > after)
-    return list(session.scalars(q.order_by(Application.id).limit(limit + 1)))
+    return q

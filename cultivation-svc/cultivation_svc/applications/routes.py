@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
-from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from getihu_kit.web import ANYONE, SessionDep, YearQuery, traceparent
 from cultivation_svc.applications import service
 from cultivation_svc.applications.schemas import (ApplicationCreate, ApplicationRead, Consent, NoticeRead, Opinions,
                                                   RecommendationCreate, Review, SiteVisit)
-from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, STAFF, LimitDep, TodayDep
+from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, STAFF, PageDep, TodayDep
 from cultivation_svc.regional.service import county
 
 router = APIRouter(tags=["cultivation: applications"])
@@ -35,17 +34,16 @@ def recommend(body: RecommendationCreate, request: Request, session: SessionDep,
 
 
 @router.get("/applications", response_model=Page[ApplicationRead], summary="申报列表（按身份限定范围）")
-def listing(session: SessionDep, principal: PrincipalDep, limit: LimitDep, region_code: str | None = None,
-            year: int | None = None, status: str | None = None, cursor: str | None = None) -> Page[ApplicationRead]:
+def listing(session: SessionDep, page: PageDep, region_code: str | None = None, year: YearQuery = None,
+            status: str | None = None, principal: Principal = Depends(PARTIES)) -> Page[ApplicationRead]:
     region = county(region_code) if region_code else None
-    rows, nxt = service.listing(session, principal=principal, region_code=region, year=year, status=status,
-                                cursor=cursor, limit=limit)
+    rows, nxt = service.listing(session, principal=principal, region_code=region, year=year, status=status, page=page)
     return Page[ApplicationRead](items=[ApplicationRead.model_validate(service.read(session, a, with_steps=False))
                                         for a in rows], next_cursor=nxt)
 
 
 @router.get("/applications/{app_id}", response_model=ApplicationRead, summary="申报详情与办理步骤")
-def get(app_id: str, session: SessionDep, principal: PrincipalDep) -> ApplicationRead:
+def get(app_id: str, session: SessionDep, principal: Principal = Depends(PARTIES)) -> ApplicationRead:
     return _out(session, service.get_for(session, app_id, principal))
 
 
@@ -83,10 +81,8 @@ def withdraw(app_id: str, request: Request, session: SessionDep, principal: Prin
 
 
 @router.get("/notices", response_model=Page[NoticeRead], summary="当前公示（公开，经营者姓名脱敏）")
-def notices(session: SessionDep, limit: LimitDep, today: TodayDep, region_code: str | None = None,
-            cursor: str | None = None) -> Page[NoticeRead]:
+def notices(session: SessionDep, page: PageDep, today: TodayDep, region_code: str | None = None,
+            principal: Principal = Depends(ANYONE)) -> Page[NoticeRead]:
     region = county(region_code) if region_code else None
-    items, nxt = service.notices(session, region_code=region, on=today, cursor=cursor, limit=limit)
+    items, nxt = service.notices(session, region_code=region, on=today, page=page)
     return Page[NoticeRead](items=[NoticeRead.model_validate(i) for i in items], next_cursor=nxt)
-
-

@@ -11,11 +11,12 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region
+from getihu_kit import clock
+from getihu_kit.auth import Principal, readable_by, require_region, scoped_region
 from getihu_kit.domain import masking
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from getihu_kit.pagination import decode_cursor, encode_cursor
-from getihu_kit.schemas.cultivation import CATEGORY_LABELS
+from getihu_kit.labels import CATEGORY_LABELS
+from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc import events
 from cultivation_svc.applications import repository
 from cultivation_svc.applications.models import Application, ApplicationStep
@@ -54,7 +55,7 @@ def record_step(session: Session, app: Application, *, step: str, status: str, a
     app.status = status
     if reason is not None:
         app.reason = reason
-    app.updated_at = events.now()
+    app.updated_at = clock.now()
     session.add(ApplicationStep(application_id=app.id, step=step, status_after=status, actor=actor,
                                 detail=detail or {}, at=app.updated_at))
     session.flush()
@@ -85,7 +86,7 @@ def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_g
     if criteria is None:
         raise RuleViolation(f"本县尚未公示 {window.year} 年度“{CATEGORY_LABELS[category]}”类分类标准，暂不能申报",
                             code="criteria_not_published", field="category")
-    now = events.now()
+    now = clock.now()
     app = Application(
         id=f"app_{uuid.uuid4().hex[:20]}", uscc=uscc, region_code=business.region_code, year=window.year,
         category=category, source=source, relaxed_group=relaxed_group, status="new", materials=materials,
@@ -129,10 +130,15 @@ def recommend(session: Session, *, data: RecommendationCreate, principal: Princi
     return app
 
 
+def recommended_by(principal: Principal, department: str | None) -> bool:
+    """The recommending department (部门推荐) follows the cases it recommended."""
+    return principal.has("department") and department is not None and principal.department == department
+
+
 def get_for(session: Session, app_id: str, principal: Principal, *, lock: bool = False) -> Application:
     app = repository.get(session, app_id, lock=lock)
-    if app is None or not (principal.owns(app.uscc) or principal.can_act_in_region(app.region_code)
-                           or (principal.has("department") and principal.department == app.department)):
+    if app is None or not (readable_by(principal, uscc=app.uscc, region_code=app.region_code)
+                           or recommended_by(principal, app.department)):
         raise NotFound(f"申报 {app_id} 不存在或无权查看")
     return app
 
@@ -277,32 +283,24 @@ def read(session: Session, app: Application, *, with_steps: bool = True) -> dict
 
 
 def listing(session: Session, *, principal: Principal, region_code: str | None, year: int | None,
-            status: str | None, cursor: str | None, limit: int) -> tuple[list[Application], str | None]:
-    after = (decode_cursor(cursor) or {}).get("id")
+            status: str | None, page: PageRequest) -> tuple[list[Application], str | None]:
     usccs = department = None
-    if principal.sees_all_regions:
-        pass
-    elif principal.has("county_staff"):
-        region_code = principal.region_code
+    if principal.is_staff:
+        region_code = scoped_region(principal, region_code)
     elif principal.has("department"):
         department = principal.department or "-"
     elif principal.has("operator"):
         usccs = sorted(principal.usccs)
     else:
         raise Forbidden("无权查看申报列表")
-    rows = repository.page(session, region_code=region_code, usccs=usccs, department=department, year=year,
-                           status=status, after=after, limit=limit)
-    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    return rows[:limit], nxt
+    stmt = repository.listing(region_code=region_code, usccs=usccs, department=department, year=year, status=status)
+    return scalars_page(session, stmt, keys=[Application.id], page=page)
 
 
-def notices(session: Session, *, region_code: str | None, on: dt.date, cursor: str | None,
-            limit: int) -> tuple[list[dict], str | None]:
+def notices(session: Session, *, region_code: str | None, on: dt.date, page: PageRequest) -> tuple[list[dict], str | None]:
     """Current public notices (信息公示) for anyone, with the operator's name masked."""
-    after = (decode_cursor(cursor) or {}).get("id")
-    rows = repository.current_notices(session, region_code=region_code, on=on, after=after, limit=limit)
-    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    rows = rows[:limit]
+    rows, nxt = scalars_page(session, repository.current_notices(region_code=region_code, on=on),
+                             keys=[Application.id], page=page)
     names = proj.businesses(session, [r.uscc for r in rows])
     return [{"application_id": a.id, "uscc": a.uscc, "name": names[a.uscc].name if a.uscc in names else None,
              "operator_name": masking.mask_name(names[a.uscc].operator_name) if a.uscc in names else None,

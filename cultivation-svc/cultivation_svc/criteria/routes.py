@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from getihu_kit.auth import Principal
-from getihu_kit.web import PrincipalDep, SessionDep, YearQuery
+from getihu_kit.web import ANYONE, SessionDep, YearQuery
 from cultivation_svc.criteria import service
 from cultivation_svc.criteria.schemas import Category, CriteriaCreate, CriteriaRead
 from cultivation_svc.dependencies import PREFECTURE, STAFF
@@ -37,12 +37,12 @@ def publish(criteria_id: str, session: SessionDep, principal: Principal = Depend
 
 
 @router.get("/criteria", response_model=list[CriteriaRead], summary="分类标准（公众只见已公示）")
-def listing(session: SessionDep, principal: PrincipalDep, region_code: str | None = None, year: YearQuery = None,
-            category: Category | None = None) -> list[CriteriaRead]:
+def listing(session: SessionDep, region_code: str | None = None, year: YearQuery = None,
+            category: Category | None = None, principal: Principal = Depends(ANYONE)) -> list[CriteriaRead]:
     return [_read(c) for c in service.listing(session, principal=principal, region_code=region_code, year=year,
                                               category=category)]
 
 
 @router.get("/criteria/{criteria_id}", response_model=CriteriaRead, summary="分类标准")
-def get(criteria_id: str, session: SessionDep, principal: PrincipalDep) -> CriteriaRead:
+def get(criteria_id: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> CriteriaRead:
     return _read(service.get(session, criteria_id=criteria_id, principal=principal))

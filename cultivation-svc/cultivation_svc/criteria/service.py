@@ -5,21 +5,17 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region
+from getihu_kit import clock
+from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.errors import Conflict, NotFound
 from cultivation_svc.criteria import repository
 from cultivation_svc.criteria.models import CountyCriteria
 from cultivation_svc.criteria.schemas import CriteriaCreate
 from cultivation_svc.regional.service import county
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def create(session: Session, *, data: CriteriaCreate, principal: Principal) -> CountyCriteria:
@@ -29,7 +25,7 @@ def create(session: Session, *, data: CriteriaCreate, principal: Principal) -> C
         id=f"crit_{uuid.uuid4().hex[:16]}", region_code=region, year=data.year, category=data.category,
         version=repository.next_version(session, region, data.year, data.category), title=data.title, text=data.text,
         indicators=[i.model_dump(mode="json") for i in data.indicators], pass_score=data.pass_score, status="draft",
-        created_by=principal.audit_name(), created_at=_now())
+        created_by=principal.audit_name(), created_at=clock.now())
     session.add(c)
     session.flush()
     return c
@@ -53,7 +49,7 @@ def file(session: Session, *, criteria_id: str, principal: Principal) -> CountyC
     c = _get(session, criteria_id)
     require_region(principal, c.region_code)
     _move(c, "draft", "filed", "报备")
-    c.filed_at = _now()
+    c.filed_at = clock.now()
     return c
 
 
@@ -61,7 +57,7 @@ def acknowledge(session: Session, *, criteria_id: str, principal: Principal) -> 
     """The prefecture (地局) acknowledges the filing."""
     c = _get(session, criteria_id)
     _move(c, "filed", "acknowledged", "确认备案")
-    c.acknowledged_by, c.acknowledged_at = principal.audit_name(), _now()
+    c.acknowledged_by, c.acknowledged_at = principal.audit_name(), clock.now()
     return c
 
 
@@ -70,13 +66,13 @@ def publish(session: Session, *, criteria_id: str, principal: Principal) -> Coun
     c = _get(session, criteria_id)
     require_region(principal, c.region_code)
     _move(c, "acknowledged", "published", "公示")
-    c.published_at = _now()
+    c.published_at = clock.now()
     return c
 
 
 def get(session: Session, *, criteria_id: str, principal: Principal) -> CountyCriteria:
     c = _get(session, criteria_id)
-    if c.status != "published" and not principal.can_act_in_region(c.region_code):
+    if c.status != "published" and not readable_by(principal, region_code=c.region_code):
         raise NotFound(f"分类标准 {criteria_id} 不存在")
     return c
 
@@ -84,6 +80,6 @@ def get(session: Session, *, criteria_id: str, principal: Principal) -> CountyCr
 def listing(session: Session, *, principal: Principal, region_code: str | None, year: int | None,
             category: str | None) -> list[CountyCriteria]:
     region = county(region_code) if region_code else None
-    staff_scope = region is not None and principal.can_act_in_region(region) or principal.sees_all_regions
+    # Drafts and filings are the county's (and the prefecture's) to see; everyone else sees published standards.
     return repository.listing(session, region_code=region, year=year, category=category,
-                              only_published=not staff_scope)
+                              only_published=not readable_by(principal, region_code=region))

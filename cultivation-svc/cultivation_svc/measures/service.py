@@ -5,8 +5,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal
-from getihu_kit.errors import Forbidden, InvalidInput
+from getihu_kit.auth import Principal, require_readable
+from getihu_kit.errors import InvalidInput
 from cultivation_svc.measures import catalog
 from cultivation_svc.projections import repository as proj
 from cultivation_svc.recognitions import repository as rec_repo
@@ -30,8 +30,8 @@ def listing(*, type_code: str | None, category: str | None) -> list[dict]:
 def for_business(session: Session, *, uscc: str, principal: Principal, today: dt.date) -> dict:
     business = proj.business(session, uscc)
     region = business.region_code if business else None
-    if not (principal.owns(uscc) or principal.can_act_in_region(region) or principal.has("department")):
-        raise Forbidden("无权查看该个体工商户的帮扶措施")
+    require_readable(principal, uscc=uscc, region_code=region, also=("department",),
+                     message="无权查看该个体工商户的帮扶措施")
     latest = proj.latest_type(session, uscc)
     rec = rec_repo.active_for_uscc(session, uscc, today)
     type_code = latest.type if latest else None

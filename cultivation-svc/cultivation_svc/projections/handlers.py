@@ -5,7 +5,9 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from getihu_kit import clock
 from getihu_kit.events import CloudEvent
+from getihu_kit.upserts import newest_per_key
 from cultivation_svc import events
 from cultivation_svc.applications import service as applications
 from cultivation_svc.projections import repository
@@ -13,17 +15,8 @@ from cultivation_svc.recognitions import repository as rec_repo
 from cultivation_svc.windows import service as windows
 
 
-def _latest_by(events_: list[CloudEvent], key, order) -> dict:
-    out: dict = {}
-    for e in events_:
-        k = key(e.data)
-        if k not in out or order(e.data) >= order(out[k]):
-            out[k] = e.data
-    return out
-
-
 def business_states(session: Session, batch: list[CloudEvent]) -> None:
-    latest = _latest_by(batch, lambda d: d["uscc"], lambda d: d.get("version", 0))
+    latest, _ = newest_per_key((e.data for e in batch), key=lambda d: d["uscc"], version=lambda d: d.get("version", 0))
     before = repository.operators_of(session, latest)
     rows = [{"uscc": u, "name": d.get("name"), "region_code": d["region_code"],
              "operator_id_number": (d.get("operator") or {}).get("id_number"),
@@ -37,7 +30,9 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
 
 
 def typing_results(session: Session, batch: list[CloudEvent]) -> None:
-    latest = _latest_by(batch, lambda d: (d["uscc"], int(d["year"])), lambda d: (d["published_at"], d.get("version", 1)))
+    # typing numbers each (uscc, year)'s publications 1, 2, …: the highest version is the current type
+    latest, _ = newest_per_key((e.data for e in batch), key=lambda d: (d["uscc"], int(d["year"])),
+                               version=lambda d: d.get("version", 1))
     rows = [{"uscc": d["uscc"], "year": int(d["year"]), "type": d["type"], "region_code": d.get("region_code"),
              "ruleset": d["ruleset"], "run_id": d["run_id"], "version": d.get("version", 1),
              "published_at": dt.datetime.fromisoformat(d["published_at"])} for d in latest.values()]
@@ -54,19 +49,21 @@ def typing_published(session: Session, event: CloudEvent) -> None:
              "development": int(c.get("development", 0)), "survival": int(c.get("survival", 0)), "run_id": d["run_id"],
              "ruleset": d["ruleset"], "published_at": published_at} for code, c in by_region.items()]
     repository.upsert_typing_counts(session, rows)
-    windows.open_windows(session, year=int(d["year"]), run_id=d["run_id"], published_on=published_at.date(),
+    windows.open_windows(session, year=int(d["year"]), run_id=d["run_id"], published_on=clock.local_date(published_at),
                          eligible_by_region={code: int(c.get("growth", 0)) + int(c.get("development", 0))
                                              for code, c in by_region.items()}, traceparent=event.traceparent)
 
 
 def business_facts(session: Session, batch: list[CloudEvent]) -> None:
-    latest = _latest_by(batch, lambda d: (d["uscc"], int(d["year"])), lambda d: d.get("version", 1))
+    latest, _ = newest_per_key((e.data for e in batch), key=lambda d: (d["uscc"], int(d["year"])),
+                               version=lambda d: d.get("version", 1))
     repository.upsert_facts(session, [{"uscc": d["uscc"], "year": int(d["year"]), "certificates": d.get("certificates") or [],
                                        "version": d.get("version", 1)} for d in latest.values()])
 
 
 def person_facts(session: Session, batch: list[CloudEvent]) -> None:
-    latest = {e.data["id_number"]: e.data for e in batch}  # in order: the last one is the person's state
+    # no version: in partition order, the last one is the person's state
+    latest, _ = newest_per_key((e.data for e in batch), key=lambda d: d["id_number"], version=lambda d: 0)
     repository.upsert_persons(session, [{"id_number": k, "dishonest_debtor": d.get("dishonest_debtor") or []}
                                         for k, d in latest.items()])
 

@@ -3,62 +3,55 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import is_postgres
+from getihu_kit.upserts import any_of, upsert, upsert_newest
 from cultivation_svc.projections.models import (AppealProjection, BusinessProjection, BusinessType, FactsProjection,
                                                 PersonProjection, TypingCount)
 
 
-def _insert(session: Session):
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+def _write(session: Session, stmt, rows: list[dict]) -> None:
+    if rows:
+        session.execute(stmt, rows)
 
 
-def upsert_guarded(session: Session, model, rows: list[dict], keys: list[str], newer) -> None:
-    """INSERT … ON CONFLICT DO UPDATE, each column taking the incoming value only when `newer(stmt)` holds."""
-    if not rows:
-        return
-    table = model.__table__
-    stmt = _insert(session)(table)
-    cond = newer(stmt, table)
-    cols = [c for c in rows[0] if c not in keys]
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={
-        c: case((cond, stmt.excluded[c]), else_=table.c[c]) for c in cols})
-    session.execute(stmt, rows)
+def _columns(model, keys: list[str]) -> list[str]:
+    return [c.name for c in model.__table__.columns if c.name not in keys]
 
 
 def upsert_businesses(session: Session, rows: list[dict]) -> None:
-    upsert_guarded(session, BusinessProjection, rows, ["uscc"],
-                   lambda s, t: s.excluded.version >= t.c.version)
+    _write(session, upsert_newest(BusinessProjection.__table__, ["uscc"], _columns(BusinessProjection, ["uscc"]),
+                                  version="version"), rows)
 
 
 def operators_of(session: Session, usccs: Iterable[str]) -> dict[str, str | None]:
     return dict(session.execute(select(BusinessProjection.uscc, BusinessProjection.operator_id_number)
-                                .where(BusinessProjection.uscc.in_(list(usccs)))).all())
+                                .where(any_of(BusinessProjection.uscc, usccs))).all())
 
 
 def upsert_types(session: Session, rows: list[dict]) -> None:
-    upsert_guarded(session, BusinessType, rows, ["uscc", "year"], lambda s, t: or_(
-        s.excluded.published_at > t.c.published_at,
-        and_(s.excluded.published_at == t.c.published_at, s.excluded.version >= t.c.version)))
+    """A business's type per year: typing numbers each (uscc, year)'s publications 1, 2, … (a re-publication
+    or a correction is the next version), so the highest version is the current one."""
+    keys = ["uscc", "year"]
+    _write(session, upsert_newest(BusinessType.__table__, keys, _columns(BusinessType, keys), version="version"), rows)
 
 
 def upsert_typing_counts(session: Session, rows: list[dict]) -> None:
-    upsert_guarded(session, TypingCount, rows, ["region_code", "year"],
-                   lambda s, t: s.excluded.published_at >= t.c.published_at)
+    keys = ["region_code", "year"]
+    _write(session, upsert_newest(TypingCount.__table__, keys, _columns(TypingCount, keys), version="published_at"),
+           rows)
 
 
 def upsert_persons(session: Session, rows: list[dict]) -> None:
-    upsert_guarded(session, PersonProjection, rows, ["id_number"], lambda s, t: true())
+    """PersonFacts carry a person's whole state and no version: the last one applied wins."""
+    _write(session, upsert(PersonProjection.__table__, ["id_number"], ["dishonest_debtor"]), rows)
 
 
 def upsert_facts(session: Session, rows: list[dict]) -> None:
-    upsert_guarded(session, FactsProjection, rows, ["uscc", "year"], lambda s, t: s.excluded.version >= t.c.version)
+    keys = ["uscc", "year"]
+    _write(session, upsert_newest(FactsProjection.__table__, keys, _columns(FactsProjection, keys), version="version"),
+           rows)
 
 
 def business(session: Session, uscc: str) -> BusinessProjection | None:
@@ -69,7 +62,7 @@ def businesses(session: Session, usccs: Iterable[str]) -> dict[str, BusinessProj
     usccs = list(usccs)
     if not usccs:
         return {}
-    return {b.uscc: b for b in session.scalars(select(BusinessProjection).where(BusinessProjection.uscc.in_(usccs)))}
+    return {b.uscc: b for b in session.scalars(select(BusinessProjection).where(any_of(BusinessProjection.uscc, usccs)))}
 
 
 def latest_type(session: Session, uscc: str) -> BusinessType | None:
@@ -83,7 +76,7 @@ def latest_types(session: Session, usccs: Iterable[str]) -> dict[str, BusinessTy
     usccs = list(usccs)
     if not usccs:
         return out
-    for t in session.scalars(select(BusinessType).where(BusinessType.uscc.in_(usccs)).order_by(BusinessType.year)):
+    for t in session.scalars(select(BusinessType).where(any_of(BusinessType.uscc, usccs)).order_by(BusinessType.year)):
         out[t.uscc] = t  # ascending years: the last one wins
     return out
 
@@ -104,7 +97,7 @@ def debtor_listings_many(session: Session, id_numbers: Iterable[str]) -> dict[st
     if not ids:
         return {}
     return {p.id_number: list(p.dishonest_debtor)
-            for p in session.scalars(select(PersonProjection).where(PersonProjection.id_number.in_(ids)))}
+            for p in session.scalars(select(PersonProjection).where(any_of(PersonProjection.id_number, ids)))}
 
 
 def certificates(session: Session, uscc: str) -> list[dict]:
@@ -118,10 +111,9 @@ def record_appeal(session: Session, *, appeal_id: str, application_id: str, stat
                   decided_at=None) -> None:
     row = {"appeal_id": appeal_id, "application_id": application_id, "status": status, "filed_at": filed_at,
            "decided_at": decided_at}
-    stmt = _insert(session)(AppealProjection.__table__)
-    values = {"status": stmt.excluded.status, "decided_at": stmt.excluded.decided_at} if status != "filed" else {
-        "filed_at": stmt.excluded.filed_at}
-    session.execute(stmt.on_conflict_do_update(index_elements=["appeal_id"], set_=values), [row])
+    # A filing replayed after its decision only fills in when it was filed; a decision sets the outcome.
+    columns = ["filed_at"] if status == "filed" else ["status", "decided_at"]
+    session.execute(upsert(AppealProjection.__table__, ["appeal_id"], columns), [row])
 
 
 def open_appeals(session: Session, application_id: str) -> list[str]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
+
+from getihu_kit.upserts import any_of
 
 from cultivation_svc.recognitions.models import InfoReport, Recognition
 
@@ -46,20 +48,18 @@ def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Re
 
 def flag_operator_change(session: Session, usccs: list[str]) -> None:
     if usccs:
-        session.execute(update(Recognition).where(Recognition.uscc.in_(usccs), Recognition.status.in_(ACTIVE))
+        session.execute(update(Recognition).where(any_of(Recognition.uscc, usccs), Recognition.status.in_(ACTIVE))
                         .values(operator_change_pending=True))
 
 
-def public_page(session: Session, *, region_code: str | None, category: str | None, on: dt.date,
-                after: str | None, limit: int) -> list[Recognition]:
+def public(*, region_code: str | None, category: str | None, on: dt.date) -> Select:
+    """The recognitions in force on `on` (the public list; a page is taken by the caller, ordered by id)."""
     q = select(Recognition).where(Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)
     if region_code:
         q = q.where(Recognition.region_code == region_code)
     if category:
         q = q.where(Recognition.category == category)
-    if after:
-        q = q.where(Recognition.id > after)
-    return list(session.scalars(q.order_by(Recognition.id).limit(limit + 1)))
+    return q
 
 
 def for_uscc(session: Session, uscc: str) -> list[Recognition]:

@@ -5,9 +5,9 @@ from fastapi import APIRouter, Depends, Request
 
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
-from getihu_kit.web import PrincipalDep, RequiredYearQuery, SessionDep, traceparent
+from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, traceparent
 from cultivation_svc.criteria.schemas import Category
-from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PREFECTURE, STAFF, LimitDep, TodayDep
+from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
 from cultivation_svc.recognitions import service
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, PublicRecognition,
                                                   Recognise, RecognitionRead, Revocation, SpotCheck,
@@ -34,15 +34,14 @@ def recognise(app_id: str, body: Recognise, request: Request, session: SessionDe
 
 
 @router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）")
-def public_list(session: SessionDep, today: TodayDep, limit: LimitDep, region_code: str | None = None,
-                category: Category | None = None, cursor: str | None = None) -> Page[PublicRecognition]:
-    items, nxt = service.public_list(session, region_code=region_code, category=category, on=today, cursor=cursor,
-                                     limit=limit)
+def public_list(session: SessionDep, today: TodayDep, page: PageDep, region_code: str | None = None,
+                category: Category | None = None, principal: Principal = Depends(ANYONE)) -> Page[PublicRecognition]:
+    items, nxt = service.public_list(session, region_code=region_code, category=category, on=today, page=page)
     return Page[PublicRecognition](items=[PublicRecognition.model_validate(i) for i in items], next_cursor=nxt)
 
 
 @router.get("/recognitions/{rec_id}", response_model=RecognitionRead, summary="认定详情")
-def get(rec_id: str, session: SessionDep, principal: PrincipalDep) -> RecognitionRead:
+def get(rec_id: str, session: SessionDep, principal: Principal = Depends(PARTIES)) -> RecognitionRead:
     return _out(session, service.get(session, rec_id=rec_id, principal=principal))
 
 

@@ -9,11 +9,13 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region
+from getihu_kit import clock
+from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.domain import masking
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from getihu_kit.pagination import decode_cursor, encode_cursor
-from getihu_kit.schemas.cultivation import CATEGORY_LABELS
+from getihu_kit.clock import add_years
+from getihu_kit.labels import CATEGORY_LABELS
+from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc import events
 from cultivation_svc.applications import repository as app_repo
 from cultivation_svc.applications import service as applications
@@ -24,7 +26,7 @@ from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsen
                                                   Revocation, SpotCheck, SupplementaryMaterial)
 from cultivation_svc.regional.service import county, rules_in
 from cultivation_svc.rules import eligibility, lifecycle, limits
-from cultivation_svc.rules.parameters import add_years, ratio_text
+from cultivation_svc.rules.parameters import ratio_text
 
 
 def quota(session: Session, *, region_code: str, year: int, on: dt.date) -> limits.Quota:
@@ -81,7 +83,7 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         department=app.department, relaxed_group=app.relaxed_group, type_at_recognition=latest.type if latest else None, year=app.year,
         recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
         benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
-        ruleset=rules.version, extensions=[], changed_at=events.now())
+        ruleset=rules.version, extensions=[], changed_at=clock.now())
     session.add(rec)
     applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
                          detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
@@ -100,14 +102,14 @@ def _get(session: Session, rec_id: str, *, lock: bool = True) -> Recognition:
 
 def get(session: Session, *, rec_id: str, principal: Principal) -> Recognition:
     rec = _get(session, rec_id, lock=False)
-    if not (principal.owns(rec.uscc) or principal.can_act_in_region(rec.region_code)
-            or (principal.has("department") and principal.department == rec.department)):
+    if not (readable_by(principal, uscc=rec.uscc, region_code=rec.region_code)
+            or applications.recommended_by(principal, rec.department)):
         raise NotFound(f"认定记录 {rec_id} 不存在或无权查看")
     return rec
 
 
 def _end(session: Session, rec: Recognition, *, status: str, on: dt.date, reason: str, traceparent: str | None) -> None:
-    rec.status, rec.ended_on, rec.end_reason, rec.changed_at = status, on, reason, events.now()
+    rec.status, rec.ended_on, rec.end_reason, rec.changed_at = status, on, reason, clock.now()
     session.flush()
     events.recognition_changed(session, rec, reason=reason, traceparent=traceparent)
 
@@ -117,7 +119,7 @@ def report_upward(session: Session, *, rec_id: str, principal: Principal, tracep
     rec = _get(session, rec_id)
     require_region(principal, rec.region_code)
     if rec.reported_at is None:
-        rec.reported_at = events.now()
+        rec.reported_at = clock.now()
     return rec
 
 
@@ -149,7 +151,7 @@ def spot_check(session: Session, *, rec_id: str, data: SpotCheck, principal: Pri
                              detail={"note": data.note}, reason=f"地局抽查不予认定：{data.note}", traceparent=traceparent)
         _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {data.note}",
              traceparent=traceparent)
-    rec.changed_at = events.now()
+    rec.changed_at = clock.now()
     return rec
 
 
@@ -249,7 +251,7 @@ def department_consent(session: Session, *, rec_id: str, data: DepartmentConsent
     if rec.source != "recommendation" or not principal.has("department") or principal.department != rec.department:
         raise Forbidden("只有原推荐部门可以就推荐认定的延期表示意见")
     rec.department_consented = data.agree
-    rec.changed_at = events.now()
+    rec.changed_at = clock.now()
     return rec
 
 
@@ -279,7 +281,7 @@ def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.d
         rec.status = "extended"
         rec.extensions = list(rec.extensions or []) + [{"on": today.isoformat(), "grounds": grounds,
                                                         "valid_until": rec.valid_until.isoformat()}]
-        rec.changed_at = events.now()
+        rec.changed_at = clock.now()
         session.flush()
         events.recognition_changed(session, rec, reason="评估符合延期情形：" + "、".join(g["condition"] for g in grounds),
                                    traceparent=traceparent)
@@ -312,13 +314,11 @@ def read(session: Session, rec: Recognition) -> dict:
 
 
 def public_list(session: Session, *, region_code: str | None, category: str | None, on: dt.date,
-                cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+                page: PageRequest) -> tuple[list[dict], str | None]:
     """The recognised businesses per county and category (public: the operator's name masked)."""
     region = county(region_code) if region_code else None
-    after = (decode_cursor(cursor) or {}).get("id")
-    rows = repository.public_page(session, region_code=region, category=category, on=on, after=after, limit=limit)
-    nxt = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    rows = rows[:limit]
+    rows, nxt = scalars_page(session, repository.public(region_code=region, category=category, on=on),
+                             keys=[Recognition.id], page=page)
     names = proj.businesses(session, [r.uscc for r in rows])
     return [{"uscc": r.uscc, "name": names[r.uscc].name if r.uscc in names else None,
              "operator_name": masking.mask_name(names[r.uscc].operator_name) if r.uscc in names else None,

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from getihu_kit import clock
 from getihu_kit.auth import Principal
 from getihu_kit.domain import regions
 from getihu_kit.errors import InvalidInput
@@ -32,7 +33,7 @@ def put_settings(session: Session, *, region_code: str, overrides: dict, princip
         raise InvalidInput("地区参数设置有误：" + "；".join(f"{e['field']}：{e['message']}" for e in errors),
                            errors=errors)
     row = repository.get(session, region_code)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     if row is None:
         row = RegionSetting(region_code=region_code, overrides=overrides, updated_by=principal.audit_name(), updated_at=now)
         session.add(row)

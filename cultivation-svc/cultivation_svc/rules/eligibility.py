@@ -9,9 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cultivation_svc.rules.parameters import KNOWN_EXTRA_BARS, CultivationRules, add_years
+from getihu_kit.clock import add_years
+from getihu_kit.labels import type_label
+from cultivation_svc.rules.parameters import KNOWN_EXTRA_BARS, CultivationRules
 
-TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
 RELAXED_GROUPS = {"veteran": "退役军人", "graduate": "高校毕业生", "disabled": "残疾人",
                   "returning_migrant_worker": "返乡创业农民工"}
 # 罚款及以上: every penalty kind heavier than 警告 and 通报批评 (行政处罚法 第九条).
@@ -58,7 +59,7 @@ def type_requirement(s: Subject) -> Refusal | None:
         return None
     if s.latest_type in ("growth", "development"):
         return None
-    label = TYPE_LABELS.get(s.latest_type or "", "尚无已公布的分型结果")
+    label = type_label(s.latest_type, "尚无已公布的分型结果")
     return Refusal("type_requirement", "二(四)1",
                    f"自主申报应为“成长型”或“发展型”个体工商户，最近一次公布的分型为：{label}",
                    {"latest_type": s.latest_type, "year": s.latest_type_year})

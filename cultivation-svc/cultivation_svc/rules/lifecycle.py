@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from cultivation_svc.rules.parameters import CultivationRules, add_years, on_day
+from getihu_kit.clock import add_years
+from cultivation_svc.rules.parameters import CultivationRules, on_day
 
 TYPE_RANK = {"survival": 1, "growth": 2, "development": 3}
 AWARD_LEVELS = {"county", "city", "province", "national"}  # 县级以上

@@ -13,38 +13,30 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from getihu_kit.parameters import DatedParameter, by_name
+
 SEED_EFFECTIVE = dt.date(2024, 1, 1)
 RULESET = "fltx-2024"  # 名特优新 2024 (the seed)
 
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    value: Any
-    effective_from: dt.date
-    clause: str
-
-
-PARAMETERS: list[Parameter] = [
-    Parameter("penalty_window_years", 2, SEED_EFFECTIVE,
-              "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的"),
-    Parameter("fraud_bar_years", 5, SEED_EFFECTIVE,
-              "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报"),
-    Parameter("quota_ratio", Fraction(5, 100), SEED_EFFECTIVE,
-              "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内"),
-    Parameter("validity_years", 3, SEED_EFFECTIVE, "二(六)：认定有效期为3年，以认定时间为准"),
-    Parameter("extension_years", 3, SEED_EFFECTIVE, "二(六)：符合以下情形之一的，有效期延长3年"),
-    Parameter("window_opens", (8, 1), SEED_EFFECTIVE, "二(五)1：当年8月起……组织各地开展认定工作"),
-    Parameter("window_closes", (11, 30), SEED_EFFECTIVE, "二(五)1：于11月底前完成分类"),
-    Parameter("benefits_from", (1, 1), SEED_EFFECTIVE, "二(五)1：次年1月1日起……开始享受相关扶持政策"),
-    Parameter("info_report_due", (7, 31), SEED_EFFECTIVE, "二(六)：于每年7月底前完成信息报告"),
+PARAMETERS: dict[str, DatedParameter] = by_name([
+    DatedParameter.of("penalty_window_years", 2, SEED_EFFECTIVE,
+                      "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的"),
+    DatedParameter.of("fraud_bar_years", 5, SEED_EFFECTIVE, "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报"),
+    DatedParameter.of("quota_ratio", Fraction(5, 100), SEED_EFFECTIVE,
+                      "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内"),
+    DatedParameter.of("validity_years", 3, SEED_EFFECTIVE, "二(六)：认定有效期为3年，以认定时间为准"),
+    DatedParameter.of("extension_years", 3, SEED_EFFECTIVE, "二(六)：符合以下情形之一的，有效期延长3年"),
+    DatedParameter.of("window_opens", (8, 1), SEED_EFFECTIVE, "二(五)1：当年8月起……组织各地开展认定工作"),
+    DatedParameter.of("window_closes", (11, 30), SEED_EFFECTIVE, "二(五)1：于11月底前完成分类"),
+    DatedParameter.of("benefits_from", (1, 1), SEED_EFFECTIVE, "二(五)1：次年1月1日起……开始享受相关扶持政策"),
+    DatedParameter.of("info_report_due", (7, 31), SEED_EFFECTIVE, "二(六)：于每年7月底前完成信息报告"),
     # The seed asks for 信息公示 without a length; seven days is the common local practice. A county that
     # holds the notice elsewhere (its government website) sets 0: the platform then keeps no period of its own.
-    Parameter("public_notice_days", 7, SEED_EFFECTIVE, "二(三)1：经走访核实、征求意见、信息公示等步骤后"),
+    DatedParameter.of("public_notice_days", 7, SEED_EFFECTIVE, "二(三)1：经走访核实、征求意见、信息公示等步骤后"),
     # “明显增长” is not quantified by the seed; 20% over the 3 years is the default a county may change.
-    Parameter("clear_growth_ratio", Fraction(20, 100), SEED_EFFECTIVE,
-              "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的"),
-]
+    DatedParameter.of("clear_growth_ratio", Fraction(20, 100), SEED_EFFECTIVE,
+                      "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的"),
+])
 
 # Keys a region may override, with how a stored JSON value becomes the parameter's type.
 OVERRIDABLE: dict[str, Any] = {
@@ -74,7 +66,8 @@ class ExtraBar:
 
 @dataclass(frozen=True)
 class CultivationRules:
-    """The parameters in force on a date for one region."""
+    """The parameters in force on a date for one region: each `PARAMETERS` entry on that date, with the
+    region's overrides laid over them (a derived view; the thresholds themselves are the dated parameters)."""
     version: str
     penalty_window_years: int
     fraud_bar_years: int
@@ -90,17 +83,9 @@ class CultivationRules:
     extra_bars: tuple[ExtraBar, ...] = field(default_factory=tuple)
 
 
-def parameter(name: str, on: dt.date) -> Parameter:
-    """The entry of `name` in force on `on` (the latest that started on or before it)."""
-    candidates = [p for p in PARAMETERS if p.name == name and p.effective_from <= on]
-    if not candidates:
-        raise LookupError(f"no parameter {name} in force on {on}")
-    return max(candidates, key=lambda p: p.effective_from)
-
-
 def defaults(on: dt.date) -> CultivationRules:
     names = [f for f in CultivationRules.__dataclass_fields__ if f not in ("version", "extra_bars")]
-    return CultivationRules(version=RULESET, **{n: parameter(n, on).value for n in names})
+    return CultivationRules(version=RULESET, **{n: PARAMETERS[n].on(on) for n in names})
 
 
 def rules_for(on: dt.date, overrides: dict[str, Any] | None = None, region_code: str | None = None) -> CultivationRules:
@@ -150,14 +135,6 @@ def validate_overrides(overrides: dict[str, Any]) -> list[dict[str, str]]:
 def ratio_text(value: Fraction) -> str:
     """5% as "0.05": how a ratio is shown in the API."""
     return str(Decimal(value.numerator) / Decimal(value.denominator))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (29 February falls back to 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def on_day(year: int, month_day: tuple[int, int]) -> dt.date:

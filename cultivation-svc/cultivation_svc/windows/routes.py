@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from getihu_kit.auth import Principal, require_region
-from getihu_kit.web import SessionDep, YearPath, YearQuery
+from getihu_kit.web import ANYONE, SessionDep, YearPath, YearQuery
 from cultivation_svc.dependencies import STAFF
 from cultivation_svc.regional.service import county
 from cultivation_svc.windows import repository, service
@@ -29,7 +29,7 @@ class WindowChange(BaseModel):
     closes_on: dt.date
 
 
-@router.get("/windows", response_model=list[WindowRead], summary="申报窗口（公开）")
+@router.get("/windows", response_model=list[WindowRead], summary="申报窗口（公开）", dependencies=[Depends(ANYONE)])
 def listing(session: SessionDep, year: YearQuery = None, region_code: str | None = None) -> list[WindowRead]:
     region = county(region_code) if region_code else None
     return [WindowRead.model_validate(w, from_attributes=True)

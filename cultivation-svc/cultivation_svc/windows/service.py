@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from getihu_kit import clock
 from getihu_kit.domain import regions
 from getihu_kit.errors import InvalidInput, NotFound
 from getihu_kit.schemas.cultivation import WindowOpened
@@ -22,7 +23,7 @@ def open_windows(session: Session, *, year: int, run_id: str, published_on: dt.d
     existing = repository.for_year(session, year)
     overrides = regional_repo.all_overrides(session)
     opened: list[Window] = []
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     for code in sorted(set(regions.COUNTIES) | {c for c in eligible_by_region if c in regions.COUNTIES}):
         rules = rules_for(published_on, overrides.get(code), code)
         eligible = eligible_by_region.get(code, 0)
