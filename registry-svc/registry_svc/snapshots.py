@@ -20,10 +20,10 @@ outbox = Outbox(outbox_table, source="/getihu/registry")
 
 def publish(session: Session, usccs: Iterable[str], traceparent: str | None = None) -> int:
     """One snapshot per business in `usccs`, all in the caller's transaction (one statement)."""
+    session.flush()
     keys = sorted(set(usccs))
     if not keys:
         return 0
-    session.flush()
     return outbox.emit_select(session, BusinessState, repository.states_select(keys, rules.SUSPENSION_MAX_YEARS),
                               traceparent=traceparent)
 
