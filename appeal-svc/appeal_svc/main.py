@@ -1,17 +1,13 @@
 """App factory of appeal-svc."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from getihu_kit import idempotency
 from getihu_kit.web import create_app as kit_create_app
 from appeal_svc.models import idempotency_keys
 from appeal_svc.routes import router
-from appeal_svc.settings import Settings, settings as default_settings
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from appeal_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -23,8 +23,6 @@ inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
-BigId = BigInteger().with_variant(Integer, "sqlite")
-
 
 class Appeal(Base):
     """One objection. `open_key` is set while it is open: a unique index keeps one open objection
@@ -60,15 +58,14 @@ class Appeal(Base):
         Index("ix_appeal_region_due", "region_code", "due_on", "id"),
         # What staff look at most: open objections by due date (due soon, overdue).
         Index("ix_appeal_open_due", "due_on", "id",
-              postgresql_where=text("status IN ('filed', 'in_review', 'material_requested')"),
-              sqlite_where=text("status IN ('filed', 'in_review', 'material_requested')")),
+              postgresql_where=text("status IN ('filed', 'in_review', 'material_requested')")),
     )
 
 
 class AppealStep(Base):
     """The trail: every step of an objection — who, when, what."""
     __tablename__ = "appeal_step"
-    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     appeal_id: Mapped[str] = mapped_column(ForeignKey("appeal.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(100))

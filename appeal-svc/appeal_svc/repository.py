@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from sqlalchemy import and_, case, insert, or_, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import is_postgres
+from getihu_kit.pagination import PageRequest, scalars_page
+from getihu_kit.upserts import upsert_newest, upsert_newest_json
 from appeal_svc.models import Appeal, AppealStep, EvidenceFile, NoticeProjection, TypingResultProjection
 
 
@@ -73,8 +73,8 @@ def trail(session: Session, appeal_id: str) -> list[AppealStep]:
 def list_appeals(session: Session, *, statuses: list[str] | None, region_code: str | None,
                  target_kind: str | None, appellant: str | None, due_before: dt.date | None,
                  overdue_on: dt.date | None, open_statuses: tuple[str, ...],
-                 after: tuple[dt.date, str] | None, limit: int) -> list[Appeal]:
-    """One page ordered by (due_on, id): what is due first comes first (keyset pagination)."""
+                 page: PageRequest) -> tuple[list[Appeal], str | None]:
+    """One page ordered by (due_on, id): what is due first comes first."""
     stmt = select(Appeal)
     if statuses:
         stmt = stmt.where(Appeal.status.in_(statuses))
@@ -88,10 +88,7 @@ def list_appeals(session: Session, *, statuses: list[str] | None, region_code: s
         stmt = stmt.where(Appeal.due_on <= due_before, Appeal.status.in_(open_statuses))
     if overdue_on:
         stmt = stmt.where(Appeal.due_on < overdue_on, Appeal.status.in_(open_statuses))
-    if after:
-        d, i = after
-        stmt = stmt.where(or_(Appeal.due_on > d, and_(Appeal.due_on == d, Appeal.id > i)))
-    return list(session.execute(stmt.order_by(Appeal.due_on, Appeal.id).limit(limit)).scalars())
+    return scalars_page(session, stmt, keys=[Appeal.due_on, Appeal.id], page=page)
 
 
 # --- projections -----------------------------------------------------------------------------------
@@ -103,52 +100,20 @@ def notice(session: Session, application_id: str) -> NoticeProjection | None:
     return session.get(NoticeProjection, application_id)
 
 
-def _insert(session: Session):
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
-
-
-_TYPING_UPSERT_PG = text("""
-    INSERT INTO typing_result_projection (uscc, year, type, region_code, ruleset, version, published_at)
-    SELECT r.uscc, r.year, r.type, r.region_code, r.ruleset, r.version, r.published_at
-    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(uscc varchar, year int, type varchar, region_code varchar,
-                                                      ruleset varchar, version int, published_at timestamptz)
-    ON CONFLICT (uscc, year) DO UPDATE SET
-        type = excluded.type, region_code = excluded.region_code, ruleset = excluded.ruleset,
-        version = excluded.version, published_at = excluded.published_at
-    WHERE excluded.version >= typing_result_projection.version""")
+_TYPING_COLUMNS = ("type", "region_code", "ruleset", "version", "published_at")
+_NOTICE_COLUMNS = ("uscc", "region_code", "year", "category", "status", "notice_ends_on", "changed_at")
 
 
 def upsert_typing_results(session: Session, rows: list[dict]) -> None:
     """Set-based upsert; an older version never overwrites a newer one (a correction is newer).
-
-    On PostgreSQL the whole batch is one statement with one JSON parameter (a year's publication
-    arrives as tens of thousands of events); SQLite takes the same upsert as executemany."""
-    if not rows:
-        return
-    if is_postgres(session.get_bind()):
-        session.execute(_TYPING_UPSERT_PG, {"rows": json.dumps(rows, default=str)})
-        return
-    table = TypingResultProjection.__table__
-    stmt = _insert(session)(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["uscc", "year"],
-        set_={c: stmt.excluded[c] for c in ("type", "region_code", "ruleset", "version", "published_at")},
-        where=stmt.excluded.version >= table.c.version)
-    session.execute(stmt, rows)
+    The whole batch is one statement with one JSON parameter (a year's publication arrives as tens
+    of thousands of events)."""
+    upsert_newest_json(session, TypingResultProjection.__table__, rows, keys=("uscc", "year"),
+                       columns=_TYPING_COLUMNS, version="version")
 
 
 def upsert_notices(session: Session, rows: list[dict]) -> None:
     """Set-based upsert of application steps; an older change never overwrites a newer one."""
-    if not rows:
-        return
-    table = NoticeProjection.__table__
-    stmt = _insert(session)(table)
-    newer = stmt.excluded.changed_at >= table.c.changed_at
-    stmt = stmt.on_conflict_do_update(index_elements=["application_id"], set_={
-        c: case((newer, stmt.excluded[c]), else_=table.c[c])
-        for c in ("uscc", "region_code", "year", "category", "status", "notice_ends_on", "changed_at")})
-    session.execute(stmt, rows)
+    if rows:
+        session.execute(upsert_newest(NoticeProjection.__table__, ("application_id",), _NOTICE_COLUMNS,
+                                      version="changed_at"), rows)

@@ -5,16 +5,24 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from getihu_kit.web import PrincipalDep, SessionDep, traceparent
+from getihu_kit.auth import Principal
+from getihu_kit.pagination import page_params
+from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from appeal_svc import service
 from appeal_svc.schemas import (AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
                                 MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
                                 Withdrawal)
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeal"])
+OPERATOR = requires("operator")
+STAFF = requires(*service.STAFF)
+# Appellants: an operator, a citizen with a token, or a notice objector without one (proved by phone);
+# the service checks it is the appellant (or staff of the region).
+APPELLANT = ANYONE
+AppealPageDep = page_params(500)
 
 
 def _settings(request: Request):
@@ -23,7 +31,7 @@ def _settings(request: Request):
 
 @router.post("", status_code=201, response_model=AppealRead, summary="经营者对本户分型结果提出异议")
 def file_typing_objection(body: TypingObjectionCreate, request: Request, session: SessionDep,
-                          principal: PrincipalDep) -> AppealRead:
+                          principal: Principal = Depends(OPERATOR)) -> AppealRead:
     return service.file_typing_objection(session, data=body, principal=principal, settings=_settings(request),
                                          traceparent=traceparent(request))
 
@@ -31,7 +39,7 @@ def file_typing_objection(body: TypingObjectionCreate, request: Request, session
 @router.post("/notice-objections", status_code=201, response_model=AppealRead,
              summary="公示期内对“名特优新”公示对象提出异议（可不登录）")
 def file_notice_objection(body: NoticeObjectionCreate, request: Request, session: SessionDep,
-                          principal: PrincipalDep) -> AppealRead:
+                          principal: Principal = Depends(ANYONE)) -> AppealRead:
     return service.file_notice_objection(session, data=body, principal=principal, settings=_settings(request),
                                          traceparent=traceparent(request))
 
@@ -39,7 +47,7 @@ def file_notice_objection(body: NoticeObjectionCreate, request: Request, session
 @router.post("/notice-objections/{appeal_id}/status", response_model=AppealRead,
              summary="未登录的公示异议人查询办理情况与答复（以联系电话证明本人）")
 def notice_objection_status(appeal_id: str, body: AnonymousProof, request: Request, session: SessionDep,
-                            principal: PrincipalDep) -> AppealRead:
+                            principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.get_notice_objection(session, appeal_id=appeal_id, phone=body.objector_phone,
                                         principal=principal, settings=_settings(request))
 
@@ -47,7 +55,7 @@ def notice_objection_status(appeal_id: str, body: AnonymousProof, request: Reque
 @router.post("/notice-objections/{appeal_id}/material", response_model=AppealRead,
              summary="未登录的公示异议人补充材料（以联系电话证明本人）")
 def supply_material_anonymously(appeal_id: str, body: AnonymousMaterialSupply, request: Request,
-                                session: SessionDep, principal: PrincipalDep) -> AppealRead:
+                                session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
                                    settings=_settings(request), phone=body.objector_phone)
 
@@ -55,69 +63,67 @@ def supply_material_anonymously(appeal_id: str, body: AnonymousMaterialSupply, r
 @router.post("/notice-objections/{appeal_id}/withdrawal", response_model=AppealRead,
              summary="未登录的公示异议人撤回异议（以联系电话证明本人）")
 def withdraw_anonymously(appeal_id: str, body: AnonymousWithdrawal, request: Request, session: SessionDep,
-                         principal: PrincipalDep) -> AppealRead:
+                         principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body, principal=principal,
                             settings=_settings(request), phone=body.objector_phone,
                             traceparent=traceparent(request))
 
 
 @router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
-def list_appeals(session: SessionDep, principal: PrincipalDep,
+def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(STAFF),
                  status: Annotated[list[str] | None, Query(description="状态，可多个或逗号分隔")] = None,
                  region_code: str | None = None, target_kind: str | None = None,
                  due_before: Annotated[dt.date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
-                 overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False,
-                 cursor: str | None = None, limit: int = 50) -> AppealPage:
-    return service.list_for_staff(session, principal=principal, status=status, region_code=region_code,
-                                  target_kind=target_kind, due_before=due_before, overdue=overdue,
-                                  cursor=cursor, limit=limit)
+                 overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False) -> AppealPage:
+    return service.list_for_staff(session, principal=principal, page=page, status=status, region_code=region_code,
+                                  target_kind=target_kind, due_before=due_before, overdue=overdue)
 
 
 @router.get("/mine", response_model=AppealPage, summary="本人提出的异议")
-def list_mine(session: SessionDep, principal: PrincipalDep, status: Annotated[list[str] | None, Query()] = None,
-              cursor: str | None = None, limit: int = 50) -> AppealPage:
-    return service.list_mine(session, principal=principal, status=status, cursor=cursor, limit=limit)
+def list_mine(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(APPELLANT),
+              status: Annotated[list[str] | None, Query()] = None) -> AppealPage:
+    return service.list_mine(session, principal=principal, page=page, status=status)
 
 
 @router.get("/{appeal_id}", response_model=AppealRead, summary="异议详情与处理记录")
-def get_appeal(appeal_id: str, session: SessionDep, principal: PrincipalDep) -> AppealRead:
+def get_appeal(appeal_id: str, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.get_appeal(session, appeal_id=appeal_id, principal=principal)
 
 
 @router.get("/{appeal_id}/evidence/{file_id}", summary="下载证明材料")
-def get_evidence(appeal_id: str, file_id: str, session: SessionDep, principal: PrincipalDep) -> Response:
+def get_evidence(appeal_id: str, file_id: str, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> Response:
     f = service.evidence_file(session, appeal_id=appeal_id, file_id=file_id, principal=principal)
     return Response(f.content, media_type=f.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}"})
 
 
 @router.post("/{appeal_id}/review", response_model=AppealRead, summary="受理审查")
-def take_in_review(appeal_id: str, session: SessionDep, principal: PrincipalDep) -> AppealRead:
+def take_in_review(appeal_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.take_in_review(session, appeal_id=appeal_id, principal=principal)
 
 
 @router.post("/{appeal_id}/material-requests", response_model=AppealRead, summary="要求申请人补充材料")
 def request_material(appeal_id: str, body: MaterialRequest, session: SessionDep,
-                     principal: PrincipalDep) -> AppealRead:
+                     principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.request_material(session, appeal_id=appeal_id, data=body, principal=principal)
 
 
 @router.post("/{appeal_id}/material", response_model=AppealRead, summary="申请人补充材料")
 def supply_material(appeal_id: str, body: MaterialSupply, request: Request, session: SessionDep,
-                    principal: PrincipalDep) -> AppealRead:
+                    principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
                                    settings=_settings(request))
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead, summary="作出处理决定并答复")
 def decide(appeal_id: str, body: Decision, request: Request, session: SessionDep,
-           principal: PrincipalDep) -> AppealRead:
+           principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.decide(session, appeal_id=appeal_id, data=body, principal=principal,
                           traceparent=traceparent(request))
 
 
 @router.post("/{appeal_id}/withdrawal", response_model=AppealRead, summary="申请人撤回异议")
-def withdraw(appeal_id: str, request: Request, session: SessionDep, principal: PrincipalDep,
+def withdraw(appeal_id: str, request: Request, session: SessionDep, principal: Principal = Depends(APPELLANT),
              body: Withdrawal | None = None) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body or Withdrawal(), principal=principal,
                             settings=_settings(request), traceparent=traceparent(request))

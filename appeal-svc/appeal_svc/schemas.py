@@ -8,8 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from getihu_kit.domain import uscc as uscc_rules
+from getihu_kit.labels import TYPE_CODES
 
-TypeName = Literal["survival", "growth", "development", "excluded"]
+TypeName = Literal[TYPE_CODES]
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 

@@ -5,40 +5,30 @@ import datetime as dt
 import hashlib
 import hmac
 import uuid
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import ANONYMOUS, Principal, require_region, require_roles
+from getihu_kit import clock
+from getihu_kit.auth import ANONYMOUS, Principal, require_readable, require_region, require_roles, scoped_region
 from getihu_kit.domain.masking import mask_name, mask_phone
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, Unauthorized
 from getihu_kit.outbox import Outbox
-from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
+from getihu_kit.labels import type_label
+from getihu_kit.pagination import PageRequest
 from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
 from appeal_svc import repository
 from appeal_svc.models import Appeal, AppealStep, outbox as outbox_table
 from appeal_svc.rules import workflow as wf
 from appeal_svc.rules.deadlines import is_overdue, reply_due_on
-from appeal_svc.rules.evidence import CheckedFile, check_evidence
+from appeal_svc.rules.evidence import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES, CheckedFile, check_evidence
 from appeal_svc.schemas import (AppealPage, AppealRead, Decision, EvidenceIn, EvidenceRead, MaterialRequest,
                                 MaterialSupply, NoticeObjectionCreate, StepRead, TypingObjectionCreate,
                                 Withdrawal)
 from appeal_svc.settings import Settings
 
 outbox = Outbox(outbox_table, source="/getihu/appeal")
-LOCAL = ZoneInfo("Asia/Shanghai")
 STAFF = ("county_staff", "prefecture_staff", "admin")
 NOTICE_STATUSES = ("public_notice", "on_hold")
-TYPE_LABELS = {"survival": "生存型", "growth": "成长型", "development": "发展型", "excluded": "不符合分型条件"}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    """Deadlines are counted in the bureau's calendar (Beijing time)."""
-    return moment.astimezone(LOCAL).date()
 
 
 def anonymous_appellant(phone: str, *, secret: str) -> str:
@@ -120,13 +110,11 @@ def _require_staff_for(principal: Principal, appeal: Appeal) -> None:
 def get_appeal(session: Session, *, appeal_id: str, principal: Principal) -> AppealRead:
     """Staff of the region see the objector's contact in full; the appellant sees their own, masked."""
     appeal = _load(session, appeal_id)
-    today = local_day(_now())
+    today = clock.today()
     if _is_appellant(principal, appeal):
         return to_read(session, [appeal], today=today, with_trail=True)[0]
     _require_login(principal)
-    if not principal.is_staff:
-        raise Forbidden("只能查看本人提出的异议")
-    require_region(principal, appeal.region_code)
+    require_readable(principal, region_code=appeal.region_code, message="只能查看本人提出的异议或本辖区的异议")
     return to_read(session, [appeal], today=today, reveal_contact=True, with_trail=True)[0]
 
 
@@ -136,7 +124,7 @@ def get_notice_objection(session: Session, *, appeal_id: str, phone: str, princi
     the phone they gave (masked view; the contact is never echoed in full)."""
     appeal = _load(session, appeal_id)
     _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="查询办理情况")
-    return to_read(session, [appeal], today=local_day(_now()), with_trail=True)[0]
+    return to_read(session, [appeal], today=clock.today(), with_trail=True)[0]
 
 
 def evidence_file(session: Session, *, appeal_id: str, file_id: str, principal: Principal):
@@ -149,21 +137,9 @@ def evidence_file(session: Session, *, appeal_id: str, file_id: str, principal: 
     return f
 
 
-def _page(session: Session, rows: list[Appeal], limit: int, today: dt.date) -> AppealPage:
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = encode_cursor({"d": rows[-1].due_on.isoformat(), "i": rows[-1].id}) if more else None
-    return AppealPage(items=to_read(session, rows, today=today), next_cursor=cursor)
-
-
-def _after(cursor: str | None) -> tuple[dt.date, str] | None:
-    pos = decode_cursor(cursor)
-    if pos is None:
-        return None
-    try:
-        return dt.date.fromisoformat(pos["d"]), str(pos["i"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput("分页游标无效：请使用上一页响应中的 next_cursor 原样传入", field="cursor") from None
+def _page(session: Session, page: tuple[list[Appeal], str | None], today: dt.date) -> AppealPage:
+    rows, next_cursor = page
+    return AppealPage(items=to_read(session, rows, today=today), next_cursor=next_cursor)
 
 
 def _statuses(status: list[str] | None) -> list[str] | None:
@@ -176,44 +152,36 @@ def _statuses(status: list[str] | None) -> list[str] | None:
     return wanted
 
 
-def list_for_staff(session: Session, *, principal: Principal, status: list[str] | None = None,
+def list_for_staff(session: Session, *, principal: Principal, page: PageRequest, status: list[str] | None = None,
                    region_code: str | None = None, target_kind: str | None = None,
-                   due_before: dt.date | None = None, overdue: bool = False, cursor: str | None = None,
-                   limit: int = 50) -> AppealPage:
+                   due_before: dt.date | None = None, overdue: bool = False) -> AppealPage:
     """What is due first comes first; county staff see their own region only."""
     require_roles(principal, *STAFF)
-    check_limit(limit, 500)
-    if not principal.sees_all_regions:
-        if region_code and region_code != principal.region_code:
-            raise Forbidden(f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）的异议", field="region_code")
-        region_code = principal.region_code
-        if region_code is None:
-            raise Forbidden("令牌未绑定辖区，无法查看异议")
+    region_code = scoped_region(principal, region_code)
     if target_kind is not None and target_kind not in wf.TARGET_KINDS:
         raise InvalidInput(f"异议对象类型应为：{'、'.join(wf.TARGET_KINDS)}", field="target_kind")
-    today = local_day(_now())
+    today = clock.today()
     rows = repository.list_appeals(session, statuses=_statuses(status), region_code=region_code,
                                    target_kind=target_kind, appellant=None, due_before=due_before,
-                                   overdue_on=today if overdue else None, open_statuses=wf.OPEN,
-                                   after=_after(cursor), limit=limit + 1)
-    return _page(session, rows, limit, today)
+                                   overdue_on=today if overdue else None, open_statuses=wf.OPEN, page=page)
+    return _page(session, rows, today)
 
 
-def list_mine(session: Session, *, principal: Principal, status: list[str] | None = None,
-              cursor: str | None = None, limit: int = 50) -> AppealPage:
+def list_mine(session: Session, *, principal: Principal, page: PageRequest,
+              status: list[str] | None = None) -> AppealPage:
     _require_login(principal)
-    check_limit(limit, 500)
-    today = local_day(_now())
     rows = repository.list_appeals(session, statuses=_statuses(status), region_code=None, target_kind=None,
                                    appellant=principal.sub, due_before=None, overdue_on=None,
-                                   open_statuses=wf.OPEN, after=_after(cursor), limit=limit + 1)
-    return _page(session, rows, limit, today)
+                                   open_statuses=wf.OPEN, page=page)
+    return _page(session, rows, clock.today())
 
 
 # --- filing ---------------------------------------------------------------------------------------
 def _checked(files: list[EvidenceIn], settings: Settings) -> list[CheckedFile]:
+    today = clock.today()
     return check_evidence([(f.filename, f.content_type, f.content_base64) for f in files], field="evidence",
-                          max_bytes=settings.evidence_max_bytes, max_files=settings.evidence_max_files)
+                          max_bytes=settings.evidence_max_bytes or MAX_EVIDENCE_BYTES.on(today),
+                          max_files=settings.evidence_max_files or MAX_EVIDENCE_FILES.on(today))
 
 
 def _store_evidence(session: Session, appeal_id: str, checked: list[CheckedFile], *, stage: str, by: str,
@@ -243,12 +211,12 @@ def _file(session: Session, appeal: Appeal, *, evidence: list[EvidenceIn], setti
         filed_at=appeal.filed_at, due_on=appeal.due_on, appellant_kind=appeal.appellant_kind,
         ruleset=appeal.ruleset, original_type=appeal.original_type), key=appeal.uscc, traceparent=traceparent)
     session.flush()
-    return to_read(session, [appeal], today=local_day(appeal.filed_at), with_trail=True)[0]
+    return to_read(session, [appeal], today=clock.local_date(appeal.filed_at), with_trail=True)[0]
 
 
 def _new_appeal(*, settings: Settings, now: dt.datetime, **fields) -> Appeal:
-    due = reply_due_on(local_day(now), working_days=settings.reply_due_working_days, holidays=settings.holidays,
-                       extra_working_days=settings.extra_working_days)
+    due = reply_due_on(clock.local_date(now), calendar=settings.calendar(),
+                       working_days=settings.reply_due_working_days)
     return Appeal(id=f"apl-{uuid.uuid4().hex[:16]}", status=wf.FILED, filed_at=now, due_on=due, **fields)
 
 
@@ -263,9 +231,9 @@ def file_typing_objection(session: Session, *, data: TypingObjectionCreate, prin
         raise NotFound(f"该户{data.year}年度尚无已公布的分型结果，无法提出异议", code="no_published_result",
                        field="year")
     if data.requested_type is not None and data.requested_type == result.type:
-        raise InvalidInput(f"申请类型与已公布的分型结果（{TYPE_LABELS[result.type]}）相同", field="requested_type")
+        raise InvalidInput(f"申请类型与已公布的分型结果（{type_label(result.type)}）相同", field="requested_type")
     appeal = _new_appeal(
-        settings=settings, now=_now(), target_kind=wf.TYPING_RESULT, target_id=None, uscc=data.uscc,
+        settings=settings, now=clock.now(), target_kind=wf.TYPING_RESULT, target_id=None, uscc=data.uscc,
         year=data.year, region_code=result.region_code, ruleset=result.ruleset, original_type=result.type,
         appellant=principal.sub, appellant_kind="user", objector_name=None, objector_phone=None,
         grounds=data.grounds, requested_type=data.requested_type,
@@ -286,12 +254,12 @@ def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, prin
                           settings: Settings, traceparent: str | None = None) -> AppealRead:
     """附件1 二(三)1 信息公示；四(四)“建立申诉机制，及时受理个体工商户对分型分类结果异议”：
     公示期内对“名特优新”公示对象的异议，按同一异议程序受理、答复。"""
-    now = _now()
+    now = clock.now()
     notice = repository.notice(session, data.application_id)
     if notice is None:
         raise NotFound(f"未找到公示中的申报“{data.application_id}”，请核对公示编号", code="notice_not_found",
                        field="application_id")
-    if not notice_is_open(notice.status, notice.notice_ends_on, local_day(now)):
+    if not notice_is_open(notice.status, notice.notice_ends_on, clock.local_date(now)):
         ended = f"（公示期至 {notice.notice_ends_on.isoformat()}）" if notice.notice_ends_on else ""
         raise RuleViolation(f"该申报当前不在公示期内{ended}，不能提出公示异议", code="notice_closed",
                             field="application_id")
@@ -322,13 +290,13 @@ def _step(session: Session, appeal: Appeal, *, action: str, actor: str, role: st
 
 def _result(session: Session, appeal: Appeal) -> AppealRead:
     session.flush()
-    return to_read(session, [appeal], today=local_day(_now()), reveal_contact=True, with_trail=True)[0]
+    return to_read(session, [appeal], today=clock.today(), reveal_contact=True, with_trail=True)[0]
 
 
 def take_in_review(session: Session, *, appeal_id: str, principal: Principal) -> AppealRead:
     appeal = _load(session, appeal_id, for_update=True)
     _require_staff_for(principal, appeal)
-    before, now = appeal.status, _now()
+    before, now = appeal.status, clock.now()
     appeal.status = wf.next_status(before, "take_in_review")
     _step(session, appeal, action="take_in_review", actor=principal.sub, role="staff", status_from=before, at=now,
           principal=principal)
@@ -338,8 +306,8 @@ def take_in_review(session: Session, *, appeal_id: str, principal: Principal) ->
 def request_material(session: Session, *, appeal_id: str, data: MaterialRequest, principal: Principal) -> AppealRead:
     appeal = _load(session, appeal_id, for_update=True)
     _require_staff_for(principal, appeal)
-    now = _now()
-    if data.deadline <= local_day(now):
+    now = clock.now()
+    if data.deadline <= clock.local_date(now):
         raise InvalidInput("补充材料截止日期应晚于今天", field="deadline")
     before = appeal.status
     appeal.status = wf.next_status(before, "request_material")
@@ -353,10 +321,10 @@ def supply_material(session: Session, *, appeal_id: str, data: MaterialSupply, p
                     settings: Settings, phone: str | None = None) -> AppealRead:
     appeal = _load(session, appeal_id, for_update=True)
     actor = _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="补充材料")
-    now = _now()
+    now = clock.now()
     before = appeal.status
     status = wf.next_status(before, "supply_material")
-    if appeal.material_due_on is not None and local_day(now) > appeal.material_due_on:
+    if appeal.material_due_on is not None and clock.local_date(now) > appeal.material_due_on:
         raise RuleViolation(f"补充材料期限（{appeal.material_due_on.isoformat()}）已过，不能再补充",
                             code="material_deadline_passed")
     if not data.evidence and not data.note.strip():
@@ -367,7 +335,7 @@ def supply_material(session: Session, *, appeal_id: str, data: MaterialSupply, p
     _step(session, appeal, action="supply_material", actor=actor, role="appellant", status_from=before,
           at=now, note=data.note or None, details={"evidence": stored})
     session.flush()
-    return to_read(session, [appeal], today=local_day(now), with_trail=True)[0]
+    return to_read(session, [appeal], today=clock.local_date(now), with_trail=True)[0]
 
 
 def _emit_decided(session: Session, appeal: Appeal, traceparent: str | None) -> None:
@@ -385,7 +353,7 @@ def decide(session: Session, *, appeal_id: str, data: Decision, principal: Princ
     """附件1 一(三)3：“对符合标准的，及时调整分型结果，并答复申诉人”；不成立的做好解释工作。"""
     appeal = _load(session, appeal_id, for_update=True)
     _require_staff_for(principal, appeal)
-    before, now = appeal.status, _now()
+    before, now = appeal.status, clock.now()
     status = wf.next_status(before, "decide", data.decision)
     if appeal.target_kind == wf.TYPING_RESULT and data.decision == wf.UPHELD:
         if data.corrected_type is None:
@@ -393,7 +361,7 @@ def decide(session: Session, *, appeal_id: str, data: Decision, principal: Princ
                                field="corrected_type")
         current = repository.typing_result(session, appeal.uscc, appeal.year)
         if current is not None and current.type == data.corrected_type:
-            raise InvalidInput(f"更正后的类型与现行分型结果（{TYPE_LABELS[current.type]}）相同", field="corrected_type")
+            raise InvalidInput(f"更正后的类型与现行分型结果（{type_label(current.type)}）相同", field="corrected_type")
     elif data.corrected_type is not None:
         raise InvalidInput("只有分型异议成立时才填写更正后的类型", field="corrected_type")
     appeal.status, appeal.decision, appeal.reason = status, data.decision, data.reason
@@ -411,7 +379,7 @@ def withdraw(session: Session, *, appeal_id: str, data: Withdrawal, principal: P
     """The appellant may withdraw before a decision; the reply (and cultivation-svc) hear of it."""
     appeal = _load(session, appeal_id, for_update=True)
     actor = _acting_appellant(principal, appeal, phone=phone, secret=settings.jwt_secret, what="撤回异议")
-    before, now = appeal.status, _now()
+    before, now = appeal.status, clock.now()
     appeal.status = wf.next_status(before, "withdraw")
     appeal.decision, appeal.reason = wf.WITHDRAWN, data.reason.strip() or "申请人撤回异议"
     appeal.decided_by, appeal.decided_at, appeal.open_key = actor, now, None
@@ -419,4 +387,4 @@ def withdraw(session: Session, *, appeal_id: str, data: Withdrawal, principal: P
           note=data.reason or None)
     _emit_decided(session, appeal, traceparent)
     session.flush()
-    return to_read(session, [appeal], today=local_day(now), with_trail=True)[0]
+    return to_read(session, [appeal], today=clock.local_date(now), with_trail=True)[0]

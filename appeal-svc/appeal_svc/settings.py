@@ -1,11 +1,13 @@
 import datetime as dt
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
-from appeal_svc.rules.deadlines import REPLY_DUE_WORKING_DAYS
-from appeal_svc.rules.evidence import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES
+from getihu_kit.workdays import WorkingCalendar, make_calendar
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 class Settings(ServiceSettings):
@@ -14,14 +16,19 @@ class Settings(ServiceSettings):
     service_name: str = "appeal"
     db_name: str = "appeal"
     port: int = 8005
-    # Working days after filing by which the reply is due (APPEAL_REPLY_DUE_WORKING_DAYS).
-    reply_due_working_days: int = Field(default=REPLY_DUE_WORKING_DAYS.value, ge=1, le=120)
-    # Public holidays that are not working days, as a JSON list (APPEAL_HOLIDAYS='["2026-10-01"]').
+    # Working days after filing by which the reply is due (APPEAL_REPLY_DUE_WORKING_DAYS); unset: the
+    # dated parameter rules.deadlines.REPLY_DUE_WORKING_DAYS in force on the filing day.
+    reply_due_working_days: int | None = Field(default=None, ge=1, le=120)
+    # The State Council's holidays and make-up working days come from kit's calendar; these are a
+    # deployment's own extra dates on top of it, as JSON lists (APPEAL_HOLIDAYS='["2026-11-30"]').
     holidays: list[dt.date] = Field(default_factory=list)
-    # Weekend days that are working days (调休), as a JSON list.
     extra_working_days: list[dt.date] = Field(default_factory=list)
-    evidence_max_bytes: int = MAX_EVIDENCE_BYTES.value
-    evidence_max_files: int = MAX_EVIDENCE_FILES.value
+    # Evidence limits; unset: the dated parameters of rules.evidence.
+    evidence_max_bytes: int | None = Field(default=None, ge=1)
+    evidence_max_files: int | None = Field(default=None, ge=1)
+
+    def calendar(self) -> WorkingCalendar:
+        return make_calendar(self.holidays, self.extra_working_days)
 
 
 settings = Settings()

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from getihu_kit.worker import WorkerSpec, run_forever
 from appeal_svc.consumers import subscriptions
-from appeal_svc.main import MIGRATIONS
 from appeal_svc.models import inbox, outbox
-from appeal_svc.settings import Settings, settings as default_settings
+from appeal_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
 def spec(settings: Settings | None = None) -> WorkerSpec:

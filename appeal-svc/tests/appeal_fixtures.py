@@ -9,6 +9,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
+from getihu_kit import clock
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.db import unit_of_work
 from getihu_kit.domain import uscc as uscc_rules
@@ -54,17 +55,17 @@ class Api:
     def publish_result(self, uscc: str, year: int = 2025, type_: str = "survival", region: str = REGION,
                        version: int = 1) -> None:
         data = {"uscc": uscc, "year": year, "type": type_, "region_code": region, "ruleset": "2024.1",
-                "run_id": "run-1", "version": version, "published_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+                "run_id": "run-1", "version": version, "published_at": clock.now().isoformat()}
         self._feed(apply_typing_results, "getihu.typing.result.published.v1", data)
 
     def notice(self, application_id: str, uscc: str, *, status: str = "public_notice",
                ends_on: dt.date | None = None, region: str = REGION,
                changed_at: dt.datetime | None = None) -> None:
-        ends_on = ends_on or dt.date.today() + dt.timedelta(days=5)
+        ends_on = ends_on or clock.today() + dt.timedelta(days=5)
         data = {"application_id": application_id, "uscc": uscc, "region_code": region, "year": 2025,
                 "category": "distinctive", "source": "self", "status": status,
                 "notice_ends_on": ends_on.isoformat() if status in ("public_notice", "on_hold") else None,
-                "changed_at": (changed_at or dt.datetime.now(dt.timezone.utc)).isoformat()}
+                "changed_at": (changed_at or clock.now()).isoformat()}
         self._feed(apply_application_changes, "getihu.cultivation.application.changed.v1", data)
 
     def _feed(self, handler, event_type: str, data: dict) -> None:

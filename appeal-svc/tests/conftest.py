@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from getihu_kit import testing
-from appeal_svc.main import MIGRATIONS, create_app
-from appeal_svc.settings import Settings
+from appeal_svc.main import create_app
+from appeal_svc.settings import MIGRATIONS, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # appeal_fixtures beside this file
 from appeal_fixtures import Api  # noqa: E402

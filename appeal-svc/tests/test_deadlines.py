@@ -1,4 +1,5 @@
-"""Deadlines as the bureau configures them: working days and the holiday list come from settings."""
+"""Deadlines as the bureau configures them: the number of working days and local extra holidays come from
+settings, on top of the State Council's calendar."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,14 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
+from getihu_kit.workdays import NATIONAL
 from appeal_svc.main import create_app
 from appeal_svc.models import Appeal
-from appeal_svc.service import local_day
 from appeal_svc.settings import Settings
 from appeal_fixtures import Api, new_uscc
 
-TODAY = local_day(dt.datetime.now(dt.timezone.utc))
+TODAY = clock.today()
 # The next seven calendar days are all holidays: two working days later falls after them.
 HOLIDAYS = [TODAY + dt.timedelta(days=i) for i in range(1, 8)]
 
@@ -32,11 +33,12 @@ def test_reply_due_counts_configured_working_days_and_skips_configured_holidays(
     short.publish_result(uscc)
     a = short.file(uscc).json()
     due = dt.date.fromisoformat(a["due_on"])
+    # After the seven local holidays, the second working day of the State Council's calendar.
     first_after = TODAY + dt.timedelta(days=8)
-    while first_after.weekday() >= 5:
+    while not NATIONAL.is_working_day(first_after):
         first_after += dt.timedelta(days=1)
     second = first_after + dt.timedelta(days=1)
-    while second.weekday() >= 5:
+    while not NATIONAL.is_working_day(second):
         second += dt.timedelta(days=1)
     assert due == second
     assert a["trail"][0]["details"]["due_on"] == a["due_on"]

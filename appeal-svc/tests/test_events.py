@@ -10,16 +10,16 @@ import pytest
 from fastapi.testclient import TestClient
 from kafka import KafkaConsumer
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.bus import make_producer
 from getihu_kit.events import APPEAL, make_event, physical
 from getihu_kit.schemas.cultivation import ApplicationChanged
 from getihu_kit.schemas.typing import TypingResultPublished
 from getihu_kit.worker import Worker
 from appeal_svc.consumers import subscriptions
-from appeal_svc.main import MIGRATIONS, create_app
+from appeal_svc.main import create_app
 from appeal_svc.models import inbox, outbox
-from appeal_svc.settings import Settings
+from appeal_svc.settings import MIGRATIONS, Settings
 from appeal_svc.worker import spec
 from appeal_fixtures import Api, new_uscc
 
@@ -68,7 +68,7 @@ def test_published_result_from_kafka_opens_an_objection_whose_events_reach_kafka
                                                                                   topic_prefix):
     api, worker = running
     uscc = new_uscc()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     publish(kafka_bootstrap, topic_prefix, TypingResultPublished(
         uscc=uscc, year=2025, type="survival", region_code="232701", ruleset="2024.1", run_id="run-k",
         published_at=now), uscc)
@@ -92,11 +92,11 @@ def test_published_result_from_kafka_opens_an_objection_whose_events_reach_kafka
 def test_notice_opened_and_closed_by_cultivation_events(running, kafka_bootstrap, topic_prefix):
     api, worker = running
     uscc, app_id = new_uscc(), f"app-{uuid.uuid4().hex[:8]}"
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     change = dict(application_id=app_id, uscc=uscc, region_code="232701", year=2025, category="distinctive",
                   source="self")
     publish(kafka_bootstrap, topic_prefix, ApplicationChanged(
-        **change, status="public_notice", notice_ends_on=dt.date.today() + dt.timedelta(days=7), changed_at=now), uscc)
+        **change, status="public_notice", notice_ends_on=clock.today() + dt.timedelta(days=7), changed_at=now), uscc)
     body = {"application_id": app_id, "grounds": "该户不符合特色类标准", "objector_name": "李四",
             "objector_phone": "13700001234"}
     testing.wait_until(lambda: api.post("/api/v1/appeals/notice-objections", json=body).status_code == 201,

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select, update
 
 from appeal_svc.models import Appeal, outbox
+from getihu_kit import clock
+from getihu_kit.workdays import make_calendar
 from appeal_svc.rules.deadlines import reply_due_on
-from appeal_svc.service import local_day
 from appeal_fixtures import OTHER_REGION, PDF, PNG, REGION, evidence, new_uscc
 
-TODAY = local_day(dt.datetime.now(dt.timezone.utc))
+TODAY = clock.today()
 
 
 def events(api, appeal_id: str, event_type: str) -> list[dict]:
@@ -35,7 +36,7 @@ def filed(api, type_: str = "survival", region: str = REGION) -> tuple[str, dict
 def test_operator_files_an_objection_with_evidence_and_a_due_date(api):
     uscc, a, _ = filed(api)
     assert a["status"] == "filed" and a["target_kind"] == "typing_result" and a["original_type"] == "survival"
-    assert a["due_on"] == reply_due_on(TODAY, working_days=15, holidays=[dt.date(2026, 10, 1)]).isoformat()
+    assert a["due_on"] == reply_due_on(TODAY, working_days=15, calendar=make_calendar([dt.date(2026, 10, 1)])).isoformat()
     assert a["overdue"] is False and a["region_code"] == REGION and a["ruleset"] == "2024.1"
     assert [e["content_type"] for e in a["evidence"]] == ["application/pdf"]
     assert [(s["action"], s["actor"], s["status_to"]) for s in a["trail"]] == [("filed", a["appellant"], "filed")]
@@ -265,7 +266,7 @@ def test_a_logged_in_objector_is_the_appellant_and_sees_it_in_their_list(api):
 def test_no_notice_objection_outside_the_notice_period(api, case):
     uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
     if case == "closed":
-        api.notice(app_id, uscc, changed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+        api.notice(app_id, uscc, changed_at=clock.now() - dt.timedelta(hours=1))
         api.notice(app_id, uscc, status="recognised")
     elif case == "ended":
         api.notice(app_id, uscc, ends_on=TODAY - dt.timedelta(days=1))
@@ -277,7 +278,7 @@ def test_no_notice_objection_outside_the_notice_period(api, case):
 def test_others_may_still_object_while_an_objection_holds_the_case(api):
     uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
     ends = TODAY + dt.timedelta(days=3)
-    api.notice(app_id, uscc, ends_on=ends, changed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5))
+    api.notice(app_id, uscc, ends_on=ends, changed_at=clock.now() - dt.timedelta(minutes=5))
     assert api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id, "13811112222")).status_code == 201
     api.notice(app_id, uscc, status="on_hold", ends_on=ends)  # cultivation-svc held the case
     assert api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id, "13811113333")).status_code == 201
@@ -286,7 +287,7 @@ def test_others_may_still_object_while_an_objection_holds_the_case(api):
 def test_an_older_notice_event_does_not_reopen_a_closed_notice(api):
     uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
     api.notice(app_id, uscc, status="recognised")
-    api.notice(app_id, uscc, changed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3))
+    api.notice(app_id, uscc, changed_at=clock.now() - dt.timedelta(days=3))
     assert api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id)).status_code == 409
 
 

@@ -8,26 +8,36 @@ import pytest
 from hypothesis import given, strategies as st
 
 from getihu_kit.errors import Conflict, InvalidInput, UnsupportedMedia
+from getihu_kit.workdays import make_calendar
 from appeal_svc.rules import workflow as wf
-from appeal_svc.rules.deadlines import add_working_days, is_overdue, is_working_day, reply_due_on
+from appeal_svc.rules.deadlines import REPLY_DUE_WORKING_DAYS, is_overdue, reply_due_on
 from appeal_svc.rules.evidence import check_evidence
 
 D = dt.date
-NATIONAL_DAY = [D(2026, 10, d) for d in range(1, 8)]
 
 
-@pytest.mark.parametrize("name, filed, days, holidays, extra, due", [
+@pytest.mark.parametrize("name, filed, days, local_holidays, local_working, due", [
     ("reply due 15 working days after a Monday filing: three weeks later", D(2026, 11, 2), 15, [], [], D(2026, 11, 23)),
     ("filing on a Friday: the weekend does not count", D(2026, 11, 27), 1, [], [], D(2026, 11, 30)),
     ("filing on a Saturday: the first working day is Monday", D(2026, 11, 28), 1, [], [], D(2026, 11, 30)),
-    ("the default of 15 working days from a Friday", D(2026, 11, 27), 15, [], [], D(2026, 12, 18)),
-    ("a holiday is not a working day", D(2026, 9, 30), 1, NATIONAL_DAY, [], D(2026, 10, 8)),
-    ("a 调休 Saturday counts as a working day", D(2026, 9, 30), 1, NATIONAL_DAY, [D(2026, 10, 10)], D(2026, 10, 8)),
-    ("调休 Sunday before the holiday counts", D(2026, 9, 26), 1, NATIONAL_DAY, [D(2026, 9, 27)], D(2026, 9, 27)),
+    ("the default of 15 working days from a Friday", D(2026, 11, 27), None, [], [], D(2026, 12, 18)),
+    ("the State Council's National Day holiday is not counted", D(2026, 9, 30), 1, [], [], D(2026, 10, 8)),
+    ("the State Council's 调休 Saturday after National Day counts", D(2026, 10, 9), 1, [], [], D(2026, 10, 10)),
+    ("the State Council's 调休 Sunday before Mid-Autumn counts", D(2026, 9, 19), 1, [], [], D(2026, 9, 20)),
+    ("the Mid-Autumn holiday Friday is not counted", D(2026, 9, 24), 1, [], [], D(2026, 9, 28)),
+    ("2025: National Day and Mid-Autumn together, then the 调休 Saturday", D(2025, 9, 30), 3, [], [], D(2025, 10, 11)),
+    ("a local extra holiday is not a working day", D(2026, 11, 27), 1, [D(2026, 11, 30)], [], D(2026, 12, 1)),
+    ("a local extra working Saturday counts", D(2026, 11, 27), 1, [], [D(2026, 11, 28)], D(2026, 11, 28)),
     ("zero days: due the day of filing", D(2026, 11, 27), 0, [], [], D(2026, 11, 27)),
 ])
-def test_reply_due_in_working_days(name, filed, days, holidays, extra, due):
-    assert reply_due_on(filed, working_days=days, holidays=holidays, extra_working_days=extra) == due
+def test_reply_due_in_working_days(name, filed, days, local_holidays, local_working, due):
+    calendar = make_calendar(local_holidays, local_working)
+    assert reply_due_on(filed, calendar=calendar, working_days=days) == due
+
+
+def test_the_reply_period_is_a_dated_parameter_with_its_clause():
+    assert REPLY_DUE_WORKING_DAYS.on(D(2026, 11, 27)) == 15
+    assert "附件1 一(三)3" in REPLY_DUE_WORKING_DAYS.entry_on(D(2026, 11, 27)).clause
 
 
 @pytest.mark.parametrize("name, due, today, open_, overdue", [
@@ -39,12 +49,15 @@ def test_overdue(name, due, today, open_, overdue):
     assert is_overdue(due, today, open_=open_) is overdue
 
 
+LOCAL = make_calendar([D(2026, 11, 30)], [D(2026, 11, 28)])
+
+
 @given(st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31)), st.integers(min_value=1, max_value=40))
 def test_due_day_is_a_working_day_with_exactly_n_working_days_between(start, n):
-    due = add_working_days(start, n, holidays=NATIONAL_DAY)
-    assert is_working_day(due, holidays=NATIONAL_DAY)
+    due = reply_due_on(start, calendar=LOCAL, working_days=n)
+    assert LOCAL.is_working_day(due)
     between = [start + dt.timedelta(days=i) for i in range(1, (due - start).days + 1)]
-    assert sum(is_working_day(d, holidays=NATIONAL_DAY) for d in between) == n
+    assert sum(LOCAL.is_working_day(d) for d in between) == n
 
 
 def b64(data: bytes) -> str:

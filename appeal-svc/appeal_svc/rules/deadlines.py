@@ -1,45 +1,26 @@
-"""Reply deadlines counted in working days (Mon–Fri minus holidays, plus 调休 working weekends)."""
+"""Reply deadlines counted in working days of the bureau's calendar (kit.workdays: Monday to Friday,
+minus the State Council's holidays, plus its make-up working days and any local extra dates)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
-from appeal_svc.rules import DatedParameter
+from getihu_kit.parameters import DatedParameter
+from getihu_kit.workdays import NATIONAL, WorkingCalendar
 
-REPLY_DUE_WORKING_DAYS = DatedParameter(
-    15, dt.date(2024, 1, 1),
+REPLY_DUE_WORKING_DAYS = DatedParameter.of(
+    "reply_due_working_days", 15, dt.date(2024, 1, 1),
     "附件1 一(三)3 异议处理（参照市监注发〔2022〕76号处理申诉异议的要求）；期限由本平台配置，默认15个工作日")
 
 
-def is_working_day(day: dt.date, *, holidays: Iterable[dt.date] = (),
-                   extra_working_days: Iterable[dt.date] = ()) -> bool:
-    """Monday to Friday, except a configured public holiday; a configured 调休 weekend day works."""
-    if day in set(extra_working_days):
-        return True
-    return day.weekday() < 5 and day not in set(holidays)
-
-
-def add_working_days(start: dt.date, days: int, *, holidays: Iterable[dt.date] = (),
-                     extra_working_days: Iterable[dt.date] = ()) -> dt.date:
-    """The date `days` working days after `start` (the filing day itself does not count)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    hol, extra = frozenset(holidays), frozenset(extra_working_days)
-    day, left = start, days
-    while left:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, holidays=hol, extra_working_days=extra):
-            left -= 1
-    return day
-
-
-def reply_due_on(filed_on: dt.date, *, working_days: int, holidays: Iterable[dt.date] = (),
-                 extra_working_days: Iterable[dt.date] = ()) -> dt.date:
+def reply_due_on(filed_on: dt.date, *, calendar: WorkingCalendar = NATIONAL,
+                 working_days: int | None = None) -> dt.date:
     """附件1 一(三)3：“省市场监管局将及时处理平台异议留言，对符合标准的，及时调整分型结果，并答复申诉人。”
 
-    “及时”is made concrete as a reply due a configured number of working days after filing.
+    “及时”is made concrete as a reply due a number of working days after filing (the filing day
+    itself not counted): the deployment's setting, else the parameter in force on the filing day.
     """
-    return add_working_days(filed_on, working_days, holidays=holidays, extra_working_days=extra_working_days)
+    days = REPLY_DUE_WORKING_DAYS.on(filed_on) if working_days is None else working_days
+    return calendar.add_working_days(filed_on, days)
 
 
 def is_overdue(due_on: dt.date, today: dt.date, *, open_: bool) -> bool:

@@ -8,10 +8,12 @@ import hashlib
 from dataclasses import dataclass
 
 from getihu_kit.errors import InvalidInput, UnsupportedMedia
-from appeal_svc.rules import DatedParameter
+from getihu_kit.parameters import DatedParameter
 
-MAX_EVIDENCE_BYTES = DatedParameter(10 * 1024 * 1024, dt.date(2024, 1, 1), "平台规定：每个证明材料不超过10 MB")
-MAX_EVIDENCE_FILES = DatedParameter(10, dt.date(2024, 1, 1), "平台规定：每次提交不超过10个证明材料")
+MAX_EVIDENCE_BYTES = DatedParameter.of("max_evidence_bytes", 10 * 1024 * 1024, dt.date(2024, 1, 1),
+                                        "平台规定：每个证明材料不超过10 MB")
+MAX_EVIDENCE_FILES = DatedParameter.of("max_evidence_files", 10, dt.date(2024, 1, 1),
+                                        "平台规定：每次提交不超过10个证明材料")
 
 # Declared type -> the bytes such a file starts with.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {

@@ -13,7 +13,6 @@ STATUS_LABELS = {FILED: "已受理待审查", IN_REVIEW: "审查中", MATERIAL_R
 
 TYPING_RESULT, CULTIVATION_NOTICE = "typing_result", "cultivation_notice"
 TARGET_KINDS = (TYPING_RESULT, CULTIVATION_NOTICE)
-TYPES = ("survival", "growth", "development", "excluded")
 
 # action -> (statuses it may start from, status it leads to; None: chosen by the decision)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {

@@ -50,7 +50,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('appeal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appeal_appellant'), ['appellant'], unique=False)
-        batch_op.create_index('ix_appeal_open_due', ['due_on', 'id'], unique=False, postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"), sqlite_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
+        batch_op.create_index('ix_appeal_open_due', ['due_on', 'id'], unique=False, postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
         batch_op.create_index('ix_appeal_region_due', ['region_code', 'due_on', 'id'], unique=False)
         batch_op.create_index('ix_appeal_status_due', ['status', 'due_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_appeal_uscc'), ['uscc'], unique=False)
@@ -77,7 +77,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('uscc', 'year', name=op.f('pk_typing_result_projection'))
     )
     op.create_table('appeal_step',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('seq', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('appeal_id', sa.String(length=40), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=100), nullable=False),
@@ -129,7 +129,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_appeal_uscc'))
         batch_op.drop_index('ix_appeal_status_due')
         batch_op.drop_index('ix_appeal_region_due')
-        batch_op.drop_index('ix_appeal_open_due', postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"), sqlite_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
+        batch_op.drop_index('ix_appeal_open_due', postgresql_where=sa.text("status IN ('filed', 'in_review', 'material_requested')"))
         batch_op.drop_index(batch_op.f('ix_appeal_appellant'))
 
     op.drop_table('appeal')
