@@ -16,14 +16,16 @@ def application_changed(session: Session, app, *, reason: str | None = None, due
     OUTBOX.emit(session, ApplicationChanged(
         application_id=app.id, uscc=app.uscc, region_code=app.region_code, year=app.year, category=app.category,
         source=app.source, status=app.status, reason=reason if reason is not None else app.reason,
-        notice_ends_on=app.notice_ends_on, due_on=due_on, changed_at=clock.now(), ruleset=ruleset), key=app.uscc, traceparent=traceparent)
+        notice_ends_on=app.notice_ends_on, due_on=due_on, changed_at=clock.now(), ruleset=ruleset),
+        key=app.uscc, traceparent=traceparent)
 
 
 def recognition_changed(session: Session, rec, *, reason: str | None = None, traceparent: str | None = None) -> None:
     OUTBOX.emit(session, RecognitionChanged(
         recognition_id=rec.id, uscc=rec.uscc, region_code=rec.region_code, category=rec.category, status=rec.status,
         recognised_on=rec.recognised_on, valid_until=rec.valid_until, benefits_from=rec.benefits_from,
-        reason=reason, criteria_version=rec.criteria_id, changed_at=clock.now(), ruleset=rec.ruleset, year=rec.year), key=rec.uscc, traceparent=traceparent)
+        reason=reason, criteria_version=rec.criteria_id, changed_at=clock.now(), ruleset=rec.ruleset, year=rec.year),
+        key=rec.uscc, traceparent=traceparent)
 
 
 def category_measures_granted(session: Session, rec, *, traceparent: str | None = None) -> None:

@@ -205,3 +205,22 @@ def test_lapsed_recognitions_expire(world):
     got = world.client().get(f"{API}/recognitions/{rec['id']}", headers=world.operator(u)).json()
     assert got["status"] == "expired" and got["ended_on"] == "2029-09-25"
     assert world.outbox(RecognitionChanged.event_type, u)[-1]["status"] == "expired"
+
+
+def test_the_workers_expiry_round_expires_every_lapsed_recognition(world_on):
+    """The worker's periodic round (kit.worker.periodic) expires on the business day, in batches, until none is left."""
+    from cultivation_svc.recognitions.service import expire_lapsed
+    from cultivation_svc.settings import Settings
+    from cultivation_svc.worker import expiry_round
+    w = world_on("test_cultivation_expiry")
+    w.publish_typing()
+    recs = [w.recognised("232763")[1] for _ in range(3)]
+    assert {r["valid_until"] for r in recs} == {"2029-09-24"}
+    expiry_round(Settings(database_url=w.url, today=dt.date(2029, 9, 24)))(w.engine, w.sessions)
+    assert {w.client().get(f"{API}/recognitions/{r['id']}", headers=w.prefecture()).json()["status"]
+            for r in recs} == {"granted"}
+    expiry_round(Settings(database_url=w.url, today=dt.date(2029, 9, 25)))(w.engine, w.sessions)
+    assert {w.client().get(f"{API}/recognitions/{r['id']}", headers=w.prefecture()).json()["status"]
+            for r in recs} == {"expired"}
+    with w.sessions() as s:
+        assert expire_lapsed(s, today=dt.date(2029, 9, 25)) == 0

@@ -232,3 +232,17 @@ def test_penalty_window_property(days_before, repaired_after):
     barred = eligibility.penalty_bar(subject(marks=(penalty(publicized, end_on=repaired),)), 2) is not None
     within = D(2024, 9, 15) <= publicized <= APPLIED
     assert barred == (within and (repaired is None or repaired > APPLIED))
+
+
+def test_thresholds_are_dated_parameters_with_their_clause(monkeypatch):
+    """Each threshold is a kit DatedParameter: the value in force on a date, and the clause it rests on; an amendment
+    is one more entry from its date, and earlier periods keep the earlier value."""
+    from getihu_kit.parameters import DatedParameter
+    from cultivation_svc.rules import parameters
+    assert all(isinstance(p, DatedParameter) for p in parameters.PARAMETERS.values())
+    window = parameters.PARAMETERS["penalty_window_years"]
+    assert window.entry_on(APPLIED).clause.startswith("二(四)1 A") and window.on(APPLIED) == 2
+    monkeypatch.setitem(parameters.PARAMETERS, "penalty_window_years", window.then(1, D(2027, 1, 1), "某年修订：1年内"))
+    assert defaults(D(2026, 12, 31)).penalty_window_years == 2
+    assert defaults(D(2027, 1, 1)).penalty_window_years == 1
+    assert rules_for(D(2027, 1, 1), {"penalty_window_years": 3}, "232701").penalty_window_years == 3

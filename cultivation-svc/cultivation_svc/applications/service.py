@@ -297,7 +297,8 @@ def listing(session: Session, *, principal: Principal, region_code: str | None, 
     return scalars_page(session, stmt, keys=[Application.id], page=page)
 
 
-def notices(session: Session, *, region_code: str | None, on: dt.date, page: PageRequest) -> tuple[list[dict], str | None]:
+def notices(session: Session, *, region_code: str | None, on: dt.date,
+            page: PageRequest) -> tuple[list[dict], str | None]:
     """Current public notices (信息公示) for anyone, with the operator's name masked."""
     rows, nxt = scalars_page(session, repository.current_notices(region_code=region_code, on=on),
                              keys=[Application.id], page=page)

@@ -62,7 +62,8 @@ def businesses(session: Session, usccs: Iterable[str]) -> dict[str, BusinessProj
     usccs = list(usccs)
     if not usccs:
         return {}
-    return {b.uscc: b for b in session.scalars(select(BusinessProjection).where(any_of(BusinessProjection.uscc, usccs)))}
+    stmt = select(BusinessProjection).where(any_of(BusinessProjection.uscc, usccs))
+    return {b.uscc: b for b in session.scalars(stmt)}
 
 
 def latest_type(session: Session, uscc: str) -> BusinessType | None:
