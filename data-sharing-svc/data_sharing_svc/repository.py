@@ -6,8 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, bindparam, delete, func, insert, literal_column, select, text, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import JSON, Integer, String, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -145,8 +144,7 @@ def bump_facts_versions(session: Session, *, usccs: list[str], year: int) -> dic
 # wrote it (every dataset has a field besides its subject); later keys win, as in {**data, **prov}.
 _PROV = """', "batch_id": ' || to_json(c.batch_id)::text || ', "agency": ' || to_json(c.agency)::text
            || ', "received_at": "' || {time} || '"'""".format(
-    time=sql_instant(literal_column("c.received_at")).compile(dialect=postgresql.dialect(),
-                                                               compile_kwargs={"literal_binds": True}))
+    time=sql_instant("c.received_at"))
 _FACT = f"""(left(c.data::text, -1) || {_PROV} || '}}')"""
 _LISTING = f"""(left(c.data::text, -1) || {_PROV} || ', "id_number": ' || to_json(c.id_number)::text
                || ', "current_operator": ' || l.current::text || '}}')"""

@@ -49,8 +49,10 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def sql_instant(column):
-    """An instant as JSON text in SQL, the way pydantic writes it: UTC with `Z`
-    (`2026-12-01T13:21:19.195584Z`), for event payloads built in one statement."""
-    from sqlalchemy import func, literal_column
-    return func.to_char(column.op("AT TIME ZONE")(literal_column("'UTC'")), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+def sql_instant(expr: str) -> str:
+    """SQL text that writes the instant `expr` (SQL, e.g. "now()" or "c.received_at") as JSON text
+    the way pydantic writes it: UTC with `Z`, microseconds only when there are some
+    (`2026-12-01T13:21:19.195584Z`, `2026-12-01T13:21:19Z`), for event payloads built in SQL."""
+    return (f"CASE WHEN date_part('microseconds', {expr})::int % 1000000 = 0 "
+            f"THEN to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            f"ELSE to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END")

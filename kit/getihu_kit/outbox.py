@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from getihu_kit.clock import sql_instant
 from getihu_kit.events import CloudEvent, EventData, make_event, physical
 from getihu_kit.upserts import any_of
 
@@ -55,11 +56,6 @@ def event_time(t: dt.datetime) -> str:
     s = t.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat()
     return s + "Z"
 
-
-# The same form in SQL (microseconds dropped when zero, as pydantic does) for set-based envelopes.
-PG_EVENT_TIME = ("CASE WHEN date_part('microseconds', {t})::int % 1000000 = 0 "
-                 "THEN to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-                 "ELSE to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END")
 
 def _to_json_text(value) -> str:
     return to_json(value, inf_nan_mode="null").decode()  # pydantic's default for models
@@ -141,7 +137,7 @@ class Outbox:
         envelope = func.json_build_object(
             "specversion", "1.0", "id", ev.c.eid, "source", literal(self.source, String),
             "type", literal(payload_type.event_type, String), "subject", ev.c.subject,
-            "time", literal_column(PG_EVENT_TIME.format(t="now()")), "datacontenttype", "application/json",
+            "time", literal_column(sql_instant("now()")), "datacontenttype", "application/json",
             "traceparent", tp, "data", ev.c.data)
         body = (select(ev.c.eid, literal(payload_type.topic, String), ev.c.key,
                        literal(payload_type.event_type, String), envelope.cast(Text), func.now(), tp)

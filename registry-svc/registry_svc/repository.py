@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import JSON, Select, String, bindparam, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -99,7 +98,7 @@ def _years_in_force_sql(param: DatedParameter[int], column: str) -> str:
 
 
 # The instant of the statement as pydantic writes it (UTC, `Z`), for changed_at.
-_NOW = str(sql_instant(func.now()).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+_NOW = sql_instant("now()")
 
 # One BusinessState per business, in USCC order: the JSON pydantic's model_dump(mode="json") writes
 # (dates ISO, money as text, every optional field present), each list in the order the API reads it
