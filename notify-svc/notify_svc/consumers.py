@@ -6,11 +6,11 @@ of notifications and one INSERT … SELECT per delivery channel per poll.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from getihu_kit import clock
 from getihu_kit.consumer import Subscription
 from getihu_kit.events import APPEAL, CULTIVATION, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, TYPING_RESULTS, \
     TYPING_RUNS, CloudEvent
@@ -18,7 +18,9 @@ from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
 from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted, \
     WindowOpened
 from getihu_kit.schemas.registry import AnnualReportClosed, BusinessState
+from getihu_kit.labels import category_label, type_label
 from getihu_kit.schemas.typing import TypingPublished, TypingResultPublished
+from getihu_kit.upserts import newest_per_key
 from notify_svc import repository, templates
 from notify_svc.measures import measure_lines, measures_for_type
 from notify_svc.notifying import Channels, Wanted, business, person, region, store
@@ -32,10 +34,6 @@ Names = dict[str, tuple[str | None, str]]
 Builder = Callable[[CloudEvent, Names], list[Wanted]]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _name(names: Names, uscc: str) -> str:
     return (names.get(uscc) or (None, ""))[0] or UNKNOWN_NAME
 
@@ -46,11 +44,8 @@ def _region(names: Names, uscc: str, given: str | None) -> str | None:
 
 # --- projections --------------------------------------------------------------------------------
 def apply_business_states(session: Session, events: list[CloudEvent]) -> None:
-    latest: dict[str, BusinessState] = {}
-    for e in events:
-        s = BusinessState.model_validate(e.data)
-        if s.uscc not in latest or s.version >= latest[s.uscc].version:
-            latest[s.uscc] = s
+    latest, _ = newest_per_key((BusinessState.model_validate(e.data) for e in events), key=lambda s: s.uscc,
+                               version=lambda s: s.version)
     repository.upsert_contacts(session, [{
         "uscc": s.uscc, "name": s.name, "region_code": s.region_code, "status": s.status,
         "established_on": s.established_on, "operator_name": s.operator.name, "phone": s.operator.phone,
@@ -69,7 +64,7 @@ def typing_result_messages(event: CloudEvent, names: Names) -> list[Wanted]:
     r = TypingResultPublished.model_validate(event.data)
     region_code = _region(names, r.uscc, r.region_code)
     data = {"uscc": r.uscc, "name": _name(names, r.uscc), "year": r.year, "type": r.type,
-            "type_label": templates.type_label(r.type), "ruleset": r.ruleset, "run_id": r.run_id,
+            "type_label": type_label(r.type), "ruleset": r.ruleset, "run_id": r.run_id,
             "version": r.version}
     measures = measures_for_type(r.type)
     data["measures"] = measure_lines(measures)
@@ -113,7 +108,7 @@ def appeal_filed_messages(event: CloudEvent, names: Names) -> list[Wanted]:
 def appeal_decided_messages(event: CloudEvent, names: Names) -> list[Wanted]:
     a = AppealDecided.model_validate(event.data)
     region_code = _region(names, a.uscc, a.region_code)
-    corrected = (f"；分型结果更正为“{templates.type_label(a.corrected_type)}”。" if a.corrected_type else "。")
+    corrected = (f"；分型结果更正为“{type_label(a.corrected_type)}”。" if a.corrected_type else "。")
     data = {"appeal_id": a.appeal_id, "uscc": a.uscc, "decision": a.decision, "reason": a.reason,
             "decision_label": templates.DECISION_LABELS.get(a.decision, a.decision), "corrected": corrected,
             "target_label": templates.TARGET_LABELS.get(a.target_kind, a.target_kind), "year": a.year}
@@ -129,7 +124,7 @@ def application_messages(event: CloudEvent, names: Names) -> list[Wanted]:
     a = ApplicationChanged.model_validate(event.data)
     data = {"uscc": a.uscc, "name": _name(names, a.uscc), "year": a.year, "application_id": a.application_id,
             "status": a.status, "status_label": templates.APPLICATION_STATUS_LABELS.get(a.status, a.status),
-            "category": a.category, "category_label": templates.category_label(a.category),
+            "category": a.category, "category_label": category_label(a.category),
             "reason_text": f"说明：{a.reason}。" if a.reason else "",
             "due_on": a.due_on.isoformat() if a.due_on else "规定期限"}
     code = "cultivation.material_requested" if a.status == "material_requested" else "cultivation.application"
@@ -143,7 +138,7 @@ def recognition_messages(event: CloudEvent, names: Names) -> list[Wanted]:
     if code not in templates.CURRENT:
         return []
     data = {"uscc": r.uscc, "name": _name(names, r.uscc), "recognition_id": r.recognition_id,
-            "category": r.category, "category_label": templates.category_label(r.category), "status": r.status,
+            "category": r.category, "category_label": category_label(r.category), "status": r.status,
             "recognised_on": r.recognised_on.isoformat(), "valid_until": r.valid_until.isoformat(),
             "benefits_from": r.benefits_from.isoformat(), "reason_text": f"原因：{r.reason}。" if r.reason else ""}
     return [Wanted(event.id, event.type, business(r.uscc), code, data, r.uscc, r.region_code)]
@@ -152,8 +147,8 @@ def recognition_messages(event: CloudEvent, names: Names) -> list[Wanted]:
 def measures_messages(event: CloudEvent, names: Names) -> list[Wanted]:
     m = SupportMeasuresGranted.model_validate(event.data)
     kind, _, value = m.basis.partition(":")
-    basis_label = (f"“{templates.type_label(value)}”分型结果" if kind == "type"
-                   else f"“{templates.category_label(value)}类”认定" if kind == "category" else m.basis)
+    basis_label = (f"“{type_label(value)}”分型结果" if kind == "type"
+                   else f"“{category_label(value)}类”认定" if kind == "category" else m.basis)
     data = {"uscc": m.uscc, "name": _name(names, m.uscc), "year": m.year, "basis": m.basis,
             "basis_label": basis_label, "measures": measure_lines(m.measures),
             "measure_codes": [x.get("code") for x in m.measures], "ruleset": m.ruleset}
@@ -167,7 +162,7 @@ def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[Cl
     def handle(session: Session, events: list[CloudEvent]) -> None:
         names = repository.contact_names(session, [e.data["uscc"] for e in events if e.data.get("uscc")])
         wanted = [w for e in events for w in builder(e, names)]
-        store(session, wanted, now=_now(), channels=channels)
+        store(session, wanted, now=clock.now(), channels=channels)
     handle.__name__ = f"batch_{builder.__name__}"
     return handle
 
@@ -175,17 +170,15 @@ def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[Cl
 def typing_results_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
     def handle(session: Session, events: list[CloudEvent]) -> None:
         names = repository.contact_names(session, [e.data["uscc"] for e in events])
-        latest: dict[tuple[str, int], dict] = {}
-        for e in events:
-            key = (e.data["uscc"], int(e.data["year"]))
-            if key not in latest or e.data.get("version", 1) >= latest[key]["version"]:
-                latest[key] = {"uscc": key[0], "year": key[1], "type": e.data["type"],
-                               "region_code": _region(names, key[0], e.data.get("region_code")),
-                               "version": e.data.get("version", 1)}
-        repository.upsert_typed(session, list(latest.values()))
+        latest, _ = newest_per_key((e.data for e in events), key=lambda d: (d["uscc"], int(d["year"])),
+                                   version=lambda d: d.get("version", 1))
+        repository.upsert_typed(session, [
+            {"uscc": d["uscc"], "year": int(d["year"]), "type": d["type"],
+             "region_code": _region(names, d["uscc"], d.get("region_code")), "version": d.get("version", 1)}
+            for d in latest.values()])
         wanted = [w for e in events for w in typing_result_messages(e, names)]
         wanted += late_window_messages(session, events, names)
-        store(session, wanted, now=_now(), channels=channels)
+        store(session, wanted, now=clock.now(), channels=channels)
     return handle
 
 
@@ -193,15 +186,12 @@ def recognitions_handler(channels: Channels) -> Callable[[Session, list[CloudEve
     messages = batch_of(recognition_messages, channels)
 
     def handle(session: Session, events: list[CloudEvent]) -> None:
-        latest: dict[str, dict] = {}
-        for e in events:
-            r = RecognitionChanged.model_validate(e.data)
-            if r.recognition_id not in latest or r.changed_at >= latest[r.recognition_id]["changed_at"]:
-                latest[r.recognition_id] = {
-                    "recognition_id": r.recognition_id, "uscc": r.uscc, "region_code": r.region_code,
-                    "category": r.category, "status": r.status, "recognised_on": r.recognised_on,
-                    "valid_until": r.valid_until, "changed_at": r.changed_at}
-        repository.upsert_recognitions(session, list(latest.values()))
+        latest, _ = newest_per_key((RecognitionChanged.model_validate(e.data) for e in events),
+                                   key=lambda r: r.recognition_id, version=lambda r: r.changed_at)
+        repository.upsert_recognitions(session, [
+            {"recognition_id": r.recognition_id, "uscc": r.uscc, "region_code": r.region_code,
+             "category": r.category, "status": r.status, "recognised_on": r.recognised_on,
+             "valid_until": r.valid_until, "changed_at": r.changed_at} for r in latest.values()])
         messages(session, events)
     return handle
 
@@ -211,7 +201,7 @@ def window_message(event_id: str, w: dict, uscc: str, type_code: str, name: str 
     return Wanted(event_id, WindowOpened.event_type, business(uscc), "cultivation.window.opened",
                   {"year": w["year"], "opens_on": str(w["opens_on"]), "closes_on": str(w["closes_on"]),
                    "window_id": w["window_id"], "uscc": uscc, "name": name or UNKNOWN_NAME, "type": type_code,
-                   "type_label": templates.type_label(type_code)}, uscc, w["region_code"])
+                   "type_label": type_label(type_code)}, uscc, w["region_code"])
 
 
 def window_opened_handler(channels: Channels, chunk: int) -> Callable[[Session, CloudEvent], None]:
@@ -222,7 +212,7 @@ def window_opened_handler(channels: Channels, chunk: int) -> Callable[[Session, 
         repository.record_window(session, row)
         for rows in repository.eligible_for_window(session, year=w.year, region_code=w.region_code,
                                                    types=WINDOW_ELIGIBLE_TYPES, chunk=chunk):
-            store(session, [window_message(event.id, row, u, t, n) for u, t, n in rows], now=_now(),
+            store(session, [window_message(event.id, row, u, t, n) for u, t, n in rows], now=clock.now(),
                   channels=channels)
     return handle
 
@@ -235,7 +225,7 @@ def late_window_messages(session: Session, events: list[CloudEvent], names: Name
         return []
     regions = {d["uscc"]: _region(names, d["uscc"], d.get("region_code")) for d in eligible}
     windows = repository.windows_open(session, years=[int(d["year"]) for d in eligible],
-                                      region_codes=regions.values(), on=_now().date())
+                                      region_codes=regions.values(), on=clock.today())
     by_key = {(w.year, w.region_code): w for w in windows}
     out = []
     for d in eligible:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,9 +17,12 @@ from email.utils import make_msgid
 from typing import Protocol
 
 import httpx
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from getihu_kit import clock
 from getihu_kit.db import unit_of_work
+from getihu_kit.worker import periodic
 from notify_svc import repository
 from notify_svc.settings import Settings
 from notify_svc.templates import EMAIL, SMS, current
@@ -161,17 +163,14 @@ class Sender:
 
 
 def delivery_loop(settings: Settings):
-    """The worker loop (WorkerSpec.loops): a delivery round every delivery_poll_s seconds."""
+    """The worker loop (WorkerSpec.loops): a delivery round every delivery_poll_s seconds, and at
+    once again while the last round found work."""
     sender = Sender.from_settings(settings)
+    busy = False
 
-    def run(engine, sessions: sessionmaker[Session], stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                counts = sender.deliver_due(sessions, now=dt.datetime.now(dt.timezone.utc))
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
-                log.exception("delivery round failed")
-                counts = {}
-            if not counts.get("sent") and not counts.get("failed"):
-                stop.wait(settings.delivery_poll_s)
-    run.__name__ = "delivery-loop"
-    return run
+    def round_(engine: Engine, sessions: sessionmaker[Session]) -> None:
+        nonlocal busy
+        busy = False
+        counts = sender.deliver_due(sessions, now=clock.now())
+        busy = bool(counts.get("sent") or counts.get("failed"))
+    return periodic("delivery-loop", lambda: 0 if busy else settings.delivery_poll_s, round_)

@@ -1,17 +1,13 @@
 """App factory of notify-svc."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from getihu_kit import idempotency
 from getihu_kit.web import create_app as kit_create_app
 from notify_svc.models import idempotency_keys
 from notify_svc.routes import router
-from notify_svc.settings import Settings, settings as default_settings
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from notify_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

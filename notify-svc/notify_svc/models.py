@@ -19,9 +19,6 @@ inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
-BigId = BigInteger().with_variant(Integer, "sqlite")
-
-
 class Contact(Base):
     """Projection of registry BusinessState: who to tell and how. Confidential (phone, e-mail)."""
     __tablename__ = "contacts"
@@ -91,7 +88,7 @@ class Notification(Base):
     """One message to one recipient; exactly one per (event, recipient, template)."""
     __tablename__ = "notifications"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(100))
     event_type: Mapped[str] = mapped_column(String(200))
     recipient: Mapped[str] = mapped_column(String(120))
@@ -115,7 +112,7 @@ class Delivery(Base):
     """One e-mail or SMS of a notification: pending → sent, or retried with backoff, then dead."""
     __tablename__ = "deliveries"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     # indexed by the (notification_id, channel) unique constraint, whose leading column it is
     notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
     channel: Mapped[str] = mapped_column(String(10))  # email | sms

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from getihu_kit import clock
 from getihu_kit.db import unit_of_work
-from notify_svc import repository, templates
+from getihu_kit.labels import category_label
+from getihu_kit.parameters import DatedParameter
+from getihu_kit.worker import periodic
+from notify_svc import repository
 from notify_svc.notifying import Channels, Wanted, business, store
 from notify_svc.settings import Settings
 
@@ -22,13 +26,11 @@ REMINDER_EVENT_TYPE = "getihu.notify.reminder.v1"
 
 
 @dataclass(frozen=True)
-class ReminderRule:
-    """A dated reminder parameter: in force from `effective_from`, with the clause it rests on."""
-    effective_from: dt.date
+class ReminderSeason:
+    """When a yearly report is due, and how many days ahead the reminder season starts."""
     due_month: int
     due_day: int
     lead_days: int
-    clause: str
 
     def due_on(self, year: int) -> dt.date:
         return dt.date(year, self.due_month, self.due_day)
@@ -38,20 +40,18 @@ class ReminderRule:
         return due - dt.timedelta(days=self.lead_days) <= today <= due
 
 
-ANNUAL_REPORT_RULES = [ReminderRule(dt.date(2014, 10, 1), 6, 30, 30,
-                                    "《个体工商户年度报告暂行办法》第三条：每年1月1日至6月30日报送上一年度年度报告")]
-INFO_REPORT_RULES = [ReminderRule(dt.date(2024, 7, 1), 7, 31, 30,
-                                  "附件1 二（六）：有效期内，“名特优新”个体工商户应当通过培育平台，于每年7月底前完成信息报告")]
-# 附件1 二（六）: valid 3 years; in the last year the recognising department evaluates and may extend.
-VALIDITY_WARNING_DAYS = [(dt.date(2024, 7, 1), 90)]
-
-
-def _in_force(rules, on: dt.date):
-    chosen = None
-    for r in rules:
-        if (r.effective_from if isinstance(r, ReminderRule) else r[0]) <= on:
-            chosen = r
-    return chosen
+ANNUAL_REPORT_SEASON = DatedParameter.of(
+    "annual_report_reminder", ReminderSeason(6, 30, 30), dt.date(2014, 10, 1),
+    "《个体工商户年度报告暂行办法》第三条：每年1月1日至6月30日报送上一年度年度报告",
+    "年度报告截止日及提前提醒天数")
+INFO_REPORT_SEASON = DatedParameter.of(
+    "info_report_reminder", ReminderSeason(7, 31, 30), dt.date(2024, 7, 1),
+    "附件1 二（六）：有效期内，“名特优新”个体工商户应当通过培育平台，于每年7月底前完成信息报告",
+    "“名特优新”信息报告截止日及提前提醒天数")
+VALIDITY_WARNING_DAYS = DatedParameter.of(
+    "validity_warning_days", 90, dt.date(2024, 7, 1),
+    "附件1 二（六）：认定有效期为3年；在分类有效期的最后一年，由认定部门进行评估",
+    "认定有效期届满前提前提醒的天数")
 
 
 def annual_report_due(today: dt.date) -> tuple[int, dt.date] | None:
@@ -59,10 +59,10 @@ def annual_report_due(today: dt.date) -> tuple[int, dt.date] | None:
 
     “每年1月1日至6月30日报送上一年度年度报告” — reminders go out in the last `lead_days` before 30 June.
     """
-    rule = _in_force(ANNUAL_REPORT_RULES, today)
-    if rule is None or not rule.in_season(today):
+    season = ANNUAL_REPORT_SEASON.on(today)
+    if not season.in_season(today):
         return None
-    return today.year - 1, rule.due_on(today.year)
+    return today.year - 1, season.due_on(today.year)
 
 
 def info_report_due(today: dt.date) -> dt.date | None:
@@ -70,10 +70,10 @@ def info_report_due(today: dt.date) -> dt.date | None:
 
     “有效期内，“名特优新”个体工商户应当通过培育平台，于每年7月底前完成信息报告。”
     """
-    rule = _in_force(INFO_REPORT_RULES, today)
-    if rule is None or not rule.in_season(today):
+    season = INFO_REPORT_SEASON.on(today)
+    if not season.in_season(today):
         return None
-    return rule.due_on(today.year)
+    return season.due_on(today.year)
 
 
 def validity_warning_days(today: dt.date) -> int:
@@ -81,7 +81,7 @@ def validity_warning_days(today: dt.date) -> int:
 
     “名特优新”个体工商户认定有效期为3年 … 在分类有效期的最后一年，由认定部门 … 进行评估。
     """
-    return _in_force(VALIDITY_WARNING_DAYS, today)[1]
+    return VALIDITY_WARNING_DAYS.on(today)
 
 
 def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: Channels,
@@ -110,7 +110,7 @@ def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: 
             wanted = [Wanted(f"reminder:info_report:{today.year}", REMINDER_EVENT_TYPE, business(u),
                              "reminder.info_report",
                              {"uscc": u, "name": n or "个体工商户", "category": c,
-                              "category_label": templates.category_label(c), "due_on": info_due.isoformat(),
+                              "category_label": category_label(c), "due_on": info_due.isoformat(),
                               "recognition_id": rid}, u, r) for rid, u, r, c, _, n in rows]
             made["info_report"] += len(store(session, wanted, now=now, channels=channels))
             after = rows[-1][0]
@@ -122,7 +122,7 @@ def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: 
         wanted = [Wanted(f"reminder:validity_ending:{vu.year}", REMINDER_EVENT_TYPE, business(u),
                          "reminder.validity_ending",
                          {"uscc": u, "name": n or "个体工商户", "category": c,
-                          "category_label": templates.category_label(c), "valid_until": vu.isoformat(),
+                          "category_label": category_label(c), "valid_until": vu.isoformat(),
                           "recognition_id": rid}, u, r) for rid, u, r, c, vu, n in rows]
         made["validity_ending"] += len(store(session, wanted, now=now, channels=channels))
         after = rows[-1][0]
@@ -131,16 +131,10 @@ def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: 
 
 def reminder_loop(settings: Settings, channels: Channels):
     """The worker loop: check the reminders once at start and then every reminder_poll_s seconds."""
-    def run(engine, sessions: sessionmaker[Session], stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                with unit_of_work(sessions) as session:
-                    made = create_reminders(session, today=dt.date.today(), chunk=settings.reminder_chunk,
-                                            channels=channels, now=dt.datetime.now(dt.timezone.utc))
-                if any(made.values()):
-                    log.info("reminders created: %s", made)
-            except Exception:  # noqa: BLE001 - try again next round
-                log.exception("reminder round failed")
-            stop.wait(settings.reminder_poll_s)
-    run.__name__ = "reminder-loop"
-    return run
+    def round_(engine: Engine, sessions: sessionmaker[Session]) -> None:
+        with unit_of_work(sessions) as session:
+            made = create_reminders(session, today=clock.today(), chunk=settings.reminder_chunk,
+                                    channels=channels, now=clock.now())
+        if any(made.values()):
+            log.info("reminders created: %s", made)
+    return periodic("reminder-loop", settings.reminder_poll_s, round_)

@@ -2,44 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import BigInteger, String, any_, bindparam, case, func, literal, or_, select, text, union_all, update
+from sqlalchemy import func, literal, or_, select, text, union_all, update
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import insert_ignore, is_postgres
+from getihu_kit.pagination import PageRequest, scalars_page
+from getihu_kit.upserts import any_of, insert_ignore, json_param, json_rows, upsert_newest, upsert_newest_json
 from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, OpenedWindow, Recognition, \
     TypedBusiness
-
-
-def _member(session: Session, column, values: Iterable, item_type):
-    """`column IN (values)`; on PostgreSQL one array parameter (= ANY) instead of one placeholder each."""
-    values = list(values)
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import ARRAY
-        return column == any_(bindparam(None, values, type_=ARRAY(item_type)))
-    return column.in_(values)
-
-
-def _dialect_insert(session: Session, table):
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-def _versioned_upsert(session: Session, table, rows: list[dict], keys: list[str], columns: list[str],
-                      version_col: str) -> None:
-    """Upsert where an older version never overwrites a newer one (events may arrive twice or late)."""
-    if not rows:
-        return
-    stmt = _dialect_insert(session, table)
-    newer = getattr(stmt.excluded, version_col) >= table.c[version_col]
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={
-        c: case((newer, stmt.excluded[c]), else_=table.c[c]) for c in columns})
-    session.execute(stmt, rows)
 
 
 # --- projections --------------------------------------------------------------------------------
@@ -48,33 +19,28 @@ CONTACT_COLUMNS = ["name", "region_code", "status", "established_on", "operator_
 
 
 def upsert_contacts(session: Session, rows: list[dict]) -> None:
-    _versioned_upsert(session, Contact.__table__, rows, ["uscc"], CONTACT_COLUMNS, "version")
+    """An older version never overwrites a newer one (events may arrive twice or late)."""
+    if rows:
+        session.execute(upsert_newest(Contact.__table__, ["uscc"], CONTACT_COLUMNS, version="version"), rows)
 
 
 def upsert_typed(session: Session, rows: list[dict]) -> None:
-    if rows and is_postgres(session.get_bind()):
-        # One JSON parameter instead of thousands of placeholders (see insert_notifications).
-        cols = ["type", "region_code", "version"]
-        sets = ", ".join(f"{c} = CASE WHEN excluded.version >= t.version THEN excluded.{c} ELSE t.{c} END"
-                         for c in cols)
-        session.execute(text(
-            "INSERT INTO typed_businesses AS t (uscc, year, type, region_code, version) "
-            "SELECT uscc, year, type, region_code, version FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
-            "AS r(uscc text, year int, type text, region_code text, version int) "
-            f"ON CONFLICT (uscc, year) DO UPDATE SET {sets}"), {"rows": json.dumps(rows, ensure_ascii=False)})
-        return
-    _versioned_upsert(session, TypedBusiness.__table__, rows, ["uscc", "year"],
-                      ["type", "region_code", "version"], "version")
+    # One JSON parameter instead of thousands of placeholders (a year's publication is one batch).
+    upsert_newest_json(session, TypedBusiness.__table__, rows, keys=["uscc", "year"],
+                       columns=["type", "region_code", "version"], version="version")
+
+
+RECOGNITION_COLUMNS = ["uscc", "region_code", "category", "status", "recognised_on", "valid_until", "changed_at"]
 
 
 def upsert_recognitions(session: Session, rows: list[dict]) -> None:
-    _versioned_upsert(session, Recognition.__table__, rows, ["recognition_id"],
-                      ["uscc", "region_code", "category", "status", "recognised_on", "valid_until", "changed_at"],
-                      "changed_at")
+    if rows:
+        session.execute(upsert_newest(Recognition.__table__, ["recognition_id"], RECOGNITION_COLUMNS,
+                                      version="changed_at"), rows)
 
 
 def record_window(session: Session, row: dict) -> None:
-    session.execute(insert_ignore(OpenedWindow.__table__, session.get_bind()), [row])
+    session.execute(insert_ignore(OpenedWindow.__table__), [row])
 
 
 def windows_open(session: Session, *, years: Iterable[int], region_codes: Iterable[str],
@@ -84,12 +50,12 @@ def windows_open(session: Session, *, years: Iterable[int], region_codes: Iterab
     if not years or not region_codes:
         return []
     return list(session.execute(select(OpenedWindow).where(
-        OpenedWindow.year.in_(years), _member(session, OpenedWindow.region_code, region_codes, String),
+        OpenedWindow.year.in_(years), any_of(OpenedWindow.region_code, region_codes),
         OpenedWindow.closes_on >= on)).scalars().all())
 
 
 def record_closed_year(session: Session, *, report_year: int, closed_on: dt.date) -> None:
-    session.execute(insert_ignore(ClosedReportYear.__table__, session.get_bind()),
+    session.execute(insert_ignore(ClosedReportYear.__table__),
                     [{"report_year": report_year, "closed_on": closed_on}])
 
 
@@ -103,7 +69,7 @@ def contact_names(session: Session, usccs: Iterable[str]) -> dict[str, tuple[str
     if not wanted:
         return {}
     rows = session.execute(select(Contact.uscc, Contact.name, Contact.region_code)
-                           .where(_member(session, Contact.uscc, wanted, String))).all()
+                           .where(any_of(Contact.uscc, wanted))).all()
     return {u: (n, r) for u, n, r in rows}
 
 
@@ -129,36 +95,23 @@ def eligible_for_window(session: Session, *, year: int, region_code: str, types:
 
 
 # --- notifications ------------------------------------------------------------------------------
-_NOTIFICATION_COLUMNS = ("event_id text, event_type text, recipient text, template_code text, template_version int, "
-                         "title text, body text, uscc text, region_code text, data json, created_at timestamptz")
+_NOTIFICATION_COLUMNS = ("event_id", "event_type", "recipient", "template_code", "template_version", "title",
+                         "body", "uscc", "region_code", "data", "created_at")
 
 
 def insert_notifications(session: Session, rows: list[dict]) -> list[int]:
     """Multi-row insert; a row whose (event, recipient, template) exists is skipped. New ids back.
 
-    On PostgreSQL the rows travel as one JSON parameter expanded by jsonb_to_recordset: a statement
-    of fixed text, where a VALUES list of thousands of placeholders costs more to build and parse
-    than to execute.
+    The rows travel as one JSON parameter expanded by jsonb_to_recordset: a statement of fixed text,
+    where a VALUES list of thousands of placeholders costs more to build and parse than to execute.
     """
     if not rows:
         return []
-    table = Notification.__table__
-    if is_postgres(session.get_bind()):
-        payload = json.dumps(rows, default=_json_default, ensure_ascii=False)
-        names = [c.split()[0] for c in _NOTIFICATION_COLUMNS.split(", ")]
-        stmt = text(f"INSERT INTO notifications ({', '.join(names)}) "
-                    f"SELECT {', '.join(names)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
-                    f"AS r({_NOTIFICATION_COLUMNS}) "
-                    "ON CONFLICT ON CONSTRAINT uq_notifications_event_recipient_template DO NOTHING RETURNING id")
-        return list(session.execute(stmt, {"rows": payload}).scalars().all())
-    stmt = insert_ignore(table, session.get_bind()).returning(table.c.id)
-    return list(session.execute(stmt, rows).scalars().all())
-
-
-def _json_default(value):
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    names = ", ".join(_NOTIFICATION_COLUMNS)
+    stmt = text(f"INSERT INTO notifications ({names}) "
+                f"SELECT {names} FROM {json_rows(Notification.__table__, _NOTIFICATION_COLUMNS).text} "
+                "ON CONFLICT ON CONSTRAINT uq_notifications_event_recipient_template DO NOTHING RETURNING id")
+    return list(session.execute(stmt, {"rows": json_param(rows)}).scalars().all())
 
 
 def create_deliveries(session: Session, *, notification_ids: list[int], channels: dict[str, list[str]],
@@ -176,26 +129,25 @@ def create_deliveries(session: Session, *, notification_ids: list[int], channels
             select(n.c.id, literal(channel), n.c.recipient, address, n.c.region_code, literal("pending"),
                    literal(0), literal(now), literal(0))
             .select_from(n.join(c, c.c.uscc == n.c.uscc))
-            .where(_member(session, n.c.id, notification_ids, BigInteger), n.c.template_code.in_(codes),
+            .where(any_of(n.c.id, notification_ids), n.c.template_code.in_(codes),
                    n.c.recipient == literal("uscc:") + n.c.uscc, address.is_not(None), address != ""))
     sel = parts[0] if len(parts) == 1 else union_all(*parts)
     d = Delivery.__table__
-    stmt = insert_ignore(d, session.get_bind()).from_select(
+    stmt = insert_ignore(d).from_select(
         ["notification_id", "channel", "recipient", "address", "region_code", "status", "attempts",
          "next_attempt_at", "deferred"], sel)
     session.execute(stmt)
 
 
-def inbox_page(session: Session, *, recipients: list[str], unread: bool | None, before_id: int | None,
-               limit: int) -> list[Notification]:
+def inbox_page(session: Session, *, recipients: list[str], unread: bool | None,
+               page: PageRequest) -> tuple[list[Notification], str | None]:
+    """Newest first."""
     q = select(Notification).where(Notification.recipient.in_(recipients))
     if unread is True:
         q = q.where(Notification.read_at.is_(None))
     elif unread is False:
         q = q.where(Notification.read_at.is_not(None))
-    if before_id is not None:
-        q = q.where(Notification.id < before_id)
-    return list(session.execute(q.order_by(Notification.id.desc()).limit(limit)).scalars().all())
+    return scalars_page(session, q, keys=[Notification.id], page=page, descending=True)
 
 
 def unread_count(session: Session, *, recipients: list[str]) -> int:
@@ -233,7 +185,7 @@ def delivery(session: Session, delivery_id: int, *, for_update: bool = False) ->
 
 
 def delivery_page(session: Session, *, status: str | None, region_code: str | None, channel: str | None,
-                  after_id: int | None, limit: int) -> list[Delivery]:
+                  page: PageRequest) -> tuple[list[Delivery], str | None]:
     q = select(Delivery)
     if status:
         q = q.where(Delivery.status == status)
@@ -241,17 +193,13 @@ def delivery_page(session: Session, *, status: str | None, region_code: str | No
         q = q.where(Delivery.region_code == region_code)
     if channel:
         q = q.where(Delivery.channel == channel)
-    if after_id is not None:
-        q = q.where(Delivery.id > after_id)
-    return list(session.execute(q.order_by(Delivery.id).limit(limit)).scalars().all())
+    return scalars_page(session, q, keys=[Delivery.id], page=page)
 
 
 def claim_due(session: Session, *, now: dt.datetime, lease_until: dt.datetime, limit: int) -> list[dict]:
     """Take up to `limit` due deliveries and lease them, so a second worker does not send them too."""
     q = (select(Delivery.id).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-         .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
-    if is_postgres(session.get_bind()):
-        q = q.with_for_update(skip_locked=True)
+         .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True))
     ids = list(session.execute(q).scalars().all())
     if not ids:
         return []
@@ -274,12 +222,7 @@ def sent_in_window(session: Session, *, channel: str, recipients: list[str],
         .where(Delivery.channel == channel, Delivery.recipient.in_(recipients), Delivery.status == "sent",
                Delivery.sent_at > since)
         .group_by(Delivery.recipient)).all()
-    return {r: (c, _aware(m)) for r, c, m in rows}
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands timestamps back without their zone; they are stored in UTC."""
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+    return {r: (c, m) for r, c, m in rows}
 
 
 def record_sent(session: Session, *, delivery_id: int, now: dt.datetime) -> None:

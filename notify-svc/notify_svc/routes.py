@@ -1,60 +1,62 @@
 """HTTP of notify-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-import datetime as dt
+from fastapi import APIRouter, Depends, Query
 
-from fastapi import APIRouter, Query
-
-from getihu_kit.web import IdPath, PrincipalDep, SessionDep
+from getihu_kit import clock
+from getihu_kit.auth import ROLES, STAFF_ROLES, Principal
+from getihu_kit.pagination import page_params
+from getihu_kit.web import ANYONE, IdPath, SessionDep, requires
 from notify_svc import service, templates
 from notify_svc.schemas import (DeliveryPage, DeliveryRead, DeliveryStatus, InboxPage, MarkedRead, MarkRead,
                                 NotificationRead, TemplateRead)
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+# Every inbox belongs to someone signed in (a business's operator, a person, a county); the service
+# checks that it is the caller's own or in the caller's region.
+SIGNED_IN = requires(*(r for r in ROLES if r != "public"))
+STAFF = requires(*STAFF_ROLES)
+InboxPageDep = page_params(200)
+DeliveryPageDep = page_params(500, default=100)
 
 
 @router.get("/inbox", response_model=InboxPage, summary="站内信收件箱")
-def inbox(session: SessionDep, principal: PrincipalDep,
+def inbox(session: SessionDep, page: InboxPageDep,
           recipient: str = Query(description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>"),
           unread: bool | None = Query(None, description="true 只看未读，false 只看已读"),
-          cursor: str | None = None, limit: int = 50):
-    return service.inbox(session, principal=principal, recipient=recipient, unread=unread, cursor=cursor,
-                         limit=limit)
+          principal: Principal = Depends(SIGNED_IN)):
+    return service.inbox(session, principal=principal, recipient=recipient, unread=unread, page=page)
 
 
 @router.post("/inbox/read", response_model=MarkedRead, summary="标记为已读")
-def mark_read(body: MarkRead, session: SessionDep, principal: PrincipalDep):
+def mark_read(body: MarkRead, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
     return {"marked": service.mark_read(session, principal=principal, recipient=body.recipient, ids=body.ids,
-                                        now=_now())}
+                                        now=clock.now())}
 
 
 @router.get("/templates", response_model=list[TemplateRead], summary="通知模板（含历史版本）")
-def list_templates():
+def list_templates(principal: Principal = Depends(ANYONE)):
     return [{"code": t.code, "version": t.version, "title": t.title, "body": t.body, "channels": list(t.channels)}
             for t in templates.ALL_VERSIONS.values()]
 
 
 @router.get("/deliveries", response_model=DeliveryPage, summary="投递记录（工作人员）")
-def deliveries(session: SessionDep, principal: PrincipalDep, status: str | None = None, channel: str | None = None,
-               region_code: str | None = None, cursor: str | None = None, limit: int = 100):
+def deliveries(session: SessionDep, page: DeliveryPageDep, status: str | None = None, channel: str | None = None,
+               region_code: str | None = None, principal: Principal = Depends(STAFF)):
     return service.list_deliveries(session, principal=principal, status=status, channel=channel,
-                                   region_code=region_code, cursor=cursor, limit=limit)
+                                   region_code=region_code, page=page)
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead, summary="重新投递失败的邮件或短信")
-def retry(delivery_id: IdPath, session: SessionDep, principal: PrincipalDep):
-    return service.retry_delivery(session, principal=principal, delivery_id=delivery_id, now=_now())
+def retry(delivery_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
+    return service.retry_delivery(session, principal=principal, delivery_id=delivery_id, now=clock.now())
 
 
 @router.get("/{notification_id}", response_model=NotificationRead, summary="单条通知")
-def get_one(notification_id: IdPath, session: SessionDep, principal: PrincipalDep):
+def get_one(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
     return service.get_notification(session, principal=principal, notification_id=notification_id)
 
 
 @router.get("/{notification_id}/deliveries", response_model=DeliveryStatus, summary="通知的投递状态（工作人员）")
-def delivery_status(notification_id: IdPath, session: SessionDep, principal: PrincipalDep):
+def delivery_status(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
     return service.deliveries_of(session, principal=principal, notification_id=notification_id)

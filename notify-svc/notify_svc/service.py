@@ -12,11 +12,11 @@ import re
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal
+from getihu_kit.auth import STAFF_ROLES, Principal, require_readable, require_roles, scoped_region
 from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_phone
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
+from getihu_kit.pagination import PageRequest
 from notify_svc import repository
 from notify_svc.models import Delivery, Notification
 
@@ -44,22 +44,15 @@ def parse_recipient(recipient: str) -> tuple[str, str]:
 def _check_read(session: Session, p: Principal, kind: str, value: str) -> None:
     if p.is_public:
         raise Unauthorized("需要登录：请在请求头 Authorization 中携带有效的令牌")
-    if p.sees_all_regions:
-        return
     if kind == "uscc":
-        if p.owns(value):
-            return
-        c = repository.contact(session, value)
-        if p.has("county_staff") and c is not None and p.can_act_in_region(c.region_code):
-            return
-        raise Forbidden("只能查看本人经营的个体工商户或本辖区个体工商户的通知")
-    if kind == "user":
-        if p.sub == value:
-            return
-        raise Forbidden("只能查看本人的通知")
-    if p.has("county_staff") and p.region_code == value:
-        return
-    raise Forbidden(f"只能查看本辖区（{p.region_code or '未绑定辖区'}）的工作通知")
+        c = None if p.owns(value) else repository.contact(session, value)
+        require_readable(p, uscc=value, region_code=c.region_code if c is not None else None,
+                         message="只能查看本人经营的个体工商户或本辖区个体工商户的通知")
+    elif kind == "user":
+        if p.sub != value and not p.sees_all_regions:
+            raise Forbidden("只能查看本人的通知")
+    else:
+        require_readable(p, region_code=value, message=f"只能查看本辖区（{p.region_code or '未绑定辖区'}）的工作通知")
 
 
 def _is_recipient(p: Principal, kind: str, value: str) -> bool:
@@ -67,27 +60,17 @@ def _is_recipient(p: Principal, kind: str, value: str) -> bool:
         return p.owns(value)
     if kind == "user":
         return p.sub == value
-    return p.has("county_staff", "prefecture_staff", "admin") and (p.sees_all_regions or p.region_code == value)
+    return p.can_act_in_region(value)
 
 
-def inbox(session: Session, *, principal: Principal, recipient: str, unread: bool | None, cursor: str | None,
-          limit: int) -> dict:
+def inbox(session: Session, *, principal: Principal, recipient: str, unread: bool | None,
+          page: PageRequest) -> dict:
     kind, value = parse_recipient(recipient)
     _check_read(session, principal, kind, value)
-    check_limit(limit, 200)
-    pos = decode_cursor(cursor)
-    before = None
-    if pos is not None:
-        if not isinstance(pos.get("id"), int):
-            raise InvalidInput("分页游标无效：请使用上一页响应中的 next_cursor 原样传入", field="cursor")
-        before = pos["id"]
     key = f"{kind}:{value}"
-    items = repository.inbox_page(session, recipients=[key], unread=unread, before_id=before, limit=limit + 1)
-    more = len(items) > limit
-    items = items[:limit]
+    items, next_cursor = repository.inbox_page(session, recipients=[key], unread=unread, page=page)
     return {"recipient": key, "unread": repository.unread_count(session, recipients=[key]),
-            "items": [notification_view(n) for n in items],
-            "next_cursor": encode_cursor({"id": items[-1].id}) if more else None}
+            "items": [notification_view(n) for n in items], "next_cursor": next_cursor}
 
 
 def notification_view(n: Notification) -> dict:
@@ -138,20 +121,12 @@ def delivery_view(d: Delivery) -> dict:
             "last_error": d.last_error, "sent_at": d.sent_at, "region_code": d.region_code}
 
 
-def _require_staff(p: Principal) -> None:
-    if p.is_public:
-        raise Unauthorized("需要登录：请在请求头 Authorization 中携带有效的令牌")
-    if not p.is_staff:
-        raise Forbidden("只有市场监管部门工作人员可以查看投递状态")
-
-
 def _check_delivery_region(p: Principal, region_code: str | None) -> None:
-    if not p.can_act_in_region(region_code):
-        raise Forbidden(f"只能查看本辖区（{p.region_code or '未绑定辖区'}）的投递记录")
+    require_readable(p, region_code=region_code, message=f"只能查看本辖区（{p.region_code or '未绑定辖区'}）的投递记录")
 
 
 def deliveries_of(session: Session, *, principal: Principal, notification_id: int) -> dict:
-    _require_staff(principal)
+    require_roles(principal, *STAFF_ROLES)
     n = repository.notification(session, notification_id)
     if n is None:
         raise NotFound(f"通知 {notification_id} 不存在")
@@ -162,30 +137,21 @@ def deliveries_of(session: Session, *, principal: Principal, notification_id: in
 
 
 def list_deliveries(session: Session, *, principal: Principal, status: str | None, channel: str | None,
-                    region_code: str | None, cursor: str | None, limit: int) -> dict:
-    _require_staff(principal)
-    check_limit(limit, 500)
+                    region_code: str | None, page: PageRequest) -> dict:
+    require_roles(principal, *STAFF_ROLES)
     if status is not None and status not in DELIVERY_STATUSES:
         raise InvalidInput("状态 status 应为 pending、sent 或 dead", field="status")
     if channel is not None and channel not in CHANNELS:
         raise InvalidInput("渠道 channel 应为 email 或 sms", field="channel")
-    if not principal.sees_all_regions:
-        if region_code is not None and region_code != principal.region_code:
-            raise Forbidden(f"只能查看本辖区（{principal.region_code or '未绑定辖区'}）的投递记录")
-        region_code = principal.region_code
-    pos = decode_cursor(cursor)
-    after = pos.get("id") if pos else None
-    items = repository.delivery_page(session, status=status, region_code=region_code, channel=channel,
-                                     after_id=after, limit=limit + 1)
-    more = len(items) > limit
-    items = items[:limit]
-    return {"items": [delivery_view(d) for d in items],
-            "next_cursor": encode_cursor({"id": items[-1].id}) if more else None}
+    region_code = scoped_region(principal, region_code)
+    items, next_cursor = repository.delivery_page(session, status=status, region_code=region_code,
+                                                  channel=channel, page=page)
+    return {"items": [delivery_view(d) for d in items], "next_cursor": next_cursor}
 
 
 def retry_delivery(session: Session, *, principal: Principal, delivery_id: int, now: dt.datetime) -> dict:
     """Staff send a dead delivery again: a fresh round of attempts starting now."""
-    _require_staff(principal)
+    require_roles(principal, *STAFF_ROLES)
     d = repository.delivery(session, delivery_id, for_update=True)
     if d is None:
         raise NotFound(f"投递记录 {delivery_id} 不存在")

@@ -1,6 +1,10 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 class Settings(ServiceSettings):

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from getihu_kit.schemas.cultivation import CATEGORY_LABELS
-from getihu_kit.schemas.typing import TYPE_LABELS
-
 EMAIL, SMS = "email", "sms"
 SMS_SIGNATURE = "【个体工商户服务】"
 
@@ -131,14 +128,6 @@ for _t in _ALL:
 
 def current(code: str) -> Template:
     return CURRENT[code]
-
-
-def type_label(code: str | None) -> str:
-    return TYPE_LABELS.get(code or "", code or "")
-
-
-def category_label(code: str | None) -> str:
-    return CATEGORY_LABELS.get(code or "", code or "")
 
 
 APPLICATION_STATUS_LABELS = {

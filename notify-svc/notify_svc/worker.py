@@ -4,10 +4,9 @@ from __future__ import annotations
 from getihu_kit.worker import WorkerSpec, run_forever
 from notify_svc.consumers import channels_of, subscriptions
 from notify_svc.delivery import delivery_loop
-from notify_svc.main import MIGRATIONS
 from notify_svc.models import inbox, outbox
 from notify_svc.reminders import reminder_loop
-from notify_svc.settings import Settings, settings as default_settings
+from notify_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
 def spec(settings: Settings | None = None) -> WorkerSpec:

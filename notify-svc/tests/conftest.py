@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from getihu_kit import testing
 from getihu_kit.db import make_engine, make_sessionmaker
-from notify_svc.main import MIGRATIONS
+from notify_svc.settings import MIGRATIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the factories module beside this file
 

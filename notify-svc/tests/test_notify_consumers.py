@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.bus import make_producer
 from getihu_kit.consumer import ConsumerRunner
 from getihu_kit.events import REGISTRY_BUSINESS, CloudEvent, make_event, physical
@@ -194,7 +194,7 @@ def test_redelivery_changes_nothing(flow, sessions, topic_prefix):
 def test_result_published_after_its_window_opened_still_hears_of_the_window(sessions, topic_prefix):
     """Windows and results travel on different topics: a result applied after the window opened is told too."""
     late, survivor = new_uscc("232764"), new_uscc("232764")
-    today = dt.date.today()
+    today = clock.today()
     window = ev(WindowOpened(window_id=f"cu_w_{late}", region_code="232764", year=2027, opens_on=today,
                              closes_on=today + dt.timedelta(days=30)), "232764")
     base = dict(year=2027, ruleset="2024.1", run_id="ty_r2", published_at=NOW, region_code="232764")

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from getihu_kit import clock
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.db import unit_of_work
 from notify_svc.consumers import apply_business_states
@@ -41,11 +42,6 @@ def notify(sessions, uscc: str, n: int = 1, template="reminder.annual_report") -
         return store(s, [Wanted(f"test:{uuid.uuid4()}", "test", business(uscc), template,
                                 {"uscc": uscc, "name": "兴安小吃店", "report_year": 2025, "due_on": "2026-06-30"},
                                 uscc, "232701") for _ in range(n)], now=T0, channels=BOTH)
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """SQLite (the `make up` default) reads timestamps back without their zone; they are UTC."""
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
 def deliveries(sessions, ids: list[int]) -> dict[str, Delivery]:
@@ -81,10 +77,10 @@ def test_failing_provider_is_retried_with_backoff_then_dead_then_retried_by_staf
             sender.deliver_due(sessions, now=now)
             d = deliveries(sessions, [nid])["sms"]
             assert (d.status, d.attempts) == ("pending", attempt) and "500" in d.last_error
-            assert utc(d.next_attempt_at) == now + dt.timedelta(seconds=wait_s)
+            assert d.next_attempt_at == now + dt.timedelta(seconds=wait_s)
             sender.deliver_due(sessions, now=now + dt.timedelta(seconds=wait_s - 1))  # not due yet
             assert deliveries(sessions, [nid])["sms"].attempts == attempt
-            now = utc(d.next_attempt_at)
+            now = d.next_attempt_at
         sender.deliver_due(sessions, now=now)
         dead = deliveries(sessions, [nid])["sms"]
         assert (dead.status, dead.attempts) == ("dead", 3)
@@ -105,7 +101,7 @@ def test_failing_provider_is_retried_with_backoff_then_dead_then_retried_by_staf
         assert r.status_code == 200 and r.json()["status"] == "pending"
         again = client.post(f"/api/v1/notifications/deliveries/{dead.id}/retry", headers=staff)
         assert again.status_code == 409 and again.json()["code"] == "delivery_not_dead"
-    sender.deliver_due(sessions, now=dt.datetime.now(dt.timezone.utc))
+    sender.deliver_due(sessions, now=clock.now())
     assert deliveries(sessions, [nid])["sms"].status == "sent"
 
 
@@ -118,7 +114,7 @@ def test_sms_beyond_the_hourly_limit_is_deferred_not_dropped(sessions, db_url, s
     with sessions() as s:
         rows = s.execute(select(Delivery).where(Delivery.notification_id.in_(ids)).order_by(Delivery.id)).scalars().all()
     assert [d.status for d in rows] == ["sent", "sent", "pending"]
-    assert rows[2].deferred == 1 and utc(rows[2].next_attempt_at) == t + dt.timedelta(hours=1)
+    assert rows[2].deferred == 1 and rows[2].next_attempt_at == t + dt.timedelta(hours=1)
     sender.deliver_due(sessions, now=t + dt.timedelta(minutes=59))
     with sessions() as s:
         assert s.get(Delivery, rows[2].id).status == "pending"

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from getihu_kit import clock
 from getihu_kit.db import unit_of_work
 from getihu_kit.events import make_event
 from getihu_kit.schemas.cultivation import RecognitionChanged
@@ -36,7 +37,7 @@ def recognition(uscc: str, rid: str, valid_until: dt.date, status: str = "grante
     return make_event(RecognitionChanged(
         recognition_id=rid, uscc=uscc, region_code="232701", category="renowned", status=status,
         recognised_on=valid_until - dt.timedelta(days=3 * 365), valid_until=valid_until,
-        benefits_from=valid_until, changed_at=dt.datetime.now(dt.timezone.utc)), source="t", subject=uscc)
+        benefits_from=valid_until, changed_at=clock.now()), source="t", subject=uscc)
 
 
 @pytest.fixture(scope="module")

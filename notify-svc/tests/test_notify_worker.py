@@ -3,9 +3,7 @@ process. A business's registry state and its published type go onto Kafka; the o
 arrives at the real local SMTP server and the SMS at the provider, with no call from the test."""
 from __future__ import annotations
 
-import datetime as dt
-
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.bus import make_producer
 from getihu_kit.events import REGISTRY_BUSINESS, make_event, physical
 from getihu_kit.schemas.typing import TypingResultPublished
@@ -21,7 +19,7 @@ def test_worker_consumes_and_delivers_by_email_and_sms(db_url, topic_prefix, smt
     email = f"{u.lower()}@example.cn"
     state = business_state(u, region="232763", name="新林木耳铺", email=email, phone="13511112222")
     result = make_event(TypingResultPublished(uscc=u, year=2026, type="survival", region_code="232763",
-                                              ruleset="2024.1", run_id="ty_w", published_at=dt.datetime.now(dt.timezone.utc)),
+                                              ruleset="2024.1", run_id="ty_w", published_at=clock.now()),
                         source="typing", subject=u)
     settings = Settings(database_url=db_url, topic_prefix=topic_prefix, kafka_bootstrap=testing.KAFKA,
                         smtp_host="127.0.0.1", smtp_port=smtp_server.port, sms_url=sms_provider.url,

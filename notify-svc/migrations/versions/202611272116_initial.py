@@ -41,7 +41,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contacts_region_code'), ['region_code'], unique=False)
 
     op.create_table('notifications',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('event_id', sa.String(length=100), nullable=False),
     sa.Column('event_type', sa.String(length=200), nullable=False),
     sa.Column('recipient', sa.String(length=120), nullable=False),
@@ -99,8 +99,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_typed_businesses_year_region_type', ['year', 'region_code', 'type'], unique=False)
 
     op.create_table('deliveries',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('notification_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
+    sa.Column('notification_id', sa.BigInteger(), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('recipient', sa.String(length=120), nullable=False),
     sa.Column('address', sa.String(length=200), nullable=False),
