@@ -23,13 +23,14 @@ from sqlalchemy import create_engine, text
 
 from getihu_kit import clock, testing
 from getihu_kit.auth import Principal
+from getihu_kit.pagination import PageRequest
 from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.db import make_sessionmaker
 from getihu_kit.events import make_event, physical
 from getihu_kit.schemas.typing import TypingResultPublished
 from getihu_kit.worker import Worker
 from appeal_svc import service
-from appeal_svc.main import MIGRATIONS
+from appeal_svc.settings import MIGRATIONS
 from appeal_svc.settings import Settings
 from appeal_svc.worker import spec
 
@@ -108,7 +109,7 @@ def time_lists(engine, pages: int = 50) -> dict[str, list[float]]:
         for _ in range(pages):
             with sessions() as s:
                 t = time.perf_counter()
-                page = service.list_for_staff(s, cursor=cursor, limit=50, **kw)
+                page = service.list_for_staff(s, page=PageRequest(cursor=cursor, limit=50), **kw)
                 times.append((time.perf_counter() - t) * 1000)
             cursor = page.next_cursor
             if not cursor:

@@ -25,7 +25,7 @@ from getihu_kit.events import make_event, physical
 from getihu_kit.schemas.cultivation import SupportMeasuresGranted
 from getihu_kit.schemas.typing import TypingResultPublished
 from getihu_kit.worker import Worker
-from cultivation_svc.main import MIGRATIONS
+from cultivation_svc.settings import MIGRATIONS
 from cultivation_svc.settings import Settings
 from cultivation_svc.worker import spec
 

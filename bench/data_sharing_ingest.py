@@ -45,7 +45,8 @@ from getihu_kit.jobs import Progress
 from getihu_kit.worker import Worker
 from data_sharing_svc import ingest, repository, service
 from data_sharing_svc.datasets import TAX
-from data_sharing_svc.main import MIGRATIONS, create_app
+from data_sharing_svc.main import create_app
+from data_sharing_svc.settings import MIGRATIONS
 from data_sharing_svc.settings import Settings
 from data_sharing_svc.worker import spec
 

@@ -28,7 +28,7 @@ from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.events import make_event, physical
 from getihu_kit.schemas.typing import TypingResultPublished
 from getihu_kit.worker import Worker
-from notify_svc.main import MIGRATIONS
+from notify_svc.settings import MIGRATIONS
 from notify_svc.settings import Settings
 from notify_svc.worker import spec
 
