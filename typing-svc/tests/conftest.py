@@ -8,7 +8,7 @@ import pytest
 
 from getihu_kit import testing
 from getihu_kit.db import make_engine
-from typing_svc.main import MIGRATIONS
+from typing_svc.settings import MIGRATIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

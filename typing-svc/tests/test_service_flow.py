@@ -1,6 +1,7 @@
 """typing-svc end to end in-process: registry and agency events on the real broker feed the projections,
-annual-report-closed starts a run that the worker executes, staff publish it over HTTP, the national
-feed carries it, and an upheld appeal corrects one result as a new version."""
+annual-report-closed starts a run that the worker's job loop executes, staff publish it over HTTP (202
+at once; the worker's job publishes it), the national feed carries it, and an upheld appeal corrects one
+result as a new version."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from kafka import KafkaConsumer
 from sqlalchemy import func, select
 
 from getihu_kit import testing
@@ -17,12 +19,12 @@ from getihu_kit.db import make_engine
 from getihu_kit.events import CloudEvent, make_event, physical
 from getihu_kit.schemas.appeal import AppealDecided
 from getihu_kit.schemas.registry import AnnualReportClosed
-from getihu_kit.schemas.typing import TypingResultPublished
+from getihu_kit.schemas.typing import TypingPublished, TypingResultPublished
 from getihu_kit.worker import Worker
 from typing_factories import P, R, YEAR, business, facts, new_uscc
-from typing_svc.main import MIGRATIONS, create_app
+from typing_svc.main import create_app
 from typing_svc.models import BusinessProjection, FactsProjection, TypingRun, outbox
-from typing_svc.settings import Settings
+from typing_svc.settings import MIGRATIONS, Settings
 from typing_svc.worker import spec
 
 
@@ -73,6 +75,38 @@ def count(db, table) -> int:
         return c.execute(select(func.count()).select_from(table)).scalar_one()
 
 
+def publish(client, settings, run_id: str) -> dict:
+    """Staff publish a run: 202 at once with the run `publishing` and its job; follow it to `published`."""
+    staff = headers(settings, ["prefecture_staff"])
+    r = client.post(f"/api/v1/typing/runs/{run_id}/publish", headers=staff)
+    assert r.status_code == 202, r.text
+    assert r.json()["status"] == "publishing" and r.json()["job_id"].startswith("ty_")
+    job_id = r.json()["job_id"]
+
+    def published():
+        run = client.get(f"/api/v1/typing/runs/{run_id}", headers=staff).json()
+        return run if run["status"] == "published" else None
+    run = testing.wait_until(published, timeout=60, message="run published")
+    assert run["job_id"] == job_id and run["progress"] == 1.0
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=staff).json()
+    assert (job["kind"], job["status"], job["progress"]) == ("typing_publish", "completed", 1.0)
+    return run
+
+
+def relayed(settings, db, payload_type) -> list[tuple[str | None, CloudEvent]]:
+    """Every event of `payload_type` on the broker (key, event), once the relay has sent the outbox."""
+    testing.wait_until(lambda: count(db, outbox) == 0, timeout=60, message="outbox relayed")
+    consumer = KafkaConsumer(physical(payload_type.topic, settings.topic_prefix),
+                             bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=3000)
+    try:
+        events = [(m.key.decode() if m.key else None, CloudEvent.model_validate(json.loads(m.value)))
+                  for m in consumer]
+    finally:
+        consumer.close()
+    return [(k, e) for k, e in events if e.type == payload_type.event_type]
+
+
 @pytest.fixture(scope="module")
 def register(settings, db, worker):
     """Six businesses, one per outcome, sent as registry and agency events."""
@@ -121,6 +155,12 @@ def test_annual_report_closed_runs_the_year(client, settings, closed_run, regist
     assert sorted(run["batches"]) == ["ds_2024_si-si", "ds_2024_tax-tax"]
     job = client.get(f"/api/v1/jobs/{closed_run}", headers=staff).json()
     assert job["status"] == "completed" and job["processed"] == 6
+    # The run's job is kit's job resource, under its own id too.
+    assert run["job_id"].startswith("ty_") and run["job_id"] != closed_run
+    assert client.get(f"/api/v1/jobs/{run['job_id']}", headers=staff).json() == job
+    assert job["kind"] == "typing_run" and job["progress"] == 1.0 and job["id"] == run["job_id"]
+    assert client.get(f"/api/v1/jobs/{run['job_id']}").status_code == 401
+    assert client.get("/api/v1/jobs/ty_nosuchjob", headers=staff).status_code == 404
 
 
 def test_draft_results_are_for_staff_only(client, settings, closed_run, register):
@@ -158,32 +198,28 @@ def test_publish_feed_statistics_and_correction(client, settings, db, closed_run
     national = headers(settings, ["national_directory"])
     assert client.post(f"/api/v1/typing/runs/{closed_run}/publish",
                        headers=headers(settings, ["county_staff"], region_code="232701")).status_code == 403
-    r = client.post(f"/api/v1/typing/runs/{closed_run}/publish", headers=staff)
-    assert r.status_code == 200 and r.json()["status"] == "published"
+    run = publish(client, settings, closed_run)
+    assert run["published_at"] and run["counts"] == {"survival": 2, "growth": 2, "development": 1, "excluded": 1}
     assert client.post(f"/api/v1/typing/runs/{closed_run}/publish", headers=staff).status_code == 409
 
     # typing-published and one result event per business, relayed to the broker.
-    with db.connect() as c:
-        types = [t for (t,) in c.execute(select(outbox.c.type))]
-    assert types.count("getihu.typing.result.published.v1") == 6
-    assert types.count("getihu.typing.published.v1") == 1
-    with db.connect() as c:
-        published = [json.loads(p) for (p,) in c.execute(
-            select(outbox.c.payload).where(outbox.c.type == "getihu.typing.published.v1"))]
-        result_rows = c.execute(select(outbox.c.id, outbox.c.aggregateid, outbox.c.payload)
-                                .where(outbox.c.type == TypingResultPublished.event_type)).all()
-    assert published[0]["data"]["counts_by_region"]["232721"]["growth"] == 1
+    result_events = relayed(settings, db, TypingResultPublished)
+    published = relayed(settings, db, TypingPublished)
+    assert len(result_events) == 6
+    assert len(published) == 1
+    assert published[0][1].data["counts_by_region"]["232721"]["growth"] == 1
     # The result events are assembled in SQL: each must be a valid CloudEvent with a valid payload.
     events = {}
-    for row in result_rows:
-        ev = CloudEvent.model_validate(json.loads(row.payload))
-        assert ev.id == row.id and ev.subject == row.aggregateid and ev.type == TypingResultPublished.event_type
-        events[row.aggregateid] = TypingResultPublished.model_validate(ev.data)
+    for key, ev in result_events:
+        assert ev.subject == key and ev.type == TypingResultPublished.event_type
+        events[key] = TypingResultPublished.model_validate(ev.data)
+    assert len(events) == 6
     dev = events[register["development"]]
     assert (dev.type, dev.reasons, dev.year, dev.version, dev.run_id, dev.ruleset, dev.region_code) == \
         ("development", ["insured_four_or_more", "four_or_more_employees"], YEAR, 1, closed_run, "national-2024", "232701")
     assert events[register["excluded"]].reasons == ["not_marked_abnormal"]
     assert events[register["growth"]].industry_code == "H62" and events[register["growth"]].correction is None
+    assert {e.published_at for e in events.values()} == {TypingPublished.model_validate(published[0][1].data).published_at}
 
     # The public sees the published type, never the facts.
     pub = client.get(f"/api/v1/typing/results/{register['growth']}", params={"year": YEAR}).json()
@@ -234,7 +270,7 @@ def test_transitions_between_years(client, settings, db, closed_run, register):
     run_id = r.json()["id"]
     testing.wait_until(lambda: client.get(f"/api/v1/typing/runs/{run_id}", headers=staff).json()["status"]
                        == "completed", timeout=30, message="second run completed")
-    assert client.post(f"/api/v1/typing/runs/{run_id}/publish", headers=staff).status_code == 200
+    publish(client, settings, run_id)
     t = client.get("/api/v1/typing/statistics/transitions", params={"from_year": YEAR, "to_year": YEAR + 1},
                    headers=staff).json()
     moves = {(i["from"], i["to"]): i["count"] for i in t["items"]}

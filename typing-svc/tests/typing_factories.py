@@ -18,7 +18,7 @@ from getihu_kit.schemas.registry import (AnnualReportState, BusinessState, MarkS
                                          StatusPeriod)
 from typing_svc import projections, repository
 from typing_svc.evaluation import results
-from typing_svc.rules import TYPE_CODES, ruleset_for
+from typing_svc.rules import TYPE_OF_RANK, ruleset_for
 
 YEAR = 2025
 R = dt.date(2025, 6, 30)
@@ -76,4 +76,4 @@ def evaluate(conn: Connection, *, year: int = YEAR, reference_date: dt.date | No
     params = rs.params(year=year, reference_date=reference_date)
     repository.evaluate_chunk(conn, rs, params, run_no=run_no, lo=None, hi=None, region_codes=None)
     rows = conn.execute(select(results).where(results.c.run_no == run_no)).mappings()
-    return {r["uscc"]: {**r, "type": TYPE_CODES[r["type_code"]]} for r in rows}
+    return {r["uscc"]: {**r, "type": TYPE_OF_RANK[r["type_code"]]} for r in rows}

@@ -1,7 +1,7 @@
 """The typing run as set-based SQL: every condition of the ruleset composed into one INSERT … SELECT.
 
 One statement per chunk of businesses (a USCC range, optionally some regions); no per-business
-query. Portable SQLAlchemy Core, so it runs on PostgreSQL and on the SQLite default alike.
+query. SQLAlchemy Core on PostgreSQL.
 """
 from __future__ import annotations
 

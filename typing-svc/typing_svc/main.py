@@ -1,17 +1,15 @@
 """App factory of typing-svc."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from getihu_kit import idempotency
 from getihu_kit.web import create_app as kit_create_app
 from typing_svc.models import idempotency_keys
 from typing_svc.routes import jobs_router, router
-from typing_svc.settings import Settings, settings as default_settings
+from typing_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+__all__ = ["MIGRATIONS", "app", "create_app"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -24,8 +24,6 @@ inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
-BIGINT = BigInteger().with_variant(Integer, "sqlite")
-
 
 # --- projections of other services' state (rebuilt by replaying their compacted topics) ---------
 class BusinessProjection(Base):
@@ -115,8 +113,11 @@ class TypingRun(Base):
     reference_date: Mapped[dt.date] = mapped_column(Date)
     region_codes: Mapped[list | None] = mapped_column(JSON, nullable=True)
     ruleset: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|completed|failed|published
+    # queued | running | completed | failed | publishing | published (CONTRACT); the work behind
+    # running and publishing is a kit job (jobs table): `job_id` names the run's current one.
+    status: Mapped[str] = mapped_column(String(20), default="queued")
     progress: Mapped[float] = mapped_column(default=0.0)
+    job_id: Mapped[str] = mapped_column(String(64))
     counts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     trigger: Mapped[str] = mapped_column(String(30))  # staff | annual-report-closed
     trigger_event_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
@@ -124,10 +125,13 @@ class TypingRun(Base):
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set when staff publish: every result event of the run carries this instant.
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     published_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Publication goes chunk by chunk in USCC order: the last USCC whose result is in the feed (and
+    # whose event is in the outbox), written in the same transaction as they are.
+    published_through: Mapped[str | None] = mapped_column(String(18), nullable=True)
 
 
 class TypingResult(Base):
@@ -139,7 +143,7 @@ class TypingResult(Base):
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
     region_code: Mapped[str] = mapped_column(String(6))
     industry_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    type_code: Mapped[int] = mapped_column(SmallInteger)  # see rules.TYPE_CODES
+    type_code: Mapped[int] = mapped_column(SmallInteger)  # the type's rank: rules.TYPE_RANK
     met: Mapped[int] = mapped_column(Integer)  # bit i set: condition i of the ruleset holds
     established_on: Mapped[dt.date] = mapped_column(Date)
     employees: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -177,7 +181,7 @@ class FeedEntry(Base):
     """The national feed: every published result and correction, in order (seq is the cursor)."""
     __tablename__ = "typing_feed"
 
-    seq: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     uscc: Mapped[str] = mapped_column(String(18))
     year: Mapped[int] = mapped_column(SmallInteger)
     version: Mapped[int] = mapped_column(Integer)

@@ -8,40 +8,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import case, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from getihu_kit.db import is_postgres, upsert
 from getihu_kit.events import CloudEvent
+from getihu_kit.upserts import any_of, newest_per_key, upsert, upsert_newest
 from typing_svc.models import (AnnualReportProjection, BusinessProjection, FactBatch, FactsProjection,
                                MarkProjection, StatusPeriodProjection)
 
 TYPING_MARK_KINDS = ("abnormal", "serious_illegal", "suspension")
-CHUNK = 1000
+BUSINESS_COLUMNS = ("region_code", "industry_code", "established_on", "seasonal", "status", "version",
+                    "applied_events")
 
 
 def _date(v) -> dt.date | None:
     return dt.date.fromisoformat(v) if v else None
-
-
-def _dialect_insert(session: Session):
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
-
-
-def _latest(events: list[CloudEvent], key) -> tuple[dict, dict]:
-    latest: dict = {}
-    counts: dict = {}
-    for e in events:
-        d = e.data
-        k = key(d)
-        counts[k] = counts.get(k, 0) + 1
-        if k not in latest or d.get("version", 0) >= latest[k].get("version", 0):
-            latest[k] = d
-    return latest, counts
 
 
 def status_periods(d: dict) -> list[dict]:
@@ -63,32 +44,25 @@ def status_periods(d: dict) -> list[dict]:
 
 def apply_business_states(session: Session, events: list[CloudEvent]) -> None:
     """Set-based upsert of business snapshots and their typing-relevant children."""
-    latest, counts = _latest(events, lambda d: d["uscc"])
+    latest, counts = newest_per_key((e.data for e in events), lambda d: d["uscc"])
     if not latest:
         return
     table = BusinessProjection.__table__
-    stored = dict(session.execute(select(table.c.uscc, table.c.version).where(table.c.uscc.in_(list(latest)))).all())
+    stored = dict(session.execute(select(table.c.uscc, table.c.version).where(any_of(table.c.uscc, latest))).all())
     rows = [{"uscc": u, "region_code": d["region_code"], "industry_code": d.get("industry_code"),
              "established_on": _date(d["established_on"]), "seasonal": bool(d.get("seasonal")),
              "status": d.get("status") or "registered", "version": d.get("version", 0),
              "applied_events": counts[u]} for u, d in latest.items()]
-    stmt = _dialect_insert(session)(table)
-    newer = stmt.excluded.version >= table.c.version
-    stmt = stmt.on_conflict_do_update(index_elements=["uscc"], set_={
-        **{c: case((newer, stmt.excluded[c]), else_=table.c[c])
-           for c in ("region_code", "industry_code", "established_on", "seasonal", "status", "version")},
-        "applied_events": table.c.applied_events + stmt.excluded.applied_events,
-    })
-    session.execute(stmt, rows)
+    session.execute(upsert_newest(table, ["uscc"], BUSINESS_COLUMNS, version="version",
+                                  accumulate=("applied_events",)), rows)
 
     fresh = [d for u, d in latest.items() if u not in stored or d.get("version", 0) >= stored[u]]
     if not fresh:
         return
     keys = [d["uscc"] for d in fresh]
     children = (StatusPeriodProjection.__table__, AnnualReportProjection.__table__, MarkProjection.__table__)
-    for i in range(0, len(keys), CHUNK):
-        for child in children:
-            session.execute(delete(child).where(child.c.uscc.in_(keys[i:i + CHUNK])))
+    for child in children:
+        session.execute(delete(child).where(any_of(child.c.uscc, keys)))
     periods, reports, marks = [], [], []
     for d in fresh:
         periods.extend(status_periods(d))
@@ -144,7 +118,7 @@ def _dataset_row(d: dict) -> tuple[dict, list[dict]]:
 
 def apply_business_facts(session: Session, events: list[CloudEvent]) -> None:
     """Set-based upsert of per-(uscc, year) agency facts; an older version never overwrites a newer."""
-    latest, _ = _latest(events, lambda d: (d["uscc"], int(d["year"])))
+    latest, _ = newest_per_key((e.data for e in events), lambda d: (d["uscc"], int(d["year"])))
     if not latest:
         return
     rows, batches = [], {}
@@ -154,12 +128,8 @@ def apply_business_facts(session: Session, events: list[CloudEvent]) -> None:
         for b in bs:
             batches[b["batch_id"]] = b
     table = FactsProjection.__table__
-    stmt = _dialect_insert(session)(table)
-    newer = stmt.excluded.version >= table.c.version
     cols = [c.name for c in table.c if c.name not in ("uscc", "year")]
-    stmt = stmt.on_conflict_do_update(index_elements=["uscc", "year"],
-                                      set_={c: case((newer, stmt.excluded[c]), else_=table.c[c]) for c in cols})
-    session.execute(stmt, rows)
+    session.execute(upsert_newest(table, ["uscc", "year"], cols, version="version"), rows)
     if batches:
-        session.execute(upsert(FactBatch.__table__, session.get_bind(), ["batch_id"], ["agency", "dataset", "year"]),
+        session.execute(upsert(FactBatch.__table__, ["batch_id"], ["agency", "dataset", "year"]),
                         list(batches.values()))

@@ -4,24 +4,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Select, String, and_, case, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import JSON, BigInteger, String, and_, case, cast, delete, func, insert, literal, literal_column, null, \
+    or_, select, text, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
+from getihu_kit.clock import sql_instant
+from getihu_kit.outbox import Outbox
+from getihu_kit.pagination import PageRequest, keyset_page
+from getihu_kit.schemas.typing import TypingResultPublished
 from typing_svc.evaluation import business, evaluation_insert, results
 from typing_svc.models import FactBatch, FeedEntry, RunBatch, RunReasons, TypingRun
-from typing_svc.rules import Params, Ruleset
+from typing_svc.rules import TYPE_OF_RANK, Params, Ruleset
 
 runs = TypingRun.__table__
 feed = FeedEntry.__table__
 run_batches = RunBatch.__table__
 fact_batches = FactBatch.__table__
 run_reasons = RunReasons.__table__
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 # --- runs --------------------------------------------------------------------------------------
@@ -31,7 +31,7 @@ def insert_run(session: Session, **values) -> None:
 
 def get_run(session: Session, run_id: str, *, for_update: bool = False) -> dict | None:
     q = select(runs).where(runs.c.id == run_id)
-    if for_update:  # two staff publishing the same run at once: the second waits, then sees it published
+    if for_update:  # two staff publishing the same run at once, or two chunks of its publication
         q = q.with_for_update()
     return session.execute(q).mappings().first()
 
@@ -44,21 +44,9 @@ def update_run(conn: Connection | Session, run_no: int, **values) -> None:
     conn.execute(update(runs).where(runs.c.run_no == run_no).values(**values))
 
 
-def claim_run(conn: Connection, lease: dt.timedelta) -> dict | None:
-    """The oldest queued run, or a running one whose worker stopped heart-beating."""
-    stale = now() - lease
-    q = (select(runs).where(or_(runs.c.status == "queued",
-                                and_(runs.c.status == "running", runs.c.heartbeat_at < stale)))
-         .order_by(runs.c.run_no).limit(1))
-    if conn.dialect.name == "postgresql":
-        q = q.with_for_update(skip_locked=True)
-    row = conn.execute(q).mappings().first()
-    if row is None:
-        return None
-    t = now()
-    conn.execute(update(runs).where(runs.c.run_no == row["run_no"]).values(
-        status="running", started_at=t, heartbeat_at=t, progress=0.0, message=None))
-    return dict(row)
+def publishing_run_of_year(session: Session, year: int) -> dict | None:
+    return session.execute(select(runs).where(runs.c.year == year, runs.c.status == "publishing")
+                           .limit(1)).mappings().first()
 
 
 def latest_published_run(session: Session, year: int) -> dict | None:
@@ -68,7 +56,7 @@ def latest_published_run(session: Session, year: int) -> dict | None:
 
 def latest_completed_run_with(session: Session, uscc: str, year: int) -> dict | None:
     q = (select(runs).join(results, results.c.run_no == runs.c.run_no)
-         .where(runs.c.year == year, results.c.uscc == uscc, runs.c.status.in_(("completed", "published")))
+         .where(runs.c.year == year, results.c.uscc == uscc, runs.c.status.in_(("completed", "publishing", "published")))
          .order_by(runs.c.run_no.desc()).limit(1))
     return session.execute(q).mappings().first()
 
@@ -94,11 +82,10 @@ def chunk_bounds(conn: Connection, size: int, region_codes: list[str] | None) ->
 
 def evaluate_chunk(conn: Connection, ruleset: Ruleset, params: Params, *, run_no: int, lo: str | None,
                    hi: str | None, region_codes: list[str] | None) -> int:
-    if conn.dialect.name == "postgresql":
-        # JIT compilation costs more than it saves on a statement this short-lived.
-        conn.execute(text("SET LOCAL jit = off"))
-    return conn.execute(evaluation_insert(ruleset, params, run_no=run_no, lo=lo, hi=hi,
-                                          region_codes=region_codes)).rowcount
+    # JIT compilation costs more than it saves on a statement this short-lived.
+    conn.execute(text("SET LOCAL jit = off"))
+    return conn.execute(evaluation_insert(ruleset, params, run_no=run_no, lo=lo, hi=hi, region_codes=region_codes),
+                        execution_options={"preserve_rowcount": True}).rowcount
 
 
 def count_types(conn: Connection | Session, run_no: int) -> dict[int, int]:
@@ -141,16 +128,16 @@ def result_row(session: Session, run_no: int, uscc: str) -> dict | None:
     return session.execute(select(results).where(results.c.run_no == run_no, results.c.uscc == uscc)).mappings().first()
 
 
-def list_results(session: Session, *, run_nos: list[int], region_code: str | None, type_code: int | None,
-                 after: tuple[int, str] | None, limit: int) -> list[dict]:
-    q = select(results).where(results.c.run_no.in_(run_nos))
+def results_page(session: Session, *, run_no: int, region_code: str | None, type_code: int | None,
+                 page: PageRequest) -> tuple[list, str | None]:
+    """One page of a run's results in USCC order (the primary key's order within the run)."""
+    q = select(results).where(results.c.run_no == run_no)
     if region_code:
         q = q.where(results.c.region_code == region_code)
     if type_code is not None:
         q = q.where(results.c.type_code == type_code)
-    if after is not None:
-        q = q.where(or_(results.c.run_no > after[0], and_(results.c.run_no == after[0], results.c.uscc > after[1])))
-    return list(session.execute(q.order_by(results.c.run_no, results.c.uscc).limit(limit)).mappings())
+    rows, nxt = keyset_page(session, q, keys=[results.c.uscc], page=page, key_of=lambda r: (r.uscc,))
+    return [r._mapping for r in rows], nxt
 
 
 def runs_of_year(session: Session, year: int) -> list[dict]:
@@ -158,33 +145,63 @@ def runs_of_year(session: Session, year: int) -> list[dict]:
 
 
 # --- publication and the feed ------------------------------------------------------------------
-def _versions_before(year: int) -> Select:
-    return (select(feed.c.uscc, func.max(feed.c.version).label("v")).where(feed.c.year == year)
+def chunk_end(session: Session, run_no: int, *, after: str | None, size: int) -> str | None:
+    """The last USCC of the next `size` results of a run after `after` (None: none are left)."""
+    q = select(results.c.uscc).where(results.c.run_no == run_no)
+    if after is not None:
+        q = q.where(results.c.uscc > after)
+    chunk = q.order_by(results.c.uscc).limit(size).subquery()
+    return session.execute(select(func.max(chunk.c.uscc))).scalar()
+
+
+def count_results(session: Session, run_no: int, *, through: str | None = None) -> int:
+    q = select(func.count()).select_from(results).where(results.c.run_no == run_no)
+    if through is not None:
+        q = q.where(results.c.uscc <= through)
+    return session.execute(q).scalar_one()
+
+
+def _within(column, lo: str | None, hi: str) -> list:
+    return ([column > lo] if lo is not None else []) + [column <= hi]
+
+
+def publish_into_feed(session: Session, *, run_no: int, year: int, published_at: dt.datetime,
+                      after: str | None, through: str) -> int:
+    """INSERT INTO typing_feed SELECT … FROM typing_result for the run's results in (after, through]:
+    one set-based statement per chunk, each business one version above its newest for the year."""
+    prev = (select(feed.c.uscc, func.max(feed.c.version).label("v"))
+            .where(feed.c.year == year, *_within(feed.c.uscc, after, through))
             .group_by(feed.c.uscc).subquery("prev"))
-
-
-def publish_into_feed(session: Session, *, run_no: int, year: int, published_at: dt.datetime) -> tuple[int, int]:
-    """INSERT INTO typing_feed SELECT … FROM typing_result: one set-based statement; returns the seq range."""
-    start = session.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one()
-    prev = _versions_before(year)
     sel = (select(results.c.uscc, literal(year), func.coalesce(prev.c.v, 0) + 1, results.c.type_code,
                   results.c.run_no, results.c.region_code, results.c.industry_code, literal(published_at))
            .select_from(results.outerjoin(prev, prev.c.uscc == results.c.uscc))
-           .where(results.c.run_no == run_no).order_by(results.c.uscc))
-    session.execute(insert(feed).from_select(
-        ["uscc", "year", "version", "type_code", "run_no", "region_code", "industry_code", "published_at"], sel))
-    end = session.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one()
-    return start, end
+           .where(results.c.run_no == run_no, *_within(results.c.uscc, after, through)).order_by(results.c.uscc))
+    return session.execute(insert(feed).from_select(
+        ["uscc", "year", "version", "type_code", "run_no", "region_code", "industry_code", "published_at"], sel),
+        execution_options={"preserve_rowcount": True}).rowcount
 
 
-def feed_rows(session: Session, *, after_seq: int, limit: int, up_to: int | None = None) -> list[dict]:
-    """Feed entries in order, with the bitmask of their run's result (for the reasons)."""
+def feed_page(session: Session, page: PageRequest) -> tuple[list, str | None]:
+    """Feed entries in seq order, with the bitmask of their run's result (for the reasons), and the
+    cursor to resume from: after the last entry given, or the caller's own when there was none, so
+    a client that has caught up keeps asking with the same cursor."""
     q = (select(feed, results.c.met)
-         .select_from(feed.outerjoin(results, and_(results.c.run_no == feed.c.run_no, results.c.uscc == feed.c.uscc)))
-         .where(feed.c.seq > after_seq))
-    if up_to is not None:
-        q = q.where(feed.c.seq <= up_to)
-    return list(session.execute(q.order_by(feed.c.seq).limit(limit)).mappings())
+         .select_from(feed.outerjoin(results, and_(results.c.run_no == feed.c.run_no, results.c.uscc == feed.c.uscc))))
+    rows, nxt = keyset_page(session, q, keys=[feed.c.seq], page=page, key_of=lambda r: (r.seq,))
+    if nxt is None:
+        nxt = _cursor_after(session, rows[-1].seq) if rows else page.cursor
+    return [r._mapping for r in rows], nxt
+
+
+def _cursor_after(session: Session, seq: int) -> str | None:
+    """kit's cursor of the position just after entry `seq`. keyset_page gives one only when more rows
+    follow, so this asks it for the one-row page, in descending seq order, of `seq` itself over
+    the entries up to it and a floor below every seq (seqs start at 1)."""
+    upto = select(feed.c.seq).where(feed.c.seq <= seq).order_by(feed.c.seq.desc()).limit(1).subquery("upto")
+    below = union_all(select(upto.c.seq), select(literal(0, BigInteger).label("seq"))).subquery("below")
+    _, cursor = keyset_page(session, select(below.c.seq), keys=[below.c.seq], page=PageRequest(limit=1),
+                            descending=True)
+    return cursor
 
 
 def latest_feed_entry(session: Session, uscc: str, year: int | None) -> dict | None:
@@ -224,54 +241,30 @@ def transitions(session: Session, *, from_year: int, to_year: int, region_code: 
 
 
 # --- result events, set-based -------------------------------------------------------------------
-def _json_text(col) -> ColumnElement:
-    """A SQL string as a JSON string literal (quotes and backslashes escaped), or null."""
-    escaped = func.replace(func.replace(col, "\\", "\\\\"), '"', '\\"')
-    return case((col.is_(None), literal("null")), else_=literal('"') + escaped + literal('"'))
-
-
-def _event_id(bind) -> ColumnElement:
-    if bind.dialect.name == "postgresql":
-        return func.gen_random_uuid().cast(String)
-    return func.lower(func.hex(func.randomblob(16)))
-
-
-def emit_result_events(session: Session, *, outbox_table, source: str, event_type: str, topic: str,
-                       run_no: int, run_id: str, ruleset: str, reasons_by_met: dict[int, list[str]],
-                       type_names: dict[int, str],
-                       after_seq: int, up_to: int, published_at: dt.datetime, traceparent: str | None) -> int:
-    """One TypingResultPublished per feed entry in (after_seq, up_to], written into the outbox by one
-    INSERT … SELECT: the CloudEvent JSON is assembled in SQL, so a million events cost one statement.
-    The payload is exactly what `Outbox.emit` would write for the same TypingResultPublished."""
-    stamp = published_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    r, f = results, feed
-    tp = json.dumps(traceparent)
-    eid = _event_id(session.get_bind())
-    # The id inside the payload and the outbox id must agree: select the id once, then build around it.
+def store_reasons(session: Session, run_no: int, reasons_by_met: dict[int, list[str]]) -> None:
     session.execute(delete(run_reasons).where(run_reasons.c.run_no == run_no))
-    session.execute(insert(run_reasons), [{"run_no": run_no, "met": m, "reasons": json.dumps(v)}
-                                          for m, v in reasons_by_met.items()])
-    rr = run_reasons
-    inner = (select(eid.label("eid"), f.c.seq, f.c.uscc, f.c.year, f.c.type_code, f.c.region_code, f.c.industry_code,
-                    f.c.version, rr.c.reasons)
-             .select_from(f.join(r, and_(r.c.run_no == f.c.run_no, r.c.uscc == f.c.uscc))
-                          .join(rr, and_(rr.c.run_no == r.c.run_no, rr.c.met == r.c.met)))
-             .where(f.c.seq > after_seq, f.c.seq <= up_to).offset(0).subquery("e"))
-    e = inner.c
-    type_name = case({k: f'"{v}"' for k, v in type_names.items()}, value=e.type_code)
-    payload = (
-        literal('{"specversion":"1.0","id":"') + e.eid
-        + literal(f'","source":{json.dumps(source)},"type":{json.dumps(event_type)},"subject":"') + e.uscc
-        + literal(f'","time":"{stamp}","datacontenttype":"application/json","traceparent":{tp},"data":{{"uscc":"')
-        + e.uscc + literal('","year":') + e.year.cast(String) + literal(',"type":') + type_name
-        + literal(',"reasons":') + e.reasons + literal(',"region_code":') + _json_text(e.region_code)
-        + literal(',"industry_code":') + _json_text(e.industry_code)
-        + literal(f',"ruleset":{json.dumps(ruleset)},"run_id":{json.dumps(run_id)},"version":')
-        + e.version.cast(String) + literal(f',"published_at":"{stamp}","correction":null}}}}'))
-    sel = select(e.eid, literal(topic), e.uscc, literal(event_type), payload, literal(published_at),
-                 literal(traceparent, String)).order_by(e.seq)
-    return session.execute(insert(outbox_table).from_select(
-        ["id", "aggregatetype", "aggregateid", "type", "payload", "occurred_at", "traceparent"], sel)).rowcount
+    if reasons_by_met:
+        session.execute(insert(run_reasons), [{"run_no": run_no, "met": m, "reasons": json.dumps(v)}
+                                              for m, v in reasons_by_met.items()])
+
+
+def emit_result_events(session: Session, outbox: Outbox, *, run_no: int, run_id: str, ruleset: str,
+                       after: str | None, through: str, traceparent: str | None) -> int:
+    """One TypingResultPublished per feed entry the run's publication wrote for (after, through],
+    in feed order, by one INSERT … SELECT (kit's Outbox.emit_select): a million events, no row
+    through Python. Reasons come from the run's few hundred distinct bitmasks (typing_run_reasons)."""
+    f, r, rr = feed, results, run_reasons
+    data = func.json_build_object(
+        "uscc", f.c.uscc, "year", f.c.year, "type", case(TYPE_OF_RANK, value=f.c.type_code),
+        "reasons", cast(rr.c.reasons, JSON), "region_code", f.c.region_code, "industry_code", f.c.industry_code,
+        "ruleset", cast(literal(ruleset), String), "run_id", cast(literal(run_id), String), "version", f.c.version,
+        "published_at", literal_column(sql_instant(f"{f.name}.published_at")), "correction", null())
+    q = (select(f.c.uscc.label("key"), f.c.uscc.label("subject"), data.label("data"))
+         .select_from(f.join(r, and_(r.c.run_no == f.c.run_no, r.c.uscc == f.c.uscc))
+                      .join(rr, and_(rr.c.run_no == r.c.run_no, rr.c.met == r.c.met)))
+         .where(f.c.run_no == run_no, f.c.appeal_id.is_(None), *_within(f.c.uscc, after, through))
+         .order_by(f.c.seq))
+    return outbox.emit_select(session, TypingResultPublished, q, traceparent=traceparent)
 
 
 def distinct_met(session: Session, run_no: int) -> list[int]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from getihu_kit.auth import Principal
-from getihu_kit.web import PrincipalDep, SessionDep, requires, traceparent
+from getihu_kit.jobs import JobRead
+from getihu_kit.pagination import page_params
+from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from typing_svc import service
 from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunRead
 
@@ -13,6 +15,8 @@ jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
 PREFECTURE = requires("prefecture_staff", "admin")
 STAFF = requires("county_staff", "prefecture_staff", "admin")
 NATIONAL = requires("national_directory", "prefecture_staff", "admin")
+ResultsPage = page_params(1000, default=100)
+FeedPageRequest = page_params(1000, default=500)
 
 
 @router.post("/runs", status_code=202, response_model=RunRead, summary="发起分型运行（地区市场监管局）")
@@ -32,35 +36,35 @@ def get_run(run_id: str, session: SessionDep, principal: Principal = Depends(STA
     return service.get_run(session, run_id=run_id)
 
 
-@router.post("/runs/{run_id}/publish", response_model=RunRead, summary="发布分型运行结果")
+@router.post("/runs/{run_id}/publish", status_code=202, response_model=RunRead,
+             summary="发布分型运行结果（立即返回发布中的运行及其任务，完成后为 published）")
 def publish_run(run_id: str, request: Request, session: SessionDep,
                 principal: Principal = Depends(PREFECTURE)) -> dict:
     return service.publish_run(session, run_id=run_id, principal=principal, traceparent=traceparent(request))
 
 
 @router.get("/results/{uscc}", response_model=ResultRead, summary="某户某年度的分型结果及判定说明")
-def get_result(uscc: str, session: SessionDep, principal: PrincipalDep,
+def get_result(uscc: str, session: SessionDep, principal: Principal = Depends(ANYONE),
                year: int = Query(ge=2024, le=2100, description="分型年度")) -> dict:
     return service.get_result(session, uscc=uscc, year=year, principal=principal)
 
 
 @router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）")
-def list_results(session: SessionDep, principal: Principal = Depends(STAFF),
+def list_results(session: SessionDep, page: ResultsPage, principal: Principal = Depends(STAFF),
                  year: int = Query(ge=2024, le=2100), region_code: str | None = None,
                  type: str | None = Query(default=None, description="survival|growth|development|excluded"),
-                 run_id: str | None = None, cursor: str | None = None, limit: int = 100) -> dict:
+                 run_id: str | None = None) -> dict:
     return service.list_results(session, principal=principal, year=year, region_code=region_code, type_=type,
-                                run_id=run_id, cursor=cursor, limit=limit)
+                                run_id=run_id, page=page)
 
 
 @router.get("/feed", response_model=FeedPage, summary="全国名录数据推送：已发布结果与更正，按序可续传")
-def national_feed(session: SessionDep, principal: Principal = Depends(NATIONAL), cursor: str | None = None,
-                  limit: int = 500) -> dict:
-    return service.feed(session, cursor=cursor, limit=limit)
+def national_feed(session: SessionDep, page: FeedPageRequest, principal: Principal = Depends(NATIONAL)) -> dict:
+    return service.feed(session, page=page)
 
 
 @router.get("/standards", summary="现行分型标准（文本与数据）")
-def standards(year: int | None = Query(default=None, ge=2024, le=2100)) -> dict:
+def standards(principal: Principal = Depends(ANYONE), year: int | None = Query(default=None, ge=2024, le=2100)) -> dict:
     return service.standards(year=year)
 
 
@@ -78,7 +82,8 @@ def transitions(session: SessionDep, principal: Principal = Depends(STAFF),
                                region_code=region_code)
 
 
-# The gateway sends /api/v1/jobs/ty_… here; the run resource above is the documented one.
-@jobs_router.get("/{job_id}", summary="分型运行作为任务查询（ty_ 开头）", include_in_schema=False)
-def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
-    return service.run_as_job(session, run_id=job_id)
+# The gateway sends /api/v1/jobs/ty_… here: a run's jobs (evaluation, publication) in kit's job shape.
+@jobs_router.get("/{job_id}", response_model=JobRead, summary="分型任务（运行、发布）的状态与进度（ty_ 开头）",
+                 include_in_schema=False)
+def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return service.get_job(session, job_id=job_id)

@@ -1,30 +1,48 @@
-"""The worker side of a typing run: claim a queued run, evaluate it chunk by chunk, record counts.
+"""The worker side of typing's long work, as kit jobs (getihu_kit.jobs): the job loop claims a job,
+leases it while its progress is reported, and hands it to one of these processors.
 
-Each chunk is one INSERT … SELECT in its own transaction, so progress is visible while the run
-goes; a run whose worker died is taken up again after its lease and starts over from a clean slate.
+- typing_run: evaluate a run chunk by chunk, each chunk one INSERT … SELECT in its own transaction,
+  so progress shows while it goes; a run whose worker died is taken up again when the job's lease
+  runs out and starts over from a clean slate.
+- typing_publish: publish a completed run chunk by chunk (service.publish_next_chunk); a
+  publication whose worker died goes on from the run's marker, so no result event is written twice.
+
+A processor that finds its run already past the work (the job taken up again after its run was done)
+does nothing: the completed or published events are never written twice.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from getihu_kit import clock
+from getihu_kit.db import unit_of_work
+from getihu_kit.errors import DomainError
+from getihu_kit.jobs import Processor, Progress
 from getihu_kit.schemas.typing import TypeCounts, TypingRunCompleted
-from typing_svc import repository as repo
+from typing_svc import repository as repo, service
 from typing_svc.rules import ruleset_by_version
-from typing_svc.service import counts_of, outbox
 
 log = logging.getLogger(__name__)
-LEASE = dt.timedelta(seconds=120)
+RUN_FAILED = "分型运行出错，请稍后重新发起；如持续出现，请联系运维人员"
 
 
-def execute_run(engine: Engine, sessions: sessionmaker, run: dict, *, chunk_size: int,
-                parallelism: int = 1) -> dict[str, int]:
+class RunFailed(DomainError):
+    """The job's failure as a clerk reads it (kit's job loop records the detail as the job's message)."""
+    code, title = "typing_job_failed", "分型任务出错"
+
+
+def execute_run(engine: Engine, sessions: sessionmaker, run: dict, progress: Progress, *, chunk_size: int,
+                parallelism: int = 1) -> dict[str, int] | None:
+    """Evaluate a running run from a clean slate; complete it with its counts and event (None when
+    another worker of the same job completed it meanwhile)."""
     ruleset = ruleset_by_version(run["ruleset"])
     params = ruleset.params(year=run["year"], reference_date=run["reference_date"])
     run_no, regions = run["run_no"], run["region_codes"]
@@ -39,51 +57,80 @@ def execute_run(engine: Engine, sessions: sessionmaker, run: dict, *, chunk_size
     def evaluate(lo_hi: tuple[str | None, str | None]) -> None:
         nonlocal done
         with engine.begin() as conn:
-            repo.evaluate_chunk(conn, ruleset, params, run_no=run_no, lo=lo_hi[0], hi=lo_hi[1], region_codes=regions)
+            n = repo.evaluate_chunk(conn, ruleset, params, run_no=run_no, lo=lo_hi[0], hi=lo_hi[1],
+                                    region_codes=regions)
         with lock:
             done += 1
             fraction = done / (len(ranges) + 1)
-        with engine.begin() as conn:
-            repo.update_run(conn, run_no, progress=fraction, heartbeat_at=repo.now())
+            progress.processed += n
+            progress.accepted += n
+            progress.tick(force=True, fraction=fraction)  # the job's progress and its lease
+            with engine.begin() as conn:
+                repo.update_run(conn, run_no, progress=fraction)
 
-    # SQLite has one writer at a time: chunks run one after another there.
-    workers = 1 if engine.dialect.name == "sqlite" else max(1, parallelism)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typing-chunk") as pool:
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="typing-chunk") as pool:
         list(pool.map(evaluate, ranges))
-    with sessions.begin() as session:  # counts, status and the completed event in one transaction
+    with unit_of_work(sessions) as session:  # counts, status and the completed event in one transaction
+        if repo.get_run(session, run["id"], for_update=True)["status"] != "running":
+            return None
         repo.record_batches(session, run_no, (params.prior_year, params.year))
-        counts = counts_of(repo.count_types(session, run_no))
-        repo.update_run(session, run_no, status="completed", progress=1.0, counts=counts, finished_at=repo.now(),
-                        heartbeat_at=repo.now())
-        outbox.emit(session, TypingRunCompleted(run_id=run["id"], year=run["year"],
-                                                reference_date=run["reference_date"], ruleset=run["ruleset"],
-                                                counts=TypeCounts(**counts)), key=f"typing:{run['year']}")
+        counts = service.counts_of(repo.count_types(session, run_no))
+        repo.update_run(session, run_no, status="completed", progress=1.0, counts=counts, finished_at=clock.now())
+        service.outbox.emit(session, TypingRunCompleted(run_id=run["id"], year=run["year"],
+                                                        reference_date=run["reference_date"], ruleset=run["ruleset"],
+                                                        counts=TypeCounts(**counts)), key=f"typing:{run['year']}")
     return counts
 
 
-def run_next(engine: Engine, sessions: sessionmaker, *, chunk_size: int, parallelism: int = 1) -> bool:
-    """Claim and execute one queued run; False when there is none."""
-    with engine.begin() as conn:
-        run = repo.claim_run(conn, LEASE)
-    if run is None:
-        return False
+def evaluate_run(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress, *,
+                 chunk_size: int, parallelism: int) -> None:
+    """Processor of a typing_run job."""
+    run_id = job["params"]["run_id"]
+    with unit_of_work(sessions) as session:
+        run = repo.get_run(session, run_id, for_update=True)
+        if run is None or run["status"] not in ("queued", "running"):
+            return
+        repo.update_run(session, run["run_no"], status="running", started_at=clock.now(), progress=0.0, message=None)
     started = time.perf_counter()
     try:
-        counts = execute_run(engine, sessions, run, chunk_size=chunk_size, parallelism=parallelism)
-        log.info("typing run %s completed in %.2fs: %s", run["id"], time.perf_counter() - started, counts)
-    except Exception:  # noqa: BLE001 - the run fails with a message; the loop goes on
-        log.exception("typing run %s failed", run["id"])
+        counts = execute_run(engine, sessions, dict(run), progress, chunk_size=chunk_size, parallelism=parallelism)
+    except Exception:
+        log.exception("typing run %s failed", run_id)
         with engine.begin() as conn:
             repo.clear_results(conn, run["run_no"])
-            repo.update_run(conn, run["run_no"], status="failed", finished_at=repo.now(),
-                            message="分型运行出错，请稍后重新发起；如持续出现，请联系运维人员")
-    return True
+            repo.update_run(conn, run["run_no"], status="failed", finished_at=clock.now(), message=RUN_FAILED)
+        raise RunFailed(RUN_FAILED) from None
+    log.info("typing run %s completed in %.2fs: %s", run_id, time.perf_counter() - started, counts)
 
 
-def run_loop(chunk_size: int = 100_000, parallelism: int = 2, idle_wait_s: float = 0.1):
-    """A worker loop (WorkerSpec.loops) that executes queued typing runs one at a time."""
-    def typing_runs(engine: Engine, sessions: sessionmaker, stop: threading.Event) -> None:
-        while not stop.is_set():
-            if not run_next(engine, sessions, chunk_size=chunk_size, parallelism=parallelism):
-                stop.wait(idle_wait_s)
-    return typing_runs
+def publish(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress, *,
+            chunk_size: int) -> None:
+    """Processor of a typing_publish job: chunk after chunk until the run is published."""
+    run_id, traceparent = job["params"]["run_id"], job["params"].get("traceparent")
+    try:
+        with unit_of_work(sessions) as session:
+            sizes = service.prepare_publication(session, run_id=run_id)
+        if sizes is None:
+            return
+        total, done = sizes
+        while True:
+            with unit_of_work(sessions) as session:
+                n = service.publish_next_chunk(session, run_id=run_id, size=chunk_size, done=done, total=total,
+                                               traceparent=traceparent)
+            if not n:  # published (0), or no longer publishing (None)
+                return
+            done += n
+            progress.processed = progress.accepted = done
+            progress.tick(force=True, fraction=done / max(total, 1))
+    except Exception:
+        log.exception("publication of typing run %s stopped", run_id)
+        with unit_of_work(sessions) as session:
+            service.publication_stopped(session, run_id=run_id)
+        raise RunFailed("发布未完成：已发布的结果保持有效，请再次发布以继续") from None
+
+
+def processors(*, chunk_size: int = 100_000, parallelism: int = 2,
+               publish_chunk_size: int = 50_000) -> dict[str, Processor]:
+    """The job loop's processors (WorkerSpec.loops: job_loop(service.job_store, processors(...)))."""
+    return {service.RUN_JOB: partial(evaluate_run, chunk_size=chunk_size, parallelism=parallelism),
+            service.PUBLISH_JOB: partial(publish, chunk_size=publish_chunk_size)}

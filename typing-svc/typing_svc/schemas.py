@@ -37,6 +37,7 @@ class RunRead(BaseModel):
     status: str
     progress: float
     counts: TypeCountsRead
+    job_id: str | None = Field(default=None, description="当前任务（分型运行，或发布）：GET /api/v1/jobs/{job_id} 查看进度")
     trigger: str
     message: str | None = None
     created_by: str | None = None
@@ -113,4 +114,6 @@ class FeedItem(BaseModel):
 
 class FeedPage(BaseModel):
     items: list[FeedItem]
-    next_cursor: str
+    # After every entry given; the request's own cursor when it has caught up (null only for a
+    # client that starts at the beginning of an empty feed: it asks again without a cursor).
+    next_cursor: str | None

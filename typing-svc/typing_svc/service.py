@@ -8,23 +8,29 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from getihu_kit.auth import Principal, require_region
+from getihu_kit import clock
+from getihu_kit.auth import Principal, readable_by, require_region, scoped_region
 from getihu_kit.domain import regions
 from getihu_kit.errors import Conflict, InvalidInput, NotFound
+from getihu_kit.jobs import JobRead, JobStore
 from getihu_kit.outbox import Outbox
-from getihu_kit.pagination import check_limit, decode_cursor, encode_cursor
+from getihu_kit.pagination import PageRequest
 from getihu_kit.schemas.typing import Correction, TypeCounts, TypingPublished, TypingResultPublished
 from typing_svc import repository as repo
-from typing_svc.models import outbox as outbox_table
-from typing_svc.rules import TYPE_CODES, TYPE_LABELS, TYPE_RANK, RULESETS, Ruleset, ruleset_by_version, ruleset_for
+from typing_svc.models import job_chunks, jobs, outbox as outbox_table
+from typing_svc.rules import RULESETS, TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK, Ruleset, ruleset_by_version, ruleset_for
 
 log = logging.getLogger(__name__)
 outbox = Outbox(outbox_table, source="/getihu/typing")
+# Typing's long work (evaluating a run, publishing it) is kit's job: the worker's job loop claims it,
+# leases it and reports its progress; GET /api/v1/jobs/ty_… reads it (the gateway routes ty_ here).
+job_store = JobStore(jobs, job_chunks, id_prefix="ty_")
+RUN_JOB, PUBLISH_JOB = "typing_run", "typing_publish"
 
 
 # --- runs --------------------------------------------------------------------------------------
 def counts_of(by_code: dict[int, int]) -> dict[str, int]:
-    return {name: int(by_code.get(code, 0)) for code, name in TYPE_CODES.items()}
+    return {name: int(by_code.get(code, 0)) for code, name in TYPE_OF_RANK.items()}
 
 
 def run_read(session: Session, run: dict) -> dict:
@@ -33,10 +39,12 @@ def run_read(session: Session, run: dict) -> dict:
         "region_codes": run["region_codes"], "ruleset": run["ruleset"], "status": run["status"],
         "progress": 1.0 if run["status"] in ("completed", "published") else round(run["progress"], 4),
         "counts": run["counts"] or {"survival": 0, "growth": 0, "development": 0, "excluded": 0},
+        "job_id": run["job_id"],
         "trigger": run["trigger"], "message": run["message"], "created_by": run["created_by"],
         "created_at": run["created_at"], "started_at": run["started_at"], "finished_at": run["finished_at"],
         "published_at": run["published_at"],
-        "batches": repo.batches_of_run(session, run["run_no"]) if run["status"] in ("completed", "published") else [],
+        "batches": repo.batches_of_run(session, run["run_no"])
+        if run["status"] in ("completed", "publishing", "published") else [],
     }
 
 
@@ -54,15 +62,18 @@ def _region_codes(codes: list[str] | None) -> list[str] | None:
 
 def create_run(session: Session, *, year: int, reference_date: dt.date | None, region_codes: list[str] | None,
                trigger: str, created_by: str | None, trigger_event_id: str | None = None) -> dict:
-    """Queue a typing run; the worker executes it (GET the run for its progress)."""
+    """Queue a typing run and the job that evaluates it, in the caller's transaction; the worker's
+    job loop takes it up (GET the run, or its job, for the progress)."""
     ruleset = ruleset_for(year)
     params = ruleset.params(year=year, reference_date=reference_date)
     r = params.reference_date
     if not (dt.date(year, 1, 1) <= r <= dt.date(year, 12, 31)):
         raise InvalidInput(f"基准日应在分型年度{year}年之内（默认{year}-06-30）", field="reference_date")
     run_id = f"ty_{uuid.uuid4().hex}"
+    job_id = job_store.create(session, kind=RUN_JOB, params={"run_id": run_id}, content_type=None, body=(),
+                              created_by=created_by)
     repo.insert_run(session, id=run_id, year=year, reference_date=r, region_codes=_region_codes(region_codes),
-                    ruleset=ruleset.version, status="queued", progress=0.0, trigger=trigger,
+                    ruleset=ruleset.version, status="queued", progress=0.0, job_id=job_id, trigger=trigger,
                     trigger_event_id=trigger_event_id, created_by=created_by)
     return run_read(session, repo.get_run(session, run_id))
 
@@ -78,13 +89,13 @@ def list_runs(session: Session, *, year: int) -> list[dict]:
     return [run_read(session, r) for r in reversed(repo.runs_of_year(session, year))]
 
 
-def run_as_job(session: Session, *, run_id: str) -> dict:
-    """The run in the shape of the platform's job resource (GET /api/v1/jobs/{id})."""
-    r = get_run(session, run_id=run_id)
-    total = sum(r["counts"].values())
-    return {"id": r["id"], "kind": "typing_run", "status": "completed" if r["status"] == "published" else r["status"],
-            "progress": r["progress"], "processed": total, "accepted": total, "rejected": 0, "errors": [],
-            "message": r["message"], "created_at": r["created_at"], "finished_at": r["finished_at"]}
+def get_job(session: Session, *, job_id: str) -> JobRead:
+    """A typing job (kit's job resource); a run's id names its current job too (evaluation, then
+    publication), so a client holding only the run id follows it at /api/v1/jobs/{run id}."""
+    if not job_store.owns(job_id):
+        raise NotFound(f"任务“{job_id}”不存在", code="job_not_found")
+    run = repo.get_run(session, job_id)
+    return job_store.get(session, run["job_id"] if run is not None else job_id)
 
 
 def start_run_on_annual_report_closed(session: Session, *, event_id: str, data: dict) -> None:
@@ -97,39 +108,102 @@ def start_run_on_annual_report_closed(session: Session, *, event_id: str, data: 
 
 
 # --- publication -------------------------------------------------------------------------------
-def _type_counts(rows) -> dict[str, TypeCounts]:
-    by_region: dict[str, dict[str, int]] = {}
-    for region, code, n in rows:
-        by_region.setdefault(region, {})[TYPE_CODES[code]] = n
-    return {k: TypeCounts(**v) for k, v in sorted(by_region.items())}
-
-
 def publish_run(session: Session, *, run_id: str, principal: Principal, traceparent: str | None) -> dict:
-    """Make the run's results the published ones for its year; emit typing-published and one
-    result event per business (the registry labels the 名录, cultivation and notify react)."""
+    """Staff publish a completed run: at once the run is `publishing` with the job that does it
+    (runner.publish); when that is done the run is `published`, its results are the published ones
+    for its year, and typing-published and one result event per business are emitted.
+
+    A publication that stopped on an error is taken up again by publishing once more: what it had
+    published stays, it goes on from there."""
     run = repo.get_run(session, run_id, for_update=True)
     if run is None:
         raise NotFound(f"分型运行“{run_id}”不存在", code="run_not_found")
     if run["status"] == "published":
         raise Conflict("该分型运行已发布，不能重复发布", code="run_already_published")
-    if run["status"] != "completed":
+    if run["status"] == "publishing":
+        if job_store.get(session, run["job_id"]).status != "failed":
+            raise Conflict("该分型运行正在发布，请查看其进度，不必重复发布", code="run_publishing")
+        values = {}
+    elif run["status"] != "completed":
         raise Conflict(f"分型运行尚未完成（当前状态：{run['status']}），完成后才能发布", code="run_not_completed")
-    ruleset = ruleset_by_version(run["ruleset"])
-    published_at = repo.now()
-    start, end = repo.publish_into_feed(session, run_no=run["run_no"], year=run["year"], published_at=published_at)
-    reasons = {m: ruleset.reasons(m) for m in repo.distinct_met(session, run["run_no"])}
-    repo.emit_result_events(session, outbox_table=outbox.table, source=outbox.source,
-                            event_type=TypingResultPublished.event_type, topic=TypingResultPublished.topic,
-                            run_no=run["run_no"], run_id=run["id"], ruleset=ruleset.version, reasons_by_met=reasons, type_names=TYPE_CODES,
-                            after_seq=start, up_to=end, published_at=published_at, traceparent=traceparent)
-    repo.update_run(session, run["run_no"], status="published", published_at=published_at,
-                    published_by=principal.audit_name())
-    by_region = _type_counts(repo.counts_by_region(session, run["run_no"]))
-    outbox.emit(session, TypingPublished(
-        run_id=run["id"], year=run["year"], reference_date=run["reference_date"], ruleset=ruleset.version,
-        counts=TypeCounts(**(run["counts"] or {})), counts_by_region=by_region, published_at=published_at),
-        key=f"typing:{run['year']}", traceparent=traceparent)
+    else:
+        # Two runs of one year published at once would interleave the versions of its feed.
+        other = repo.publishing_run_of_year(session, run["year"])
+        if other is not None:
+            raise Conflict(f"{run['year']}年的另一分型运行（{other['id']}）正在发布，发布完成后再试",
+                           code="year_publishing")
+        values = {"published_at": clock.now(), "published_by": principal.audit_name(), "published_through": None}
+    job_id = job_store.create(session, kind=PUBLISH_JOB, params={"run_id": run_id, "traceparent": traceparent},
+                              content_type=None, body=(), created_by=principal.audit_name())
+    repo.update_run(session, run["run_no"], status="publishing", progress=0.0, job_id=job_id, message=None, **values)
     return run_read(session, repo.get_run(session, run_id))
+
+
+def prepare_publication(session: Session, *, run_id: str) -> tuple[int, int] | None:
+    """Before a publication's chunks: the reason codes of each distinct bitmask of the run (what
+    the result events carry), and how many results there are and are published already (a job
+    taken up again goes on from its run's marker). None when the run is not being published."""
+    run = repo.get_run(session, run_id)
+    if run is None or run["status"] != "publishing":
+        return None
+    ruleset = ruleset_by_version(run["ruleset"])
+    repo.store_reasons(session, run["run_no"], {m: ruleset.reasons(m) for m in repo.distinct_met(session, run["run_no"])})
+    done = repo.count_results(session, run["run_no"], through=run["published_through"]) \
+        if run["published_through"] is not None else 0
+    return repo.count_results(session, run["run_no"]), done
+
+
+def publish_next_chunk(session: Session, *, run_id: str, size: int, done: int, total: int,
+                       traceparent: str | None) -> int | None:
+    """One transaction of a publication: the next `size` results (in USCC order after the run's
+    marker) into the feed, their result events into the outbox, and the marker moved past them.
+    A worker that dies loses only the chunk in hand, and the job taken up again goes on from the
+    marker: no event is written twice, none is lost. The run's row lock keeps two workers of one
+    publication from writing the same chunk.
+
+    Returns how many results this chunk published; 0 when none were left: then, in this same
+    transaction, the run is `published` and typing-published is emitted, once. None when the run
+    is no longer being published (a job taken up again after its run was done)."""
+    run = repo.get_run(session, run_id, for_update=True)
+    if run is None or run["status"] != "publishing":
+        return None
+    after = run["published_through"]
+    through = repo.chunk_end(session, run["run_no"], after=after, size=size)
+    if through is None:
+        _published(session, run, traceparent=traceparent)
+        return 0
+    n = repo.publish_into_feed(session, run_no=run["run_no"], year=run["year"], published_at=run["published_at"],
+                               after=after, through=through)
+    repo.emit_result_events(session, outbox, run_no=run["run_no"], run_id=run["id"], ruleset=run["ruleset"],
+                            after=after, through=through, traceparent=traceparent)
+    repo.update_run(session, run["run_no"], published_through=through, progress=min((done + n) / max(total, 1), 0.999))
+    return n
+
+
+def _type_counts(rows) -> dict[str, TypeCounts]:
+    by_region: dict[str, dict[str, int]] = {}
+    for region, code, n in rows:
+        by_region.setdefault(region, {})[TYPE_OF_RANK[code]] = n
+    return {k: TypeCounts(**v) for k, v in sorted(by_region.items())}
+
+
+def _published(session: Session, run: dict, *, traceparent: str | None) -> None:
+    """The run's results are the published ones for its year: typing-published (the registry labels
+    the 名录, cultivation opens its windows, notify tells each business)."""
+    repo.update_run(session, run["run_no"], status="published", progress=1.0, message=None)
+    outbox.emit(session, TypingPublished(
+        run_id=run["id"], year=run["year"], reference_date=run["reference_date"], ruleset=run["ruleset"],
+        counts=TypeCounts(**(run["counts"] or {})),
+        counts_by_region=_type_counts(repo.counts_by_region(session, run["run_no"])),
+        published_at=run["published_at"]), key=f"typing:{run['year']}", traceparent=traceparent)
+
+
+def publication_stopped(session: Session, *, run_id: str) -> None:
+    """A publication's job failed: the run stays `publishing` (what is published stays published)
+    and says how to go on."""
+    run = repo.get_run(session, run_id)
+    if run is not None and run["status"] == "publishing":
+        repo.update_run(session, run["run_no"], message="发布未完成：已发布的结果保持有效，请再次发布以继续；如持续出现，请联系运维人员")
 
 
 # --- results and their explanation ---------------------------------------------------------------
@@ -184,10 +258,6 @@ def explanation(session: Session, ruleset: Ruleset, row: dict, *, year: int) -> 
     return out
 
 
-def _sees_facts(principal: Principal, uscc: str, region_code: str | None) -> bool:
-    return principal.owns(uscc) or principal.can_act_in_region(region_code) or principal.has("national_directory")
-
-
 def get_result(session: Session, *, uscc: str, year: int, principal: Principal) -> dict:
     """The published result when there is one; staff in scope also see the newest draft."""
     entry = repo.latest_feed_entry(session, uscc, year)
@@ -203,12 +273,12 @@ def get_result(session: Session, *, uscc: str, year: int, principal: Principal) 
     if not published:
         require_region(principal, row["region_code"])
     ruleset = ruleset_by_version(run["ruleset"])
-    show_facts = _sees_facts(principal, uscc, row["region_code"])
+    show_facts = readable_by(principal, uscc=uscc, region_code=row["region_code"], also=("national_directory",))
     expl = explanation(session, ruleset, row, year=year)
     if not show_facts:  # the public sees which conditions held, never the agency facts behind them
         expl = [{**e, "fact": None, "source": None} for e in expl]
     type_code = entry["type_code"] if entry else row["type_code"]
-    kind = TYPE_CODES[type_code]
+    kind = TYPE_OF_RANK[type_code]
     return {
         "uscc": uscc, "year": year, "type": kind, "type_label": TYPE_LABELS[kind],
         "reasons": ["appeal_upheld"] if entry and entry["appeal_id"] else ruleset.reasons(row["met"]),
@@ -221,12 +291,9 @@ def get_result(session: Session, *, uscc: str, year: int, principal: Principal) 
 
 
 def list_results(session: Session, *, principal: Principal, year: int, region_code: str | None, type_: str | None,
-                 run_id: str | None, cursor: str | None, limit: int) -> dict:
+                 run_id: str | None, page: PageRequest) -> dict:
     """Staff list of one year's results (of one run, or of the year's newest published or completed run)."""
-    check_limit(limit)
-    if not principal.sees_all_regions:
-        region_code = region_code or principal.region_code
-        require_region(principal, region_code)
+    region_code = scoped_region(principal, region_code)
     if type_ is not None and type_ not in TYPE_RANK:
         raise InvalidInput("type 取值应为 survival、growth、development、excluded 之一", field="type")
     if run_id:
@@ -235,29 +302,23 @@ def list_results(session: Session, *, principal: Principal, year: int, region_co
             raise NotFound(f"{year}年没有分型运行“{run_id}”", code="run_not_found")
     else:
         run = repo.latest_published_run(session, year) or next(
-            (r for r in reversed(repo.runs_of_year(session, year)) if r["status"] == "completed"), None)
+            (r for r in reversed(repo.runs_of_year(session, year)) if r["status"] in ("completed", "publishing")), None)
         if run is None:
             return {"items": [], "next_cursor": None, "run_id": None}
-    pos = decode_cursor(cursor)
-    after = (run["run_no"], str(pos["uscc"])) if pos else None
-    rows = repo.list_results(session, run_nos=[run["run_no"]], region_code=region_code,
-                             type_code=TYPE_RANK[type_] if type_ else None, after=after, limit=limit + 1)
+    rows, nxt = repo.results_page(session, run_no=run["run_no"], region_code=region_code,
+                                  type_code=TYPE_RANK[type_] if type_ else None, page=page)
     ruleset = ruleset_by_version(run["ruleset"])
-    items = [{"uscc": r["uscc"], "year": year, "type": TYPE_CODES[r["type_code"]], "reasons": ruleset.reasons(r["met"]),
+    items = [{"uscc": r["uscc"], "year": year, "type": TYPE_OF_RANK[r["type_code"]], "reasons": ruleset.reasons(r["met"]),
               "region_code": r["region_code"], "industry_code": r["industry_code"], "run_id": run["id"],
-              "published": run["status"] == "published"} for r in rows[:limit]]
-    nxt = encode_cursor({"uscc": rows[limit - 1]["uscc"]}) if len(rows) > limit else None
+              "published": run["status"] == "published"} for r in rows]
     return {"items": items, "next_cursor": nxt, "run_id": run["id"]}
 
 
 # --- the national feed ---------------------------------------------------------------------------
-def feed(session: Session, *, cursor: str | None, limit: int) -> dict:
-    """Published results and corrections in order; next_cursor is always given so a client resumes
-    from where it stopped (an empty page means it has caught up)."""
-    check_limit(limit)
-    pos = decode_cursor(cursor)
-    after = int(pos.get("seq", 0)) if pos else 0
-    rows = repo.feed_rows(session, after_seq=after, limit=limit)
+def feed(session: Session, *, page: PageRequest) -> dict:
+    """Published results and corrections in order; next_cursor is given after every entry, so a
+    client resumes from where it stopped (an empty page means it has caught up)."""
+    rows, nxt = repo.feed_page(session, page)
     runs: dict[int, dict] = {}
     items = []
     for r in rows:
@@ -265,7 +326,7 @@ def feed(session: Session, *, cursor: str | None, limit: int) -> dict:
             runs[r["run_no"]] = repo.run_of_no(session, r["run_no"])
         run = runs[r["run_no"]]
         ruleset = ruleset_by_version(run["ruleset"])
-        kind = TYPE_CODES[r["type_code"]]
+        kind = TYPE_OF_RANK[r["type_code"]]
         items.append({
             "seq": r["seq"], "uscc": r["uscc"], "year": r["year"], "version": r["version"], "type": kind,
             "type_label": TYPE_LABELS[kind],
@@ -274,8 +335,7 @@ def feed(session: Session, *, cursor: str | None, limit: int) -> dict:
             "reference_date": run["reference_date"], "run_id": run["id"], "published_at": r["published_at"],
             "correction": {"appeal_id": r["appeal_id"], "reason": r["correction_reason"]} if r["appeal_id"] else None,
         })
-    last = rows[-1]["seq"] if rows else after
-    return {"items": items, "next_cursor": encode_cursor({"seq": last})}
+    return {"items": items, "next_cursor": nxt}
 
 
 # --- corrections from upheld appeals --------------------------------------------------------------
@@ -295,7 +355,7 @@ def apply_appeal_decision(session: Session, *, data: dict, traceparent: str | No
     if entry["appeal_id"] == data["appeal_id"]:
         return
     run = repo.run_of_no(session, entry["run_no"])
-    published_at = repo.now()
+    published_at = clock.now()
     new = repo.insert_feed_entry(
         session, uscc=entry["uscc"], year=entry["year"], version=entry["version"] + 1, type_code=TYPE_RANK[corrected],
         run_no=entry["run_no"], region_code=entry["region_code"], industry_code=entry["industry_code"],
@@ -308,10 +368,15 @@ def apply_appeal_decision(session: Session, *, data: dict, traceparent: str | No
 
 
 # --- standards and statistics ---------------------------------------------------------------------
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def standards(*, year: int | None) -> dict:
     """The ruleset in force: as text a person reads and as data a program reads."""
     rs = ruleset_for(year) if year else max(RULESETS, key=lambda r: r.in_force_from)
-    params = rs.params(year=year or dt.date.today().year, reference_date=None)
+    params = rs.params(year=year or clock.today().year, reference_date=None)
+    r = params.reference_date
     lines = [rs.title, f"适用分型年度：{rs.in_force_from}年起" + (f"至{rs.in_force_to}年" if rs.in_force_to else ""),
              f"基准日：分型年度的{rs.default_reference[0]}月{rs.default_reference[1]}日（可在运行时另行指定）；上一年度为分型年度减一。"]
     for group, title in (("basic", "基础标准（全部满足，否则不符合分型条件）"), ("seniority", "成长型、发展型共同条件"),
@@ -327,9 +392,10 @@ def standards(*, year: int | None) -> dict:
         "text": "\n".join(lines),
         "conditions": [{"code": c.code, "group": c.group, "label": c.label, "clause": c.clause, "fact": c.fact,
                         "source": c.source} for c in rs.conditions],
-        "parameters": [{"name": p.name, "value": str(p.value) if isinstance(p.value, Decimal) else p.value,
-                        "unit": p.unit, "effective_from": p.effective_from.isoformat(), "reference": p.reference}
-                       for p in rs.parameters],
+        # Each threshold as in force on the default reference date, with its dated series (kit's form).
+        "parameters": [{"name": p.name, "value": _plain(p.on(r)), "unit": rs.units[p.name],
+                        "effective_from": p.entry_on(r).in_force_from.isoformat(), "reference": p.entry_on(r).clause,
+                        "series": p.describe(_plain)["series"]} for p in rs.parameters],
         "types": [{"code": k, "label": v} for k, v in TYPE_LABELS.items()],
         "decisions": rs.decisions,
     }
@@ -337,15 +403,13 @@ def standards(*, year: int | None) -> dict:
 
 def statistics(session: Session, *, principal: Principal, year: int, region_code: str | None) -> dict:
     """Published counts of a year by region, type and industry (corrections included)."""
-    if not principal.sees_all_regions:
-        region_code = region_code or principal.region_code
-        require_region(principal, region_code)
+    region_code = scoped_region(principal, region_code)
     rows = repo.statistics(session, year=year, region_code=region_code)
     by_region: dict[str, dict[str, int]] = {}
     by_type: dict[str, int] = {k: 0 for k in TYPE_LABELS}
     by_industry: dict[str, dict[str, int]] = {}
     for region, industry, code, n in rows:
-        kind = TYPE_CODES[code]
+        kind = TYPE_OF_RANK[code]
         by_region.setdefault(region, {k: 0 for k in TYPE_LABELS})[kind] += n
         by_type[kind] += n
         by_industry.setdefault(industry or "unknown", {k: 0 for k in TYPE_LABELS})[kind] += n
@@ -358,14 +422,11 @@ def transitions(session: Session, *, principal: Principal, from_year: int, to_ye
     """Businesses by (type in from_year → type in to_year), e.g. 生存型→成长型."""
     if from_year >= to_year:
         raise InvalidInput("from_year 应早于 to_year", field="from_year")
-    if not principal.sees_all_regions:
-        region_code = region_code or principal.region_code
-        require_region(principal, region_code)
+    region_code = scoped_region(principal, region_code)
     rows = repo.transitions(session, from_year=from_year, to_year=to_year, region_code=region_code)
-    items = sorted(({"from": TYPE_CODES[a], "to": TYPE_CODES[b], "count": n,
-                     "label": f"{TYPE_LABELS[TYPE_CODES[a]]}→{TYPE_LABELS[TYPE_CODES[b]]}",
-                     "direction": "up" if TYPE_RANK[TYPE_CODES[b]] > TYPE_RANK[TYPE_CODES[a]] else
-                     "down" if TYPE_RANK[TYPE_CODES[b]] < TYPE_RANK[TYPE_CODES[a]] else "same"}
+    items = sorted(({"from": TYPE_OF_RANK[a], "to": TYPE_OF_RANK[b], "count": n,
+                     "label": f"{TYPE_LABELS[TYPE_OF_RANK[a]]}→{TYPE_LABELS[TYPE_OF_RANK[b]]}",
+                     "direction": "up" if b > a else "down" if b < a else "same"}
                     for a, b, n in rows), key=lambda x: (x["from"], x["to"]))
     return {"from_year": from_year, "to_year": to_year, "region_code": region_code, "items": items}
 

@@ -1,6 +1,10 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 class Settings(ServiceSettings):
@@ -11,8 +15,11 @@ class Settings(ServiceSettings):
     port: int = 8003
     # Businesses per INSERT … SELECT of a run: large enough to stay set-based, small enough to show progress.
     run_chunk_size: int = 100_000
-    # Chunks evaluated at once (one connection each); PostgreSQL only, SQLite has one writer.
+    # Chunks evaluated at once, one connection each.
     run_parallelism: int = 2
+    # Results per transaction of a publication (feed rows and their events): each chunk well inside
+    # the job's lease, and a worker that dies loses at most one chunk's work.
+    publish_chunk_size: int = 50_000
 
 
 settings = Settings()

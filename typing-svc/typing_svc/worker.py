@@ -1,18 +1,20 @@
-"""The worker process of typing-svc: outbox relay, consumers and the typing-run loop."""
+"""The worker process of typing-svc: outbox relay, consumers and the job loop (runs and publications)."""
 from __future__ import annotations
 
+from getihu_kit.jobs import job_loop
 from getihu_kit.worker import WorkerSpec, run_forever
+from typing_svc import runner, service
 from typing_svc.consumers import subscriptions
-from typing_svc.main import MIGRATIONS
 from typing_svc.models import inbox, outbox
-from typing_svc.runner import run_loop
-from typing_svc.settings import Settings, settings as default_settings
+from typing_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
-def spec(settings: Settings | None = None) -> WorkerSpec:
+def spec(settings: Settings | None = None, *, idle_wait_s: float = 0.2) -> WorkerSpec:
     s = settings or default_settings
+    work = runner.processors(chunk_size=s.run_chunk_size, parallelism=s.run_parallelism,
+                             publish_chunk_size=s.publish_chunk_size)
     return WorkerSpec(settings=s, outbox=outbox, inbox=inbox, migrations_dir=MIGRATIONS,
-                      subscriptions=subscriptions(), loops=[run_loop(chunk_size=s.run_chunk_size, parallelism=s.run_parallelism)])
+                      subscriptions=subscriptions(), loops=[job_loop(service.job_store, work, idle_wait_s=idle_wait_s)])
 
 
 if __name__ == "__main__":

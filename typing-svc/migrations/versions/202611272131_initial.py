@@ -86,7 +86,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('uscc', 'seq', name=op.f('pk_status_period_projection'))
     )
     op.create_table('typing_feed',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('seq', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('year', sa.SmallInteger(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from getihu_kit.errors import InvalidInput
 from typing_svc.rules import national_2024
-from typing_svc.rules.model import TYPE_CODES, TYPE_LABELS, TYPE_RANK, Condition, Parameter, Params, Ruleset
+from typing_svc.rules.model import TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK, Condition, Params, Ruleset
 
 RULESETS: list[Ruleset] = [national_2024.RULESET]
 
-__all__ = ["RULESETS", "TYPE_CODES", "TYPE_LABELS", "TYPE_RANK", "Condition", "Parameter", "Params", "Ruleset",
+__all__ = ["RULESETS", "TYPE_LABELS", "TYPE_OF_RANK", "TYPE_RANK", "Condition", "Params", "Ruleset",
            "ruleset_for", "ruleset_by_version"]
 
 

@@ -1,4 +1,4 @@
-"""The shape of a ruleset: dated parameters and named conditions (after OpenFisca).
+"""The shape of a ruleset: dated parameters (kit's DatedParameter) and named conditions (after OpenFisca).
 
 A condition is a plain function `(inputs, params) -> SQLAlchemy Core boolean expression` whose
 docstring quotes the seed clause it implements. The run composes every condition of the ruleset into
@@ -11,15 +11,19 @@ import datetime as dt
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.sql.elements import ColumnElement
 
-from getihu_kit.schemas.typing import TYPE_LABELS  # noqa: F401 - the one list of type labels, re-exported
+from getihu_kit import clock
+from getihu_kit.labels import TYPE_LABELS  # noqa: F401 - the platform's one list of type labels, re-exported
+from getihu_kit.parameters import DatedParameter
 
-TYPE_CODES = {0: "excluded", 1: "survival", 2: "growth", 3: "development"}
-TYPE_RANK = {v: k for k, v in TYPE_CODES.items()}
+# How a result stores its type (typing_result.type_code): the type's rank, excluded lowest. The codes
+# and labels themselves are kit's (getihu_kit.labels); this is only their order, for storage and
+# for telling a move up (生存型→成长型) from a move down.
+TYPE_RANK = {"excluded": 0, "survival": 1, "growth": 2, "development": 3}
+TYPE_OF_RANK = {rank: name for name, rank in TYPE_RANK.items()}
 
 
 def numbered_paragraphs(text: str) -> list[str]:
@@ -38,16 +42,6 @@ def numbered_paragraphs(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    """A threshold in force from a date, with the clause of the seed that sets it."""
-    name: str
-    value: int | Decimal | str
-    unit: str
-    effective_from: dt.date
-    reference: str
-
-
-@dataclass(frozen=True)
 class Params:
     """What a run fixes: typing year Y, reference date R, prior year P = Y − 1, and the thresholds."""
     year: int
@@ -63,11 +57,7 @@ class Params:
 
     def years_before_reference(self, years: int) -> dt.date:
         """R minus whole years; 29 February falls back to 28 February."""
-        r = self.reference_date
-        try:
-            return r.replace(year=r.year - years)
-        except ValueError:
-            return r.replace(year=r.year - years, day=28)
+        return clock.add_years(self.reference_date, -years)
 
 
 Predicate = Callable[[Any, Params], ColumnElement[bool]]
@@ -93,11 +83,17 @@ class Ruleset:
     title: str
     in_force_from: int               # first typing year
     in_force_to: int | None          # last typing year (None: open)
-    parameters: list[Parameter]
+    parameters: list[DatedParameter]  # each threshold, dated, with the clause that sets it
+    units: dict[str, str]             # the unit each parameter is counted in (年, 人, 件, 元), for the public text
     conditions: list[Condition]
     default_reference: tuple[int, int]  # (month, day) of R in typing year Y
     decisions: list[str] = field(default_factory=list)
     description: str = ""
+
+    def __post_init__(self):
+        missing = [p.name for p in self.parameters if p.name not in self.units]
+        if missing:
+            raise ValueError(f"ruleset {self.version}: no unit for {', '.join(missing)}")
 
     def bit(self, code: str) -> int:
         for i, c in enumerate(self.conditions):
@@ -110,11 +106,7 @@ class Ruleset:
 
     def params(self, *, year: int, reference_date: dt.date | None) -> Params:
         r = reference_date or dt.date(year, *self.default_reference)
-        values = {}
-        for p in sorted(self.parameters, key=lambda p: p.effective_from):
-            if p.effective_from <= r:
-                values[p.name] = p.value
-        return Params(year=year, reference_date=r, values=values)
+        return Params(year=year, reference_date=r, values={p.name: p.on(r) for p in self.parameters})
 
     def classify(self, met: int) -> str:
         """The type from the bitmask, the same composition as the SQL (used to render, never to decide)."""

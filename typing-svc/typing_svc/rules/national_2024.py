@@ -21,24 +21,29 @@ from decimal import Decimal
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from typing_svc.rules.model import Condition, Parameter, Params, Ruleset, numbered_paragraphs
+from getihu_kit.parameters import DatedParameter
+from typing_svc.rules.model import Condition, Params, Ruleset, numbered_paragraphs
 
 EFFECTIVE = dt.date(2024, 1, 1)
 SEED = "附件1 一(四)"
 
 PARAMETERS = [
-    Parameter("seniority_years", 2, "年", EFFECTIVE, f"{SEED} 2.B/C：成立2年（含）以上"),
-    Parameter("growth_insured_min", 1, "人", EFFECTIVE, f"{SEED} 2.B②：为1-3名（含）雇员缴纳社保"),
-    Parameter("growth_insured_max", 3, "人", EFFECTIVE, f"{SEED} 2.B②：为1-3名（含）雇员缴纳社保"),
-    Parameter("growth_employees_min", 2, "人", EFFECTIVE, f"{SEED} 2.B③：上一年度有2-3名（含）雇员"),
-    Parameter("growth_employees_max", 3, "人", EFFECTIVE, f"{SEED} 2.B③：上一年度有2-3名（含）雇员"),
-    Parameter("growth_tax_paid_above", Decimal("0"), "元", EFFECTIVE, f"{SEED} 2.B①：上一年度实际缴纳过税款"),
-    Parameter("development_insured_min", 4, "人", EFFECTIVE, f"{SEED} 2.C②：为4名（含）以上雇员缴纳社保"),
-    Parameter("development_employees_min", 4, "人", EFFECTIVE, f"{SEED} 2.C⑤：上一年度有4名以上雇员"),
-    Parameter("development_trademarks_min", 1, "件", EFFECTIVE, f"{SEED} 2.C③：拥有1件（含）以上商标"),
-    Parameter("development_patents_min", 1, "件", EFFECTIVE, f"{SEED} 2.C④：拥有1件（含）以上专利"),
-    Parameter("suspension_max_years", 3, "年", EFFECTIVE, "市场主体登记管理条例 第三十条：歇业期限最长不超过3年"),
+    DatedParameter.of("seniority_years", 2, EFFECTIVE, f"{SEED} 2.B/C：成立2年（含）以上"),
+    DatedParameter.of("growth_insured_min", 1, EFFECTIVE, f"{SEED} 2.B②：为1-3名（含）雇员缴纳社保"),
+    DatedParameter.of("growth_insured_max", 3, EFFECTIVE, f"{SEED} 2.B②：为1-3名（含）雇员缴纳社保"),
+    DatedParameter.of("growth_employees_min", 2, EFFECTIVE, f"{SEED} 2.B③：上一年度有2-3名（含）雇员"),
+    DatedParameter.of("growth_employees_max", 3, EFFECTIVE, f"{SEED} 2.B③：上一年度有2-3名（含）雇员"),
+    DatedParameter.of("growth_tax_paid_above", Decimal("0"), EFFECTIVE, f"{SEED} 2.B①：上一年度实际缴纳过税款"),
+    DatedParameter.of("development_insured_min", 4, EFFECTIVE, f"{SEED} 2.C②：为4名（含）以上雇员缴纳社保"),
+    DatedParameter.of("development_employees_min", 4, EFFECTIVE, f"{SEED} 2.C⑤：上一年度有4名以上雇员"),
+    DatedParameter.of("development_trademarks_min", 1, EFFECTIVE, f"{SEED} 2.C③：拥有1件（含）以上商标"),
+    DatedParameter.of("development_patents_min", 1, EFFECTIVE, f"{SEED} 2.C④：拥有1件（含）以上专利"),
+    DatedParameter.of("suspension_max_years", 3, EFFECTIVE, "市场主体登记管理条例 第三十条：歇业期限最长不超过3年"),
 ]
+UNITS = {"seniority_years": "年", "suspension_max_years": "年", "growth_tax_paid_above": "元",
+         "growth_insured_min": "人", "growth_insured_max": "人", "growth_employees_min": "人",
+         "growth_employees_max": "人", "development_insured_min": "人", "development_employees_min": "人",
+         "development_trademarks_min": "件", "development_patents_min": "件"}
 
 
 def _current(t, batch: str, column: str) -> ColumnElement:
@@ -152,6 +157,7 @@ RULESET = Ruleset(
     in_force_from=2024,
     in_force_to=None,
     parameters=PARAMETERS,
+    units=UNITS,
     default_reference=(6, 30),
     description=("生存型：符合基础条件但不满足“成长型”和“发展型”标准的所有个体工商户；"
                  "不符合基础条件的判定为“不符合分型条件”，不默认为生存型。"),
