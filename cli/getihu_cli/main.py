@@ -3,7 +3,8 @@
   getihu token --sub clerk --role county_staff --region 232701     (development issuer only)
   getihu import businesses data.csv                               (upload, then a progress bar)
   getihu data-sharing tax 2024 tax.csv                            (agency file upload)
-  getihu typing run 2025 [--reference-date 2025-06-30]            (start a run, follow it)
+  getihu typing run 2025 [--reference-date 2025-06-30]            (start a run, follow it to completed)
+  getihu typing publish <run id>                                  (publish a run, follow it to published)
   getihu job <id>                                                 (follow any job)
 
 Environment: GETIHU_URL (default http://127.0.0.1:8000), GETIHU_TOKEN (a bearer token).
@@ -11,6 +12,7 @@ Environment: GETIHU_URL (default http://127.0.0.1:8000), GETIHU_TOKEN (a bearer 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -49,15 +51,17 @@ def stream_file(path: Path, chunk: int = 1 << 20):
             yield data
 
 
-def follow_job(c: httpx.Client, job_id: str) -> dict:
-    def poll():
-        r = c.get(f"/api/v1/jobs/{job_id}")
-        if r.status_code != 200:
-            fail(r)
-        return r.json()
-    state = follow(poll, done=lambda s: s["status"] in ("completed", "failed"),
-                   describe=lambda s: f"{s['status']} 已处理 {s.get('processed', 0)} 接收 {s.get('accepted', 0)} "
-                                      f"拒收 {s.get('rejected', 0)}")
+def get(c: httpx.Client, path: str) -> dict:
+    r = c.get(path)
+    if r.status_code != 200:
+        fail(r)
+    return r.json()
+
+
+def follow_job(c: httpx.Client, job_id: str, describe=None) -> dict:
+    state = follow(lambda: get(c, f"/api/v1/jobs/{job_id}"), done=lambda s: s["status"] in ("completed", "failed"),
+                   describe=describe or (lambda s: f"{s['status']} 已处理 {s.get('processed', 0)} "
+                                                   f"接收 {s.get('accepted', 0)} 拒收 {s.get('rejected', 0)}"))
     for e in state.get("errors", [])[:20]:
         print(f"  第{e.get('row')}行 {e.get('field') or ''}: {e.get('message')}", file=sys.stderr)
     return state
@@ -76,7 +80,36 @@ def upload(c: httpx.Client, url: str, path: Path, params: dict) -> None:
     sys.exit(0 if state["status"] == "completed" else 1)
 
 
-def main(argv: list[str] | None = None) -> None:
+def typing_run(c: httpx.Client, year: int, reference_date: str | None) -> None:
+    """Start a run and follow it (its own status words and counts) until it is done."""
+    body = {"year": year} | ({"reference_date": reference_date} if reference_date else {})
+    r = c.post("/api/v1/typing/runs", json=body)
+    if r.status_code != 202:
+        fail(r)
+    run_id = r.json()["id"]
+    state = follow(lambda: get(c, f"/api/v1/typing/runs/{run_id}"),
+                   done=lambda s: s["status"] in ("completed", "failed", "publishing", "published"),
+                   describe=lambda s: f"{s['status']} {json.dumps(s.get('counts') or {}, ensure_ascii=False)}")
+    print(json.dumps(state, ensure_ascii=False))
+    sys.exit(1 if state["status"] == "failed" else 0)
+
+
+def typing_publish(c: httpx.Client, run_id: str) -> None:
+    """Publish a run: the service answers at once with the run `publishing` and its job; follow the
+    job's progress until the run is `published` (or the publication stopped: publish again to go on)."""
+    r = c.post(f"/api/v1/typing/runs/{run_id}/publish")
+    if r.status_code != 202:
+        fail(r)
+    follow_job(c, r.json()["job_id"], describe=lambda s: f"publishing 已发布 {s.get('processed', 0)} 户")
+    run = get(c, f"/api/v1/typing/runs/{run_id}")
+    print(json.dumps(run, ensure_ascii=False))
+    if run["status"] != "published":
+        print(f"发布未完成（{run['status']}）：{run.get('message') or ''}", file=sys.stderr)
+    sys.exit(0 if run["status"] == "published" else 1)
+
+
+def main(argv: list[str] | None = None, http: httpx.Client | None = None) -> None:
+    """`http`: the client to talk through (default: one to GETIHU_URL with GETIHU_TOKEN)."""
     p = argparse.ArgumentParser(prog="getihu", description="Getihu 平台命令行")
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("token", help="开发环境令牌")
@@ -92,15 +125,17 @@ def main(argv: list[str] | None = None) -> None:
     d.add_argument("dataset")
     d.add_argument("year", type=int)
     d.add_argument("file", type=Path)
-    ty = sub.add_parser("typing", help="分型")
-    ty.add_argument("action", choices=["run"])
-    ty.add_argument("year", type=int)
-    ty.add_argument("--reference-date")
+    ty = sub.add_parser("typing", help="分型").add_subparsers(dest="action", required=True)
+    tr = ty.add_parser("run", help="发起分型运行并查看进度")
+    tr.add_argument("year", type=int)
+    tr.add_argument("--reference-date")
+    tp = ty.add_parser("publish", help="发布分型运行结果并查看进度")
+    tp.add_argument("run_id")
     j = sub.add_parser("job", help="查看任务进度")
     j.add_argument("id")
     args = p.parse_args(argv)
 
-    with client() as c:
+    with (contextlib.nullcontext(http) if http is not None else client()) as c:
         if args.cmd == "token":
             body = {"sub": args.sub, "roles": args.role, "region_code": args.region, "usccs": args.uscc,
                     "dataset": args.dataset}
@@ -112,23 +147,10 @@ def main(argv: list[str] | None = None) -> None:
             upload(c, "/api/v1/businesses/imports", args.file, {"kind": args.kind})
         elif args.cmd == "data-sharing":
             upload(c, "/api/v1/data-sharing/batches/files", args.file, {"dataset": args.dataset, "year": args.year})
+        elif args.cmd == "typing" and args.action == "run":
+            typing_run(c, args.year, args.reference_date)
         elif args.cmd == "typing":
-            body = {"year": args.year}
-            if args.reference_date:
-                body["reference_date"] = args.reference_date
-            r = c.post("/api/v1/typing/runs", json=body)
-            if r.status_code != 202:
-                fail(r)
-            run_id = r.json()["id"]
-
-            def poll():
-                rr = c.get(f"/api/v1/typing/runs/{run_id}")
-                if rr.status_code != 200:
-                    fail(rr)
-                return rr.json()
-            state = follow(poll, done=lambda s: s["status"] in ("completed", "failed", "published"),
-                           describe=lambda s: f"{s['status']} {json.dumps(s.get('counts') or {}, ensure_ascii=False)}")
-            print(json.dumps(state, ensure_ascii=False))
+            typing_publish(c, args.run_id)
         elif args.cmd == "job":
             state = follow_job(c, args.id)
             print(json.dumps(state, ensure_ascii=False))

@@ -138,3 +138,25 @@ def test_typing_standard(evaluated, name, kw, fs, expected, reasons):
     assert row["type"] == expected
     if reasons is not None:
         assert ruleset_for(YEAR).reasons(row["met"]) == reasons
+
+
+def test_the_stored_type_codes_are_ranks_of_kits_types():
+    """typing_result.type_code is the type's rank; the types and their labels are kit's."""
+    from getihu_kit import labels
+    from typing_svc.rules import TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK
+    assert set(TYPE_RANK) == set(labels.TYPE_CODES) and TYPE_LABELS is labels.TYPE_LABELS
+    assert [TYPE_OF_RANK[r] for r in sorted(TYPE_OF_RANK)] == ["excluded", "survival", "growth", "development"]
+
+
+def test_thresholds_are_kits_dated_parameters_on_the_reference_date():
+    import datetime as dt
+
+    from getihu_kit.parameters import DatedParameter
+    from typing_svc.rules import ruleset_for
+    rs = ruleset_for(YEAR)
+    assert all(isinstance(p, DatedParameter) for p in rs.parameters)
+    params = rs.params(year=YEAR, reference_date=R)
+    assert params["seniority_years"] == 2 and params["development_employees_min"] == 4
+    # R minus whole years, 29 February to 28 February (kit's add_years).
+    leap = rs.params(year=2028, reference_date=dt.date(2028, 2, 29))
+    assert leap.years_before_reference(2) == dt.date(2026, 2, 28)

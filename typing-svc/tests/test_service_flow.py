@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from kafka import KafkaConsumer
 from sqlalchemy import func, select
 
-from getihu_kit import testing
+from getihu_kit import clock, testing
 from getihu_kit.auth import issue_dev_token
 from getihu_kit.bus import make_producer
 from getihu_kit.db import make_engine
@@ -243,13 +243,19 @@ def test_publish_feed_statistics_and_correction(client, settings, db, closed_run
     listed = client.get("/api/v1/typing/results", params={"year": YEAR, "type": "survival", "limit": 1},
                         headers=staff).json()
     assert len(listed["items"]) == 1 and listed["next_cursor"]
+    more = client.get("/api/v1/typing/results", params={"year": YEAR, "type": "survival", "limit": 1,
+                                                         "cursor": listed["next_cursor"]}, headers=staff).json()
+    assert len(more["items"]) == 1 and more["items"][0]["uscc"] > listed["items"][0]["uscc"] and not more["next_cursor"]
+    for bad in ({"limit": 1001}, {"limit": 0}, {"cursor": "not-a-cursor"}):
+        assert client.get("/api/v1/typing/results", params={"year": YEAR, **bad}, headers=staff).status_code == 422
+    assert client.get("/api/v1/typing/feed", params={"limit": 1001}, headers=national).status_code == 422
 
     # An upheld appeal corrects one result: a new version, published, in the feed.
     u = register["survival"]
     send(settings, [(AppealDecided(appeal_id="ap_1", target_kind="typing_result", uscc=u, year=YEAR,
                                    appellant="张三", decision="upheld", corrected_type="growth",
                                    reason="补充的社保记录表明上一年度为1名雇员缴纳社保",
-                                   decided_at=dt.datetime.now(dt.timezone.utc)), u)])
+                                   decided_at=clock.now()), u)])
 
     def corrected():
         r = client.get("/api/v1/typing/results/" + u, params={"year": YEAR}, headers=staff).json()
@@ -286,6 +292,10 @@ def test_standards_are_public(client):
                          "not_serious_illegal", "not_abnormal_taxpayer", "not_suspended"]
     assert any("非正常户" in c["clause"] for c in s["conditions"])
     assert any(p["name"] == "seniority_years" and p["value"] == 2 for p in s["parameters"])
+    seniority = next(p for p in s["parameters"] if p["name"] == "seniority_years")
+    assert (seniority["unit"], seniority["effective_from"]) == ("年", "2024-01-01") and "2年" in seniority["reference"]
+    assert seniority["series"] == [{"value": 2, "in_force_from": "2024-01-01", "clause": seniority["reference"]}]
+    assert next(p for p in s["parameters"] if p["name"] == "growth_tax_paid_above")["value"] == "0"
     assert len(s["decisions"]) >= 5
 
 
