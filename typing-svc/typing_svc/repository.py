@@ -168,7 +168,8 @@ def _within(column, lo: str | None, hi: str) -> list:
 def publish_into_feed(session: Session, *, run_no: int, year: int, published_at: dt.datetime,
                       after: str | None, through: str) -> int:
     """INSERT INTO typing_feed SELECT … FROM typing_result for the run's results in (after, through]:
-    one set-based statement per chunk, each business one version above its newest for the year."""
+    one set-based statement per chunk, each business one version above its newest for the year
+    (the chunk's range stated on the feed too, so its earlier versions are read by one range scan)."""
     prev = (select(feed.c.uscc, func.max(feed.c.version).label("v"))
             .where(feed.c.year == year, *_within(feed.c.uscc, after, through))
             .group_by(feed.c.uscc).subquery("prev"))
@@ -179,6 +180,12 @@ def publish_into_feed(session: Session, *, run_no: int, year: int, published_at:
     return session.execute(insert(feed).from_select(
         ["uscc", "year", "version", "type_code", "run_no", "region_code", "industry_code", "published_at"], sel),
         execution_options={"preserve_rowcount": True}).rowcount
+
+
+def refresh_statistics(session: Session) -> None:
+    """ANALYZE the results and the feed before a publication reads them: a run has just written its
+    results, and the planner must not take a million fresh rows for an empty table."""
+    session.execute(text(f"ANALYZE {results.name}, {feed.name}"))
 
 
 def feed_page(session: Session, page: PageRequest) -> tuple[list, str | None]:

@@ -147,6 +147,7 @@ def prepare_publication(session: Session, *, run_id: str) -> tuple[int, int] | N
     if run is None or run["status"] != "publishing":
         return None
     ruleset = ruleset_by_version(run["ruleset"])
+    repo.refresh_statistics(session)
     repo.store_reasons(session, run["run_no"], {m: ruleset.reasons(m) for m in repo.distinct_met(session, run["run_no"])})
     done = repo.count_results(session, run["run_no"], through=run["published_through"]) \
         if run["published_through"] is not None else 0

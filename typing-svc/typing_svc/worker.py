@@ -9,7 +9,7 @@ from typing_svc.models import inbox, outbox
 from typing_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 
-def spec(settings: Settings | None = None, *, idle_wait_s: float = 0.2) -> WorkerSpec:
+def spec(settings: Settings | None = None, *, idle_wait_s: float = 0.1) -> WorkerSpec:
     s = settings or default_settings
     work = runner.processors(chunk_size=s.run_chunk_size, parallelism=s.run_parallelism,
                              publish_chunk_size=s.publish_chunk_size)
