@@ -132,10 +132,11 @@ def publish_run(session: Session, *, run_id: str, principal: Principal, tracepar
         if other is not None:
             raise Conflict(f"{run['year']}年的另一分型运行（{other['id']}）正在发布，发布完成后再试",
                            code="year_publishing")
-        values = {"published_at": clock.now(), "published_by": principal.audit_name(), "published_through": None}
+        values = {"published_at": clock.now(), "published_by": principal.audit_name(), "published_through": None,
+                  "progress": 0.0}
     job_id = job_store.create(session, kind=PUBLISH_JOB, params={"run_id": run_id, "traceparent": traceparent},
                               content_type=None, body=(), created_by=principal.audit_name())
-    repo.update_run(session, run["run_no"], status="publishing", progress=0.0, job_id=job_id, message=None, **values)
+    repo.update_run(session, run["run_no"], status="publishing", job_id=job_id, message=None, **values)
     return run_read(session, repo.get_run(session, run_id))
 
 
