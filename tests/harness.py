@@ -69,6 +69,19 @@ class Gateway:
         return getattr(self.http, name)
 
 
+def publish_run(gateway: Gateway, run_id: str, *, headers: dict, timeout: float = 120) -> dict:
+    """Publish a completed run as a client does: 202 with the run `publishing` and its job, then
+    follow the run until it is `published`."""
+    r = gateway.post(f"/api/v1/typing/runs/{run_id}/publish", headers=headers)
+    assert r.status_code == 202 and r.json()["status"] == "publishing" and r.json()["job_id"], r.text
+
+    def published():
+        run = gateway.get(f"/api/v1/typing/runs/{run_id}", headers=headers).json()
+        assert run["status"] in ("publishing", "published"), run
+        return run if run["status"] == "published" else None
+    return testing.wait_until(published, timeout=timeout, message="the run published")
+
+
 def publish_typing_with(gateway: Gateway, uscc: str, *, year: int, region: str, headers: dict) -> dict:
     """Run typing for one county until the run includes `uscc` (its registry state may still be on
     its way through Kafka), publish that run, and return the business's published result."""
@@ -86,6 +99,5 @@ def publish_typing_with(gateway: Gateway, uscc: str, *, year: int, region: str, 
         res = gateway.get(f"/api/v1/typing/results/{uscc}", params={"year": year}, headers=headers)
         return run if res.status_code == 200 and res.json()["run_id"] == run["id"] else None
     run = testing.wait_until(run_with_business, timeout=180, interval=2, message="a run that typed the business")
-    r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=headers)
-    assert r.status_code == 200, r.text
+    publish_run(gateway, run["id"], headers=headers)
     return gateway.get(f"/api/v1/typing/results/{uscc}", params={"year": year}, headers=headers).json()

@@ -17,6 +17,7 @@ import pytest
 
 from getihu_kit import clock, testing
 from getihu_kit.domain import id_number, uscc
+from harness import publish_run
 
 TODAY = clock.today()
 YEAR = TODAY.year
@@ -56,7 +57,7 @@ def publish_typing(gateway, prefecture: dict, usccs: list[str]) -> dict:
                 return None
         return run
     run = testing.wait_until(run_with_all, timeout=180, interval=2, message="a run that typed every business")
-    return ok(gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture))
+    return publish_run(gateway, run["id"], headers=prefecture)
 
 
 def publish_criteria(gateway, county: dict, prefecture: dict, region: str) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
+from harness import publish_run
 
 REPORT_YEAR = 2025          # the window closed here starts typing year 2026
 TYPING_YEAR = REPORT_YEAR + 1
@@ -73,8 +74,7 @@ def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gatew
     progress = gateway.get(f"/api/v1/jobs/{run['id']}", headers=prefecture).json()
     assert progress["status"] == "completed" and progress["progress"] == 1.0
 
-    r = gateway.post(f"/api/v1/typing/runs/{run['id']}/publish", headers=prefecture)
-    assert r.status_code == 200 and r.json()["status"] == "published", r.text
+    assert publish_run(gateway, run["id"], headers=prefecture)["status"] == "published"
 
     found: dict[str, dict] = {}
     cursor = None
