@@ -10,6 +10,7 @@ Usage: DATABASE_URL=postgresql+psycopg://user:pw@host:port/ python bench/cultiva
 from __future__ import annotations
 
 import argparse
+import json
 import datetime as dt
 import os
 import platform
@@ -52,7 +53,7 @@ def granted_on_topic(topic: str) -> int:
     consumer = KafkaConsumer(topic, bootstrap_servers=testing.KAFKA, auto_offset_reset="earliest",
                              enable_auto_commit=False, consumer_timeout_ms=5000)
     try:
-        return sum(1 for m in consumer if dict(m.headers).get("ce_type") == SupportMeasuresGranted.event_type.encode())
+        return sum(1 for m in consumer if json.loads(m.value)["type"] == SupportMeasuresGranted.event_type)
     finally:
         consumer.close()
 

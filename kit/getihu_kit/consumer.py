@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from getihu_kit.db import unit_of_work
 from getihu_kit.upserts import insert_ignore
-from getihu_kit.events import CloudEvent, dead_letter_topic, logical, physical
+from getihu_kit.events import CloudEvent, dead_letter_topic, kafka_headers, logical, physical
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ class ConsumerRunner:
         if self.producer is not None:
             value = raw if raw is not None else event.model_dump_json().encode()
             dlq = physical(dead_letter_topic(topic or self._topic_of.get(event.id, self.sub.topics[0])), self.prefix)
-            self.producer.send(dlq, value=value, headers=[
+            ct = list(kafka_headers()) if raw is None else []  # a re-sent event stays a structured CloudEvent
+            self.producer.send(dlq, value=value, headers=ct + [
                 ("error", repr(error).encode()[:1000]), ("consumer", self.sub.name.encode())]).get(timeout=30)
         if event is not None:
             with unit_of_work(self.sessions) as session:

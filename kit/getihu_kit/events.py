@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 
 class CloudEvent(BaseModel):
@@ -27,12 +27,31 @@ class CloudEvent(BaseModel):
     traceparent: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 
+    # An absent optional attribute is left out, never `null`: the JSON event format has no null
+    # attributes, and the CloudEvents SDKs refuse them. Nulls inside `data` stay.
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler):
+        out = handler(self)
+        return {k: v for k, v in out.items() if v is not None or k == "data"}
+
 
 class EventData(BaseModel):
     """Base of every event payload: declares its CloudEvents type and its (logical) topic."""
     model_config = ConfigDict(extra="allow")
     event_type: ClassVar[str]
     topic: ClassVar[str]
+
+
+# CloudEvents Kafka protocol binding, structured mode: the whole event is the JSON value, and the
+# `content-type` header says so. No `ce_*` header may be set: the binding reads any of them as binary mode.
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
+
+
+def kafka_headers(traceparent: str | None = None) -> tuple[tuple[str, bytes], ...]:
+    """The headers of every event message: the structured-mode content type, and the W3C trace
+    context (also inside the event as the distributed-tracing extension) for brokers' tooling."""
+    ct = ("content-type", STRUCTURED_CONTENT_TYPE.encode())
+    return (ct, ("traceparent", traceparent.encode())) if traceparent else (ct,)
 
 
 def make_event(payload: EventData, *, source: str, subject: str | None,

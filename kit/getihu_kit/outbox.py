@@ -16,13 +16,13 @@ import zlib
 
 from pydantic_core import to_json
 from sqlalchemy import (BigInteger, Column, DateTime, MetaData, String, Table, Text, delete, func, insert, literal,
-                        literal_column, select)
+                        case, literal_column, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from getihu_kit.clock import sql_instant
-from getihu_kit.events import CloudEvent, EventData, make_event, physical
+from getihu_kit.events import CloudEvent, EventData, kafka_headers, make_event, physical
 from getihu_kit.upserts import any_of
 
 log = logging.getLogger(__name__)
@@ -89,12 +89,15 @@ class Outbox:
         rows = []
         for type_, topic, key, subject, data in items:
             eid = str(uuid.uuid4())
-            rows.append({
-                "id": eid, "aggregatetype": topic, "aggregateid": key, "type": type_,
-                "payload": dumps({"specversion": "1.0", "id": eid, "source": self.source, "type": type_,
-                                  "subject": subject, "time": when, "datacontenttype": "application/json",
-                                  "traceparent": traceparent, "data": data}),
-                "occurred_at": now, "traceparent": traceparent})
+            envelope = {"specversion": "1.0", "id": eid, "source": self.source, "type": type_}
+            if subject is not None:
+                envelope["subject"] = subject
+            envelope["time"], envelope["datacontenttype"] = when, "application/json"
+            if traceparent is not None:
+                envelope["traceparent"] = traceparent
+            envelope["data"] = data
+            rows.append({"id": eid, "aggregatetype": topic, "aggregateid": key, "type": type_,
+                         "payload": dumps(envelope), "occurred_at": now, "traceparent": traceparent})
         return rows
 
     def _write_rows(self, session: Session, rows: list[dict]) -> None:
@@ -134,11 +137,15 @@ class Outbox:
                      func.row_number().over().label("ord"))
               .select_from(src).cte("ev").prefix_with("MATERIALIZED"))
         tp = literal(traceparent, String)
-        envelope = func.json_build_object(
-            "specversion", "1.0", "id", ev.c.eid, "source", literal(self.source, String),
-            "type", literal(payload_type.event_type, String), "subject", ev.c.subject,
-            "time", literal_column(sql_instant("now()")), "datacontenttype", "application/json",
-            "traceparent", tp, "data", ev.c.data)
+
+        def envelope_of(with_subject: bool):  # absent attributes are left out, as in make_event's JSON
+            return func.json_build_object(
+                "specversion", "1.0", "id", ev.c.eid, "source", literal(self.source, String),
+                "type", literal(payload_type.event_type, String),
+                *(("subject", ev.c.subject) if with_subject else ()),
+                "time", literal_column(sql_instant("now()")), "datacontenttype", "application/json",
+                *(("traceparent", tp) if traceparent is not None else ()), "data", ev.c.data)
+        envelope = case((ev.c.subject.is_(None), envelope_of(False)), else_=envelope_of(True))
         body = (select(ev.c.eid, literal(payload_type.topic, String), ev.c.key,
                        literal(payload_type.event_type, String), envelope.cast(Text), func.now(), tp)
                 .order_by(ev.c.ord))
@@ -171,20 +178,19 @@ class OutboxRelay:
             if not conn.execute(select(func.pg_try_advisory_xact_lock(self.lock_key))).scalar():
                 return 0  # another relay holds the turn
             rows = conn.execute(
-                select(t.c.seq, t.c.aggregatetype, t.c.aggregateid, t.c.payload, t.c.traceparent, t.c.type)
+                select(t.c.seq, t.c.aggregatetype, t.c.aggregateid, t.c.payload, t.c.traceparent)
                 .order_by(t.c.seq).limit(self.batch_size)
             ).all()
             if not rows:
                 return 0
             topics: dict[str, str] = {}
             records = []
-            for seq, topic, key, payload, traceparent, type_ in rows:
+            for seq, topic, key, payload, traceparent in rows:
                 physical_topic = topics.get(topic)
                 if physical_topic is None:
                     physical_topic = topics[topic] = physical(topic, self.prefix)
-                headers = (("ce_type", type_.encode()), ("traceparent", traceparent.encode())) if traceparent \
-                    else (("ce_type", type_.encode()),)
-                records.append((physical_topic, key.encode() if key else None, payload.encode(), headers))
+                records.append((physical_topic, key.encode() if key else None, payload.encode(),
+                                kafka_headers(traceparent)))
             self.producer.send(records)  # raises if the broker did not take them all: the rows stay
             seqs = [r.seq for r in rows]
             conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
