@@ -46,7 +46,7 @@ def file_notice_objection(body: NoticeObjectionCreate, request: Request, session
 
 @router.post("/notice-objections/{appeal_id}/status", response_model=AppealRead,
              summary="未登录的公示异议人查询办理情况与答复（以联系电话证明本人）")
-def notice_objection_status(appeal_id: str, body: AnonymousProof, request: Request, session: SessionDep,
+def query_notice_objection_status(appeal_id: str, body: AnonymousProof, request: Request, session: SessionDep,
                             principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.get_notice_objection(session, appeal_id=appeal_id, phone=body.objector_phone,
                                         principal=principal, settings=_settings(request))
@@ -54,7 +54,7 @@ def notice_objection_status(appeal_id: str, body: AnonymousProof, request: Reque
 
 @router.post("/notice-objections/{appeal_id}/material", response_model=AppealRead,
              summary="未登录的公示异议人补充材料（以联系电话证明本人）")
-def supply_material_anonymously(appeal_id: str, body: AnonymousMaterialSupply, request: Request,
+def supply_notice_objection_material(appeal_id: str, body: AnonymousMaterialSupply, request: Request,
                                 session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
                                    settings=_settings(request), phone=body.objector_phone)
@@ -62,7 +62,7 @@ def supply_material_anonymously(appeal_id: str, body: AnonymousMaterialSupply, r
 
 @router.post("/notice-objections/{appeal_id}/withdrawal", response_model=AppealRead,
              summary="未登录的公示异议人撤回异议（以联系电话证明本人）")
-def withdraw_anonymously(appeal_id: str, body: AnonymousWithdrawal, request: Request, session: SessionDep,
+def withdraw_notice_objection(appeal_id: str, body: AnonymousWithdrawal, request: Request, session: SessionDep,
                          principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body, principal=principal,
                             settings=_settings(request), phone=body.objector_phone,
@@ -80,7 +80,7 @@ def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal 
 
 
 @router.get("/mine", response_model=AppealPage, summary="本人提出的异议")
-def list_mine(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(APPELLANT),
+def list_my_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(APPELLANT),
               status: Annotated[list[str] | None, Query()] = None) -> AppealPage:
     return service.list_mine(session, principal=principal, page=page, status=status)
 
@@ -98,7 +98,7 @@ def get_evidence(appeal_id: str, file_id: str, session: SessionDep, principal: P
 
 
 @router.post("/{appeal_id}/review", response_model=AppealRead, summary="受理审查")
-def take_in_review(appeal_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> AppealRead:
+def take_appeal_in_review(appeal_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.take_in_review(session, appeal_id=appeal_id, principal=principal)
 
 
@@ -116,14 +116,14 @@ def supply_material(appeal_id: str, body: MaterialSupply, request: Request, sess
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead, summary="作出处理决定并答复")
-def decide(appeal_id: str, body: Decision, request: Request, session: SessionDep,
+def decide_appeal(appeal_id: str, body: Decision, request: Request, session: SessionDep,
            principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.decide(session, appeal_id=appeal_id, data=body, principal=principal,
                           traceparent=traceparent(request))
 
 
 @router.post("/{appeal_id}/withdrawal", response_model=AppealRead, summary="申请人撤回异议")
-def withdraw(appeal_id: str, request: Request, session: SessionDep, principal: Principal = Depends(APPELLANT),
+def withdraw_appeal(appeal_id: str, request: Request, session: SessionDep, principal: Principal = Depends(APPELLANT),
              body: Withdrawal | None = None) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body or Withdrawal(), principal=principal,
                             settings=_settings(request), traceparent=traceparent(request))

@@ -53,7 +53,7 @@ def get_batch(batch_id: str, session: SessionDep, principal: Principal = Depends
 
 
 @router.get("/facts/{uscc}", response_model=FactsRead, summary="查询某户某年度的共享数据（仅限工作人员，每次查询留痕）")
-def read_facts(uscc: str, request: Request, session: SessionDep, principal: Principal = Depends(STAFF),
+def read_business_facts(uscc: str, request: Request, session: SessionDep, principal: Principal = Depends(STAFF),
                year: int = Query(ge=2000, le=2100, description="年度")) -> FactsRead:
     return service.read_facts(session, uscc=uscc, year=year, principal=principal,
                               request_id=getattr(request.state, "request_id", None))
@@ -68,7 +68,7 @@ def list_audit(session: SessionDep, page: AuditPageDep, principal: Principal = D
 
 
 @router.get("/coverage", response_model=CoverageRead, summary="某年度各数据集的到达情况")
-def coverage(session: SessionDep, principal: Principal = Depends(AGENCY_OR_STAFF),
+def get_coverage(session: SessionDep, principal: Principal = Depends(AGENCY_OR_STAFF),
              year: int = Query(ge=2000, le=2100, description="年度")) -> CoverageRead:
     return service.coverage(session, year=year, principal=principal)
 

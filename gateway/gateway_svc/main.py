@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from getihu_kit import auth, logs
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
-from getihu_kit.web import get_principal, install_error_handlers, install_middleware, problem
+from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
 from gateway_svc import openapi, routing
 from gateway_svc.proxy import forward
 from gateway_svc.settings import Settings, settings as default_settings
@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await app.state.client.aclose()
 
-    app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=operation_id)
     app.state.settings = settings
     install_error_handlers(app)
     install_middleware(app, settings.service_name)
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/api/v1/auth/dev-token", response_model=DevTokenResponse, tags=["auth"],
               summary="开发环境令牌签发（仅在 GETIHU_DEV_AUTH=1 时可用）")
-    def dev_token(body: DevTokenRequest) -> DevTokenResponse:
+    def issue_development_token(body: DevTokenRequest) -> DevTokenResponse:
         if not settings.dev_auth:
             raise NotFound("请求的资源或接口不存在，请核对地址")
         token = auth.issue_dev_token(sub=body.sub, roles=body.roles, secret=settings.jwt_secret,

@@ -252,6 +252,13 @@ def document_problems(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+def operation_id(route) -> str:
+    """`registerBusiness` for the handler `register_business`: the name a client generator turns
+    into a method. Handler names are unique across the platform (tested on the merged document)."""
+    head, *rest = route.name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 # --- the factory ---------------------------------------------------------------------------------
 def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
                migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
@@ -270,7 +277,8 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
         yield
         app.state.engine.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  generate_unique_id_function=operation_id)
     app.state.settings = settings
     install_error_handlers(app)
     document_problems(app)

@@ -21,7 +21,7 @@ DeliveryPageDep = page_params(500, default=100)
 
 
 @router.get("/inbox", response_model=InboxPage, summary="站内信收件箱")
-def inbox(session: SessionDep, page: InboxPageDep,
+def list_inbox(session: SessionDep, page: InboxPageDep,
           recipient: str = Query(description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>"),
           unread: bool | None = Query(None, description="true 只看未读，false 只看已读"),
           principal: Principal = Depends(SIGNED_IN)):
@@ -29,7 +29,7 @@ def inbox(session: SessionDep, page: InboxPageDep,
 
 
 @router.post("/inbox/read", response_model=MarkedRead, summary="标记为已读")
-def mark_read(body: MarkRead, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
+def mark_inbox_read(body: MarkRead, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
     return {"marked": service.mark_read(session, principal=principal, recipient=body.recipient, ids=body.ids,
                                         now=clock.now())}
 
@@ -41,22 +41,22 @@ def list_templates(principal: Principal = Depends(ANYONE)):
 
 
 @router.get("/deliveries", response_model=DeliveryPage, summary="投递记录（工作人员）")
-def deliveries(session: SessionDep, page: DeliveryPageDep, status: str | None = None, channel: str | None = None,
+def list_deliveries(session: SessionDep, page: DeliveryPageDep, status: str | None = None, channel: str | None = None,
                region_code: str | None = None, principal: Principal = Depends(STAFF)):
     return service.list_deliveries(session, principal=principal, status=status, channel=channel,
                                    region_code=region_code, page=page)
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead, summary="重新投递失败的邮件或短信")
-def retry(delivery_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
+def retry_delivery(delivery_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
     return service.retry_delivery(session, principal=principal, delivery_id=delivery_id, now=clock.now())
 
 
 @router.get("/{notification_id}", response_model=NotificationRead, summary="单条通知")
-def get_one(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
+def get_notification(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(SIGNED_IN)):
     return service.get_notification(session, principal=principal, notification_id=notification_id)
 
 
 @router.get("/{notification_id}/deliveries", response_model=DeliveryStatus, summary="通知的投递状态（工作人员）")
-def delivery_status(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
+def list_deliveries_of_notification(notification_id: IdPath, session: SessionDep, principal: Principal = Depends(STAFF)):
     return service.deliveries_of(session, principal=principal, notification_id=notification_id)

@@ -34,7 +34,7 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
                      {"schema": {"type": "string", "format": "binary"}},
                  "application/x-ndjson": {"schema": {"type": "string"}}}}})
-async def import_file(request: Request, session: SessionDep,
+async def import_businesses(request: Request, session: SessionDep,
                       kind: str = Query(description="businesses | annual_reports | marks | status"),
                       principal: Principal = Depends(STAFF)) -> ImportAccepted:
     async with spooled_body(request) as body:
@@ -54,7 +54,7 @@ def get_business(uscc: str, session: SessionDep, principal: Principal = Depends(
 
 
 @router.post("/businesses/{uscc}/status", response_model=BusinessRead, summary="登记状态变更（吊销、注销、撤销、恢复）")
-def change_status(uscc: str, body: StatusChangeIn, request: Request, session: SessionDep,
+def change_business_status(uscc: str, body: StatusChangeIn, request: Request, session: SessionDep,
                   principal: Principal = Depends(STAFF)) -> BusinessRead:
     return service.change_status(session, uscc=uscc, data=body, principal=principal,
                                  traceparent=traceparent(request))
@@ -76,7 +76,7 @@ def record_mark(uscc: str, body: MarkIn, request: Request, session: SessionDep,
 
 
 @router.post("/businesses/{uscc}/operator", response_model=BusinessRead, summary="变更经营者")
-def change_operator(uscc: str, body: OperatorChange, request: Request, session: SessionDep,
+def change_business_operator(uscc: str, body: OperatorChange, request: Request, session: SessionDep,
                     principal: Principal = Depends(STAFF)) -> BusinessRead:
     return service.change_operator(session, uscc=uscc, data=body, principal=principal,
                                    traceparent=traceparent(request))
@@ -84,7 +84,7 @@ def change_operator(uscc: str, body: OperatorChange, request: Request, session: 
 
 @router.post("/annual-report-windows/{report_year}/open", status_code=201, response_model=WindowRead,
              summary="开启年报窗口（地区市场监管局）")
-def open_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowOpen | None = None,
+def open_annual_report_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowOpen | None = None,
                 principal: Principal = Depends(PREFECTURE)) -> WindowRead:
     return service.open_window(session, report_year=report_year, data=body or WindowOpen(), principal=principal,
                                traceparent=traceparent(request))
@@ -92,18 +92,18 @@ def open_window(report_year: YearPath, request: Request, session: SessionDep, bo
 
 @router.post("/annual-report-windows/{report_year}/close", response_model=WindowRead,
              summary="关闭年报窗口并触发分型（annual-report-closed）")
-def close_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowClose | None = None,
+def close_annual_report_window(report_year: YearPath, request: Request, session: SessionDep, body: WindowClose | None = None,
                  principal: Principal = Depends(PREFECTURE)) -> WindowRead:
     return service.close_window(session, report_year=report_year, data=body or WindowClose(), principal=principal,
                                 traceparent=traceparent(request))
 
 
 @router.get("/annual-report-windows/{report_year}", response_model=WindowRead, summary="查询年报窗口")
-def get_window(report_year: YearPath, session: SessionDep, principal: Principal = Depends(STAFF)) -> WindowRead:
+def get_annual_report_window(report_year: YearPath, session: SessionDep, principal: Principal = Depends(STAFF)) -> WindowRead:
     return service.get_window(session, report_year=report_year)
 
 
 @router.get("/directory", response_model=DirectoryPage, summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
-def directory(session: SessionDep, page: DIRECTORY_PAGE, q: str | None = Query(default=None, max_length=100),
+def search_directory(session: SessionDep, page: DIRECTORY_PAGE, q: str | None = Query(default=None, max_length=100),
               principal: Principal = Depends(ANYONE)) -> DirectoryPage:
     return service.directory(session, q=q, page=page)

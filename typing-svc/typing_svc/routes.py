@@ -59,23 +59,23 @@ def list_results(session: SessionDep, page: ResultsPage, principal: Principal = 
 
 
 @router.get("/feed", response_model=FeedPage, summary="全国名录数据推送：已发布结果与更正，按序可续传")
-def national_feed(session: SessionDep, page: FeedPageRequest, principal: Principal = Depends(NATIONAL)) -> dict:
+def read_national_feed(session: SessionDep, page: FeedPageRequest, principal: Principal = Depends(NATIONAL)) -> dict:
     return service.feed(session, page=page)
 
 
 @router.get("/standards", summary="现行分型标准（文本与数据）")
-def standards(principal: Principal = Depends(ANYONE), year: int | None = Query(default=None, ge=2024, le=2100)) -> dict:
+def get_typing_standards(principal: Principal = Depends(ANYONE), year: int | None = Query(default=None, ge=2024, le=2100)) -> dict:
     return service.standards(year=year)
 
 
 @router.get("/statistics", summary="某年度已发布分型结果按地区、类型、行业统计（工作人员）")
-def statistics(session: SessionDep, principal: Principal = Depends(STAFF), year: int = Query(ge=2024, le=2100),
+def get_typing_statistics(session: SessionDep, principal: Principal = Depends(STAFF), year: int = Query(ge=2024, le=2100),
                region_code: str | None = None) -> dict:
     return service.statistics(session, principal=principal, year=year, region_code=region_code)
 
 
 @router.get("/statistics/transitions", summary="两个年度之间的类型变化（生存→成长、成长→发展…）")
-def transitions(session: SessionDep, principal: Principal = Depends(STAFF),
+def get_type_transitions(session: SessionDep, principal: Principal = Depends(STAFF),
                 from_year: int = Query(ge=2024, le=2100), to_year: int = Query(ge=2024, le=2100),
                 region_code: str | None = None) -> dict:
     return service.transitions(session, principal=principal, from_year=from_year, to_year=to_year,

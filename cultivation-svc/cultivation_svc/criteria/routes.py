@@ -17,32 +17,32 @@ def _read(c) -> CriteriaRead:
 
 
 @router.post("/criteria", status_code=201, response_model=CriteriaRead, summary="起草本县分类标准")
-def create(body: CriteriaCreate, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
+def create_criteria(body: CriteriaCreate, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
     return _read(service.create(session, data=body, principal=principal))
 
 
 @router.post("/criteria/{criteria_id}/file", response_model=CriteriaRead, summary="报地局备案")
-def file(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
+def file_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
     return _read(service.file(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.post("/criteria/{criteria_id}/acknowledge", response_model=CriteriaRead, summary="地局确认备案")
-def acknowledge(criteria_id: str, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> CriteriaRead:
+def acknowledge_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> CriteriaRead:
     return _read(service.acknowledge(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.post("/criteria/{criteria_id}/publish", response_model=CriteriaRead, summary="向社会公示")
-def publish(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
+def publish_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
     return _read(service.publish(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.get("/criteria", response_model=list[CriteriaRead], summary="分类标准（公众只见已公示）")
-def listing(session: SessionDep, region_code: str | None = None, year: YearQuery = None,
+def list_criteria(session: SessionDep, region_code: str | None = None, year: YearQuery = None,
             category: Category | None = None, principal: Principal = Depends(ANYONE)) -> list[CriteriaRead]:
     return [_read(c) for c in service.listing(session, principal=principal, region_code=region_code, year=year,
                                               category=category)]
 
 
 @router.get("/criteria/{criteria_id}", response_model=CriteriaRead, summary="分类标准")
-def get(criteria_id: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> CriteriaRead:
+def get_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> CriteriaRead:
     return _read(service.get(session, criteria_id=criteria_id, principal=principal))

@@ -12,12 +12,12 @@ router = APIRouter(tags=["cultivation: region settings"])
 
 
 @router.get("/region-settings/{region_code}", summary="地区参数（本地窗口与限制情形，缺省为文件规定值）")
-def get_settings(region_code: str, session: SessionDep, today: TodayDep, principal: Principal = Depends(STAFF)) -> dict:
+def get_region_settings(region_code: str, session: SessionDep, today: TodayDep, principal: Principal = Depends(STAFF)) -> dict:
     return service.view(session, region_code=region_code, on=today)
 
 
 @router.put("/region-settings/{region_code}", summary="设置地区参数（地区市场监管局）")
-def put_settings(region_code: str, session: SessionDep, today: TodayDep, overrides: dict = Body(...),
+def put_region_settings(region_code: str, session: SessionDep, today: TodayDep, overrides: dict = Body(...),
                  principal: Principal = Depends(PREFECTURE)) -> dict:
     row = service.put_settings(session, region_code=region_code, overrides=overrides, principal=principal)
     return service.view(session, region_code=row.region_code, on=today)

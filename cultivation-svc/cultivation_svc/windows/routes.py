@@ -30,14 +30,14 @@ class WindowChange(BaseModel):
 
 
 @router.get("/windows", response_model=list[WindowRead], summary="申报窗口（公开）", dependencies=[Depends(ANYONE)])
-def listing(session: SessionDep, year: YearQuery = None, region_code: str | None = None) -> list[WindowRead]:
+def list_windows(session: SessionDep, year: YearQuery = None, region_code: str | None = None) -> list[WindowRead]:
     region = county(region_code) if region_code else None
     return [WindowRead.model_validate(w, from_attributes=True)
             for w in repository.listing(session, year=year, region_code=region)]
 
 
 @router.patch("/windows/{region_code}/{year}", response_model=WindowRead, summary="调整申报截止日期")
-def change(region_code: str, year: YearPath, body: WindowChange, session: SessionDep,
+def change_window(region_code: str, year: YearPath, body: WindowChange, session: SessionDep,
            principal: Principal = Depends(STAFF)) -> WindowRead:
     region = county(region_code)
     require_region(principal, region)
