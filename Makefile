@@ -11,10 +11,22 @@ PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
-.PHONY: up down status test bench bootstrap kafka-up kafka-down pg-up pg-down clean
+.PHONY: up down status test bench bootstrap client client-deps kafka-up kafka-down pg-up pg-down clean
 
 bootstrap:
 	@bash deploy/bootstrap.sh
+
+## the TypeScript client's pinned npm packages (clients/typescript/node_modules), if missing or stale
+client-deps:
+	@bash deploy/client-bootstrap.sh
+
+## make client: regenerate the TypeScript client's types (clients/typescript/src/schema.d.ts) from the
+## code's merged OpenAPI document, then type-check the client and its usage example
+client: bootstrap
+	@GETIHU_REQUIRE_NODE=1 bash deploy/client-bootstrap.sh
+	@bash clients/typescript/generate.sh
+	@echo "client: regenerated clients/typescript/src/schema.d.ts"
+	@cd clients/typescript && node_modules/.bin/tsc --noEmit -p .
 
 kafka-up: bootstrap
 	@bash deploy/kafka/start.sh
@@ -46,8 +58,9 @@ status:
 	@$(PG_LOCAL) bash deploy/postgres/status.sh || true
 	@$(PG_TEST) bash deploy/postgres/status.sh || true
 
-## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one)
-test: kafka-up
+## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one); the
+## TypeScript client's npm packages too, for its test
+test: kafka-up client-deps
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)

@@ -6,8 +6,11 @@ them, and every event is applied exactly once.
 """
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
+from pathlib import Path
+
 from harness import Gateway
 
 import pytest
@@ -16,12 +19,20 @@ from sqlalchemy import create_engine, text
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
 
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def business(n: int, region: str = "232701") -> dict:
     return {"uscc": uscc.make(region, serial=n), "name": f"测试小店{n}",
             "operator": {"name": "张三", "id_number": id_number.make(serial=n), "phone": "13812345678"},
             "region_code": region, "established_on": "2020-01-01"}
+
+
+def in_process_openapi() -> dict:
+    spec = importlib.util.spec_from_file_location("openapi_document", ROOT / "clients" / "openapi_document.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.document()
 
 
 def typing_db(stack):
@@ -88,6 +99,8 @@ def test_ready_lists_every_service_and_the_broker(gateway):
     assert gateway.get("/healthz").json()["status"] == "ok"
     doc = gateway.get("/openapi.json").json()
     assert "/api/v1/businesses" in doc["paths"] and doc["x-services-missing"] == []
+    # clients/openapi_document.py builds this very document without servers (the TypeScript client's source)
+    assert in_process_openapi() == doc
     assert gateway.get("/docs").status_code == 200
 
 

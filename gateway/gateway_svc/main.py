@@ -106,10 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except httpx.HTTPError:
                 return name, None
         docs = {n: d for n, d in await asyncio.gather(*(fetch(n, u) for n, u in services.items())) if d}
-        from fastapi.openapi.utils import get_openapi
-        own = get_openapi(title="gateway", version="1", routes=request.app.routes)
-        merged = openapi.merge(own, docs, title="Getihu 平台公开接口", version="1.0.0")
-        merged["x-services-missing"] = sorted(set(services) - set(docs))
+        merged = openapi.document(request.app.routes, docs, list(services))
         if not merged["x-services-missing"]:
             request.app.state.openapi_cache = (time.monotonic(), merged)
         return merged

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
+
+from fastapi.openapi.utils import get_openapi
+from starlette.routing import BaseRoute
+
+TITLE = "Getihu 平台公开接口"
+VERSION = "1.0.0"
 
 
 def merge(own: dict[str, Any], docs: dict[str, dict[str, Any]], *, title: str, version: str) -> dict[str, Any]:
@@ -31,4 +38,17 @@ def merge(own: dict[str, Any], docs: dict[str, dict[str, Any]], *, title: str, v
         for path, ops in doc.get("paths", {}).items():
             merged["paths"].setdefault(path, {}).update(ops)
         merged["tags"].append({"name": service})
+    return merged
+
+
+def document(routes: Sequence[BaseRoute], docs: dict[str, dict[str, Any]], services: Sequence[str]) -> dict[str, Any]:
+    """The gateway's public document: its own routes merged with each service's document.
+
+    `docs` maps a service name to the document it serves (missing ones left out), in the order of
+    `services`; the names of the missing ones are listed under `x-services-missing`. The gateway's
+    /openapi.json serves this, and clients/openapi_document.py builds the same without servers.
+    """
+    own = get_openapi(title="gateway", version="1", routes=routes)
+    merged = merge(own, docs, title=TITLE, version=VERSION)
+    merged["x-services-missing"] = sorted(set(services) - set(docs))
     return merged
