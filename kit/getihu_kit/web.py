@@ -222,33 +222,57 @@ PROBLEM_SCHEMA = {
 }
 
 
-def document_problems(app: FastAPI) -> None:
-    """Make the OpenAPI document tell the truth about errors: every 4xx/5xx is problem+json.
+# The answers any operation can give besides its own: why each is there, once.
+_COMMON_PROBLEMS = (
+    ("400", "请求有误（如地址或参数含控制字符）"),
+    ("401", "未登录或令牌无效"),
+    ("403", "无权操作"),
+    ("404", "资源不存在（地址中的编号、或所引用的年度、运行、业务不存在）"),
+    ("422", "输入有误：errors 中逐项列出字段与原因"),
+    ("502", "网关：后端服务不可用"),
+    ("504", "网关：后端服务响应超时"),
+)
+_UNSAFE_PROBLEMS = (("409", "与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）"),)
+_UPLOAD_PROBLEMS = (("413", "上传内容过大"), ("415", "不支持的文件类型"))
 
-    FastAPI documents its own 422 body (HTTPValidationError); ours is the Problem above, and the
-    common 401/403/404/409 answers are listed on every operation so clients can generate types.
-    """
+
+def describe_problems(doc: dict[str, Any]) -> dict[str, Any]:
+    """Make an OpenAPI document tell the truth about errors: every 4xx/5xx is problem+json, and
+    each operation lists every status it can answer (the common ones above, 409 on unsafe methods,
+    413/415 where a file is uploaded). FastAPI's own 422 body (HTTPValidationError) is replaced by
+    the Problem schema. Used by every service and by the gateway for its own routes."""
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Problem"] = PROBLEM_SCHEMA
+    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for ops in doc.get("paths", {}).values():
+        for method, op in ops.items():
+            responses = op.setdefault("responses", {})
+            extra = _COMMON_PROBLEMS
+            if method in ("post", "put", "patch", "delete"):
+                extra += _UNSAFE_PROBLEMS
+                body_types = set(op.get("requestBody", {}).get("content", {}))
+                if body_types - {"application/json"}:
+                    extra += _UPLOAD_PROBLEMS
+            for status, text in extra:
+                responses.setdefault(status, {"description": text})
+            for status, resp in responses.items():
+                if status[0] in "45":
+                    resp["content"] = ref
+    return doc
+
+
+def document_problems(app: FastAPI) -> None:
+    """The app's OpenAPI document, post-processed by describe_problems once and cached."""
     from fastapi.openapi.utils import get_openapi
 
     def openapi():
         if app.openapi_schema:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-        schemas.pop("HTTPValidationError", None)
-        schemas.pop("ValidationError", None)
-        schemas["Problem"] = PROBLEM_SCHEMA
-        ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for ops in doc.get("paths", {}).values():
-            for op in ops.values():
-                responses = op.setdefault("responses", {})
-                for status, text in (("401", "未登录或令牌无效"), ("403", "无权操作"), ("422", "输入有误")):
-                    responses[status] = {"description": text, "content": ref}
-                for status, resp in responses.items():
-                    if status[0] in "45":
-                        resp["content"] = ref
-        app.openapi_schema = doc
-        return doc
+        app.openapi_schema = describe_problems(doc)
+        return app.openapi_schema
     app.openapi = openapi
 
 
