@@ -160,6 +160,11 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_principal(request: Request) -> auth.Principal:
+    """The verified caller (anonymous without a token); verified once per request, the Idempotency-Key
+    middleware asks first to scope its keys."""
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     header = request.headers.get("authorization")
     if not header:
         return auth.ANONYMOUS
@@ -168,7 +173,10 @@ def get_principal(request: Request) -> auth.Principal:
         from getihu_kit.errors import Unauthorized
         raise Unauthorized("Authorization 请求头应为“Bearer <令牌>”格式")
     s: ServiceSettings = request.app.state.settings
-    return auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, jwks_url=s.jwks_url)
+    principal = auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
+                            jwks_url=s.jwks_url)
+    request.state.principal = principal
+    return principal
 
 
 def traceparent(request: Request) -> str | None:
