@@ -88,7 +88,8 @@ def test_ready_lists_every_service_and_the_broker(gateway):
     assert gateway.get("/healthz").json()["status"] == "ok"
     doc = gateway.get("/openapi.json").json()
     assert "/api/v1/businesses" in doc["paths"] and doc["x-services-missing"] == []
-    assert {"$ref": "#/components/parameters/Idempotency-Key"} in doc["paths"]["/api/v1/businesses"]["post"]["parameters"]
+    register = doc["paths"]["/api/v1/businesses"]["post"]
+    assert {"$ref": "#/components/parameters/Idempotency-Key"} in register["parameters"]
     assert doc["components"]["parameters"]["Idempotency-Key"]["in"] == "header"
     assert gateway.get("/docs").status_code == 200
 

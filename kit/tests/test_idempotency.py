@@ -124,6 +124,9 @@ def stored(db, key: str) -> int:
         return conn.execute(select(func.count()).select_from(keys).where(keys.c.key == key)).scalar()
 
 
+DAY_AND_AN_HOUR_AGO = func.now() - func.make_interval(0, 0, 0, 0, 25)  # years, months, weeks, days, hours
+
+
 def new_key() -> str:
     return f"k-{time.monotonic_ns()}"
 
@@ -277,17 +280,17 @@ def test_a_multipart_upload_replays_under_a_fresh_boundary(client, settings, db)
 
 
 def test_an_expired_key_is_forgotten_and_swept(client, settings, db):
-    key, h = new_key(), {**token(settings)}
-    h["Idempotency-Key"] = key
+    key = new_key()
+    h = {**token(settings), "Idempotency-Key": key}
     first = client.post("/effects", json={"label": "expiring"}, headers=h)
     with db.begin() as conn:
-        conn.execute(update(keys).where(keys.c.key == key).values(created_at=func.now() - func.make_interval(0, 0, 0, 0, 25)))
+        conn.execute(update(keys).where(keys.c.key == key).values(created_at=DAY_AND_AN_HOUR_AGO))
     again = client.post("/effects", json={"label": "expiring"}, headers=h)
     assert again.status_code == 201 and "idempotent-replayed" not in again.headers
     assert again.json()["id"] != first.json()["id"] and count(db, "expiring") == 2
     assert stored(db, key) == 1  # the old answer made way for the new one
     with db.begin() as conn:
-        conn.execute(update(keys).where(keys.c.key == key).values(created_at=func.now() - func.make_interval(0, 0, 0, 0, 25)))
+        conn.execute(update(keys).where(keys.c.key == key).values(created_at=DAY_AND_AN_HOUR_AGO))
     idempotency.sweep_expired(db, keys, settings.idempotency_ttl_s)
     assert stored(db, key) == 0
 
