@@ -202,7 +202,7 @@ def main() -> None:
     threading.Thread(target=server.run, daemon=True).start()
     testing.wait_until(lambda: server.started, timeout=60, message="API started")
     token = issue_dev_token(sub="bench-tax-bureau", roles=["agency"], dataset="tax",
-                            secret=settings.jwt_secret, issuer=settings.jwt_issuer)
+                            secret=settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
     topic = physical(DATA_SHARING_FACTS, prefix)
 

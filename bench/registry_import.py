@@ -148,7 +148,8 @@ def main() -> int:
         from registry_svc.settings import Settings
         s = Settings()
         headers = {"Authorization": "Bearer " + issue_dev_token(sub="bench", roles=["prefecture_staff"],
-                                                                secret=s.jwt_secret, issuer=s.jwt_issuer)}
+                                                                secret=s.jwt_secret, issuer=s.jwt_issuer,
+                                                                audience=s.jwt_audience)}
         topic = physical(REGISTRY_BUSINESS, prefix)
 
         relay = children(worker.pid)

@@ -101,6 +101,9 @@ def test_ready_lists_every_service_and_the_broker(gateway):
     assert "/api/v1/businesses" in doc["paths"] and doc["x-services-missing"] == []
     # clients/openapi_document.py builds this very document without servers (the TypeScript client's source)
     assert in_process_openapi() == doc
+    register = doc["paths"]["/api/v1/businesses"]["post"]
+    assert {"$ref": "#/components/parameters/Idempotency-Key"} in register["parameters"]
+    assert doc["components"]["parameters"]["Idempotency-Key"]["in"] == "header"
     assert gateway.get("/docs").status_code == 200
 
 

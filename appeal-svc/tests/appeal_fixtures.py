@@ -39,7 +39,8 @@ class Api:
 
     def token(self, sub: str, roles: list[str], region_code: str | None = None,
               usccs: list[str] | None = None) -> dict[str, str]:
-        t = issue_dev_token(sub=sub, roles=roles, secret=self.settings.jwt_secret, issuer=self.settings.jwt_issuer,
+        s = self.settings
+        t = issue_dev_token(sub=sub, roles=roles, secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
                             region_code=region_code, usccs=usccs)
         return {"Authorization": f"Bearer {t}"}
 

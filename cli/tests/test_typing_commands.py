@@ -49,7 +49,7 @@ def gateway(settings):
     worker = Worker(spec(settings))
     worker.start()
     token = issue_dev_token(sub="cli-clerk", roles=["prefecture_staff"], secret=settings.jwt_secret,
-                            issuer=settings.jwt_issuer)
+                            issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     try:
         with TestClient(create_app(settings), headers={"Authorization": f"Bearer {token}"}) as c:
             yield c

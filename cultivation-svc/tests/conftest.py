@@ -54,7 +54,8 @@ class World:
         return self._clients[today]
 
     def token(self, sub: str, roles: list[str], **claims) -> dict[str, str]:
-        t = issue_dev_token(sub=sub, roles=roles, secret=self.settings.jwt_secret, issuer=self.settings.jwt_issuer,
+        s = self.settings
+        t = issue_dev_token(sub=sub, roles=roles, secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
                             **claims)
         return {"Authorization": f"Bearer {t}"}
 

@@ -63,6 +63,7 @@ def client(settings):
 @pytest.fixture(scope="module")
 def token(settings):
     def make(sub: str, roles: list[str], **claims) -> dict[str, str]:
-        t = issue_dev_token(sub=sub, roles=roles, secret=settings.jwt_secret, issuer=settings.jwt_issuer, **claims)
+        t = issue_dev_token(sub=sub, roles=roles, secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+                            audience=settings.jwt_audience, **claims)
         return {"Authorization": f"Bearer {t}"}
     return make

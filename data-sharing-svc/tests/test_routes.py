@@ -85,7 +85,8 @@ def token_for_other_tax_clerk(client):
     from getihu_kit.auth import issue_dev_token
     s = client.app.state.settings
     return {"Authorization": "Bearer " + issue_dev_token(sub="tax-bureau-2", roles=["agency"], dataset="tax",
-                                                         secret=s.jwt_secret, issuer=s.jwt_issuer)}
+                                                         secret=s.jwt_secret, issuer=s.jwt_issuer,
+                                                         audience=s.jwt_audience)}
 
 
 def test_facts_merge_every_dataset_with_their_sources(client, token, prefecture, new_uscc):

@@ -88,8 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not settings.dev_auth:
             raise NotFound("请求的资源或接口不存在，请核对地址")
         token = auth.issue_dev_token(sub=body.sub, roles=body.roles, secret=settings.jwt_secret,
-                                     issuer=settings.jwt_issuer, region_code=body.region_code,
-                                     usccs=body.usccs, dataset=body.dataset, department=body.department)
+                                     issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                     region_code=body.region_code, usccs=body.usccs, dataset=body.dataset,
+                                     department=body.department)
         return DevTokenResponse(access_token=token, expires_in=auth.DEV_TOKEN_TTL_S)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -37,6 +37,9 @@ def merge(own: dict[str, Any], docs: dict[str, dict[str, Any]], *, title: str, v
         doc = json.loads(text)
         for name, s in doc.get("components", {}).get("schemas", {}).items():
             schemas[renames.get(name, name)] = s
+        # shared parameters (kit's Idempotency-Key header): the same for every service
+        for name, p in doc.get("components", {}).get("parameters", {}).items():
+            merged["components"].setdefault("parameters", {}).setdefault(name, p)
         for path, ops in doc.get("paths", {}).items():
             merged["paths"].setdefault(path, {}).update(ops)
         merged["tags"].append({"name": service})

@@ -149,3 +149,14 @@ def test_merged_openapi_renames_only_conflicting_schemas(client):
     assert merged["paths"]["/api/v1/b"]["get"]["responses"]["200"]["$ref"] == "#/components/schemas/typing__Page"
     doc = client.get("/openapi.json").json()
     assert "/api/v1/auth/dev-token" in doc["paths"] and "typing" in doc["x-services-missing"]
+
+
+def test_merged_openapi_keeps_the_shared_idempotency_key_parameter():
+    param = {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
+    ref = {"$ref": "#/components/parameters/Idempotency-Key"}
+    docs = {name: {"paths": {f"/api/v1/{name}": {"post": {"parameters": [ref]}}},
+                   "components": {"schemas": {}, "parameters": {"Idempotency-Key": param}}}
+            for name in ("registry", "typing")}
+    merged = openapi.merge({"paths": {}, "components": {"schemas": {}}}, docs, title="t", version="1")
+    assert merged["components"]["parameters"] == {"Idempotency-Key": param}
+    assert merged["paths"]["/api/v1/typing"]["post"]["parameters"] == [ref]

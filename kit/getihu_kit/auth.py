@@ -1,8 +1,10 @@
 """Identity: JWT bearer tokens, roles and scope claims (CONTRACT.md: Identity).
 
-Production verifies RS256 tokens against the OIDC issuer's JWKS (GETIHU_JWKS_URL); local runs and
-tests use the development issuer (HS256, GETIHU_DEV_AUTH=1). Plain functions; kit.web wraps them
-as FastAPI dependencies.
+Production verifies RS256/ES256 tokens against the OIDC issuer's JWKS (GETIHU_JWKS_URL); local runs
+and tests use the development issuer (HS256, GETIHU_DEV_AUTH=1). Either way a token must name our
+issuer (GETIHU_JWT_ISSUER) and audience (GETIHU_JWT_AUDIENCE) and carry exp, iat, iss, sub and aud;
+the clocks of issuer and platform may differ by LEEWAY_S. Plain functions; kit.web wraps them as
+FastAPI dependencies.
 """
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ ROLES = ("public", "operator", "county_staff", "prefecture_staff", "department",
          "national_directory", "admin")
 STAFF_ROLES = ("county_staff", "prefecture_staff", "admin")
 DEV_TOKEN_TTL_S = 8 * 3600
+# Clock skew tolerated on exp, nbf and iat: enough for servers kept in time by NTP, small enough that
+# an expired token is refused within half a minute.
+LEEWAY_S = 30
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "sub", "aud")
+# With a JWKS only asymmetric signatures: an HS256 token "signed" with the public key is refused.
+JWKS_ALGORITHMS = ("RS256", "ES256")
+DEV_ALGORITHMS = ("HS256",)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class Principal:
     usccs: frozenset[str] = field(default_factory=frozenset)
     dataset: str | None = None
     department: str | None = None
+    issuer: str | None = None  # the token's iss; None for anonymous callers
 
     @property
     def is_public(self) -> bool:
@@ -117,6 +127,7 @@ def claims_to_principal(claims: dict) -> Principal:
         usccs=frozenset(claims.get("usccs") or []),
         dataset=claims.get("dataset"),
         department=claims.get("department"),
+        issuer=claims.get("iss"),
     )
 
 
@@ -125,23 +136,40 @@ def _jwks_client(url: str):
     return jwt.PyJWKClient(url, cache_keys=True)
 
 
-def verify(token: str, *, secret: str, issuer: str, jwks_url: str | None = None) -> Principal:
+def _claim_problem(exc: jwt.PyJWTError) -> Unauthorized:
+    if isinstance(exc, jwt.ExpiredSignatureError):
+        return Unauthorized("令牌已过期，请重新登录获取新令牌", code="token_expired")
+    if isinstance(exc, jwt.ImmatureSignatureError):
+        return Unauthorized("令牌尚未生效（签发或生效时间晚于当前时间），请核对签发方与本机的时钟后重新获取",
+                            code="token_not_yet_valid")
+    if isinstance(exc, jwt.InvalidIssuerError):
+        return Unauthorized("令牌的签发方不是本平台认可的身份认证服务，请使用本平台登录获得的令牌", code="token_invalid")
+    if isinstance(exc, jwt.InvalidAudienceError):
+        return Unauthorized("令牌不是签发给本平台的（受众不符），请使用本平台登录获得的令牌", code="token_invalid")
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return Unauthorized(f"令牌缺少必需的声明“{exc.claim}”，请重新获取", code="token_invalid")
+    if isinstance(exc, jwt.InvalidAlgorithmError):
+        return Unauthorized("令牌的签名算法不被接受，请使用本平台登录获得的令牌", code="token_invalid")
+    return Unauthorized("令牌无效（签名或格式不正确），请重新获取", code="token_invalid")
+
+
+def verify(token: str, *, secret: str, issuer: str, audience: str, jwks_url: str | None = None) -> Principal:
+    """The caller a bearer token names, or Unauthorized (token_expired, token_not_yet_valid, token_invalid)."""
+    algorithms = JWKS_ALGORITHMS if jwks_url else DEV_ALGORITHMS
     try:
-        if jwks_url:
-            key = _jwks_client(jwks_url).get_signing_key_from_jwt(token).key
-            claims = jwt.decode(token, key, algorithms=["RS256", "ES256"], issuer=issuer,
-                                options={"verify_aud": False})
-        else:
-            claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=issuer,
-                                options={"verify_aud": False})
-    except jwt.ExpiredSignatureError:
-        raise Unauthorized("令牌已过期，请重新获取", code="token_expired") from None
-    except jwt.PyJWTError:
-        raise Unauthorized("令牌无效，请重新获取", code="token_invalid") from None
+        # The algorithm is checked before any key is looked up, so `alg: none` or HS256 under a JWKS
+        # never reaches a key (PyJWT refuses them too; this keeps the refusal independent of the key type).
+        if jwt.get_unverified_header(token).get("alg") not in algorithms:
+            raise jwt.InvalidAlgorithmError("algorithm not allowed")
+        key = _jwks_client(jwks_url).get_signing_key_from_jwt(token).key if jwks_url else secret
+        claims = jwt.decode(token, key, algorithms=list(algorithms), issuer=issuer, audience=audience,
+                            leeway=LEEWAY_S, options={"require": list(REQUIRED_CLAIMS)})
+    except jwt.PyJWTError as exc:
+        raise _claim_problem(exc) from None
     return claims_to_principal(claims)
 
 
-def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str,
+def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str, audience: str,
                     region_code: str | None = None, usccs: list[str] | None = None,
                     dataset: str | None = None, department: str | None = None,
                     ttl_s: int = DEV_TOKEN_TTL_S) -> str:
@@ -149,7 +177,7 @@ def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str,
     if unknown:
         raise InvalidInput(f"未知角色：{', '.join(unknown)}；可用角色：{', '.join(ROLES)}", field="roles")
     now = int(time.time())
-    claims = {"sub": sub, "roles": roles, "iss": issuer, "iat": now, "exp": now + ttl_s}
+    claims = {"sub": sub, "roles": roles, "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_s}
     for k, v in (("region_code", region_code), ("usccs", usccs), ("dataset", dataset), ("department", department)):
         if v:
             claims[k] = v

@@ -34,8 +34,11 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field(default_factory=lambda: _env("GETIHU_TOPIC_PREFIX", default=""))
     jwt_secret: str = Field(default_factory=lambda: _env("GETIHU_JWT_SECRET", default="getihu-development-secret-change-me"))
     jwt_issuer: str = Field(default_factory=lambda: _env("GETIHU_JWT_ISSUER", default="getihu-dev"))
+    jwt_audience: str = Field(default_factory=lambda: _env("GETIHU_JWT_AUDIENCE", default="getihu"))
     jwks_url: str | None = Field(default_factory=lambda: _env("GETIHU_JWKS_URL"))
     dev_auth: bool = Field(default_factory=lambda: _env("GETIHU_DEV_AUTH", default="0") in ("1", "true", "yes"))
+    # how long an Idempotency-Key's answer is kept and replayed (kit.idempotency)
+    idempotency_ttl_s: int = Field(default_factory=lambda: int(_env("GETIHU_IDEMPOTENCY_TTL_S", default="86400")))
     log_level: str = Field(default_factory=lambda: _env("GETIHU_LOG_LEVEL", default="INFO"))
     run_migrations_on_start: bool = True
 

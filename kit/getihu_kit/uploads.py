@@ -4,12 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
+from typing import BinaryIO
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 IN_MEMORY = 4 << 20  # bytes kept in memory before the spool moves to disk
 BLOCK = 1 << 20
+# request.state attribute: the body already spooled by a middleware (kit.idempotency), read once
+SPOOLED = "spooled_body"
+
+
+async def spool(chunks: AsyncIterable[bytes], *, in_memory: int = IN_MEMORY,
+                each: Callable[[bytes], None] | None = None) -> BinaryIO:
+    """The chunks written to a spool, rewound; `each` sees every chunk on the way (e.g. a hash).
+    Writes to disk run off the event loop (UploadFile does that once the spool has rolled over)."""
+    file = tempfile.SpooledTemporaryFile(max_size=in_memory)
+    out = UploadFile(file)
+    try:
+        async for piece in chunks:
+            if each is not None:
+                each(piece)
+            await out.write(piece)
+        await out.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file
+
+
+def blocks(file: BinaryIO) -> Iterator[bytes]:
+    while block := file.read(BLOCK):
+        yield block
 
 
 @contextlib.asynccontextmanager
@@ -18,15 +45,15 @@ async def spooled_body(request: Request, *, in_memory: int = IN_MEMORY) -> Async
 
     The whole body is read before the caller's work starts, so a client that stops mid-upload never
     leaves a half-stored job; the spool is removed when the block ends."""
-    spool = tempfile.SpooledTemporaryFile(max_size=in_memory)
+    ready = getattr(request.state, SPOOLED, None)
+    if ready is not None:
+        # The Idempotency-Key middleware spooled (and hashed) this body already: read its spool rather
+        # than copying the upload a second time; the middleware removes it.
+        ready.seek(0)
+        yield blocks(ready)
+        return
+    file = await spool(request.stream(), in_memory=in_memory)
     try:
-        async for piece in request.stream():
-            spool.write(piece)
-        spool.seek(0)
-
-        def blocks() -> Iterator[bytes]:
-            while block := spool.read(BLOCK):
-                yield block
-        yield blocks()
+        yield blocks(file)
     finally:
-        spool.close()
+        file.close()

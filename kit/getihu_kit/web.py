@@ -154,12 +154,26 @@ def install_middleware(app: FastAPI, service: str) -> None:
 
 # --- dependencies --------------------------------------------------------------------------------
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work (kit.db.unit_of_work): commit on success, roll back on error."""
+    """The request's unit of work (kit.db.unit_of_work): commit on success, roll back on error.
+
+    Under an Idempotency-Key the middleware (kit.idempotency) has opened the unit of work, so the
+    stored answer commits with the effect; the handler works in a savepoint of it and never commits:
+    a handler that fails leaves nothing behind, and its 4xx answer is still stored."""
+    shared: Session | None = getattr(request.state, "db_session", None)
+    if shared is not None:
+        with shared.begin_nested():
+            yield shared
+        return
     with unit_of_work(request.app.state.sessions) as session:
         yield session
 
 
 def get_principal(request: Request) -> auth.Principal:
+    """The verified caller (anonymous without a token); verified once per request, the Idempotency-Key
+    middleware asks first to scope its keys."""
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     header = request.headers.get("authorization")
     if not header:
         return auth.ANONYMOUS
@@ -168,7 +182,10 @@ def get_principal(request: Request) -> auth.Principal:
         from getihu_kit.errors import Unauthorized
         raise Unauthorized("Authorization 请求头应为“Bearer <令牌>”格式")
     s: ServiceSettings = request.app.state.settings
-    return auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, jwks_url=s.jwks_url)
+    principal = auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
+                            jwks_url=s.jwks_url)
+    request.state.principal = principal
+    return principal
 
 
 def traceparent(request: Request) -> str | None:
@@ -271,8 +288,11 @@ def document_problems(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        app.openapi_schema = describe_problems(doc)
-        return app.openapi_schema
+        describe_problems(doc)
+        if getattr(app.state, "idempotency_table", None) is not None:
+            document_idempotency_key(doc)
+        app.openapi_schema = doc
+        return doc
     app.openapi = openapi
 
 
@@ -281,6 +301,38 @@ def operation_id(route) -> str:
     into a method. Handler names are unique across the platform (tested on the merged document)."""
     head, *rest = route.name.split("_")
     return head + "".join(w.capitalize() for w in rest)
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答"
+                   "（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。"
+                   " / Idempotency key (a fresh UUID per new request): retrying the same request with the same key "
+                   "returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys "
+                   "belong to the caller's identity; answers are kept for 24 hours (configurable).",
+}
+
+
+def document_idempotency_key(doc: dict[str, Any]) -> None:
+    """The Idempotency-Key header and the two answers it can cause, on every POST operation."""
+    doc.setdefault("components", {}).setdefault("parameters", {})["Idempotency-Key"] = IDEMPOTENCY_KEY_PARAMETER
+    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    notes = {"409": ("冲突", "同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试"),
+             "422": ("输入有误", "Idempotency-Key 已用于内容不同的请求（idempotency_key_reused）")}
+    for ops in doc.get("paths", {}).values():
+        op = ops.get("post")
+        if op is None:
+            continue
+        params = op.setdefault("parameters", [])
+        if not any(p.get("$ref") == "#/components/parameters/Idempotency-Key" for p in params):
+            params.append({"$ref": "#/components/parameters/Idempotency-Key"})
+        responses = op.setdefault("responses", {})
+        for status, (default, note) in notes.items():
+            resp = responses.setdefault(status, {"description": default})
+            if note not in resp.get("description", ""):
+                resp["description"] = f"{resp.get('description') or default}；或{note}"
+            resp["content"] = ref
 
 
 # --- the factory ---------------------------------------------------------------------------------

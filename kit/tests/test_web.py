@@ -57,7 +57,7 @@ def client(tmp_path):
 def token(roles, **kw):
     s = ServiceSettings()
     return {"Authorization": "Bearer " + auth.issue_dev_token(sub="u1", roles=roles, secret=s.jwt_secret,
-                                                              issuer=s.jwt_issuer, **kw)}
+                                                              issuer=s.jwt_issuer, audience=s.jwt_audience, **kw)}
 
 
 def test_validation_error_names_each_field_in_chinese(client):
@@ -94,7 +94,8 @@ def test_auth(client):
 
 def test_expired_token(client):
     s = ServiceSettings()
-    t = auth.issue_dev_token(sub="u", roles=["admin"], secret=s.jwt_secret, issuer=s.jwt_issuer, ttl_s=-10)
+    t = auth.issue_dev_token(sub="u", roles=["admin"], secret=s.jwt_secret, issuer=s.jwt_issuer,
+                             audience=s.jwt_audience, ttl_s=-(auth.LEEWAY_S + 60))  # past the clock-skew leeway
     r = client.get("/page", headers={"Authorization": f"Bearer {t}"})
     assert r.status_code == 200  # /page does not ask who you are
     r = client.post("/things", json={}, headers={"Authorization": f"Bearer {t}"})

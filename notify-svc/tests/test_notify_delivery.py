@@ -87,10 +87,11 @@ def test_failing_provider_is_retried_with_backoff_then_dead_then_retried_by_staf
     finally:
         sms_provider.failing = False
 
+    signing = dict(secret=settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     staff = {"Authorization": "Bearer " + issue_dev_token(sub="clerk", roles=["county_staff"], region_code="232701",
-                                                          secret=settings.jwt_secret, issuer=settings.jwt_issuer)}
+                                                          **signing)}
     other = {"Authorization": "Bearer " + issue_dev_token(sub="c2", roles=["county_staff"], region_code="232721",
-                                                          secret=settings.jwt_secret, issuer=settings.jwt_issuer)}
+                                                          **signing)}
     with TestClient(create_app(settings)) as client:
         listed = client.get("/api/v1/notifications/deliveries", params={"status": "dead", "limit": 500}, headers=staff)
         assert listed.status_code == 200

@@ -31,7 +31,7 @@ def client(db_url):
 def token(client, sub, roles, **kw) -> dict:
     s = client.settings
     return {"Authorization": "Bearer " + issue_dev_token(sub=sub, roles=roles, secret=s.jwt_secret,
-                                                         issuer=s.jwt_issuer, **kw)}
+                                                         issuer=s.jwt_issuer, audience=s.jwt_audience, **kw)}
 
 
 @pytest.fixture(scope="module")

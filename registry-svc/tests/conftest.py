@@ -48,7 +48,8 @@ class Tokens:
         self.s = settings
 
     def __call__(self, roles: list[str], sub: str = "tester", **claims) -> dict[str, str]:
-        token = issue_dev_token(sub=sub, roles=roles, secret=self.s.jwt_secret, issuer=self.s.jwt_issuer, **claims)
+        token = issue_dev_token(sub=sub, roles=roles, secret=self.s.jwt_secret, issuer=self.s.jwt_issuer,
+                                audience=self.s.jwt_audience, **claims)
         return {"Authorization": f"Bearer {token}"}
 
     @property

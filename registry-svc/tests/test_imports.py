@@ -173,3 +173,22 @@ def test_a_repeated_row_shares_the_fate_of_the_row_it_repeats(client, tokens, re
     job = run_import(client, tokens.prefecture, "businesses", body, "text/csv")
     assert (job["accepted"], job["rejected"]) == (2, 2), job
     assert [(e["row"], e["field"]) for e in job["errors"]] == [(1, "uscc"), (2, "uscc")]
+
+
+def test_an_import_retried_with_the_same_idempotency_key_is_one_job(client, tokens, settings):
+    from registry_svc.models import jobs
+    body = csv_of(BUSINESS_COLUMNS, [business_row(business_doc()) for _ in range(2)])
+    h = {**tokens.county("232701"), "Content-Type": "text/csv", "Idempotency-Key": f"import-{new_uscc()}"}
+    first = client.post("/api/v1/businesses/imports", params={"kind": "businesses"}, content=body, headers=h)
+    # a fresh token of the same clerk, as a client that signed in again would send
+    again = client.post("/api/v1/businesses/imports", params={"kind": "businesses"}, content=body,
+                        headers={**h, **tokens(["county_staff"], sub="county-232701", region_code="232701",
+                                               ttl_s=60)})
+    assert first.status_code == again.status_code == 202 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(jobs).where(jobs.c.id == first.json()["id"])).scalar() == 1
+    engine.dispose()
+    other = client.post("/api/v1/businesses/imports", params={"kind": "marks"}, content=body, headers=h)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"

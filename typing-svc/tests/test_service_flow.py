@@ -56,7 +56,8 @@ def db(settings):
 
 
 def headers(settings, roles, **kw) -> dict:
-    token = issue_dev_token(sub="t-" + roles[0], roles=roles, secret=settings.jwt_secret, issuer=settings.jwt_issuer, **kw)
+    token = issue_dev_token(sub="t-" + roles[0], roles=roles, secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+                            audience=settings.jwt_audience, **kw)
     return {"Authorization": f"Bearer {token}"}
 
 
