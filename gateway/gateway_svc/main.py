@@ -4,12 +4,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +38,9 @@ class DevTokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+DOCS_ASSETS = "/static/docs"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -112,9 +117,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             request.app.state.openapi_cache = (time.monotonic(), merged)
         return merged
 
+    # The documentation UIs come from files the platform ships (static/docs), never from a CDN:
+    # a bureau's network is often offline.
+    app.mount(DOCS_ASSETS, StaticFiles(directory=Path(__file__).parent / "static" / "docs"), name="docs-assets")
+
     @app.get("/docs", include_in_schema=False)
     def docs():
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Getihu 平台接口文档")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Getihu 平台接口文档",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc():
+        return get_redoc_html(openapi_url="/openapi.json", title="Getihu 平台接口文档",
+                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png", with_google_fonts=False)
 
     @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)

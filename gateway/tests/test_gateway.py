@@ -160,3 +160,18 @@ def test_merged_openapi_keeps_the_shared_idempotency_key_parameter():
     merged = openapi.merge({"paths": {}, "components": {"schemas": {}}}, docs, title="t", version="1")
     assert merged["components"]["parameters"] == {"Idempotency-Key": param}
     assert merged["paths"]["/api/v1/typing"]["post"]["parameters"] == [ref]
+
+
+def test_docs_and_redoc_load_only_files_the_platform_ships(client):
+    """Offline networks: every script, style and icon of /docs and /redoc is served by the gateway."""
+    import re
+    for page in ("/docs", "/redoc"):
+        r = client.get(page)
+        assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+        urls = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']+)["\']|url:\s*["\']([^"\']+)["\']', r.text)
+        urls = [u for pair in urls for u in pair if u]
+        assert urls and not [u for u in urls if "://" in u or u.startswith("//")], (page, urls)
+        for u in urls:
+            if u != "/openapi.json":
+                asset = client.get(u)
+                assert asset.status_code == 200 and len(asset.content) > 500, u
