@@ -251,6 +251,7 @@ _COMMON_PROBLEMS = (
 )
 _UNSAFE_PROBLEMS = (("409", "与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）"),)
 _UPLOAD_PROBLEMS = (("413", "上传内容过大"), ("415", "不支持的文件类型"))
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def describe_problems(doc: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +263,6 @@ def describe_problems(doc: dict[str, Any]) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["Problem"] = PROBLEM_SCHEMA
-    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for ops in doc.get("paths", {}).values():
         for method, op in ops.items():
             responses = op.setdefault("responses", {})
@@ -276,7 +276,7 @@ def describe_problems(doc: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault(status, {"description": text})
             for status, resp in responses.items():
                 if status[0] in "45":
-                    resp["content"] = ref
+                    resp["content"] = PROBLEM_CONTENT
     return doc
 
 
@@ -315,24 +315,23 @@ IDEMPOTENCY_KEY_PARAMETER = {
 
 
 def document_idempotency_key(doc: dict[str, Any]) -> None:
-    """The Idempotency-Key header and the two answers it can cause, on every POST operation."""
+    """The Idempotency-Key header on every POST operation, and the two answers it can cause added to
+    the 409 and 422 that describe_problems has already listed there (it runs first)."""
     doc.setdefault("components", {}).setdefault("parameters", {})["Idempotency-Key"] = IDEMPOTENCY_KEY_PARAMETER
-    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    notes = {"409": ("冲突", "同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试"),
-             "422": ("输入有误", "Idempotency-Key 已用于内容不同的请求（idempotency_key_reused）")}
+    ref = {"$ref": "#/components/parameters/Idempotency-Key"}
+    notes = {"409": "同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试",
+             "422": "Idempotency-Key 已用于内容不同的请求（idempotency_key_reused）"}
     for ops in doc.get("paths", {}).values():
         op = ops.get("post")
         if op is None:
             continue
         params = op.setdefault("parameters", [])
-        if not any(p.get("$ref") == "#/components/parameters/Idempotency-Key" for p in params):
-            params.append({"$ref": "#/components/parameters/Idempotency-Key"})
-        responses = op.setdefault("responses", {})
-        for status, (default, note) in notes.items():
-            resp = responses.setdefault(status, {"description": default})
-            if note not in resp.get("description", ""):
-                resp["description"] = f"{resp.get('description') or default}；或{note}"
-            resp["content"] = ref
+        if ref not in params:
+            params.append(ref)
+        for status, note in notes.items():
+            resp = op["responses"][status]
+            if note not in resp["description"]:
+                resp["description"] = f"{resp['description']}；或{note}"
 
 
 # --- the factory ---------------------------------------------------------------------------------
