@@ -1,7 +1,6 @@
 """HTTP of appeal-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,8 +10,9 @@ from fastapi.responses import Response
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
+from getihu_kit.fields import Date, RegionCode, Text
 from appeal_svc import service
-from appeal_svc.schemas import (AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
+from appeal_svc.schemas import (AppealStatus, TargetKind, AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
                                 MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
                                 Withdrawal)
 
@@ -46,7 +46,7 @@ def file_notice_objection(body: NoticeObjectionCreate, request: Request, session
 
 @router.post("/notice-objections/{appeal_id}/status", response_model=AppealRead,
              summary="未登录的公示异议人查询办理情况与答复（以联系电话证明本人）")
-def query_notice_objection_status(appeal_id: str, body: AnonymousProof, request: Request, session: SessionDep,
+def query_notice_objection_status(appeal_id: Text, body: AnonymousProof, request: Request, session: SessionDep,
                             principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.get_notice_objection(session, appeal_id=appeal_id, phone=body.objector_phone,
                                         principal=principal, settings=_settings(request))
@@ -54,7 +54,7 @@ def query_notice_objection_status(appeal_id: str, body: AnonymousProof, request:
 
 @router.post("/notice-objections/{appeal_id}/material", response_model=AppealRead,
              summary="未登录的公示异议人补充材料（以联系电话证明本人）")
-def supply_notice_objection_material(appeal_id: str, body: AnonymousMaterialSupply, request: Request,
+def supply_notice_objection_material(appeal_id: Text, body: AnonymousMaterialSupply, request: Request,
                                 session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
                                    settings=_settings(request), phone=body.objector_phone)
@@ -62,7 +62,7 @@ def supply_notice_objection_material(appeal_id: str, body: AnonymousMaterialSupp
 
 @router.post("/notice-objections/{appeal_id}/withdrawal", response_model=AppealRead,
              summary="未登录的公示异议人撤回异议（以联系电话证明本人）")
-def withdraw_notice_objection(appeal_id: str, body: AnonymousWithdrawal, request: Request, session: SessionDep,
+def withdraw_notice_objection(appeal_id: Text, body: AnonymousWithdrawal, request: Request, session: SessionDep,
                          principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body, principal=principal,
                             settings=_settings(request), phone=body.objector_phone,
@@ -71,9 +71,9 @@ def withdraw_notice_objection(appeal_id: str, body: AnonymousWithdrawal, request
 
 @router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
 def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(STAFF),
-                 status: Annotated[list[str] | None, Query(description="状态，可多个或逗号分隔")] = None,
-                 region_code: str | None = None, target_kind: str | None = None,
-                 due_before: Annotated[dt.date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
+                 status: Annotated[list[AppealStatus] | None, Query(description="状态，可多个")] = None,
+                 region_code: RegionCode | None = None, target_kind: TargetKind | None = None,
+                 due_before: Annotated[Date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
                  overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False) -> AppealPage:
     return service.list_for_staff(session, principal=principal, page=page, status=status, region_code=region_code,
                                   target_kind=target_kind, due_before=due_before, overdue=overdue)
@@ -81,49 +81,49 @@ def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal 
 
 @router.get("/mine", response_model=AppealPage, summary="本人提出的异议")
 def list_my_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(APPELLANT),
-              status: Annotated[list[str] | None, Query()] = None) -> AppealPage:
+              status: Annotated[list[AppealStatus] | None, Query(description="状态，可多个")] = None) -> AppealPage:
     return service.list_mine(session, principal=principal, page=page, status=status)
 
 
 @router.get("/{appeal_id}", response_model=AppealRead, summary="异议详情与处理记录")
-def get_appeal(appeal_id: str, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
+def get_appeal(appeal_id: Text, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.get_appeal(session, appeal_id=appeal_id, principal=principal)
 
 
 @router.get("/{appeal_id}/evidence/{file_id}", summary="下载证明材料")
-def get_evidence(appeal_id: str, file_id: str, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> Response:
+def get_evidence(appeal_id: Text, file_id: Text, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> Response:
     f = service.evidence_file(session, appeal_id=appeal_id, file_id=file_id, principal=principal)
     return Response(f.content, media_type=f.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}"})
 
 
 @router.post("/{appeal_id}/review", response_model=AppealRead, summary="受理审查")
-def take_appeal_in_review(appeal_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> AppealRead:
+def take_appeal_in_review(appeal_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.take_in_review(session, appeal_id=appeal_id, principal=principal)
 
 
 @router.post("/{appeal_id}/material-requests", response_model=AppealRead, summary="要求申请人补充材料")
-def request_material(appeal_id: str, body: MaterialRequest, session: SessionDep,
+def request_material(appeal_id: Text, body: MaterialRequest, session: SessionDep,
                      principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.request_material(session, appeal_id=appeal_id, data=body, principal=principal)
 
 
 @router.post("/{appeal_id}/material", response_model=AppealRead, summary="申请人补充材料")
-def supply_material(appeal_id: str, body: MaterialSupply, request: Request, session: SessionDep,
+def supply_material(appeal_id: Text, body: MaterialSupply, request: Request, session: SessionDep,
                     principal: Principal = Depends(APPELLANT)) -> AppealRead:
     return service.supply_material(session, appeal_id=appeal_id, data=body, principal=principal,
                                    settings=_settings(request))
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead, summary="作出处理决定并答复")
-def decide_appeal(appeal_id: str, body: Decision, request: Request, session: SessionDep,
+def decide_appeal(appeal_id: Text, body: Decision, request: Request, session: SessionDep,
            principal: Principal = Depends(STAFF)) -> AppealRead:
     return service.decide(session, appeal_id=appeal_id, data=body, principal=principal,
                           traceparent=traceparent(request))
 
 
 @router.post("/{appeal_id}/withdrawal", response_model=AppealRead, summary="申请人撤回异议")
-def withdraw_appeal(appeal_id: str, request: Request, session: SessionDep, principal: Principal = Depends(APPELLANT),
+def withdraw_appeal(appeal_id: Text, request: Request, session: SessionDep, principal: Principal = Depends(APPELLANT),
              body: Withdrawal | None = None) -> AppealRead:
     return service.withdraw(session, appeal_id=appeal_id, data=body or Withdrawal(), principal=principal,
                             settings=_settings(request), traceparent=traceparent(request))

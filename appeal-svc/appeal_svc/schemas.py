@@ -7,17 +7,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from getihu_kit.domain import uscc as uscc_rules
 from getihu_kit.labels import TYPE_CODES
+from getihu_kit.fields import USCC
 
 TypeName = Literal[TYPE_CODES]
+# rules.workflow's statuses and objects (kept equal by the schema test).
+AppealStatus = Literal["filed", "in_review", "material_requested", "upheld", "rejected", "withdrawn"]
+TargetKind = Literal["typing_result", "cultivation_notice"]
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+# At least 5 characters between the first and the last that is not a space (the validator strips).
+GROUNDS_PATTERN = r"\S[\s\S]{3,}\S"
 
 
 class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: str = Field(min_length=1, max_length=200, description="文件名")
-    content_type: str = Field(description="application/pdf、image/jpeg 或 image/png")
+    content_type: Literal["application/pdf", "image/jpeg", "image/png"] = Field(description="文件类型")
     content_base64: str = Field(min_length=1, description="文件内容（Base64）")
 
 
@@ -31,19 +36,11 @@ def _grounds(v: str) -> str:
 class TypingObjectionCreate(BaseModel):
     """经营者对本户已公布分型结果提出异议。"""
     model_config = ConfigDict(extra="forbid")
-    uscc: str = Field(description="统一社会信用代码")
+    uscc: USCC
     year: int = Field(ge=2000, le=2100, description="分型年度")
-    grounds: str = Field(max_length=4000, description="异议理由")
+    grounds: str = Field(max_length=4000, pattern=GROUNDS_PATTERN, description="异议理由（不少于5个字）")
     requested_type: TypeName | None = Field(default=None, description="申请人认为应属的类型")
     evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料")
-
-    @field_validator("uscc")
-    @classmethod
-    def _uscc(cls, v: str) -> str:
-        v = v.strip().upper()
-        if not uscc_rules.is_valid(v):
-            raise ValueError("统一社会信用代码格式或校验位不正确")
-        return v
 
     @field_validator("grounds")
     @classmethod
@@ -55,9 +52,9 @@ class NoticeObjectionCreate(BaseModel):
     """任何人在“名特优新”公示期内对公示对象提出异议（可不登录，须留姓名和联系电话）。"""
     model_config = ConfigDict(extra="forbid")
     application_id: str = Field(min_length=1, max_length=64, description="公示的申报编号")
-    grounds: str = Field(max_length=4000, description="异议理由")
-    objector_name: str = Field(max_length=50, description="异议人姓名")
-    objector_phone: str = Field(description="联系电话")
+    grounds: str = Field(max_length=4000, pattern=GROUNDS_PATTERN, description="异议理由（不少于5个字）")
+    objector_name: str = Field(max_length=50, pattern=r"\S", description="异议人姓名")
+    objector_phone: str = Field(pattern=PHONE.pattern, description="联系电话：11位手机号或带区号的固定电话")
     evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料")
 
     @field_validator("grounds")
@@ -111,7 +108,7 @@ class AnonymousMaterialSupply(MaterialSupply, AnonymousProof):
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["upheld", "rejected"] = Field(description="upheld 异议成立；rejected 异议不成立")
-    reason: str = Field(max_length=4000, description="理由或解释说明")
+    reason: str = Field(max_length=4000, pattern=r"\S[\s\S]*\S", description="理由或解释说明（不少于2个字）")
     corrected_type: TypeName | None = Field(default=None, description="分型异议成立时更正后的类型")
 
     @field_validator("reason")

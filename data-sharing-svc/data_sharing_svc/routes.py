@@ -1,7 +1,6 @@
 """HTTP of data-sharing-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -11,6 +10,7 @@ from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import SessionDep, requires, traceparent
+from getihu_kit.fields import DateTime, Text, USCC
 from data_sharing_svc import service
 from data_sharing_svc.schemas import (AuditPage, BatchCreate, BatchRead, CoverageRead, DatasetName, FactsRead,
                                       FileBatchAccepted)
@@ -48,12 +48,12 @@ async def submit_file(request: Request, session: SessionDep, principal: Principa
 
 
 @router.get("/batches/{batch_id}", response_model=BatchRead, summary="查询批次及其逐行校验报告")
-def get_batch(batch_id: str, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> BatchRead:
+def get_batch(batch_id: Text, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> BatchRead:
     return service.get_batch(session, batch_id=batch_id, principal=principal)
 
 
 @router.get("/facts/{uscc}", response_model=FactsRead, summary="查询某户某年度的共享数据（仅限工作人员，每次查询留痕）")
-def read_business_facts(uscc: str, request: Request, session: SessionDep, principal: Principal = Depends(STAFF),
+def read_business_facts(uscc: USCC, request: Request, session: SessionDep, principal: Principal = Depends(STAFF),
                year: int = Query(ge=2000, le=2100, description="年度")) -> FactsRead:
     return service.read_facts(session, uscc=uscc, year=year, principal=principal,
                               request_id=getattr(request.state, "request_id", None))
@@ -61,8 +61,8 @@ def read_business_facts(uscc: str, request: Request, session: SessionDep, princi
 
 @router.get("/audit", response_model=AuditPage, summary="共享数据查询留痕（地区局工作人员、管理员）")
 def list_audit(session: SessionDep, page: AuditPageDep, principal: Principal = Depends(AUDITORS),
-               uscc: str | None = None, reader: str | None = None, since: dt.datetime | None = None,
-               until: dt.datetime | None = None) -> AuditPage:
+               uscc: USCC | None = None, reader: Text | None = None, since: DateTime | None = None,
+               until: DateTime | None = None) -> AuditPage:
     return service.list_audit(session, principal=principal, uscc=uscc, reader=reader, since=since, until=until,
                               page=page)
 
@@ -74,5 +74,5 @@ def get_coverage(session: SessionDep, principal: Principal = Depends(AGENCY_OR_S
 
 
 @jobs_router.get("/{job_id}", response_model=JobRead, summary="查询文件报送任务的进度与逐行报告")
-def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> JobRead:
+def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> JobRead:
     return service.get_job(session, job_id=job_id, principal=principal)

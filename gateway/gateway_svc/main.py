@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI, Request
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from getihu_kit import auth, logs
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
+from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
 from gateway_svc import openapi, routing
 from gateway_svc.proxy import forward
@@ -27,11 +28,11 @@ from gateway_svc.settings import Settings, settings as default_settings
 class DevTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sub: str = Field(min_length=1, max_length=200)
-    roles: list[str] = Field(min_length=1)
-    region_code: str | None = None
-    usccs: list[str] | None = None
-    dataset: str | None = None
-    department: str | None = None
+    roles: list[Literal[auth.ROLES]] = Field(min_length=1, max_length=len(auth.ROLES))
+    region_code: RegionCode | None = None
+    usccs: list[USCC] | None = Field(default=None, max_length=1000)
+    dataset: Text | None = Field(default=None, max_length=100)
+    department: Text | None = Field(default=None, max_length=200)
 
 
 class DevTokenResponse(BaseModel):

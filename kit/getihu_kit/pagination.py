@@ -26,6 +26,8 @@ from getihu_kit.errors import InvalidInput
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+# Cursors are unpadded URL-safe base64 (encode_cursor); the pattern documents it, the decoder checks the rest.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"
 
 
 class Page(BaseModel, Generic[T]):
@@ -43,7 +45,7 @@ def page_params(maximum: int = MAX_LIMIT, default: int = DEFAULT_LIMIT):
     """The `cursor` and `limit` query parameters of a list, `limit` bounded by `maximum`, as an
     annotated dependency: `page: page_params(500)` (or `PageDep` for the platform's 1000)."""
     def page_request(
-            cursor: Annotated[str | None, Query(max_length=2000,
+            cursor: Annotated[str | None, Query(max_length=2000, pattern=CURSOR_PATTERN,
                                                 description="上一页响应中的 next_cursor，原样传入；首页不传")] = None,
             limit: Annotated[int, Query(ge=1, le=maximum, description=f"每页条数（1–{maximum}）")] = min(default, maximum),
     ) -> PageRequest:

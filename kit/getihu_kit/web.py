@@ -280,6 +280,31 @@ def describe_problems(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+DECIMAL_PATTERN = "^-?[0-9]+(\\.[0-9]+)?$"
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def tighten_decimals(node: Any) -> None:
+    """pydantic documents a request Decimal as "a number or any string"; the server takes a decimal
+    numeral only, so the string gets its pattern, and a bounded decimal (bounds only hold for the
+    number) is documented as a number. Money has its own type (kit.fields.Money)."""
+    if isinstance(node, dict):
+        alts = node.get("anyOf")
+        if isinstance(alts, list):
+            numbers = [a for a in alts if a.get("type") == "number"]
+            strings = [a for a in alts if a.get("type") == "string" and set(a) <= {"type"}]
+            if numbers and strings:
+                if any(k in numbers[0] for k in _BOUNDS):
+                    node["anyOf"] = [a for a in alts if a not in strings]
+                else:
+                    strings[0]["pattern"] = DECIMAL_PATTERN
+        for v in node.values():
+            tighten_decimals(v)
+    elif isinstance(node, list):
+        for v in node:
+            tighten_decimals(v)
+
+
 def document_problems(app: FastAPI) -> None:
     """The app's OpenAPI document, post-processed by describe_problems once and cached."""
     from fastapi.openapi.utils import get_openapi
@@ -289,6 +314,7 @@ def document_problems(app: FastAPI) -> None:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         describe_problems(doc)
+        tighten_decimals(doc.get("components", {}).get("schemas", {}))
         if getattr(app.state, "idempotency_table", None) is not None:
             document_idempotency_key(doc)
         app.openapi_schema = doc

@@ -7,8 +7,9 @@ from getihu_kit import clock
 from getihu_kit.auth import ROLES, STAFF_ROLES, Principal
 from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, IdPath, SessionDep, requires
+from getihu_kit.fields import RegionCode
 from notify_svc import service, templates
-from notify_svc.schemas import (DeliveryPage, DeliveryRead, DeliveryStatus, InboxPage, MarkedRead, MarkRead,
+from notify_svc.schemas import (RECIPIENT_FIELD, Channel, DeliveryState, DeliveryPage, DeliveryRead, DeliveryStatus, InboxPage, MarkedRead, MarkRead,
                                 NotificationRead, TemplateRead)
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
@@ -22,7 +23,7 @@ DeliveryPageDep = page_params(500, default=100)
 
 @router.get("/inbox", response_model=InboxPage, summary="站内信收件箱")
 def list_inbox(session: SessionDep, page: InboxPageDep,
-          recipient: str = Query(description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>"),
+          recipient: str = Query(**RECIPIENT_FIELD),
           unread: bool | None = Query(None, description="true 只看未读，false 只看已读"),
           principal: Principal = Depends(SIGNED_IN)):
     return service.inbox(session, principal=principal, recipient=recipient, unread=unread, page=page)
@@ -41,8 +42,8 @@ def list_templates(principal: Principal = Depends(ANYONE)):
 
 
 @router.get("/deliveries", response_model=DeliveryPage, summary="投递记录（工作人员）")
-def list_deliveries(session: SessionDep, page: DeliveryPageDep, status: str | None = None, channel: str | None = None,
-               region_code: str | None = None, principal: Principal = Depends(STAFF)):
+def list_deliveries(session: SessionDep, page: DeliveryPageDep, status: DeliveryState | None = None, channel: Channel | None = None,
+               region_code: RegionCode | None = None, principal: Principal = Depends(STAFF)):
     return service.list_deliveries(session, principal=principal, status=status, channel=channel,
                                    region_code=region_code, page=page)
 

@@ -3,7 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, field_validator
+
+from getihu_kit.domain import regions
+
+Channel = Literal["email", "sms"]
+DeliveryState = Literal["pending", "sent", "dead"]
+# The three kinds of inbox address; the USCC's check character is the custom format's (the service checks it).
+RECIPIENT_PATTERN = ("^(uscc:92[0-9A-HJ-NPQRTUWXY]{16}|user:[^\\u0000-\\u001f\\u007f]{1,100}|region:("
+                     + "|".join(regions.COUNTIES) + "))$")
+# The shape is the pattern; the service checks the USCC's check character and the region (format "recipient").
+RECIPIENT_FIELD = dict(json_schema_extra={"format": "recipient"}, max_length=105,
+                       description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>（格式："
+                                   + RECIPIENT_PATTERN + "）")
 
 
 class TemplateRef(BaseModel):
@@ -34,8 +48,8 @@ class InboxPage(BaseModel):
 
 
 class MarkRead(BaseModel):
-    recipient: str = Field(description="uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>")
-    ids: list[int] | None = Field(default=None, description="要标记的通知 id；省略则全部标记为已读")
+    recipient: str = Field(**RECIPIENT_FIELD)
+    ids: list[int] | None = Field(default=None, min_length=1, max_length=1000, description="要标记的通知 id；省略则全部标记为已读")
 
     @field_validator("ids")
     @classmethod
@@ -52,10 +66,10 @@ class MarkedRead(BaseModel):
 class DeliveryRead(BaseModel):
     id: int
     notification_id: int
-    channel: str
+    channel: Channel
     recipient: str
     address: str | None = Field(description="已脱敏")
-    status: str
+    status: DeliveryState
     attempts: int
     next_attempt_at: dt.datetime | None = None
     deferred: int

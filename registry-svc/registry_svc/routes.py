@@ -9,8 +9,9 @@ from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, SessionDep, YearPath, requires, traceparent
+from getihu_kit.fields import Text, USCC
 from registry_svc import imports, service
-from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
+from registry_svc.schemas import (ImportKindCode, AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
                                   ImportAccepted, MarkIn, MarkRead, OperatorChange, StatusChangeIn, WindowClose,
                                   WindowOpen, WindowRead)
 
@@ -29,13 +30,13 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
 
 @router.post("/businesses/imports", status_code=202, response_model=ImportAccepted,
              summary="批量导入（CSV、XLSX、JSON Lines）：登记、年报、标记、状态",
-             openapi_extra={"requestBody": {"content": {
-                 "text/csv": {"schema": {"type": "string"}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "text/csv": {"schema": {"type": "string", "minLength": 1}},
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-                     {"schema": {"type": "string", "format": "binary"}},
-                 "application/x-ndjson": {"schema": {"type": "string"}}}}})
+                     {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+                 "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}}}})
 async def import_businesses(request: Request, session: SessionDep,
-                      kind: str = Query(description="businesses | annual_reports | marks | status"),
+                      kind: ImportKindCode = Query(description="导入内容：businesses 登记、annual_reports 年报、marks 标记、status 状态变更"),
                       principal: Principal = Depends(STAFF)) -> ImportAccepted:
     async with spooled_body(request) as body:
         return await run_in_threadpool(imports.create_import, session, kind=kind,
@@ -44,17 +45,17 @@ async def import_businesses(request: Request, session: SessionDep,
 
 
 @router.get("/jobs/{job_id}", response_model=JobRead, summary="查询导入任务的进度和逐行错误")
-def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return imports.get_job(session, job_id=job_id, principal=principal)
 
 
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")
-def get_business(uscc: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> BusinessRead:
+def get_business(uscc: USCC, session: SessionDep, principal: Principal = Depends(ANYONE)) -> BusinessRead:
     return service.get_business(session, uscc=uscc, principal=principal)
 
 
 @router.post("/businesses/{uscc}/status", response_model=BusinessRead, summary="登记状态变更（吊销、注销、撤销、恢复）")
-def change_business_status(uscc: str, body: StatusChangeIn, request: Request, session: SessionDep,
+def change_business_status(uscc: USCC, body: StatusChangeIn, request: Request, session: SessionDep,
                   principal: Principal = Depends(STAFF)) -> BusinessRead:
     return service.change_status(session, uscc=uscc, data=body, principal=principal,
                                  traceparent=traceparent(request))
@@ -62,7 +63,7 @@ def change_business_status(uscc: str, body: StatusChangeIn, request: Request, se
 
 @router.post("/businesses/{uscc}/annual-reports", status_code=201, response_model=AnnualReportRead,
              summary="报送年度报告（可补报；同一年度再次报送即更正）")
-def file_annual_report(uscc: str, body: AnnualReportIn, request: Request, session: SessionDep,
+def file_annual_report(uscc: USCC, body: AnnualReportIn, request: Request, session: SessionDep,
                        principal: Principal = Depends(STAFF_OR_OPERATOR)) -> AnnualReportRead:
     return service.file_annual_report(session, uscc=uscc, data=body, principal=principal,
                                       traceparent=traceparent(request))
@@ -70,13 +71,13 @@ def file_annual_report(uscc: str, body: AnnualReportIn, request: Request, sessio
 
 @router.post("/businesses/{uscc}/marks", status_code=201, response_model=MarkRead,
              summary="记载标记：经营异常、严重违法失信、歇业、行政处罚、表彰（再次提交同一标记可填写结束日期）")
-def record_mark(uscc: str, body: MarkIn, request: Request, session: SessionDep,
+def record_mark(uscc: USCC, body: MarkIn, request: Request, session: SessionDep,
                 principal: Principal = Depends(STAFF)) -> MarkRead:
     return service.record_mark(session, uscc=uscc, data=body, principal=principal, traceparent=traceparent(request))
 
 
 @router.post("/businesses/{uscc}/operator", response_model=BusinessRead, summary="变更经营者")
-def change_business_operator(uscc: str, body: OperatorChange, request: Request, session: SessionDep,
+def change_business_operator(uscc: USCC, body: OperatorChange, request: Request, session: SessionDep,
                     principal: Principal = Depends(STAFF)) -> BusinessRead:
     return service.change_operator(session, uscc=uscc, data=body, principal=principal,
                                    traceparent=traceparent(request))
@@ -104,6 +105,6 @@ def get_annual_report_window(report_year: YearPath, session: SessionDep, princip
 
 
 @router.get("/directory", response_model=DirectoryPage, summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
-def search_directory(session: SessionDep, page: DIRECTORY_PAGE, q: str | None = Query(default=None, max_length=100),
+def search_directory(session: SessionDep, page: DIRECTORY_PAGE, q: Text | None = Query(default=None, max_length=100),
               principal: Principal = Depends(ANYONE)) -> DirectoryPage:
     return service.directory(session, q=q, page=page)

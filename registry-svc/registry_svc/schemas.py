@@ -9,9 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from getihu_kit.domain import id_number, industry, regions, uscc
+from getihu_kit.domain import industry, uscc
 from getihu_kit.domain.masking import mask_id_number, mask_phone
 from getihu_kit.pagination import Page
+from getihu_kit.fields import USCC, IdNumber, Money, RegionCode
 from registry_svc import rules
 
 
@@ -34,9 +35,11 @@ def _check_uscc(v: str) -> str:
 class OperatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
-    id_number: str
-    phone: str | None = Field(default=None, max_length=20)
-    email: str | None = Field(default=None, max_length=200)
+    id_number: IdNumber
+    phone: str | None = Field(default=None, max_length=20, pattern=r"^(|[- ]*([0-9][- ]*){7,12})$",
+                              description="联系电话：7至12位数字（手机号或带区号的固定电话）")
+    email: str | None = Field(default=None, max_length=200, pattern=r"^(|\s*[^@\s]+@\S*\.\S*\s*)$",
+                              description="电子邮箱，如 name@example.com")
 
     @field_validator("email")
     @classmethod
@@ -47,14 +50,6 @@ class OperatorIn(BaseModel):
         if not local or "." not in domain or " " in v.strip():
             raise ValueError("电子邮箱格式不正确（例：name@example.com）")
         return v.strip()
-
-    @field_validator("id_number")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        try:
-            return id_number.validate(v)
-        except id_number.InvalidIdNumber as e:
-            raise ValueError(str(e)) from None
 
     @field_validator("phone")
     @classmethod
@@ -69,25 +64,16 @@ class OperatorIn(BaseModel):
 
 class BusinessCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    uscc: str
+    uscc: USCC
     name: str | None = Field(default=None, max_length=200)
     operator: OperatorIn
-    region_code: str
+    region_code: RegionCode
     industry_code: str | None = None
     established_on: dt.date
     seasonal: bool = False
     address: str | None = Field(default=None, max_length=500)
     business_scope: str | None = Field(default=None, max_length=4000)
 
-    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
-
-    @field_validator("region_code")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        try:
-            return regions.canonical(v)
-        except regions.UnknownRegion as e:
-            raise ValueError(str(e)) from None
 
     @field_validator("industry_code")
     @classmethod
@@ -102,7 +88,8 @@ class BusinessCreate(BaseModel):
     _established = _not_after_today("established_on", "成立日期")
 
 
-Money = Decimal
+# What a registry file import holds (imports.KINDS, kept equal by the import tests).
+ImportKindCode = Literal["businesses", "annual_reports", "marks", "status"]
 
 
 def _money(v: Decimal | None) -> Decimal | None:
@@ -142,8 +129,8 @@ class AnnualReportIn(BaseModel):
     year: int = Field(ge=1980, le=2100)
     submitted_on: dt.date
     employees: int = Field(ge=0, le=1_000_000)
-    revenue: Decimal | None = None
-    tax_paid: Decimal | None = None
+    revenue: Money | None = None
+    tax_paid: Money | None = None
 
     _money = field_validator("revenue", "tax_paid")(classmethod(lambda cls, v: _money(v)))
 
@@ -161,15 +148,15 @@ class MarkIn(BaseModel):
     kind: Literal["abnormal", "serious_illegal", "suspension", "penalty", "award"]
     start_on: dt.date
     end_on: dt.date | None = None
-    penalty_kind: str | None = Field(default=None, max_length=20)
-    amount: Decimal | None = None
+    penalty_kind: Literal[rules.PENALTY_KINDS] | None = Field(default=None, description="行政处罚的处罚种类（仅 penalty）")
+    amount: Money | None = None
     publicized_on: dt.date | None = None
-    level: str | None = Field(default=None, max_length=20)
+    level: Literal[tuple(rules.AWARD_LEVELS)] | None = Field(default=None, description="表彰奖励的级别（仅 award）")
     reason: str | None = Field(default=None, max_length=500)
 
     _money = field_validator("amount")(classmethod(lambda cls, v: _money(v)))
 
-    @field_validator("penalty_kind", "level", "reason")
+    @field_validator("penalty_kind", "level", "reason", mode="before")
     @classmethod
     def _blank(cls, v: str | None) -> str | None:
         return v.strip() or None if isinstance(v, str) else v
@@ -221,8 +208,8 @@ class AnnualReportRead(BaseModel):
     year: int
     submitted_on: dt.date
     employees: int
-    revenue: Decimal | None = None
-    tax_paid: Decimal | None = None
+    revenue: Money | None = None
+    tax_paid: Money | None = None
 
 
 class MarkRead(BaseModel):

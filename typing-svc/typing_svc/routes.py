@@ -7,6 +7,7 @@ from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
+from getihu_kit.fields import RegionCode, Text, TypeOrExcluded, USCC
 from typing_svc import service
 from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunRead
 
@@ -32,28 +33,28 @@ def list_runs(session: SessionDep, principal: Principal = Depends(STAFF),
 
 
 @router.get("/runs/{run_id}", response_model=RunRead, summary="分型运行的状态、进度与各类型数量")
-def get_run(run_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
+def get_run(run_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> dict:
     return service.get_run(session, run_id=run_id)
 
 
 @router.post("/runs/{run_id}/publish", status_code=202, response_model=RunRead,
              summary="发布分型运行结果（立即返回发布中的运行及其任务，完成后为 published）")
-def publish_run(run_id: str, request: Request, session: SessionDep,
+def publish_run(run_id: Text, request: Request, session: SessionDep,
                 principal: Principal = Depends(PREFECTURE)) -> dict:
     return service.publish_run(session, run_id=run_id, principal=principal, traceparent=traceparent(request))
 
 
 @router.get("/results/{uscc}", response_model=ResultRead, summary="某户某年度的分型结果及判定说明")
-def get_result(uscc: str, session: SessionDep, principal: Principal = Depends(ANYONE),
+def get_result(uscc: USCC, session: SessionDep, principal: Principal = Depends(ANYONE),
                year: int = Query(ge=2024, le=2100, description="分型年度")) -> dict:
     return service.get_result(session, uscc=uscc, year=year, principal=principal)
 
 
 @router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）")
 def list_results(session: SessionDep, page: ResultsPage, principal: Principal = Depends(STAFF),
-                 year: int = Query(ge=2024, le=2100), region_code: str | None = None,
-                 type: str | None = Query(default=None, description="survival|growth|development|excluded"),
-                 run_id: str | None = None) -> dict:
+                 year: int = Query(ge=2024, le=2100), region_code: RegionCode | None = None,
+                 type: TypeOrExcluded | None = Query(default=None, description="分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件"),
+                 run_id: Text | None = None) -> dict:
     return service.list_results(session, principal=principal, year=year, region_code=region_code, type_=type,
                                 run_id=run_id, page=page)
 
@@ -70,14 +71,14 @@ def get_typing_standards(principal: Principal = Depends(ANYONE), year: int | Non
 
 @router.get("/statistics", summary="某年度已发布分型结果按地区、类型、行业统计（工作人员）")
 def get_typing_statistics(session: SessionDep, principal: Principal = Depends(STAFF), year: int = Query(ge=2024, le=2100),
-               region_code: str | None = None) -> dict:
+               region_code: RegionCode | None = None) -> dict:
     return service.statistics(session, principal=principal, year=year, region_code=region_code)
 
 
 @router.get("/statistics/transitions", summary="两个年度之间的类型变化（生存→成长、成长→发展…）")
 def get_type_transitions(session: SessionDep, principal: Principal = Depends(STAFF),
                 from_year: int = Query(ge=2024, le=2100), to_year: int = Query(ge=2024, le=2100),
-                region_code: str | None = None) -> dict:
+                region_code: RegionCode | None = None) -> dict:
     return service.transitions(session, principal=principal, from_year=from_year, to_year=to_year,
                                region_code=region_code)
 
@@ -85,5 +86,5 @@ def get_type_transitions(session: SessionDep, principal: Principal = Depends(STA
 # The gateway sends /api/v1/jobs/ty_… here: a run's jobs (evaluation, publication) in kit's job shape.
 @jobs_router.get("/{job_id}", response_model=JobRead, summary="分型任务（运行、发布）的状态与进度（ty_ 开头）",
                  include_in_schema=False)
-def get_job(job_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return service.get_job(session, job_id=job_id)

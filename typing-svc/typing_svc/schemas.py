@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+from getihu_kit.fields import RegionCode
 
 
 class RunCreate(BaseModel):
@@ -11,14 +12,7 @@ class RunCreate(BaseModel):
 
     year: int = Field(ge=2024, le=2100, description="分型年度 Y")
     reference_date: dt.date | None = Field(default=None, description="基准日 R，默认 Y 年 6 月 30 日")
-    region_codes: list[str] | None = Field(default=None, description="只对这些县级单位分型；缺省为全部")
-
-    @field_validator("region_codes")
-    @classmethod
-    def _codes(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and any(not (isinstance(c, str) and c.isdigit() and len(c) == 6) for c in v):
-            raise ValueError("行政区划代码应为6位数字，如 232701")
-        return v
+    region_codes: list[RegionCode] | None = Field(default=None, description="只对这些县级单位分型；缺省为全部")
 
 
 class TypeCountsRead(BaseModel):

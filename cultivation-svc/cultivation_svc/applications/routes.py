@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
 from getihu_kit.web import ANYONE, SessionDep, YearQuery, traceparent
+from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.applications import service
-from cultivation_svc.applications.schemas import (ApplicationCreate, ApplicationRead, Consent, NoticeRead, Opinions,
+from cultivation_svc.applications.schemas import (ApplicationStatus, ApplicationCreate, ApplicationRead, Consent, NoticeRead, Opinions,
                                                   RecommendationCreate, Review, SiteVisit)
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, STAFF, PageDep, TodayDep
 from cultivation_svc.regional.service import county
@@ -34,8 +35,8 @@ def recommend_business(body: RecommendationCreate, request: Request, session: Se
 
 
 @router.get("/applications", response_model=Page[ApplicationRead], summary="申报列表（按身份限定范围）")
-def list_applications(session: SessionDep, page: PageDep, region_code: str | None = None, year: YearQuery = None,
-            status: str | None = None, principal: Principal = Depends(PARTIES)) -> Page[ApplicationRead]:
+def list_applications(session: SessionDep, page: PageDep, region_code: RegionCode | None = None, year: YearQuery = None,
+            status: ApplicationStatus | None = None, principal: Principal = Depends(PARTIES)) -> Page[ApplicationRead]:
     region = county(region_code) if region_code else None
     rows, nxt = service.listing(session, principal=principal, region_code=region, year=year, status=status, page=page)
     return Page[ApplicationRead](items=[ApplicationRead.model_validate(service.read(session, a, with_steps=False))
@@ -43,45 +44,45 @@ def list_applications(session: SessionDep, page: PageDep, region_code: str | Non
 
 
 @router.get("/applications/{app_id}", response_model=ApplicationRead, summary="申报详情与办理步骤")
-def get_application(app_id: str, session: SessionDep, principal: Principal = Depends(PARTIES)) -> ApplicationRead:
+def get_application(app_id: Text, session: SessionDep, principal: Principal = Depends(PARTIES)) -> ApplicationRead:
     return _out(session, service.get_for(session, app_id, principal))
 
 
 @router.post("/applications/{app_id}/consent", response_model=ApplicationRead, summary="经营者同意（不同意）被推荐")
-def consent_to_recommendation(app_id: str, body: Consent, request: Request, session: SessionDep, today: TodayDep,
+def consent_to_recommendation(app_id: Text, body: Consent, request: Request, session: SessionDep, today: TodayDep,
             principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
     return _out(session, service.consent(session, app_id=app_id, data=body, principal=principal, today=today,
                                          traceparent=traceparent(request)))
 
 
 @router.post("/applications/{app_id}/review", response_model=ApplicationRead, summary="县级审核")
-def review_application(app_id: str, body: Review, request: Request, session: SessionDep, today: TodayDep,
+def review_application(app_id: Text, body: Review, request: Request, session: SessionDep, today: TodayDep,
            principal: Principal = Depends(STAFF)) -> ApplicationRead:
     return _out(session, service.review(session, app_id=app_id, data=body, principal=principal, today=today,
                                         traceparent=traceparent(request)))
 
 
 @router.post("/applications/{app_id}/site-visit", response_model=ApplicationRead, summary="走访核实")
-def record_site_visit(app_id: str, body: SiteVisit, request: Request, session: SessionDep, today: TodayDep,
+def record_site_visit(app_id: Text, body: SiteVisit, request: Request, session: SessionDep, today: TodayDep,
                principal: Principal = Depends(STAFF)) -> ApplicationRead:
     return _out(session, service.site_visit(session, app_id=app_id, data=body, principal=principal, today=today,
                                             traceparent=traceparent(request)))
 
 
 @router.post("/applications/{app_id}/opinions", response_model=ApplicationRead, summary="征求意见并进入公示")
-def record_department_opinions(app_id: str, body: Opinions, request: Request, session: SessionDep, today: TodayDep,
+def record_department_opinions(app_id: Text, body: Opinions, request: Request, session: SessionDep, today: TodayDep,
              principal: Principal = Depends(STAFF)) -> ApplicationRead:
     return _out(session, service.opinions(session, app_id=app_id, data=body, principal=principal, today=today,
                                           traceparent=traceparent(request)))
 
 
 @router.post("/applications/{app_id}/withdraw", response_model=ApplicationRead, summary="经营者撤回")
-def withdraw_application(app_id: str, request: Request, session: SessionDep, principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
+def withdraw_application(app_id: Text, request: Request, session: SessionDep, principal: Principal = Depends(OPERATOR)) -> ApplicationRead:
     return _out(session, service.withdraw(session, app_id=app_id, principal=principal, traceparent=traceparent(request)))
 
 
 @router.get("/notices", response_model=Page[NoticeRead], summary="当前公示（公开，经营者姓名脱敏）")
-def list_public_notices(session: SessionDep, page: PageDep, today: TodayDep, region_code: str | None = None,
+def list_public_notices(session: SessionDep, page: PageDep, today: TodayDep, region_code: RegionCode | None = None,
             principal: Principal = Depends(ANYONE)) -> Page[NoticeRead]:
     region = county(region_code) if region_code else None
     items, nxt = service.notices(session, region_code=region, on=today, page=page)

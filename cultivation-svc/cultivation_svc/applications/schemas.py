@@ -5,11 +5,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from getihu_kit.domain import uscc as uscc_code
+from getihu_kit.fields import USCC
 
 Category = Literal["renowned", "distinctive", "quality", "emerging"]
+# The application's life (applications.service.record_step); material_requested: a spot check asked for more.
+ApplicationStatus = Literal["new", "submitted", "awaiting_consent", "site_visit", "soliciting", "public_notice",
+                            "on_hold", "recognised", "refused", "withdrawn", "material_requested"]
+Source = Literal["self", "recommendation"]
 RelaxedGroup = Literal["veteran", "graduate", "disabled", "returning_migrant_worker"]
 
 
@@ -19,39 +23,23 @@ class Material(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-def _uscc(v: str) -> str:
-    try:
-        return uscc_code.validate(v)
-    except ValueError as exc:
-        raise ValueError(str(exc) or "统一社会信用代码不正确") from None
-
 
 class ApplicationCreate(BaseModel):
     """自主申报."""
-    uscc: str
+    uscc: USCC
     category: Category
     materials: list[Material] = Field(default_factory=list, max_length=50)
     indicator_values: dict[str, Decimal] = Field(default_factory=dict)
     relaxed_group: RelaxedGroup | None = None
 
-    @field_validator("uscc")
-    @classmethod
-    def _check_uscc(cls, v: str) -> str:
-        return _uscc(v)
-
 
 class RecommendationCreate(BaseModel):
     """部门推荐."""
-    uscc: str
+    uscc: USCC
     category: Category
     reason: str = Field(min_length=1, max_length=4000)
     materials: list[Material] = Field(default_factory=list, max_length=50)
     indicator_values: dict[str, Decimal] = Field(default_factory=dict)
-
-    @field_validator("uscc")
-    @classmethod
-    def _check_uscc(cls, v: str) -> str:
-        return _uscc(v)
 
 
 class Consent(BaseModel):
@@ -95,11 +83,11 @@ class ApplicationRead(BaseModel):
     name: str | None = None
     region_code: str
     year: int
-    category: str
-    source: str
+    category: Category
+    source: Source
     department: str | None = None
-    relaxed_group: str | None = None
-    status: str
+    relaxed_group: RelaxedGroup | None = None
+    status: ApplicationStatus
     score: Decimal | None = None
     score_detail: list | None = None
     criteria_id: str | None = None
@@ -120,8 +108,8 @@ class NoticeRead(BaseModel):
     name: str | None
     operator_name: str | None
     region_code: str
-    category: str
+    category: Category
     category_label: str
     notice_starts_on: dt.date | None
     notice_ends_on: dt.date | None
-    status: str
+    status: ApplicationStatus

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends
 
 from getihu_kit.auth import Principal
 from getihu_kit.web import ANYONE, SessionDep, YearQuery
+from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria import service
 from cultivation_svc.criteria.schemas import Category, CriteriaCreate, CriteriaRead
 from cultivation_svc.dependencies import PREFECTURE, STAFF
@@ -22,27 +23,27 @@ def create_criteria(body: CriteriaCreate, session: SessionDep, principal: Princi
 
 
 @router.post("/criteria/{criteria_id}/file", response_model=CriteriaRead, summary="报地局备案")
-def file_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
+def file_criteria(criteria_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
     return _read(service.file(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.post("/criteria/{criteria_id}/acknowledge", response_model=CriteriaRead, summary="地局确认备案")
-def acknowledge_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> CriteriaRead:
+def acknowledge_criteria(criteria_id: Text, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> CriteriaRead:
     return _read(service.acknowledge(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.post("/criteria/{criteria_id}/publish", response_model=CriteriaRead, summary="向社会公示")
-def publish_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
+def publish_criteria(criteria_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> CriteriaRead:
     return _read(service.publish(session, criteria_id=criteria_id, principal=principal))
 
 
 @router.get("/criteria", response_model=list[CriteriaRead], summary="分类标准（公众只见已公示）")
-def list_criteria(session: SessionDep, region_code: str | None = None, year: YearQuery = None,
+def list_criteria(session: SessionDep, region_code: RegionCode | None = None, year: YearQuery = None,
             category: Category | None = None, principal: Principal = Depends(ANYONE)) -> list[CriteriaRead]:
     return [_read(c) for c in service.listing(session, principal=principal, region_code=region_code, year=year,
                                               category=category)]
 
 
 @router.get("/criteria/{criteria_id}", response_model=CriteriaRead, summary="分类标准")
-def get_criteria(criteria_id: str, session: SessionDep, principal: Principal = Depends(ANYONE)) -> CriteriaRead:
+def get_criteria(criteria_id: Text, session: SessionDep, principal: Principal = Depends(ANYONE)) -> CriteriaRead:
     return _read(service.get(session, criteria_id=criteria_id, principal=principal))

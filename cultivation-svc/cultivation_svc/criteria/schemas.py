@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from getihu_kit.fields import RegionCode
 
 Category = Literal["renowned", "distinctive", "quality", "emerging"]
 
@@ -16,7 +17,8 @@ class Indicator(BaseModel):
     weight: Decimal = Field(gt=0, le=100)
     threshold: Decimal = Field(ge=0)
     unit: str | None = None
-    source: str = "declared"  # declared | certificate:<kind>
+    source: str = Field(default="declared", pattern=r"^(declared|certificate:.+)$",
+                        description="declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）")
 
     @field_validator("source")
     @classmethod
@@ -27,7 +29,7 @@ class Indicator(BaseModel):
 
 
 class CriteriaCreate(BaseModel):
-    region_code: str
+    region_code: RegionCode
     year: int = Field(ge=2024, le=2100)
     category: Category
     title: str = Field(min_length=1, max_length=200)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
 from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, traceparent
+from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
 from cultivation_svc.recognitions import service
@@ -21,52 +22,52 @@ def _out(session, rec) -> RecognitionRead:
 
 
 @router.get("/quota", summary="本县名额：上限、在认定状态数、剩余")
-def get_quota(region_code: str, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
+def get_quota(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
           principal: Principal = Depends(STAFF)) -> dict:
     return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today)
 
 
 @router.post("/applications/{app_id}/recognise", status_code=201, response_model=RecognitionRead, summary="认定")
-def recognise_application(app_id: str, body: Recognise, request: Request, session: SessionDep, today: TodayDep,
+def recognise_application(app_id: Text, body: Recognise, request: Request, session: SessionDep, today: TodayDep,
               principal: Principal = Depends(STAFF)) -> RecognitionRead:
     return _out(session, service.recognise(session, app_id=app_id, data=body, principal=principal, today=today,
                                            traceparent=traceparent(request)))
 
 
 @router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）")
-def list_recognitions(session: SessionDep, today: TodayDep, page: PageDep, region_code: str | None = None,
+def list_recognitions(session: SessionDep, today: TodayDep, page: PageDep, region_code: RegionCode | None = None,
                 category: Category | None = None, principal: Principal = Depends(ANYONE)) -> Page[PublicRecognition]:
     items, nxt = service.public_list(session, region_code=region_code, category=category, on=today, page=page)
     return Page[PublicRecognition](items=[PublicRecognition.model_validate(i) for i in items], next_cursor=nxt)
 
 
 @router.get("/recognitions/{rec_id}", response_model=RecognitionRead, summary="认定详情")
-def get_recognition(rec_id: str, session: SessionDep, principal: Principal = Depends(PARTIES)) -> RecognitionRead:
+def get_recognition(rec_id: Text, session: SessionDep, principal: Principal = Depends(PARTIES)) -> RecognitionRead:
     return _out(session, service.get(session, rec_id=rec_id, principal=principal))
 
 
 @router.post("/recognitions/{rec_id}/report", response_model=RecognitionRead, summary="报上级市场监管部门")
-def report_recognition_change(rec_id: str, request: Request, session: SessionDep, principal: Principal = Depends(STAFF)) -> RecognitionRead:
+def report_recognition_change(rec_id: Text, request: Request, session: SessionDep, principal: Principal = Depends(STAFF)) -> RecognitionRead:
     return _out(session, service.report_upward(session, rec_id=rec_id, principal=principal,
                                                traceparent=traceparent(request)))
 
 
 @router.post("/recognitions/{rec_id}/spot-check", response_model=RecognitionRead, summary="地局抽查")
-def record_spot_check(rec_id: str, body: SpotCheck, request: Request, session: SessionDep, today: TodayDep,
+def record_spot_check(rec_id: Text, body: SpotCheck, request: Request, session: SessionDep, today: TodayDep,
                principal: Principal = Depends(PREFECTURE)) -> RecognitionRead:
     return _out(session, service.spot_check(session, rec_id=rec_id, data=body, principal=principal, today=today,
                                             traceparent=traceparent(request)))
 
 
 @router.post("/recognitions/{rec_id}/materials", response_model=RecognitionRead, summary="限期补充材料（经营者）")
-def supplement_materials(rec_id: str, body: SupplementaryMaterial, request: Request, session: SessionDep, today: TodayDep,
+def supplement_materials(rec_id: Text, body: SupplementaryMaterial, request: Request, session: SessionDep, today: TodayDep,
                principal: Principal = Depends(OPERATOR)) -> RecognitionRead:
     return _out(session, service.supplement(session, rec_id=rec_id, data=body, principal=principal, today=today,
                                             traceparent=traceparent(request)))
 
 
 @router.post("/recognitions/{rec_id}/info-reports", status_code=201, summary="信息报告（每年7月底前；变更经营者后）")
-def file_info_report(rec_id: str, body: InfoReportCreate, session: SessionDep, today: TodayDep,
+def file_info_report(rec_id: Text, body: InfoReportCreate, session: SessionDep, today: TodayDep,
                 principal: Principal = Depends(OPERATOR)) -> dict:
     r = service.info_report(session, rec_id=rec_id, data=body, principal=principal, today=today)
     return {"id": r.id, "recognition_id": r.recognition_id, "year": r.year, "kind": r.kind,
@@ -80,19 +81,19 @@ def confirm_recognitions(body: Confirmation, request: Request, session: SessionD
 
 
 @router.post("/recognitions/{rec_id}/department-consent", response_model=RecognitionRead, summary="推荐部门对延期的意见")
-def record_department_consent(rec_id: str, body: DepartmentConsent, session: SessionDep,
+def record_department_consent(rec_id: Text, body: DepartmentConsent, session: SessionDep,
                        principal: Principal = Depends(DEPARTMENT)) -> RecognitionRead:
     return _out(session, service.department_consent(session, rec_id=rec_id, data=body, principal=principal))
 
 
 @router.post("/recognitions/{rec_id}/evaluation", summary="有效期最后一年评估（符合 A–D 之一延长3年）")
-def evaluate_recognition(rec_id: str, request: Request, session: SessionDep, today: TodayDep,
+def evaluate_recognition(rec_id: Text, request: Request, session: SessionDep, today: TodayDep,
              principal: Principal = Depends(STAFF)) -> dict:
     return service.evaluate(session, rec_id=rec_id, principal=principal, today=today, traceparent=traceparent(request))
 
 
 @router.post("/recognitions/{rec_id}/revoke", response_model=RecognitionRead, summary="撤销认定（弄虚作假，5年内不得再申报）")
-def revoke_recognition(rec_id: str, body: Revocation, request: Request, session: SessionDep, today: TodayDep,
+def revoke_recognition(rec_id: Text, body: Revocation, request: Request, session: SessionDep, today: TodayDep,
            principal: Principal = Depends(STAFF)) -> RecognitionRead:
     return _out(session, service.revoke(session, rec_id=rec_id, data=body, principal=principal, today=today,
                                         traceparent=traceparent(request)))

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
+from getihu_kit.fields import Money, RegionCode
 
 
 class Recognise(BaseModel):
@@ -36,15 +37,15 @@ class InfoReportCreate(BaseModel):
     """二(六) 信息报告: yearly (by 31 July) or after a change of operator."""
     year: int = Field(ge=2024, le=2100)
     kind: Literal["yearly", "operator_change"] = "yearly"
-    revenue: Decimal | None = Field(default=None, ge=0)
-    tax_paid: Decimal | None = Field(default=None, ge=0)
+    revenue: Money | None = None
+    tax_paid: Money | None = None
     employees: int | None = Field(default=None, ge=0)
     operator_name: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=4000)
 
 
 class Confirmation(BaseModel):
-    region_code: str
+    region_code: RegionCode
     year: int = Field(ge=2024, le=2100)
 
 

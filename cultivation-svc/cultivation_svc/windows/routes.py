@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from getihu_kit.auth import Principal, require_region
 from getihu_kit.web import ANYONE, SessionDep, YearPath, YearQuery
+from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.dependencies import STAFF
 from cultivation_svc.regional.service import county
 from cultivation_svc.windows import repository, service
@@ -17,11 +18,11 @@ router = APIRouter(tags=["cultivation: windows"])
 
 class WindowRead(BaseModel):
     id: str
-    region_code: str
+    region_code: RegionCode
     year: int
     opens_on: dt.date
     closes_on: dt.date
-    typing_run_id: str | None = None
+    typing_run_id: Text | None = None
     eligible_count: int
 
 
@@ -30,14 +31,14 @@ class WindowChange(BaseModel):
 
 
 @router.get("/windows", response_model=list[WindowRead], summary="申报窗口（公开）", dependencies=[Depends(ANYONE)])
-def list_windows(session: SessionDep, year: YearQuery = None, region_code: str | None = None) -> list[WindowRead]:
+def list_windows(session: SessionDep, year: YearQuery = None, region_code: RegionCode | None = None) -> list[WindowRead]:
     region = county(region_code) if region_code else None
     return [WindowRead.model_validate(w, from_attributes=True)
             for w in repository.listing(session, year=year, region_code=region)]
 
 
 @router.patch("/windows/{region_code}/{year}", response_model=WindowRead, summary="调整申报截止日期")
-def change_window(region_code: str, year: YearPath, body: WindowChange, session: SessionDep,
+def change_window(region_code: RegionCode, year: YearPath, body: WindowChange, session: SessionDep,
            principal: Principal = Depends(STAFF)) -> WindowRead:
     region = county(region_code)
     require_region(principal, region)

@@ -1,0 +1,32 @@
+"""The request body of a region's settings: the parameters a county may adjust (rules.parameters)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cultivation_svc.rules.parameters import KNOWN_EXTRA_BARS
+
+# [月, 日]; a day the month lacks (e.g. [2, 30]) is refused by the rules with its own message.
+MonthDay = list[int]
+
+
+class ExtraBarIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal[tuple(KNOWN_EXTRA_BARS)] = Field(description="限制情形：" + "、".join(
+        f"{k} {v}" for k, v in KNOWN_EXTRA_BARS.items()))
+    years: int = Field(ge=1, le=20, description="限制年限")
+    label: str | None = Field(default=None, max_length=100)
+
+
+class RegionOverrides(BaseModel):
+    """省略的参数沿用文件规定值；null 表示恢复规定值。"""
+    model_config = ConfigDict(extra="forbid")
+    penalty_window_years: int | None = Field(default=None, ge=1, le=20, description="行政处罚的回溯年限")
+    fraud_bar_years: int | None = Field(default=None, ge=1, le=20, description="弄虚作假的限制年限")
+    public_notice_days: int | None = Field(default=None, ge=0, le=30, description="公示天数")
+    window_opens: MonthDay | None = Field(default=None, min_length=2, max_length=2, description="认定窗口开启的 [月, 日]")
+    window_closes: MonthDay | None = Field(default=None, min_length=2, max_length=2, description="认定窗口关闭的 [月, 日]")
+    clear_growth_ratio: Decimal | None = Field(default=None, gt=0, le=10, description="比例，如 0.2 表示 20%")
+    extra_bars: list[ExtraBarIn] | None = Field(default=None, max_length=20, description="本地增加的限制情形")

@@ -1,0 +1,185 @@
+"""schemathesis hooks of the OpenAPI conformance run (tests/test_openapi_conformance.py).
+
+What a JSON Schema cannot say, said here once, so schema-valid cases are the ones the API must accept:
+- the custom formats "uscc", "id-number" and "recipient" get valid check characters (GB 32100-2015,
+  GB 11643-1999) — a pattern describes their shape, not the check;
+- a fresh Idempotency-Key per case: a key reused with another body is rightly a 422;
+- no invented `cursor`: it is opaque, only a `next_cursor` the API gave is valid;
+- the cross-field rules the operation descriptions state (from_year before to_year, a reference date
+  inside its typing year).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import schemathesis
+from schemathesis import GenerationMode
+from hypothesis import strategies as st
+
+from getihu_kit import clock
+from getihu_kit.domain import id_number, regions, uscc
+from getihu_kit.pagination import CURSOR_PATTERN
+
+COUNTIES = sorted(regions.COUNTIES)
+TODAY = clock.today()
+CURSOR = re.compile(CURSOR_PATTERN.strip("^$"))
+_BODY = st.text(alphabet=uscc.CHARSET, min_size=9, max_size=9)
+
+
+def _uscc(division: str, body: str) -> str:
+    first17 = uscc.INDIVIDUAL_BUSINESS_PREFIX + division + body
+    return first17 + uscc.check_character(first17)
+
+
+USCCS = st.builds(_uscc, st.sampled_from(COUNTIES), _BODY)
+ID_NUMBERS = st.builds(
+    lambda division, birth, serial: id_number.make(division, birth=birth, serial=serial),
+    st.sampled_from(COUNTIES), st.dates(dt.date(1940, 1, 1), dt.date(2006, 12, 31)), st.integers(0, 999))
+RECIPIENTS = st.one_of(
+    USCCS.map(lambda c: f"uscc:{c}"),
+    st.sampled_from(COUNTIES).map(lambda c: f"region:{c}"),
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7e), min_size=1, max_size=40)
+    .map(lambda u: f"user:{u}"))
+
+schemathesis.openapi.format("uscc", USCCS)
+schemathesis.openapi.format("id-number", ID_NUMBERS)
+schemathesis.openapi.format("recipient", RECIPIENTS)
+
+
+@schemathesis.hook
+def map_case(ctx, case):
+    # Only a well-formed key or cursor is replaced: a malformed one stays, for the negative cases to test.
+    headers = case.headers or {}
+    if 1 <= len(str(headers.get("Idempotency-Key", ""))) <= 200:
+        headers["Idempotency-Key"] = str(uuid.uuid4())
+    query = case.query or {}
+    if isinstance(query.get("cursor"), str) and CURSOR.fullmatch(query["cursor"]):
+        del query["cursor"]
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return case
+    # Positive cases only from here: the coverage phase draws codes from their pattern alone.
+    path = ctx.operation.path if ctx.operation else ""
+    body = case.body if isinstance(case.body, dict) else {}
+    for container in (body, case.path_parameters, case.query):
+        _valid_codes(container)
+    if path == "/api/v1/businesses/imports" and isinstance(case.body, (str, bytes)) \
+            and (case.query or {}).get("kind") in IMPORT_HEADERS and case.media_type != XLSX:
+        case.body = IMPORT_HEADERS[case.query["kind"]] + "\n"
+    indicators = body.get("indicators")
+    if path == "/api/v1/cultivation/criteria" and isinstance(indicators, list) and indicators \
+            and all(isinstance(i, dict) and isinstance(i.get("weight"), (int, float)) for i in indicators):
+        # A criteria's indicators have distinct codes and weights adding up to 100.
+        for n, item in enumerate(indicators):
+            item["weight"] = 100 - (len(indicators) - 1) if n == 0 else 1
+            item["code"] = f"i{n}"
+    return case
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A file's required columns (registry imports.KINDS); the rows are the job's to check, one by one.
+IMPORT_HEADERS = {"businesses": "uscc,operator_name,operator_id_number,region_code,established_on",
+                  "annual_reports": "uscc,year,submitted_on,employees", "marks": "uscc,kind,start_on",
+                  "status": "uscc,status,effective_on"}
+
+
+def _valid_codes(node) -> None:
+    """Replace a USCC or ID number with a wrong check character by a valid one, in place."""
+    if not isinstance(node, dict):
+        return
+    for k, v in node.items():
+        if k == "uscc" and isinstance(v, str) and not uscc.is_valid(v):
+            node[k] = uscc.make("232701", serial=len(v))
+        elif k == "usccs" and isinstance(v, list):
+            node[k] = [c if isinstance(c, str) and uscc.is_valid(c) else uscc.make("232701", serial=n)
+                       for n, c in enumerate(v)]
+        elif k == "id_number" and isinstance(v, str) and not id_number.is_valid(v):
+            node[k] = id_number.make("232701", birth=dt.date(1980, 1, 1), serial=len(v))
+        else:
+            _valid_codes(v)
+
+
+def _year_of(value) -> int | None:
+    try:
+        return dt.date.fromisoformat(str(value)).year
+    except ValueError:
+        return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@schemathesis.hook
+def filter_case(ctx, case):
+    path = ctx.operation.path if ctx.operation else ""
+    query = case.query or {}
+    body = case.body if isinstance(case.body, dict) else {}
+    if path.endswith("/statistics/transitions"):
+        f, t = _int(query.get("from_year")), _int(query.get("to_year"))
+        return f is None or t is None or f < t
+    if path == "/api/v1/typing/runs" and body.get("reference_date") is not None:
+        year = _int(body.get("year"))
+        return year is None or _year_of(body["reference_date"]) in (None, year)
+    if path.startswith("/api/v1/annual-report-windows/"):
+        # Report year Y is filed from Y+1 (the window opens after Y) and types year Y+1.
+        year = _int((case.path_parameters or {}).get("report_year"))
+        if year is not None:
+            if path.endswith("/open") and (_year_of(body.get("opened_on")) or TODAY.year) <= year:
+                return False
+            if body.get("reference_date") is not None and _year_of(body["reference_date"]) not in (None, year + 1):
+                return False
+    if path.endswith("/marks"):
+        # A mark's fields follow its kind (registry rules.mark_problems; the schema's descriptions say so).
+        kind = body.get("kind")
+        if kind != "penalty" and any(body.get(f) is not None for f in ("penalty_kind", "amount", "publicized_on")):
+            return False
+        if kind == "penalty" and (body.get("penalty_kind") is None or body.get("publicized_on") is None):
+            return False
+        if (kind == "award") != (body.get("level") is not None) or (kind == "award" and body.get("end_on")):
+            return False
+        if kind == "penalty" and body.get("penalty_kind") in ("罚款", "没收违法所得") and body.get("amount") is None:
+            return False
+        start, end, publicized = (_date(body.get(f)) for f in ("start_on", "end_on", "publicized_on"))
+        if start and ((end and end < start) or (publicized and publicized < start)):
+            return False
+        if kind == "suspension" and start and end and (end - start).days > 3 * 365:  # 歇业最长3年
+            return False
+    if path.endswith("/spot-check"):
+        if body.get("action") == "request_material" and body.get("due_on") is None:
+            return False
+        if body.get("action") == "refuse" and not str(body.get("note") or "").strip():
+            return False
+    if path.startswith("/api/v1/cultivation/region-settings/"):
+        for field in ("window_opens", "window_closes"):
+            md = body.get(field)
+            if isinstance(md, list) and len(md) == 2 and all(isinstance(x, int) for x in md):
+                try:
+                    dt.date(2024, *md)
+                except ValueError:
+                    return False
+    if path.startswith("/api/v1/businesses"):
+        # The registry records what has happened: no date of a registration event after the bureau's today.
+        dated = [v for k, v in _flat(body) if k.endswith("_on")]
+        if any((_date(v) or TODAY) > TODAY for v in dated):
+            return False
+    return True
+
+
+def _flat(body: dict):
+    for k, v in body.items():
+        if isinstance(v, dict):
+            yield from _flat(v)
+        else:
+            yield k, v
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
