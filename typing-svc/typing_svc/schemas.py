@@ -5,6 +5,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from getihu_kit.pagination import Page
+
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -46,6 +48,10 @@ class RunRead(BaseModel):
     finished_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
     batches: list[str] = []
+
+
+class RunPage(Page[RunRead]):
+    """A year's runs, newest first."""
 
 
 class ExplanationItem(BaseModel):
