@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from getihu_kit.auth import Principal
+from getihu_kit.pagination import Page, PageDep
 from getihu_kit.web import ANYONE, SessionDep, YearQuery
 from cultivation_svc.criteria import service
 from cultivation_svc.criteria.schemas import Category, CriteriaCreate, CriteriaRead
@@ -36,11 +37,12 @@ def publish_criteria(criteria_id: str, session: SessionDep, principal: Principal
     return _read(service.publish(session, criteria_id=criteria_id, principal=principal))
 
 
-@router.get("/criteria", response_model=list[CriteriaRead], summary="分类标准（公众只见已公示）")
-def list_criteria(session: SessionDep, region_code: str | None = None, year: YearQuery = None,
-            category: Category | None = None, principal: Principal = Depends(ANYONE)) -> list[CriteriaRead]:
-    return [_read(c) for c in service.listing(session, principal=principal, region_code=region_code, year=year,
-                                              category=category)]
+@router.get("/criteria", response_model=Page[CriteriaRead], summary="分类标准（公众只见已公示；最新在前）")
+def list_criteria(session: SessionDep, page: PageDep, region_code: str | None = None, year: YearQuery = None,
+            category: Category | None = None, principal: Principal = Depends(ANYONE)) -> Page[CriteriaRead]:
+    rows, nxt = service.listing(session, principal=principal, region_code=region_code, year=year, category=category,
+                                page=page)
+    return Page[CriteriaRead](items=[_read(c) for c in rows], next_cursor=nxt)
 
 
 @router.get("/criteria/{criteria_id}", response_model=CriteriaRead, summary="分类标准")
