@@ -5,6 +5,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field, field_validator
 
+from getihu_kit.pagination import Page
+
 
 class TemplateRef(BaseModel):
     code: str
@@ -82,3 +84,7 @@ class TemplateRead(BaseModel):
     title: str
     body: str
     channels: list[str]
+
+
+class TemplatePage(Page[TemplateRead]):
+    """Every version of every template, by code then version."""
