@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from getihu_kit.pagination import PageRequest, scalars_page
-
 from cultivation_svc.windows.models import Window
 
 
