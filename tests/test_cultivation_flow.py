@@ -114,7 +114,7 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     assert published["status"] == "published"
 
     windows = testing.wait_until(lambda: [w for w in ok(gateway.get(f"{API}/windows", params={
-        "year": YEAR, "region_code": REGION})) if w["typing_run_id"] == published["id"]], timeout=60, interval=1,
+        "year": YEAR, "region_code": REGION}))["items"] if w["typing_run_id"] == published["id"]], timeout=60, interval=1,
         message="typing-published opened the window")
     assert windows[0]["opens_on"] <= TODAY.isoformat() <= windows[0]["closes_on"]
     quota = testing.wait_until(lambda: (lambda q: q if q["base_count"] >= 40 else None)(ok(gateway.get(
@@ -123,7 +123,7 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     assert quota["limit"] == quota["base_count"] // 20 and quota["left"] >= 2
     publish_criteria(gateway, county, prefecture, REGION)
     publish_criteria(gateway, county2, prefecture, NOTICE_REGION)
-    assert any(c["category"] == "quality" for c in ok(gateway.get(f"{API}/criteria", params={"region_code": REGION})))
+    assert any(c["category"] == "quality" for c in ok(gateway.get(f"{API}/criteria", params={"region_code": REGION}))["items"])
 
     # 自主申报 → review → site visit → opinions → notice → recognition → report upward.
     own, recommended = usccs[0], usccs[1]

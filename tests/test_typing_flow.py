@@ -66,7 +66,7 @@ def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gatew
     assert r.status_code == 200, r.text
 
     def completed_run():
-        runs = gateway.get("/api/v1/typing/runs", params={"year": TYPING_YEAR}, headers=prefecture).json()
+        runs = gateway.get("/api/v1/typing/runs", params={"year": TYPING_YEAR}, headers=prefecture).json()["items"]
         done = [x for x in runs if x["trigger"] == "annual-report-closed" and x["status"] == "completed"]
         return done[0] if done else None
     run = testing.wait_until(completed_run, timeout=90, message="annual-report-closed started a completed run")

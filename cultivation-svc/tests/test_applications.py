@@ -13,11 +13,19 @@ TODAY, AFTER_NOTICE, YEAR = dt.date(2026, 9, 15), dt.date(2026, 9, 25), 2026  # 
 def test_typing_published_opens_every_county_window(world):
     r = world.client().get(f"{API}/windows", params={"year": YEAR})
     assert r.status_code == 200
-    windows = {w["region_code"]: w for w in r.json()}
+    windows = {w["region_code"]: w for w in r.json()["items"]}
     assert len(windows) == 7
     assert windows["232721"]["opens_on"] == "2026-08-10" and windows["232721"]["closes_on"] == "2026-11-30"
     assert windows["232721"]["eligible_count"] == 39
     assert len(world.outbox(WindowOpened.event_type)) == 7
+    seen, cursor = [], None
+    while True:  # small pages walk every window once, newest year first, then by county
+        page = world.client().get(f"{API}/windows", params={"year": YEAR, "limit": 3, "cursor": cursor}).json()
+        assert len(page["items"]) <= 3
+        seen += [w["region_code"] for w in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == [w["region_code"] for w in r.json()["items"]] == sorted(windows, reverse=True)
     world.publish_typing()  # a re-publication refreshes, it does not open a second window
     assert len(world.outbox(WindowOpened.event_type)) == 7
 

@@ -23,7 +23,21 @@ def test_criteria_filed_acknowledged_then_published(world):
     assert c.post(f"{API}/criteria/{crit['id']}/acknowledge", headers=pref).json()["status"] == "acknowledged"
     assert c.post(f"{API}/criteria/{crit['id']}/publish", headers=staff).json()["status"] == "published"
     public = c.get(f"{API}/criteria", params={"region_code": "232721", "year": 2026, "category": "emerging"}).json()
-    assert [p["id"] for p in public] == [crit["id"]] and public[0]["indicators"][0]["code"] == "fans"
+    assert public["next_cursor"] is None
+    assert [p["id"] for p in public["items"]] == [crit["id"]] and public["items"][0]["indicators"][0]["code"] == "fans"
+
+
+def test_criteria_list_newest_first_in_pages(world):
+    c, staff = world.client(), world.county("232722")
+    body = {**BODY, "region_code": "232722", "year": 2027, "category": "quality", "title": "塔河县优质类标准"}
+    drafts = [c.post(f"{API}/criteria", json=body, headers=staff).json()["id"] for _ in range(3)]
+    params = {"region_code": "232722", "year": 2027, "category": "quality"}
+    whole = c.get(f"{API}/criteria", params=params, headers=staff).json()
+    assert [x["id"] for x in whole["items"]] == drafts[::-1] and whole["next_cursor"] is None
+    first = c.get(f"{API}/criteria", params={**params, "limit": 2}, headers=staff).json()
+    rest = c.get(f"{API}/criteria", params={**params, "limit": 2, "cursor": first["next_cursor"]}, headers=staff).json()
+    assert [x["id"] for x in first["items"] + rest["items"]] == drafts[::-1] and rest["next_cursor"] is None
+    assert c.get(f"{API}/criteria", params=params).json() == {"items": [], "next_cursor": None}  # drafts are the county's
 
 
 def test_window_close_date_is_configurable(world):

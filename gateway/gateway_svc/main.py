@@ -20,7 +20,7 @@ from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import openapi, routing
+from gateway_svc import openapi, problem_pages, routing
 from gateway_svc.proxy import forward
 from gateway_svc.settings import Settings, settings as default_settings
 
@@ -134,6 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return get_redoc_html(openapi_url="/openapi.json", title="Getihu 平台接口文档",
                               redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
                               redoc_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png", with_google_fonts=False)
+
+    # Every problem's `type` resolves here: the explanation of its code (kit.problems).
+    app.include_router(problem_pages.router)
 
     @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)

@@ -5,12 +5,14 @@ parameters, `limit` bounded) and the
 service calls `keyset_page(session, stmt, keys=[…], page=page)`: the rows after the cursor in the
 order of `keys` (the last key unique), at most `limit` of them, and the cursor of the next page.
 The cursor is opaque to clients: the last row's key values, encoded here and nowhere else.
+A list that lives in code rather than in the database (notify's templates) pages the same way with
+`sequence_page(items, key=…, page=page)`.
 """
 
 import base64
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
@@ -126,3 +128,18 @@ def scalars_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement
                             key_of=(lambda r: key_of(r[0])) if key_of else
                             (lambda r: tuple(getattr(r[0], k.key) for k in keys)))
     return [r[0] for r in rows], nxt
+
+
+def sequence_page(items: Iterable[T], *, key: Callable[[T], tuple], page: PageRequest,
+                  descending: bool = False) -> tuple[list[T], str | None]:
+    """`keyset_page` for a list held in memory (a catalogue shipped with the code): the items after
+    the cursor in the order of `key(item)` (a tuple, unique per item), and the next cursor — the
+    same cursor a database list gives, so clients page both alike."""
+    ordered = sorted(items, key=key, reverse=descending)
+    after = decode_cursor(page.cursor, len(key(ordered[0]))) if ordered and page.cursor else None
+    if after is not None:
+        after = tuple(after)
+        ordered = [i for i in ordered if (key(i) < after if descending else key(i) > after)]
+    chunk = ordered[:page.limit]
+    more = len(ordered) > page.limit
+    return chunk, (encode_cursor(key(chunk[-1])) if more and chunk else None)

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from getihu_kit import auth, logs, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
+from getihu_kit.problems import type_uri
 from getihu_kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def problem(status: int, code: str, title: str, detail: str, request: Request | 
             errors: list[dict] | None = None, headers: dict[str, str] | None = None,
             **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code,
+        "type": type_uri(code), "title": title, "status": status, "detail": detail, "code": code,
     }
     if request is not None:
         body["instance"] = request.url.path
@@ -66,6 +67,7 @@ _HTTP_TEXT = {
     406: ("not_acceptable", "无法提供", "无法按所要求的格式返回"),
     413: ("payload_too_large", "内容过大", "上传内容过大"),
     415: ("unsupported_media_type", "不支持的类型", "不支持的请求内容类型"),
+    500: ("internal_error", "服务器内部错误", "服务器处理请求时出错，请稍后重试"),
 }
 
 
@@ -82,7 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code, title, default = _HTTP_TEXT.get(exc.status_code, ("error", "错误", "请求未能完成"))
+        # Any other status takes its class's code: every code has one page (kit.problems), one status.
+        code, title, default = _HTTP_TEXT.get(exc.status_code) or _HTTP_TEXT[500 if exc.status_code >= 500 else 400]
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else default
         return problem(exc.status_code, code, title, detail, request, headers=getattr(exc, "headers", None))
 

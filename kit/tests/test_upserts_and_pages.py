@@ -10,7 +10,7 @@ from getihu_kit import testing
 from getihu_kit.auth import Principal, readable_by, require_readable, scoped_region
 from getihu_kit.db import make_engine, make_metadata, make_sessionmaker, unit_of_work
 from getihu_kit.errors import Forbidden, InvalidInput
-from getihu_kit.pagination import PageRequest, keyset_page
+from getihu_kit.pagination import PageRequest, keyset_page, sequence_page
 from getihu_kit.upserts import (any_of, insert_ignore, newest_per_key, upsert, upsert_newest,
                                 upsert_newest_json)
 
@@ -97,6 +97,22 @@ def test_keyset_pages_walk_every_row_once_in_order(sessions):
         assert len(rows) == 100 and cursor is None  # an exact last page says so
         with pytest.raises(InvalidInput):
             keyset_page(s, stmt, keys=[ITEMS.c.due_on, ITEMS.c.id], page=PageRequest(cursor="bm90LWEtbGlzdA"))
+
+
+def test_a_catalogue_in_memory_pages_like_a_table():
+    items = [("b", v) for v in (2, 1)] + [("a", 3), ("c", 1), ("a", 1)]
+    for descending in (False, True):
+        seen, cursor = [], None
+        while True:
+            chunk, cursor = sequence_page(items, key=lambda i: i, page=PageRequest(cursor=cursor, limit=2),
+                                          descending=descending)
+            seen += chunk
+            if cursor is None:
+                break
+        assert seen == sorted(items, reverse=descending)
+    assert sequence_page(items, key=lambda i: i, page=PageRequest(limit=5)) == (sorted(items), None)
+    with pytest.raises(InvalidInput):
+        sequence_page(items, key=lambda i: i, page=PageRequest(cursor="bm90LWEtbGlzdA"))
 
 
 COUNTY = Principal(sub="c", roles=frozenset({"county_staff"}), region_code="232721")

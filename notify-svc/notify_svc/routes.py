@@ -5,12 +5,12 @@ from fastapi import APIRouter, Depends, Query
 
 from getihu_kit import clock
 from getihu_kit.auth import ROLES, STAFF_ROLES, Principal
-from getihu_kit.pagination import page_params
+from getihu_kit.pagination import PageDep, page_params
 from getihu_kit.web import ANYONE, IdPath, SessionDep, requires
 from getihu_kit.fields import RegionCode
-from notify_svc import service, templates
-from notify_svc.schemas import (RECIPIENT_FIELD, Channel, DeliveryState, DeliveryPage, DeliveryRead, DeliveryStatus, InboxPage, MarkedRead, MarkRead,
-                                NotificationRead, TemplateRead)
+from notify_svc import service
+from notify_svc.schemas import (RECIPIENT_FIELD, Channel, DeliveryPage, DeliveryRead, DeliveryState, DeliveryStatus,
+                                InboxPage, MarkedRead, MarkRead, NotificationRead, TemplatePage)
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 # Every inbox belongs to someone signed in (a business's operator, a person, a county); the service
@@ -35,10 +35,9 @@ def mark_inbox_read(body: MarkRead, session: SessionDep, principal: Principal = 
                                         now=clock.now())}
 
 
-@router.get("/templates", response_model=list[TemplateRead], summary="通知模板（含历史版本）")
-def list_templates(principal: Principal = Depends(ANYONE)):
-    return [{"code": t.code, "version": t.version, "title": t.title, "body": t.body, "channels": list(t.channels)}
-            for t in templates.ALL_VERSIONS.values()]
+@router.get("/templates", response_model=TemplatePage, summary="通知模板（含历史版本，按代码与版本排序）")
+def list_templates(page: PageDep, principal: Principal = Depends(ANYONE)):
+    return service.list_templates(page=page)
 
 
 @router.get("/deliveries", response_model=DeliveryPage, summary="投递记录（工作人员）")

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from getihu_kit.domain import regions
+from getihu_kit.pagination import Page
 
 Channel = Literal["email", "sms"]
 DeliveryState = Literal["pending", "sent", "dead"]
@@ -96,3 +96,7 @@ class TemplateRead(BaseModel):
     title: str
     body: str
     channels: list[str]
+
+
+class TemplatePage(Page[TemplateRead]):
+    """Every version of every template, by code then version."""

@@ -16,8 +16,8 @@ from getihu_kit.auth import STAFF_ROLES, Principal, require_readable, require_ro
 from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_phone
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from getihu_kit.pagination import PageRequest
-from notify_svc import repository
+from getihu_kit.pagination import PageRequest, sequence_page
+from notify_svc import repository, templates
 from notify_svc.models import Delivery, Notification
 
 RECIPIENT = re.compile(r"^(uscc|user|region):(.{1,100})$")
@@ -162,3 +162,11 @@ def retry_delivery(session: Session, *, principal: Principal, delivery_id: int, 
     d.status, d.attempts, d.next_attempt_at = "pending", 0, now
     session.flush()
     return delivery_view(d)
+
+
+def list_templates(*, page: PageRequest) -> dict:
+    """The templates ship with the code, not in the database: kit pages the catalogue in memory,
+    with the same cursor as every other list."""
+    rows, nxt = sequence_page(templates.ALL_VERSIONS.values(), key=lambda t: (t.code, t.version), page=page)
+    return {"items": [{"code": t.code, "version": t.version, "title": t.title, "body": t.body,
+                       "channels": list(t.channels)} for t in rows], "next_cursor": nxt}

@@ -138,5 +138,22 @@ def test_staff_see_delivery_status_with_masked_addresses(client, shop):
 
 def test_templates_are_listed_with_their_versions(client):
     r = client.get("/api/v1/notifications/templates")
-    codes = {(t["code"], t["version"]) for t in r.json()}
+    codes = {(t["code"], t["version"]) for t in r.json()["items"]}
     assert ("typing.result", 1) in codes and ("reminder.validity_ending", 1) in codes
+    assert r.json()["next_cursor"] is None
+
+
+def test_templates_page_by_code_and_version(client):
+    """The catalogue lives in code, yet pages like every list: small pages walk it once, in order."""
+    whole = client.get("/api/v1/notifications/templates").json()["items"]
+    seen, cursor = [], None
+    while True:
+        body = client.get("/api/v1/notifications/templates", params={"limit": 2, "cursor": cursor}).json()
+        assert len(body["items"]) <= 2
+        seen += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == whole == sorted(whole, key=lambda t: (t["code"], t["version"])) and len(whole) > 2
+    r = client.get("/api/v1/notifications/templates", params={"cursor": "not-a-cursor"})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"

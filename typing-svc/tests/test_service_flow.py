@@ -319,6 +319,24 @@ def test_rerun_on_the_same_batches_gives_the_same_results(client, settings, clos
     assert [i["uscc"] for i in scoped["items"]] == [register["other_county"]]
 
 
+def test_runs_of_a_year_page_newest_first(client, settings, closed_run):
+    staff = headers(settings, ["prefecture_staff"])
+    newest = client.post("/api/v1/typing/runs", json={"year": YEAR}, headers=staff).json()["id"]
+    whole = client.get("/api/v1/typing/runs", params={"year": YEAR}, headers=staff).json()
+    ids = [r["id"] for r in whole["items"]]
+    assert whole["next_cursor"] is None and ids[0] == newest and closed_run in ids and len(ids) >= 2
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/typing/runs", params={"year": YEAR, "limit": 1, "cursor": cursor},
+                          headers=staff).json()
+        seen += [r["id"] for r in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == ids
+    other_year = client.get("/api/v1/typing/runs", params={"year": YEAR + 5}, headers=staff).json()
+    assert other_year == {"items": [], "next_cursor": None}
+
+
 def test_a_fresh_instance_rebuilds_its_projections_by_replaying(settings, db, register):
     """A new database and a new consumer group read the topics from the start: same projections."""
     import threading

@@ -144,6 +144,14 @@ def runs_of_year(session: Session, year: int) -> list[dict]:
     return list(session.execute(select(runs).where(runs.c.year == year).order_by(runs.c.run_no)).mappings())
 
 
+def runs_page(session: Session, *, year: int, page: PageRequest) -> tuple[list, str | None]:
+    """One page of a year's runs, newest first (run_no is the order they were requested in)."""
+    q = select(runs).where(runs.c.year == year)
+    rows, nxt = keyset_page(session, q, keys=[runs.c.run_no], page=page, descending=True,
+                            key_of=lambda r: (r.run_no,))
+    return [r._mapping for r in rows], nxt
+
+
 # --- publication and the feed ------------------------------------------------------------------
 def chunk_end(session: Session, run_no: int, *, after: str | None, size: int) -> str | None:
     """The last USCC of the next `size` results of a run after `after` (None: none are left)."""

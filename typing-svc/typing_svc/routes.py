@@ -5,11 +5,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
-from getihu_kit.pagination import page_params
+from getihu_kit.pagination import PageDep, page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from getihu_kit.fields import RegionCode, Text, TypeOrExcluded, USCC
 from typing_svc import service
-from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunRead
+from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunPage, RunRead
 
 router = APIRouter(prefix="/api/v1/typing", tags=["typing"])
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
@@ -26,10 +26,10 @@ def start_run(body: RunCreate, session: SessionDep, principal: Principal = Depen
                               region_codes=body.region_codes, trigger="staff", created_by=principal.audit_name())
 
 
-@router.get("/runs", response_model=list[RunRead], summary="某年度的分型运行（最新在前）")
-def list_runs(session: SessionDep, principal: Principal = Depends(STAFF),
-              year: int = Query(ge=2024, le=2100, description="分型年度")) -> list[dict]:
-    return service.list_runs(session, year=year)
+@router.get("/runs", response_model=RunPage, summary="某年度的分型运行（最新在前）")
+def list_runs(session: SessionDep, page: PageDep, principal: Principal = Depends(STAFF),
+              year: int = Query(ge=2024, le=2100, description="分型年度")) -> dict:
+    return service.list_runs(session, year=year, page=page)
 
 
 @router.get("/runs/{run_id}", response_model=RunRead, summary="分型运行的状态、进度与各类型数量")

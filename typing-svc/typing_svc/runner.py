@@ -36,7 +36,7 @@ RUN_FAILED = "分型运行出错，请稍后重新发起；如持续出现，请
 
 class RunFailed(DomainError):
     """The job's failure as a clerk reads it (kit's job loop records the detail as the job's message)."""
-    code, title = "typing_job_failed", "分型任务出错"
+    status, code, title = 500, "typing_job_failed", "分型任务出错"  # the platform's failure, not the request's
 
 
 def execute_run(engine: Engine, sessions: sessionmaker, run: dict, progress: Progress, *, chunk_size: int,

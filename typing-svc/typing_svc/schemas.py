@@ -6,6 +6,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 from getihu_kit.fields import RegionCode
 
+from getihu_kit.pagination import Page
+
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -40,6 +42,10 @@ class RunRead(BaseModel):
     finished_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
     batches: list[str] = []
+
+
+class RunPage(Page[RunRead]):
+    """A year's runs, newest first."""
 
 
 class ExplanationItem(BaseModel):

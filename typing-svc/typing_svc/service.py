@@ -85,8 +85,9 @@ def get_run(session: Session, *, run_id: str) -> dict:
     return run_read(session, run)
 
 
-def list_runs(session: Session, *, year: int) -> list[dict]:
-    return [run_read(session, r) for r in reversed(repo.runs_of_year(session, year))]
+def list_runs(session: Session, *, year: int, page: PageRequest) -> dict:
+    rows, nxt = repo.runs_page(session, year=year, page=page)
+    return {"items": [run_read(session, r) for r in rows], "next_cursor": nxt}
 
 
 def get_job(session: Session, *, job_id: str) -> JobRead:

@@ -591,7 +591,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 分类标准（公众只见已公示） */
+        /** 分类标准（公众只见已公示；最新在前） */
         get: operations["listCriteria"];
         put?: never;
         /** 起草本县分类标准 */
@@ -916,7 +916,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 申报窗口（公开） */
+        /** 申报窗口（公开；最新年度在前） */
         get: operations["listWindows"];
         put?: never;
         post?: never;
@@ -1157,7 +1157,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 通知模板（含历史版本） */
+        /** 通知模板（含历史版本，按代码与版本排序） */
         get: operations["listTemplates"];
         put?: never;
         post?: never;
@@ -1364,6 +1364,40 @@ export interface paths {
         };
         /** 网关存活检查 */
         get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 错误类型一览（浏览器得到 HTML 表格，程序得到 JSON；公开） */
+        get: operations["listProblemTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某一错误类型的说明（problem+json 中 type 所指；浏览器得到 HTML，程序得到 JSON；公开） */
+        get: operations["getProblemType"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2612,6 +2646,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[CriteriaRead] */
+        Page_CriteriaRead_: {
+            /** Items */
+            items: components["schemas"]["CriteriaRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[NoticeRead] */
         Page_NoticeRead_: {
             /** Items */
@@ -2623,6 +2664,13 @@ export interface components {
         Page_PublicRecognition_: {
             /** Items */
             items: components["schemas"]["PublicRecognition"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[WindowRead] */
+        Page_WindowRead_: {
+            /** Items */
+            items: components["schemas"]["cultivation__WindowRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2659,6 +2707,47 @@ export interface components {
             /** @example 输入有误 */
             title: string;
             /** @example /problems/invalid_input */
+            type: string;
+        };
+        /**
+         * ProblemTypePage
+         * @description Every problem type, by status then code.
+         */
+        ProblemTypePage: {
+            /** Items */
+            items: components["schemas"]["ProblemTypeRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ProblemTypeRead */
+        ProblemTypeRead: {
+            /**
+             * Action
+             * @description 如何处理
+             */
+            action: string;
+            /**
+             * Code
+             * @description problem+json 中的 code
+             */
+            code: string;
+            /**
+             * Description
+             * @description 含义与常见原因
+             */
+            description: string;
+            /**
+             * Status
+             * @description 以此代码应答时的 HTTP 状态码
+             */
+            status: number;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @description problem+json 中的 type，即本页地址
+             * @example /problems/run_not_found
+             */
             type: string;
         };
         /** PublicRecognition */
@@ -2881,6 +2970,16 @@ export interface components {
              */
             year: number;
         };
+        /**
+         * RunPage
+         * @description A year's runs, newest first.
+         */
+        RunPage: {
+            /** Items */
+            items: components["schemas"]["RunRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** RunRead */
         RunRead: {
             /**
@@ -3028,6 +3127,16 @@ export interface components {
             received_at?: string | null;
             /** Tax Paid */
             tax_paid: string;
+        };
+        /**
+         * TemplatePage
+         * @description Every version of every template, by code then version.
+         */
+        TemplatePage: {
+            /** Items */
+            items: components["schemas"]["TemplateRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** TemplateRead */
         TemplateRead: {
@@ -6773,6 +6882,10 @@ export interface operations {
                 /** @description 年度（2000–2100） */
                 year?: number | null;
                 category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -6786,7 +6899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CriteriaRead"][];
+                    "application/json": components["schemas"]["Page_CriteriaRead_"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -8767,6 +8880,10 @@ export interface operations {
                 /** @description 年度（2000–2100） */
                 year?: number | null;
                 region_code?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -8780,7 +8897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["cultivation__WindowRead"][];
+                    "application/json": components["schemas"]["Page_WindowRead_"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -10053,7 +10170,12 @@ export interface operations {
     };
     listTemplates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10066,7 +10188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TemplateRead"][];
+                    "application/json": components["schemas"]["TemplatePage"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -10105,7 +10227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 输入有误：errors 中逐项列出字段与原因 */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10578,6 +10700,10 @@ export interface operations {
             query: {
                 /** @description 分型年度 */
                 year: number;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -10591,7 +10717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunRead"][];
+                    "application/json": components["schemas"]["RunPage"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -11259,6 +11385,182 @@ export interface operations {
                 };
             };
             /** @description 输入有误：errors 中逐项列出字段与原因 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProblemTypes: {
+        parameters: {
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemTypePage"];
+                    "text/html": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 错误代码 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemTypeRead"];
+                    "text/html": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

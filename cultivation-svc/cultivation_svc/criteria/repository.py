@@ -1,7 +1,7 @@
 """Queries of county criteria."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from cultivation_svc.criteria.models import CountyCriteria
@@ -23,8 +23,7 @@ def published(session: Session, region_code: str, year: int, category: str) -> C
         CountyCriteria.status == "published").order_by(CountyCriteria.version.desc())).first()
 
 
-def listing(session: Session, *, region_code: str | None, year: int | None, category: str | None,
-            only_published: bool) -> list[CountyCriteria]:
+def listing(*, region_code: str | None, year: int | None, category: str | None, only_published: bool) -> Select:
     q = select(CountyCriteria)
     for col, v in ((CountyCriteria.region_code, region_code), (CountyCriteria.year, year),
                    (CountyCriteria.category, category)):
@@ -32,5 +31,4 @@ def listing(session: Session, *, region_code: str | None, year: int | None, cate
             q = q.where(col == v)
     if only_published:
         q = q.where(CountyCriteria.status == "published")
-    return list(session.scalars(q.order_by(CountyCriteria.region_code, CountyCriteria.year, CountyCriteria.category,
-                                           CountyCriteria.version).limit(500)))
+    return q

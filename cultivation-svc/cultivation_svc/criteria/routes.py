@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from getihu_kit.auth import Principal
+from getihu_kit.pagination import Page, PageDep
 from getihu_kit.web import ANYONE, SessionDep, YearQuery
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria import service
@@ -37,11 +38,12 @@ def publish_criteria(criteria_id: Text, session: SessionDep, principal: Principa
     return _read(service.publish(session, criteria_id=criteria_id, principal=principal))
 
 
-@router.get("/criteria", response_model=list[CriteriaRead], summary="分类标准（公众只见已公示）")
-def list_criteria(session: SessionDep, region_code: RegionCode | None = None, year: YearQuery = None,
-            category: Category | None = None, principal: Principal = Depends(ANYONE)) -> list[CriteriaRead]:
-    return [_read(c) for c in service.listing(session, principal=principal, region_code=region_code, year=year,
-                                              category=category)]
+@router.get("/criteria", response_model=Page[CriteriaRead], summary="分类标准（公众只见已公示；最新在前）")
+def list_criteria(session: SessionDep, page: PageDep, region_code: RegionCode | None = None, year: YearQuery = None,
+            category: Category | None = None, principal: Principal = Depends(ANYONE)) -> Page[CriteriaRead]:
+    rows, nxt = service.listing(session, principal=principal, region_code=region_code, year=year, category=category,
+                                page=page)
+    return Page[CriteriaRead](items=[_read(c) for c in rows], next_cursor=nxt)
 
 
 @router.get("/criteria/{criteria_id}", response_model=CriteriaRead, summary="分类标准")

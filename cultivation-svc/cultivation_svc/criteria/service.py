@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from getihu_kit import clock
 from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.errors import Conflict, NotFound
+from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc.criteria import repository
 from cultivation_svc.criteria.models import CountyCriteria
 from cultivation_svc.criteria.schemas import CriteriaCreate
@@ -78,8 +79,11 @@ def get(session: Session, *, criteria_id: str, principal: Principal) -> CountyCr
 
 
 def listing(session: Session, *, principal: Principal, region_code: str | None, year: int | None,
-            category: str | None) -> list[CountyCriteria]:
+            category: str | None, page: PageRequest) -> tuple[list[CountyCriteria], str | None]:
+    """Newest first: the draft a clerk has just written, or the standard just published, leads."""
     region = county(region_code) if region_code else None
     # Drafts and filings are the county's (and the prefecture's) to see; everyone else sees published standards.
-    return repository.listing(session, region_code=region, year=year, category=category,
+    stmt = repository.listing(region_code=region, year=year, category=category,
                               only_published=not readable_by(principal, region_code=region))
+    return scalars_page(session, stmt, keys=[CountyCriteria.created_at, CountyCriteria.id], page=page,
+                        descending=True)

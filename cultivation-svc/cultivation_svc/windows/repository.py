@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc.windows.models import Window
 
 
@@ -22,10 +23,13 @@ def get(session: Session, region_code: str, year: int) -> Window | None:
     return session.scalars(select(Window).where(Window.region_code == region_code, Window.year == year)).first()
 
 
-def listing(session: Session, *, year: int | None, region_code: str | None) -> list[Window]:
-    q = select(Window).order_by(Window.year.desc(), Window.region_code)
+def listing(session: Session, *, year: int | None, region_code: str | None,
+            page: PageRequest) -> tuple[list[Window], str | None]:
+    """Newest year first (the one a county is applying in); the id, one per county and year, keeps
+    the order total."""
+    q = select(Window)
     if year is not None:
         q = q.where(Window.year == year)
     if region_code is not None:
         q = q.where(Window.region_code == region_code)
-    return list(session.scalars(q))
+    return scalars_page(session, q, keys=[Window.year, Window.region_code, Window.id], page=page, descending=True)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from getihu_kit.auth import Principal, require_region
+from getihu_kit.pagination import Page, PageDep
 from getihu_kit.web import ANYONE, SessionDep, YearPath, YearQuery
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.dependencies import STAFF
@@ -30,11 +31,13 @@ class WindowChange(BaseModel):
     closes_on: dt.date
 
 
-@router.get("/windows", response_model=list[WindowRead], summary="申报窗口（公开）", dependencies=[Depends(ANYONE)])
-def list_windows(session: SessionDep, year: YearQuery = None, region_code: RegionCode | None = None) -> list[WindowRead]:
+@router.get("/windows", response_model=Page[WindowRead], summary="申报窗口（公开；最新年度在前）",
+            dependencies=[Depends(ANYONE)])
+def list_windows(session: SessionDep, page: PageDep, year: YearQuery = None,
+                 region_code: RegionCode | None = None) -> Page[WindowRead]:
     region = county(region_code) if region_code else None
-    return [WindowRead.model_validate(w, from_attributes=True)
-            for w in repository.listing(session, year=year, region_code=region)]
+    rows, nxt = repository.listing(session, year=year, region_code=region, page=page)
+    return Page[WindowRead](items=[WindowRead.model_validate(w, from_attributes=True) for w in rows], next_cursor=nxt)
 
 
 @router.patch("/windows/{region_code}/{year}", response_model=WindowRead, summary="调整申报截止日期")
