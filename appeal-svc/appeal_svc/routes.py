@@ -6,13 +6,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from getihu_kit.fields import Date, RegionCode, Text
 from appeal_svc import service
-from appeal_svc.schemas import (AppealStatus, TargetKind, AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
+from appeal_svc.schemas import (STATUS_LIST_PATTERN, TargetKind, AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
                                 MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
                                 Withdrawal)
 
@@ -27,6 +28,10 @@ AppealPageDep = page_params(500)
 
 def _settings(request: Request):
     return request.app.state.settings
+
+
+StatusQuery = Annotated[list[Annotated[str, StringConstraints(pattern=STATUS_LIST_PATTERN)]] | None,
+                        Query(description="状态，可多个（重复参数或逗号分隔）")]
 
 
 @router.post("", status_code=201, response_model=AppealRead, summary="经营者对本户分型结果提出异议")
@@ -71,7 +76,7 @@ def withdraw_notice_objection(appeal_id: Text, body: AnonymousWithdrawal, reques
 
 @router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
 def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(STAFF),
-                 status: Annotated[list[AppealStatus] | None, Query(description="状态，可多个")] = None,
+                 status: StatusQuery = None,
                  region_code: RegionCode | None = None, target_kind: TargetKind | None = None,
                  due_before: Annotated[Date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
                  overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False) -> AppealPage:
@@ -81,7 +86,7 @@ def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal 
 
 @router.get("/mine", response_model=AppealPage, summary="本人提出的异议")
 def list_my_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(APPELLANT),
-              status: Annotated[list[AppealStatus] | None, Query(description="状态，可多个")] = None) -> AppealPage:
+              status: StatusQuery = None) -> AppealPage:
     return service.list_mine(session, principal=principal, page=page, status=status)
 
 

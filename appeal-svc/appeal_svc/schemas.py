@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,9 @@ TypeName = Literal[TYPE_CODES]
 # rules.workflow's statuses and objects (kept equal by the schema test).
 AppealStatus = Literal["filed", "in_review", "material_requested", "upheld", "rejected", "withdrawn"]
 TargetKind = Literal["typing_result", "cultivation_notice"]
+_ONE_STATUS = "(" + "|".join(get_args(AppealStatus)) + ")"
+# A status filter value: one status or several separated by commas (filed,in_review).
+STATUS_LIST_PATTERN = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 # At least 5 characters between the first and the last that is not a space (the validator strips).
 GROUNDS_PATTERN = r"\S[\s\S]{3,}\S"

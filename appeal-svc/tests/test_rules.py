@@ -116,3 +116,13 @@ def test_workflow(name, status, action, decision, expected):
             wf.next_status(status, action, decision)
     else:
         assert wf.next_status(status, action, decision) == expected
+
+
+def test_the_documented_enums_are_the_workflow_s():
+    """The OpenAPI enums of an objection's status and object are the workflow's own words."""
+    from typing import get_args
+
+    from appeal_svc import schemas
+    from appeal_svc.rules import workflow
+    assert set(get_args(schemas.AppealStatus)) == set(workflow.STATUSES)
+    assert set(get_args(schemas.TargetKind)) == set(workflow.TARGET_KINDS)

@@ -137,7 +137,7 @@ def list_problem_types(request: Request, page: CataloguePage):
 
 @router.get("/problems/{code}", response_model=ProblemTypeRead, responses={200: {"content": HTML}},
             summary="某一错误类型的说明（problem+json 中 type 所指；浏览器得到 HTML，程序得到 JSON；公开）")
-def get_problem_type(request: Request, code: Annotated[str, Path(max_length=100, description="错误代码")]):
+def get_problem_type(request: Request, code: Annotated[str, Path(max_length=100, pattern="^[a-z0-9_]+$", description="错误代码（小写字母、数字与下划线）")]):
     p = PROBLEM_TYPES.get(code)
     if p is None:
         raise NotFound(f"没有代码为“{code}”的错误类型，全部类型见 /problems")

@@ -81,8 +81,12 @@ Date = Annotated[dt.date, _iso(_ISO_DATE, "应为日期，格式 YYYY-MM-DD")]
 DateTime = Annotated[dt.datetime, _iso(_ISO_DATETIME, "应为日期时间（ISO 8601，如 2026-12-01T08:00:00Z）")]
 def _money(v):
     # DESIGN: money in yuan as decimal strings; a whole number is exact too, a float is not.
+    if isinstance(v, float) and v.is_integer():  # JSON's 5.0 is the integer 5
+        v = int(v)
     if isinstance(v, bool) or isinstance(v, float):
         raise ValueError('金额应为字符串形式的元，如 "123.45"')
+    if isinstance(v, Decimal):  # from the database or the caller's code
+        return v
     if isinstance(v, int):
         return Decimal(v)
     if not isinstance(v, str) or not re.fullmatch(MONEY_PATTERN, v.strip()):

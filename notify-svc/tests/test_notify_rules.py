@@ -156,3 +156,11 @@ def test_every_template_version_is_chinese_and_unique():
     assert len(templates.ALL_VERSIONS) == len({(t.code, t.version) for t in templates.ALL_VERSIONS.values()})
     for t in templates.ALL_VERSIONS.values():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in t.title + t.body)
+
+
+def test_the_documented_enums_are_the_service_s():
+    from typing import get_args
+
+    from notify_svc import schemas, service
+    assert set(get_args(schemas.DeliveryState)) == set(service.DELIVERY_STATUSES)
+    assert set(get_args(schemas.Channel)) == set(service.CHANNELS)

@@ -64,3 +64,10 @@ def test_the_usual_row_takes_the_fast_path():
                               for k, v in GOOD.items()}))
 def test_fast_check_never_accepts_what_the_model_refuses(row):
     _check(row)
+
+
+def test_the_documented_import_kinds_are_the_importer_s():
+    from typing import get_args
+
+    from registry_svc.schemas import ImportKindCode
+    assert set(get_args(ImportKindCode)) == set(KINDS)

@@ -188,7 +188,7 @@ def test_run_input_is_checked(client, settings):
         r = client.post("/api/v1/typing/runs", json=body, headers=staff)
         assert r.status_code == 422, r.text
         assert r.headers["content-type"].startswith("application/problem+json")
-        assert field in [e["field"] for e in r.json()["errors"]]
+        assert any(e["field"].split(".")[0] == field for e in r.json()["errors"]), r.text
     assert client.post("/api/v1/typing/runs", json={"year": YEAR},
                        headers=headers(settings, ["county_staff"], region_code="232701")).status_code == 403
     assert client.post("/api/v1/typing/runs", json={"year": YEAR}).status_code == 401
