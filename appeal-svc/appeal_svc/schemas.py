@@ -8,7 +8,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from getihu_kit.labels import TYPE_CODES
-from getihu_kit.fields import USCC
+from getihu_kit.fields import USCC, TypeOrExcluded
 
 TypeName = Literal[TYPE_CODES]
 # rules.workflow's statuses and objects (kept equal by the schema test).
@@ -155,28 +155,28 @@ class StepRead(BaseModel):
 
 class AppealRead(BaseModel):
     id: str
-    target_kind: str
+    target_kind: TargetKind
     target_id: str | None
     uscc: str
     year: int | None
     region_code: str | None
     ruleset: str | None
-    original_type: str | None
-    requested_type: str | None
+    original_type: TypeOrExcluded | None
+    requested_type: TypeName | None
     appellant: str
     appellant_kind: str
     objector_name: str | None = Field(description="异议人姓名（公众与列表视图脱敏）")
     objector_phone: str | None = Field(description="联系电话（公众与列表视图脱敏）")
     grounds: str
-    status: str
+    status: AppealStatus
     status_label: str
     filed_at: dt.datetime
     due_on: dt.date
     overdue: bool
     material_request: str | None
     material_due_on: dt.date | None
-    decision: str | None
-    corrected_type: str | None
+    decision: Literal["upheld", "rejected", "withdrawn"] | None
+    corrected_type: TypeName | None
     reason: str | None
     decided_by: str | None
     decided_at: dt.datetime | None

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from getihu_kit.pagination import Page
 from getihu_kit.schemas.data_sharing import BusinessFacts
+from getihu_kit.jobs import JobStatus
 
 DatasetName = Literal["tax", "social_insurance", "trademark", "patent", "dishonest_debtor", "certificate"]
 MAX_JSON_RECORDS = 20000
@@ -31,8 +32,8 @@ class BatchRead(BaseModel):
     dataset: str
     year: int
     agency: str
-    source: str
-    status: str
+    source: Literal["file", "json"]
+    status: Literal["queued", "processing", "completed", "failed"]
     received_at: dt.datetime
     completed_at: dt.datetime | None = None
     accepted: int
@@ -45,7 +46,7 @@ class BatchRead(BaseModel):
 
 class FileBatchAccepted(BaseModel):
     id: str = Field(description="任务编号（GET /api/v1/jobs/{id} 查询进度）")
-    status: str
+    status: JobStatus
     batch_id: str
 
 

@@ -12,7 +12,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import (JSON, Column, DateTime, Float, Integer, LargeBinary, MetaData, String, Table, Text,
@@ -59,10 +59,14 @@ def jobs_tables(metadata: MetaData) -> tuple[Table, Table]:
     return jobs, chunks
 
 
+# A job's life on the store (claim, lease, finish).
+JobStatus = Literal["queued", "running", "completed", "failed"]
+
+
 class JobRead(BaseModel):
     id: str
     kind: str
-    status: str
+    status: JobStatus
     progress: float
     processed: int
     accepted: int

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from getihu_kit.domain import industry, uscc
 from getihu_kit.domain.masking import mask_id_number, mask_phone
 from getihu_kit.pagination import Page
-from getihu_kit.fields import USCC, IdNumber, Money, RegionCode
+from getihu_kit.fields import USCC, CategoryCode, IdNumber, Money, RegionCode, TypeOrExcluded
+from getihu_kit.jobs import JobStatus
 from registry_svc import rules
 
 
@@ -89,6 +90,7 @@ class BusinessCreate(BaseModel):
 
 
 # What a registry file import holds (imports.KINDS, kept equal by the import tests).
+RegistrationStatus = Literal[tuple(rules.STATUSES)]
 ImportKindCode = Literal["businesses", "annual_reports", "marks", "status"]
 
 
@@ -180,7 +182,7 @@ class WindowClose(BaseModel):
 
 class WindowRead(BaseModel):
     report_year: int
-    status: str
+    status: Literal["open", "closed"]
     opened_on: dt.date | None
     closed_on: dt.date | None
     typing_year: int
@@ -200,7 +202,7 @@ class OperatorPeriodRead(OperatorRead):
 
 
 class StatusPeriodRead(BaseModel):
-    status: str
+    status: RegistrationStatus
     effective_on: dt.date
 
 
@@ -214,25 +216,25 @@ class AnnualReportRead(BaseModel):
 
 class MarkRead(BaseModel):
     id: str
-    kind: str
+    kind: Literal[tuple(rules.MARK_KINDS)]
     start_on: dt.date
     end_on: dt.date | None = None
     penalty_kind: str | None = None
     amount: Decimal | None = None
     publicized_on: dt.date | None = None
-    level: str | None = None
+    level: Literal[tuple(rules.AWARD_LEVELS)] | None = None
     reason: str | None = None
     legal_max_end_on: dt.date | None = None
 
 
 class TypeLabel(BaseModel):
     year: int
-    type: str
+    type: TypeOrExcluded
     label: str
 
 
 class CategoryLabel(BaseModel):
-    category: str
+    category: CategoryCode
     label: str
     valid_until: dt.date
 
@@ -243,7 +245,7 @@ class DirectoryEntry(BaseModel):
     name: str | None
     region_code: str
     region_name: str
-    status: str
+    status: RegistrationStatus
     operator_name: str
     type: TypeLabel | None = None
     category: CategoryLabel | None = None
@@ -255,8 +257,8 @@ class DirectoryPage(Page[DirectoryEntry]):
 
 class ImportAccepted(BaseModel):
     id: str
-    status: str
-    kind: str
+    status: JobStatus
+    kind: ImportKindCode
 
 
 class BusinessRead(BaseModel):
@@ -269,7 +271,7 @@ class BusinessRead(BaseModel):
     seasonal: bool
     address: str | None
     business_scope: str | None
-    status: str
+    status: RegistrationStatus
     status_effective_on: dt.date | None
     operator: OperatorRead
     version: int

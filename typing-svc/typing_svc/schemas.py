@@ -4,9 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
-from getihu_kit.fields import RegionCode
 
 from getihu_kit.pagination import Page
+from getihu_kit.fields import RegionCode, TypeOrExcluded
+from typing import Literal
+
+
+# A run's life (CONTRACT.md: typing runs).
+RunStatus = Literal["queued", "waiting_for_data", "running", "completed", "failed", "publishing", "published"]
 
 
 class RunCreate(BaseModel):
@@ -30,7 +35,7 @@ class RunRead(BaseModel):
     reference_date: dt.date
     region_codes: list[str] | None
     ruleset: str
-    status: str
+    status: RunStatus
     progress: float
     counts: TypeCountsRead
     job_id: str | None = Field(default=None, description="当前任务（分型运行，或发布）：GET /api/v1/jobs/{job_id} 查看进度")
@@ -65,7 +70,7 @@ class CorrectionRead(BaseModel):
 class ResultRead(BaseModel):
     uscc: str
     year: int
-    type: str
+    type: TypeOrExcluded
     type_label: str
     reasons: list[str]
     explanation: list[ExplanationItem]
@@ -81,7 +86,7 @@ class ResultRead(BaseModel):
 class ResultItem(BaseModel):
     uscc: str
     year: int
-    type: str
+    type: TypeOrExcluded
     reasons: list[str]
     region_code: str
     industry_code: str | None = None
@@ -100,7 +105,7 @@ class FeedItem(BaseModel):
     uscc: str
     year: int
     version: int
-    type: str
+    type: TypeOrExcluded
     type_label: str
     reasons: list[str]
     region_code: str

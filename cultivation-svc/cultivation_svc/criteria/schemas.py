@@ -52,11 +52,11 @@ class CriteriaRead(BaseModel):
     id: str
     region_code: str
     year: int
-    category: str
+    category: Category
     version: int
     title: str
     text: str
-    indicators: list[dict]
+    indicators: list[Indicator]
     pass_score: Decimal
     status: str
     filed_at: dt.datetime | None = None

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 from getihu_kit.fields import Money, RegionCode
+from getihu_kit.fields import CategoryCode
 
 
 class Recognise(BaseModel):
@@ -64,9 +64,9 @@ class RecognitionRead(BaseModel):
     uscc: str
     name: str | None = None
     region_code: str
-    category: str
+    category: CategoryCode
     category_label: str
-    source: str
+    source: Literal["self", "recommendation"]
     department: str | None = None
     relaxed_group: str | None = None
     type_at_recognition: str | None = None
@@ -91,7 +91,7 @@ class PublicRecognition(BaseModel):
     name: str | None
     operator_name: str | None
     region_code: str
-    category: str
+    category: CategoryCode
     category_label: str
     recognised_on: dt.date
     valid_until: dt.date
