@@ -143,7 +143,7 @@ def profile_processor(url: str, csv_path: Path, n: int) -> str:
             f"reading thread under cProfile:\n" + out.getvalue())
 
 
-_STAGED = [(ingest, "ingest_chunk"), (repository, "apply_records_pg"), (repository, "bump_facts_versions"),
+_STAGED = [(ingest, "ingest_chunk"), (repository, "apply_records"), (repository, "bump_facts_versions"),
            (ingest.outbox, "emit_select")]
 _ORIGINALS: dict = {}
 

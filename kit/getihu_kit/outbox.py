@@ -137,17 +137,23 @@ class Outbox:
                      func.row_number().over().label("ord"))
               .select_from(src).cte("ev").prefix_with("MATERIALIZED"))
         tp = literal(traceparent, String)
-
-        def envelope_of(with_subject: bool):  # absent attributes are left out, as in make_event's JSON
-            return func.json_build_object(
-                "specversion", "1.0", "id", ev.c.eid, "source", literal(self.source, String),
-                "type", literal(payload_type.event_type, String),
-                *(("subject", ev.c.subject) if with_subject else ()),
-                "time", literal_column(sql_instant("now()")), "datacontenttype", "application/json",
-                *(("traceparent", tp) if traceparent is not None else ()), "data", ev.c.data)
-        envelope = case((ev.c.subject.is_(None), envelope_of(False)), else_=envelope_of(True))
+        # The envelope is written as text around the row's id, subject and data (make_event's members
+        # in its order, absent ones left out): json_build_object re-reads its ten arguments' types and
+        # re-writes the data for every row, a third of the statement's time on a bulk chunk. The
+        # constant parts are JSON-encoded here once; the time is one value for the whole statement.
+        head = literal('{"specversion": "1.0", "id": "', Text)
+        after_id = literal(f', "source": {_to_json_text(self.source)}, "type": {_to_json_text(payload_type.event_type)}'
+                           , Text)
+        subject = case((ev.c.subject.is_(None), literal("", Text)),
+                       else_=literal(', "subject": ', Text) + func.to_json(ev.c.subject.cast(Text)).cast(Text))
+        when = select(literal_column(sql_instant("now()"))).scalar_subquery()
+        tail = ', "datacontenttype": "application/json"' + (
+            f', "traceparent": {_to_json_text(traceparent)}' if traceparent is not None else "") + ', "data": '
+        envelope = (head + ev.c.eid + literal('"', Text) + after_id + subject + literal(', "time": "', Text) + when
+                    + literal('"' + tail, Text) + func.coalesce(ev.c.data.cast(Text), literal("null", Text))
+                    + literal("}", Text))
         body = (select(ev.c.eid, literal(payload_type.topic, String), ev.c.key,
-                       literal(payload_type.event_type, String), envelope.cast(Text), func.now(), tp)
+                       literal(payload_type.event_type, String), envelope, func.now(), tp)
                 .order_by(ev.c.ord))
         stmt = insert(self.table).from_select(list(_COPY_COLUMNS), body)
         return session.execute(stmt, execution_options={"preserve_rowcount": True}).rowcount

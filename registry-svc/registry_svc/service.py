@@ -83,11 +83,12 @@ def apply_registrations(session: Session, *, items: list[BusinessCreate], princi
     out = Outcome()
     first: dict[str, int] = {}
     copy_of: dict[int, int] = {}  # an identical repeat in the same batch → its first occurrence
+    today = clock.today()  # once per batch: the bureau's date costs a time-zone conversion
     for i, d in enumerate(items):
         if not principal.can_act_in_region(d.region_code):
             out.reject(i, "region_code", f"只能登记本辖区（{principal.region_code or '未绑定辖区'}）的个体工商户", Forbidden)
             continue
-        if (m := rules.not_in_future(d.established_on, "成立日期")):
+        if (m := rules.not_in_future(d.established_on, "成立日期", today)):
             out.reject(i, "established_on", m)
             continue
         if d.uscc in first:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
@@ -13,7 +14,8 @@ class InvalidIdNumber(ValueError):
 
 
 def check_character(first17: str) -> str:
-    return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    # map, not a generator: this runs for every row of a bulk import (half the cost of the check)
+    return CHECK[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def validate(value: str) -> str:

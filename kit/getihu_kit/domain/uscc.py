@@ -7,10 +7,12 @@ first registration (6), organisation code (9), check character (1). 个体工商
 from __future__ import annotations
 
 import random
+from operator import mul
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters; I, O, Z, S, V are never used
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 INDIVIDUAL_BUSINESS_PREFIX = "92"
+_INDEX = {ch: i for i, ch in enumerate(CHARSET)}
 
 
 class InvalidUSCC(ValueError):
@@ -18,12 +20,13 @@ class InvalidUSCC(ValueError):
 
 
 def check_character(first17: str) -> str:
-    total = 0
-    for ch, w in zip(first17, WEIGHTS):
-        idx = CHARSET.find(ch)
-        if idx < 0:
-            raise InvalidUSCC(f"统一社会信用代码含有非法字符“{ch}”")
-        total += idx * w
+    # One dict lookup per character through map (a bulk import checks every row's code); the loop
+    # below only finds the illegal character for the message.
+    try:
+        total = sum(map(mul, map(_INDEX.__getitem__, first17), WEIGHTS))
+    except KeyError:
+        ch = next(c for c in first17 if c not in _INDEX)
+        raise InvalidUSCC(f"统一社会信用代码含有非法字符“{ch}”") from None
     return CHARSET[(31 - total % 31) % 31]
 
 
