@@ -1432,14 +1432,14 @@ export interface components {
             /** Employees */
             employees: number;
             /** Revenue */
-            revenue?: number | string | null;
+            revenue?: (string | number) | null;
             /**
              * Submitted On
              * Format: date
              */
             submitted_on: string;
             /** Tax Paid */
-            tax_paid?: number | string | null;
+            tax_paid?: (string | number) | null;
             /** Year */
             year: number;
         };
@@ -1448,14 +1448,14 @@ export interface components {
             /** Employees */
             employees: number;
             /** Revenue */
-            revenue?: string | null;
+            revenue?: (string | number) | null;
             /**
              * Submitted On
              * Format: date
              */
             submitted_on: string;
             /** Tax Paid */
-            tax_paid?: string | null;
+            tax_paid?: (string | number) | null;
             /** Year */
             year: number;
         };
@@ -1517,13 +1517,13 @@ export interface components {
             /** Appellant Kind */
             appellant_kind: string;
             /** Corrected Type */
-            corrected_type: string | null;
+            corrected_type: ("survival" | "growth" | "development" | "excluded") | null;
             /** Decided At */
             decided_at: string | null;
             /** Decided By */
             decided_by: string | null;
             /** Decision */
-            decision: string | null;
+            decision: ("upheld" | "rejected" | "withdrawn") | null;
             /**
              * Due On
              * Format: date
@@ -1558,7 +1558,7 @@ export interface components {
              */
             objector_phone: string | null;
             /** Original Type */
-            original_type: string | null;
+            original_type: ("survival" | "growth" | "development" | "excluded") | null;
             /** Overdue */
             overdue: boolean;
             /** Reason */
@@ -1566,17 +1566,23 @@ export interface components {
             /** Region Code */
             region_code: string | null;
             /** Requested Type */
-            requested_type: string | null;
+            requested_type: ("survival" | "growth" | "development" | "excluded") | null;
             /** Ruleset */
             ruleset: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "in_review" | "material_requested" | "upheld" | "rejected" | "withdrawn";
             /** Status Label */
             status_label: string;
             /** Target Id */
             target_id: string | null;
-            /** Target Kind */
-            target_kind: string;
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "typing_result" | "cultivation_notice";
             /** Trail */
             trail?: components["schemas"]["appeal__StepRead"][] | null;
             /** Uscc */
@@ -1602,7 +1608,11 @@ export interface components {
             materials?: components["schemas"]["Material"][];
             /** Relaxed Group */
             relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
-            /** Uscc */
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
             uscc: string;
         };
         /** ApplicationRead */
@@ -1612,8 +1622,11 @@ export interface components {
              * Format: date
              */
             applied_on: string;
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Criteria Id */
             criteria_id?: string | null;
             /** Department */
@@ -1641,15 +1654,21 @@ export interface components {
             /** Region Code */
             region_code: string;
             /** Relaxed Group */
-            relaxed_group?: string | null;
+            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
             /** Score */
             score?: string | null;
             /** Score Detail */
             score_detail?: unknown[] | null;
-            /** Source */
-            source: string;
-            /** Status */
-            status: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self" | "recommendation";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "submitted" | "awaiting_consent" | "site_visit" | "soliciting" | "public_notice" | "on_hold" | "recognised" | "refused" | "withdrawn" | "material_requested";
             /**
              * Steps
              * @default []
@@ -1751,10 +1770,16 @@ export interface components {
             received_at: string;
             /** Rejected */
             rejected: number;
-            /** Source */
-            source: string;
-            /** Status */
-            status: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "file" | "json";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed";
             /** Year */
             year: number;
         };
@@ -1774,14 +1799,22 @@ export interface components {
             /** Name */
             name?: string | null;
             operator: components["schemas"]["OperatorIn"];
-            /** Region Code */
-            region_code: string;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /**
              * Seasonal
              * @default false
              */
             seasonal?: boolean;
-            /** Uscc */
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
             uscc: string;
         };
         /** BusinessRead */
@@ -1821,8 +1854,11 @@ export interface components {
             region_name: string;
             /** Seasonal */
             seasonal: boolean;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "revoked" | "cancelled" | "withdrawn";
             /** Status Effective On */
             status_effective_on: string | null;
             /**
@@ -1837,8 +1873,11 @@ export interface components {
         };
         /** CategoryLabel */
         CategoryLabel: {
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Label */
             label: string;
             /**
@@ -1867,8 +1906,12 @@ export interface components {
         };
         /** Confirmation */
         Confirmation: {
-            /** Region Code */
-            region_code: string;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /** Year */
             year: number;
         };
@@ -1899,11 +1942,15 @@ export interface components {
              */
             category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Indicators */
-            indicators: components["schemas"]["Indicator"][];
+            indicators: components["schemas"]["Indicator-Input"][];
             /** Pass Score */
-            pass_score: number | string;
-            /** Region Code */
-            region_code: string;
+            pass_score: number;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /** Text */
             text: string;
             /** Title */
@@ -1915,16 +1962,17 @@ export interface components {
         CriteriaRead: {
             /** Acknowledged At */
             acknowledged_at?: string | null;
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Filed At */
             filed_at?: string | null;
             /** Id */
             id: string;
             /** Indicators */
-            indicators: {
-                [key: string]: unknown;
-            }[];
+            indicators: components["schemas"]["Indicator-Output"][];
             /** Pass Score */
             pass_score: string;
             /** Published At */
@@ -1987,7 +2035,7 @@ export interface components {
             decision: "upheld" | "rejected";
             /**
              * Reason
-             * @description 理由或解释说明
+             * @description 理由或解释说明（不少于2个字）
              */
             reason: string;
         };
@@ -2007,8 +2055,11 @@ export interface components {
             address: string | null;
             /** Attempts */
             attempts: number;
-            /** Channel */
-            channel: string;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "sms";
             /** Deferred */
             deferred: number;
             /** Id */
@@ -2025,8 +2076,11 @@ export interface components {
             region_code?: string | null;
             /** Sent At */
             sent_at?: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "dead";
         };
         /** DeliveryStatus */
         DeliveryStatus: {
@@ -2053,9 +2107,9 @@ export interface components {
             /** Department */
             department?: string | null;
             /** Region Code */
-            region_code?: string | null;
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
             /** Roles */
-            roles: string[];
+            roles: ("public" | "operator" | "county_staff" | "prefecture_staff" | "department" | "agency" | "national_directory" | "admin")[];
             /** Sub */
             sub: string;
             /** Usccs */
@@ -2087,8 +2141,11 @@ export interface components {
             region_code: string;
             /** Region Name */
             region_name: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "revoked" | "cancelled" | "withdrawn";
             type?: components["schemas"]["TypeLabel"] | null;
             /** Uscc */
             uscc: string;
@@ -2112,9 +2169,10 @@ export interface components {
             content_base64: string;
             /**
              * Content Type
-             * @description application/pdf、image/jpeg 或 image/png
+             * @description 文件类型
+             * @enum {string}
              */
-            content_type: string;
+            content_type: "application/pdf" | "image/jpeg" | "image/png";
             /**
              * Filename
              * @description 文件名
@@ -2159,6 +2217,22 @@ export interface components {
             source?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** ExtraBarIn */
+        ExtraBarIn: {
+            /**
+             * Kind
+             * @description 限制情形：major_safety_accident 重大安全事故、serious_illegal 严重违法失信名单
+             * @enum {string}
+             */
+            kind: "major_safety_accident" | "serious_illegal";
+            /** Label */
+            label?: string | null;
+            /**
+             * Years
+             * @description 限制年限
+             */
+            years: number;
         };
         /**
          * FactsRead
@@ -2232,8 +2306,11 @@ export interface components {
             run_id: string;
             /** Seq */
             seq: number;
-            /** Type */
-            type: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "survival" | "growth" | "development" | "excluded";
             /** Type Label */
             type_label: string;
             /** Uscc */
@@ -2259,17 +2336,26 @@ export interface components {
              * @description 任务编号（GET /api/v1/jobs/{id} 查询进度）
              */
             id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
         };
         /** ImportAccepted */
         ImportAccepted: {
             /** Id */
             id: string;
-            /** Kind */
-            kind: string;
-            /** Status */
-            status: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "businesses" | "annual_reports" | "marks" | "status";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
         };
         /** InboxPage */
         InboxPage: {
@@ -2286,22 +2372,42 @@ export interface components {
             unread: number;
         };
         /** Indicator */
-        Indicator: {
+        "Indicator-Input": {
             /** Code */
             code: string;
             /** Name */
             name: string;
             /**
              * Source
+             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
              * @default declared
              */
             source?: string;
             /** Threshold */
-            threshold: number | string;
+            threshold: number;
             /** Unit */
             unit?: string | null;
             /** Weight */
-            weight: number | string;
+            weight: number;
+        };
+        /** Indicator */
+        "Indicator-Output": {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Source
+             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
+             * @default declared
+             */
+            source?: string;
+            /** Threshold */
+            threshold: string;
+            /** Unit */
+            unit?: string | null;
+            /** Weight */
+            weight: string;
         };
         /**
          * InfoReportCreate
@@ -2321,9 +2427,9 @@ export interface components {
             /** Operator Name */
             operator_name?: string | null;
             /** Revenue */
-            revenue?: number | string | null;
+            revenue?: (string | number) | null;
             /** Tax Paid */
-            tax_paid?: number | string | null;
+            tax_paid?: (string | number) | null;
             /** Year */
             year: number;
         };
@@ -2351,8 +2457,11 @@ export interface components {
             progress: number;
             /** Rejected */
             rejected: number;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
         };
         /**
          * MarkIn
@@ -2360,7 +2469,7 @@ export interface components {
          */
         MarkIn: {
             /** Amount */
-            amount?: number | string | null;
+            amount?: (string | number) | null;
             /** End On */
             end_on?: string | null;
             /**
@@ -2368,10 +2477,16 @@ export interface components {
              * @enum {string}
              */
             kind: "abnormal" | "serious_illegal" | "suspension" | "penalty" | "award";
-            /** Level */
-            level?: string | null;
-            /** Penalty Kind */
-            penalty_kind?: string | null;
+            /**
+             * Level
+             * @description 表彰奖励的级别（仅 award）
+             */
+            level?: ("county" | "city" | "province" | "national") | null;
+            /**
+             * Penalty Kind
+             * @description 行政处罚的处罚种类（仅 penalty）
+             */
+            penalty_kind?: ("警告" | "通报批评" | "罚款" | "没收违法所得" | "没收非法财物" | "没收" | "暂扣许可证件" | "暂扣许可" | "降低资质等级" | "吊销许可证件" | "吊销" | "限制开展生产经营活动" | "责令停产停业" | "责令关闭" | "限制从业" | "行政拘留" | "其他") | null;
             /** Publicized On */
             publicized_on?: string | null;
             /** Reason */
@@ -2390,12 +2505,15 @@ export interface components {
             end_on?: string | null;
             /** Id */
             id: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "abnormal" | "serious_illegal" | "suspension" | "penalty" | "award";
             /** Legal Max End On */
             legal_max_end_on?: string | null;
             /** Level */
-            level?: string | null;
+            level?: ("county" | "city" | "province" | "national") | null;
             /** Penalty Kind */
             penalty_kind?: string | null;
             /** Publicized On */
@@ -2467,7 +2585,7 @@ export interface components {
             evidence?: components["schemas"]["EvidenceIn"][];
             /**
              * Grounds
-             * @description 异议理由
+             * @description 异议理由（不少于5个字）
              */
             grounds: string;
             /**
@@ -2477,7 +2595,7 @@ export interface components {
             objector_name: string;
             /**
              * Objector Phone
-             * @description 联系电话
+             * @description 联系电话：11位手机号或带区号的固定电话
              */
             objector_phone: string;
         };
@@ -2488,8 +2606,11 @@ export interface components {
         NoticeRead: {
             /** Application Id */
             application_id: string;
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
             /** Name */
@@ -2502,8 +2623,11 @@ export interface components {
             operator_name: string | null;
             /** Region Code */
             region_code: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "submitted" | "awaiting_consent" | "site_visit" | "soliciting" | "public_notice" | "on_hold" | "recognised" | "refused" | "withdrawn" | "material_requested";
             /** Uscc */
             uscc: string;
         };
@@ -2546,13 +2670,23 @@ export interface components {
              * Format: date
              */
             effective_on: string;
-            /** Email */
+            /**
+             * Email
+             * @description 电子邮箱，如 name@example.com
+             */
             email?: string | null;
-            /** Id Number */
+            /**
+             * Id Number
+             * Format: id-number
+             * @description 公民身份号码（18位，末位为校验码）
+             */
             id_number: string;
             /** Name */
             name: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description 联系电话：7至12位数字（手机号或带区号的固定电话）
+             */
             phone?: string | null;
         };
         /**
@@ -2583,13 +2717,23 @@ export interface components {
         };
         /** OperatorIn */
         OperatorIn: {
-            /** Email */
+            /**
+             * Email
+             * @description 电子邮箱，如 name@example.com
+             */
             email?: string | null;
-            /** Id Number */
+            /**
+             * Id Number
+             * Format: id-number
+             * @description 公民身份号码（18位，末位为校验码）
+             */
             id_number: string;
             /** Name */
             name: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description 联系电话：7至12位数字（手机号或带区号的固定电话）
+             */
             phone?: string | null;
         };
         /** OperatorPeriodRead */
@@ -2752,8 +2896,11 @@ export interface components {
         };
         /** PublicRecognition */
         PublicRecognition: {
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
             /** Name */
@@ -2789,8 +2936,11 @@ export interface components {
              * Format: date
              */
             benefits_from: string;
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
             /** Department */
@@ -2831,8 +2981,11 @@ export interface components {
             reported_at?: string | null;
             /** Ruleset */
             ruleset: string;
-            /** Source */
-            source: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self" | "recommendation";
             /** Spot Check */
             spot_check?: string | null;
             /** Spot Check Due On */
@@ -2869,8 +3022,53 @@ export interface components {
             materials?: components["schemas"]["Material"][];
             /** Reason */
             reason: string;
-            /** Uscc */
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
             uscc: string;
+        };
+        /**
+         * RegionOverrides
+         * @description 省略的参数沿用文件规定值；null 表示恢复规定值。
+         */
+        RegionOverrides: {
+            /**
+             * Clear Growth Ratio
+             * @description 比例，如 0.2 表示 20%
+             */
+            clear_growth_ratio?: number | null;
+            /**
+             * Extra Bars
+             * @description 本地增加的限制情形
+             */
+            extra_bars?: components["schemas"]["ExtraBarIn"][] | null;
+            /**
+             * Fraud Bar Years
+             * @description 弄虚作假的限制年限
+             */
+            fraud_bar_years?: number | null;
+            /**
+             * Penalty Window Years
+             * @description 行政处罚的回溯年限
+             */
+            penalty_window_years?: number | null;
+            /**
+             * Public Notice Days
+             * @description 公示天数
+             */
+            public_notice_days?: number | null;
+            /**
+             * Window Closes
+             * @description 认定窗口关闭的 [月, 日]
+             */
+            window_closes?: number[] | null;
+            /**
+             * Window Opens
+             * @description 认定窗口开启的 [月, 日]
+             */
+            window_opens?: number[] | null;
         };
         /** ResultItem */
         ResultItem: {
@@ -2884,8 +3082,11 @@ export interface components {
             region_code: string;
             /** Run Id */
             run_id: string;
-            /** Type */
-            type: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "survival" | "growth" | "development" | "excluded";
             /** Uscc */
             uscc: string;
             /** Year */
@@ -2920,8 +3121,11 @@ export interface components {
             ruleset: string;
             /** Run Id */
             run_id: string;
-            /** Type */
-            type: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "survival" | "growth" | "development" | "excluded";
             /** Type Label */
             type_label: string;
             /** Uscc */
@@ -2963,7 +3167,7 @@ export interface components {
              * Region Codes
              * @description 只对这些县级单位分型；缺省为全部
              */
-            region_codes?: string[] | null;
+            region_codes?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764")[] | null;
             /**
              * Year
              * @description 分型年度 Y
@@ -3018,8 +3222,11 @@ export interface components {
             ruleset: string;
             /** Started At */
             started_at?: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "waiting_for_data" | "running" | "completed" | "failed" | "publishing" | "published";
             /** Trigger */
             trigger: string;
             /** Year */
@@ -3083,8 +3290,11 @@ export interface components {
              * Format: date
              */
             effective_on: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "revoked" | "cancelled" | "withdrawn";
         };
         /** StepRead */
         StepRead: {
@@ -3200,8 +3410,11 @@ export interface components {
         TypeLabel: {
             /** Label */
             label: string;
-            /** Type */
-            type: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "survival" | "growth" | "development" | "excluded";
             /** Year */
             year: number;
         };
@@ -3217,7 +3430,7 @@ export interface components {
             evidence?: components["schemas"]["EvidenceIn"][];
             /**
              * Grounds
-             * @description 异议理由
+             * @description 异议理由（不少于5个字）
              */
             grounds: string;
             /**
@@ -3227,7 +3440,8 @@ export interface components {
             requested_type?: ("survival" | "growth" | "development" | "excluded") | null;
             /**
              * Uscc
-             * @description 统一社会信用代码
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
              */
             uscc: string;
             /**
@@ -3269,8 +3483,11 @@ export interface components {
             reference_date: string | null;
             /** Report Year */
             report_year: number;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
             /** Typing Year */
             typing_year: number;
         };
@@ -3323,8 +3540,12 @@ export interface components {
              * Format: date
              */
             opens_on: string;
-            /** Region Code */
-            region_code: string;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /** Typing Run Id */
             typing_run_id?: string | null;
             /** Year */
@@ -3339,7 +3560,8 @@ export interface components {
             ids?: number[] | null;
             /**
              * Recipient
-             * @description uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>
+             * Format: recipient
+             * @description uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>（格式：^(uscc:92[0-9A-HJ-NPQRTUWXY]{16}|user:[^\u0000-\u001f\u007f]{1,100}|region:(232701|232721|232722|232761|232762|232763|232764))$）
              */
             recipient: string;
         };
@@ -3648,10 +3870,10 @@ export interface operations {
     listAppeals: {
         parameters: {
             query?: {
-                /** @description 状态，可多个或逗号分隔 */
+                /** @description 状态，可多个（重复参数或逗号分隔） */
                 status?: string[] | null;
-                region_code?: string | null;
-                target_kind?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                target_kind?: ("typing_result" | "cultivation_notice") | null;
                 /** @description 答复期限不晚于该日的未办结异议 */
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
@@ -3843,6 +4065,7 @@ export interface operations {
     listMyAppeals: {
         parameters: {
             query?: {
+                /** @description 状态，可多个（重复参数或逗号分隔） */
                 status?: string[] | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -5201,8 +5424,8 @@ export interface operations {
     importBusinesses: {
         parameters: {
             query: {
-                /** @description businesses | annual_reports | marks | status */
-                kind: string;
+                /** @description 导入内容：businesses 登记、annual_reports 年报、marks 标记、status 状态变更 */
+                kind: "businesses" | "annual_reports" | "marks" | "status";
             };
             header?: {
                 /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
@@ -5211,7 +5434,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 "application/x-ndjson": string;
@@ -5812,10 +6035,10 @@ export interface operations {
     listApplications: {
         parameters: {
             query?: {
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 年度（2000–2100） */
                 year?: number | null;
-                status?: string | null;
+                status?: ("new" | "submitted" | "awaiting_consent" | "site_visit" | "soliciting" | "public_notice" | "on_hold" | "recognised" | "refused" | "withdrawn" | "material_requested") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -6878,7 +7101,7 @@ export interface operations {
     listCriteria: {
         parameters: {
             query?: {
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 年度（2000–2100） */
                 year?: number | null;
                 category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
@@ -7445,8 +7668,8 @@ export interface operations {
     listMeasures: {
         parameters: {
             query?: {
-                type?: string | null;
-                category?: string | null;
+                type?: ("survival" | "growth" | "development") | null;
+                category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
             };
             header?: never;
             path?: never;
@@ -7533,7 +7756,7 @@ export interface operations {
     listPublicNotices: {
         parameters: {
             query?: {
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -7622,7 +7845,7 @@ export interface operations {
     getQuota: {
         parameters: {
             query: {
-                region_code: string;
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
                 /** @description 年度（2000–2100） */
                 year: number;
             };
@@ -7711,7 +7934,7 @@ export interface operations {
     listRecognitions: {
         parameters: {
             query?: {
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -8690,7 +8913,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                region_code: string;
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             };
             cookie?: never;
         };
@@ -8777,15 +9000,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                region_code: string;
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["RegionOverrides"];
             };
         };
         responses: {
@@ -8879,7 +9100,7 @@ export interface operations {
             query?: {
                 /** @description 年度（2000–2100） */
                 year?: number | null;
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–1000） */
@@ -8970,7 +9191,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                region_code: string;
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
                 /** @description 年度（2000–2100） */
                 year: number;
             };
@@ -9792,9 +10013,9 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                status?: string | null;
-                channel?: string | null;
-                region_code?: string | null;
+                status?: ("pending" | "sent" | "dead") | null;
+                channel?: ("email" | "sms") | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -9980,7 +10201,7 @@ export interface operations {
     listInbox: {
         parameters: {
             query: {
-                /** @description uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码> */
+                /** @description uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>（格式：^(uscc:92[0-9A-HJ-NPQRTUWXY]{16}|user:[^\u0000-\u001f\u007f]{1,100}|region:(232701|232721|232722|232761|232762|232763|232764))$） */
                 recipient: string;
                 /** @description true 只看未读，false 只看已读 */
                 unread?: boolean | null;
@@ -10518,9 +10739,9 @@ export interface operations {
         parameters: {
             query: {
                 year: number;
-                region_code?: string | null;
-                /** @description survival|growth|development|excluded */
-                type?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件 */
+                type?: ("survival" | "growth" | "development" | "excluded") | null;
                 run_id?: string | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -11157,7 +11378,7 @@ export interface operations {
         parameters: {
             query: {
                 year: number;
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
             };
             header?: never;
             path?: never;
@@ -11246,7 +11467,7 @@ export interface operations {
             query: {
                 from_year: number;
                 to_year: number;
-                region_code?: string | null;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
             };
             header?: never;
             path?: never;
@@ -11507,7 +11728,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 错误代码 */
+                /** @description 错误代码（小写字母、数字与下划线） */
                 code: string;
             };
             cookie?: never;
