@@ -8,7 +8,8 @@ from typing import Any
 from fastapi.openapi.utils import get_openapi
 from starlette.routing import BaseRoute
 
-from getihu_kit.web import describe_problems
+from gateway_svc.examples import EXAMPLES
+from getihu_kit.web import apply_examples, describe_problems
 
 TITLE = "Getihu 平台公开接口"
 VERSION = "1.0.0"
@@ -53,7 +54,7 @@ def document(routes: Sequence[BaseRoute], docs: dict[str, dict[str, Any]], servi
     `services`; the names of the missing ones are listed under `x-services-missing`. The gateway's
     /openapi.json serves this, and clients/openapi_document.py builds the same without servers.
     """
-    own = describe_problems(get_openapi(title="gateway", version="1", routes=routes))
+    own = apply_examples(describe_problems(get_openapi(title="gateway", version="1", routes=routes)), EXAMPLES)
     merged = merge(own, docs, title=TITLE, version=VERSION)
     merged["x-services-missing"] = sorted(set(services) - set(docs))
     return merged

@@ -308,8 +308,8 @@ def tighten_decimals(node: Any) -> None:
             tighten_decimals(v)
 
 
-def document_problems(app: FastAPI) -> None:
-    """The app's OpenAPI document, post-processed by describe_problems once and cached."""
+def document_problems(app: FastAPI, examples: dict[str, Any] | None = None) -> None:
+    """The app's OpenAPI document, post-processed by describe_problems (and apply_examples) once and cached."""
     from fastapi.openapi.utils import get_openapi
 
     def openapi():
@@ -320,9 +320,78 @@ def document_problems(app: FastAPI) -> None:
         tighten_decimals(doc.get("components", {}).get("schemas", {}))
         if getattr(app.state, "idempotency_table", None) is not None:
             document_idempotency_key(doc)
+        if examples:
+            apply_examples(doc, examples)
         app.openapi_schema = doc
         return doc
     app.openapi = openapi
+
+
+def _schema_name(schema: Any) -> str | None:
+    """The components schema a media type uses directly: a $ref, or an optional body's [$ref, null]."""
+    if not isinstance(schema, dict):
+        return None
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    alts = [a for a in schema.get("anyOf", ()) if a != {"type": "null"}]
+    if len(alts) == 1 and len(schema["anyOf"]) == 2 and set(alts[0]) == {"$ref"}:
+        return alts[0]["$ref"].rsplit("/", 1)[-1]
+    return None
+
+
+def apply_examples(doc: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
+    """Put each service's examples (its examples.py) into its OpenAPI document, for /docs and for
+    schemathesis's examples phase, which sends them.
+
+    A key is a components schema name: its value becomes the schema's `examples` (JSON Schema), and
+    the `example` of every request body and 2xx JSON answer that uses the schema directly (what
+    Swagger UI shows). A key may instead be an operationId, for bodies and answers whose schema is
+    inline (a plain dict, a file upload), shaped like the operation:
+    `{"requestBody": {"description": …, "content": {media type: example}}, "responses": {"200": example}}`.
+    A key naming neither is an error at startup: a typo must not drop an example silently."""
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    operations = {op["operationId"]: op for ops in doc.get("paths", {}).values() for op in ops.values()
+                  if isinstance(op, dict) and "operationId" in op}
+    unknown = sorted(k for k in examples if k not in schemas and k not in operations)
+    both = sorted(k for k in examples if k in schemas and k in operations)
+    if unknown or both:
+        raise ValueError(f"examples: no such schema or operation {unknown}" if unknown
+                         else f"examples: both a schema and an operation are named {both}")
+    for name, value in examples.items():
+        if name in schemas:
+            schemas[name]["examples"] = [value]
+    for op_id, op in operations.items():
+        bodies = list(op.get("requestBody", {}).get("content", {}).values())
+        answers = [media for status, resp in op.get("responses", {}).items() if status.startswith("2")
+                   for mt, media in resp.get("content", {}).items() if mt == "application/json"]
+        for media in bodies + answers:
+            name = _schema_name(media.get("schema"))
+            if name in examples and name in schemas:
+                media["example"] = examples[name]
+        if op_id in examples:
+            _apply_operation_examples(op_id, op, examples[op_id])
+    return doc
+
+
+def _apply_operation_examples(op_id: str, op: dict[str, Any], given: dict[str, Any]) -> None:
+    extra = set(given) - {"requestBody", "responses"}
+    if extra:
+        raise ValueError(f"examples[{op_id!r}]: only requestBody and responses, not {sorted(extra)}")
+    if "requestBody" in given:
+        body = op.get("requestBody")
+        if body is None:
+            raise ValueError(f"examples[{op_id!r}]: the operation has no request body")
+        if "description" in given["requestBody"]:
+            body["description"] = given["requestBody"]["description"]
+        for mt, value in given["requestBody"].get("content", {}).items():
+            if mt not in body.get("content", {}):
+                raise ValueError(f"examples[{op_id!r}]: the request body has no {mt}")
+            body["content"][mt]["example"] = value
+    for status, value in given.get("responses", {}).items():
+        media = op.get("responses", {}).get(status, {}).get("content", {}).get("application/json")
+        if media is None:
+            raise ValueError(f"examples[{op_id!r}]: no {status} application/json answer")
+        media["example"] = value
 
 
 def operation_id(route) -> str:
@@ -366,11 +435,14 @@ def document_idempotency_key(doc: dict[str, Any]) -> None:
 # --- the factory ---------------------------------------------------------------------------------
 def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
                migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
-               version: str = "1.0.0") -> FastAPI:
+               version: str = "1.0.0", examples: dict[str, Any] | None = None) -> FastAPI:
+    """A service's app. `examples` (the service's examples.py) go into its OpenAPI document (apply_examples)."""
     logs.configure(settings.service_name, settings.log_level)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        if examples:  # the document is built lazily: build it now, so a misnamed example stops the start
+            app.openapi()
         url = settings.resolved_database_url()
         if migrations_dir is not None and settings.run_migrations_on_start:
             run_migrations(url, migrations_dir)
@@ -385,7 +457,7 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
     install_error_handlers(app)
-    document_problems(app)
+    document_problems(app, examples)
     install_middleware(app, settings.service_name)
 
     @app.get("/healthz", include_in_schema=False)

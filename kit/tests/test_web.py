@@ -170,3 +170,31 @@ def test_each_service_derives_its_own_database_on_the_shared_server(monkeypatch)
     assert _TypingSettings(db_name="notify").resolved_database_url().startswith("postgresql+psycopg://getihu:getihu@127.0.0.1:")
     assert _TypingSettings(db_name="x", database_url="postgresql+psycopg://a@h/x").resolved_database_url() == \
         "postgresql+psycopg://a@h/x"
+
+
+THING = {"year": 2025, "on": "2025-06-30", "kind": "山货"}
+
+
+def test_examples_go_into_the_schema_and_onto_each_body_and_answer_using_it():
+    settings = ServiceSettings(service_name="t", db_name="t")
+    app = create_app(settings=settings, title="t", routers=[router], examples={
+        "Thing": THING, "item": {"responses": {"200": {"id": 1, "year": 2025}}}})
+    doc = app.openapi()
+    assert doc["components"]["schemas"]["Thing"]["examples"] == [THING]
+    body = doc["paths"]["/things"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["example"] == THING
+    answer = doc["paths"]["/items/{item_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer["example"] == {"id": 1, "year": 2025}
+
+
+@pytest.mark.parametrize("examples, message", [
+    ({"Thnig": THING}, "no such schema or operation"),
+    ({"makeThing": {"responses": {"404": {}}}}, "no 404 application/json answer"),
+    ({"item": {"requestBody": {"content": {"text/csv": "a"}}}}, "no request body"),
+])
+def test_a_misnamed_example_stops_the_start(examples, message):
+    app = create_app(settings=ServiceSettings(service_name="t", db_name="t"), title="t", routers=[router],
+                     examples=examples)
+    with pytest.raises(ValueError, match=message):
+        with TestClient(app):
+            pass

@@ -1427,7 +1427,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** AnnualReportIn */
+        /**
+         * AnnualReportIn
+         * @example {
+         *       "employees": 3,
+         *       "revenue": "486000.00",
+         *       "submitted_on": "2026-03-18",
+         *       "tax_paid": "5832.50",
+         *       "year": 2025
+         *     }
+         */
         AnnualReportIn: {
             /** Employees */
             employees: number;
@@ -1443,7 +1452,16 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** AnnualReportRead */
+        /**
+         * AnnualReportRead
+         * @example {
+         *       "employees": 3,
+         *       "revenue": "486000.00",
+         *       "submitted_on": "2026-03-18",
+         *       "tax_paid": "5832.50",
+         *       "year": 2025
+         *     }
+         */
         AnnualReportRead: {
             /** Employees */
             employees: number;
@@ -1459,7 +1477,14 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** AnonymousMaterialSupply */
+        /**
+         * AnonymousMaterialSupply
+         * @example {
+         *       "evidence": [],
+         *       "note": "补充原料采购单据照片",
+         *       "objector_phone": "13904575678"
+         *     }
+         */
         AnonymousMaterialSupply: {
             /**
              * Evidence
@@ -1481,6 +1506,9 @@ export interface components {
         /**
          * AnonymousProof
          * @description 未登录的公示异议人以登记时的联系电话证明本人身份。
+         * @example {
+         *       "objector_phone": "13904575678"
+         *     }
          */
         AnonymousProof: {
             /**
@@ -1489,7 +1517,13 @@ export interface components {
              */
             objector_phone: string;
         };
-        /** AnonymousWithdrawal */
+        /**
+         * AnonymousWithdrawal
+         * @example {
+         *       "objector_phone": "13904575678",
+         *       "reason": "误会已澄清，撤回异议"
+         *     }
+         */
         AnonymousWithdrawal: {
             /**
              * Objector Phone
@@ -1503,14 +1537,129 @@ export interface components {
              */
             reason?: string;
         };
-        /** AppealPage */
+        /**
+         * AppealPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "appellant": "operator:张德福",
+         *           "appellant_kind": "operator",
+         *           "corrected_type": null,
+         *           "decided_at": null,
+         *           "decided_by": null,
+         *           "decision": null,
+         *           "due_on": "2025-07-24",
+         *           "evidence": [
+         *             {
+         *               "content_type": "application/pdf",
+         *               "filename": "2024年度完税证明.pdf",
+         *               "id": "evd-8a2c4e6f0b1d3f57",
+         *               "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+         *               "size": 37,
+         *               "stage": "filing",
+         *               "uploaded_at": "2025-07-10T03:12:00Z"
+         *             }
+         *           ],
+         *           "filed_at": "2025-07-10T03:12:00Z",
+         *           "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+         *           "id": "apl-3f9a1c7e2b6d4058",
+         *           "material_due_on": null,
+         *           "material_request": null,
+         *           "objector_name": null,
+         *           "objector_phone": null,
+         *           "original_type": "survival",
+         *           "overdue": false,
+         *           "reason": null,
+         *           "region_code": "232701",
+         *           "requested_type": "growth",
+         *           "ruleset": "national-2024",
+         *           "status": "in_review",
+         *           "status_label": "审查中",
+         *           "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "target_kind": "typing_result",
+         *           "trail": [
+         *             {
+         *               "action": "file",
+         *               "actor": "operator:张德福",
+         *               "actor_role": "operator",
+         *               "at": "2025-07-10T03:12:00Z",
+         *               "details": {
+         *                 "evidence": 1
+         *               },
+         *               "note": null,
+         *               "status_from": null,
+         *               "status_to": "filed"
+         *             }
+         *           ],
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         AppealPage: {
             /** Items */
             items: components["schemas"]["AppealRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** AppealRead */
+        /**
+         * AppealRead
+         * @example {
+         *       "appellant": "operator:张德福",
+         *       "appellant_kind": "operator",
+         *       "corrected_type": null,
+         *       "decided_at": null,
+         *       "decided_by": null,
+         *       "decision": null,
+         *       "due_on": "2025-07-24",
+         *       "evidence": [
+         *         {
+         *           "content_type": "application/pdf",
+         *           "filename": "2024年度完税证明.pdf",
+         *           "id": "evd-8a2c4e6f0b1d3f57",
+         *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+         *           "size": 37,
+         *           "stage": "filing",
+         *           "uploaded_at": "2025-07-10T03:12:00Z"
+         *         }
+         *       ],
+         *       "filed_at": "2025-07-10T03:12:00Z",
+         *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+         *       "id": "apl-3f9a1c7e2b6d4058",
+         *       "material_due_on": null,
+         *       "material_request": null,
+         *       "objector_name": null,
+         *       "objector_phone": null,
+         *       "original_type": "survival",
+         *       "overdue": false,
+         *       "reason": null,
+         *       "region_code": "232701",
+         *       "requested_type": "growth",
+         *       "ruleset": "national-2024",
+         *       "status": "in_review",
+         *       "status_label": "审查中",
+         *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "target_kind": "typing_result",
+         *       "trail": [
+         *         {
+         *           "action": "file",
+         *           "actor": "operator:张德福",
+         *           "actor_role": "operator",
+         *           "at": "2025-07-10T03:12:00Z",
+         *           "details": {
+         *             "evidence": 1
+         *           },
+         *           "note": null,
+         *           "status_from": null,
+         *           "status_to": "filed"
+         *         }
+         *       ],
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
         AppealRead: {
             /** Appellant */
             appellant: string;
@@ -1593,6 +1742,21 @@ export interface components {
         /**
          * ApplicationCreate
          * @description 自主申报.
+         * @example {
+         *       "category": "distinctive",
+         *       "indicator_values": {
+         *         "local_ingredient_ratio": "72.5"
+         *       },
+         *       "materials": [
+         *         {
+         *           "name": "绿色食品证书（蓝莓果酱）",
+         *           "note": "证书编号 LB-18-25031234567",
+         *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+         *         }
+         *       ],
+         *       "relaxed_group": null,
+         *       "uscc": "92232701L00000101H"
+         *     }
          */
         ApplicationCreate: {
             /**
@@ -1615,7 +1779,56 @@ export interface components {
              */
             uscc: string;
         };
-        /** ApplicationRead */
+        /**
+         * ApplicationRead
+         * @example {
+         *       "applied_on": "2026-08-05",
+         *       "category": "distinctive",
+         *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+         *       "department": null,
+         *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "materials": [
+         *         {
+         *           "name": "绿色食品证书（蓝莓果酱）",
+         *           "note": "证书编号 LB-18-25031234567",
+         *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+         *         }
+         *       ],
+         *       "name": "漠河市北极村张记山货店",
+         *       "notice_ends_on": "2026-09-07",
+         *       "notice_starts_on": "2026-09-01",
+         *       "open_objections": [],
+         *       "reason": null,
+         *       "region_code": "232701",
+         *       "relaxed_group": null,
+         *       "score": "86.5",
+         *       "score_detail": [
+         *         {
+         *           "code": "green_food",
+         *           "name": "绿色食品认证",
+         *           "points": "40",
+         *           "value": "1",
+         *           "weight": "40"
+         *         }
+         *       ],
+         *       "source": "self",
+         *       "status": "public_notice",
+         *       "steps": [
+         *         {
+         *           "actor": "operator:张德福",
+         *           "at": "2026-08-05T01:20:00Z",
+         *           "detail": {
+         *             "category": "distinctive"
+         *           },
+         *           "status_after": "submitted",
+         *           "step": "submitted"
+         *         }
+         *       ],
+         *       "type_at_application": "growth",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2026
+         *     }
+         */
         ApplicationRead: {
             /**
              * Applied On
@@ -1681,7 +1894,25 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** AuditEntry */
+        /**
+         * AuditEntry
+         * @example {
+         *       "fields": [
+         *         "tax",
+         *         "social_insurance"
+         *       ],
+         *       "id": 40217,
+         *       "read_at": "2026-03-05T02:41:09Z",
+         *       "reader": "county-staff-mohe-01",
+         *       "reader_region": "232701",
+         *       "request_id": "7d3f2c1a9b8e4f60a1b2c3d4e5f60718",
+         *       "roles": [
+         *         "county_staff"
+         *       ],
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
         AuditEntry: {
             /** Fields */
             fields: string[];
@@ -1708,6 +1939,27 @@ export interface components {
         /**
          * AuditPage
          * @description One page of the audit log, newest read first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "fields": [
+         *             "tax",
+         *             "social_insurance"
+         *           ],
+         *           "id": 40217,
+         *           "read_at": "2026-03-05T02:41:09Z",
+         *           "reader": "county-staff-mohe-01",
+         *           "reader_region": "232701",
+         *           "request_id": "7d3f2c1a9b8e4f60a1b2c3d4e5f60718",
+         *           "roles": [
+         *             "county_staff"
+         *           ],
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbNDAyMTddfQ"
+         *     }
          */
         AuditPage: {
             /** Items */
@@ -1715,7 +1967,27 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** BatchCreate */
+        /**
+         * BatchCreate
+         * @example {
+         *       "dataset": "tax",
+         *       "records": [
+         *         {
+         *           "abnormal_taxpayer": false,
+         *           "general_taxpayer": false,
+         *           "tax_paid": "5832.50",
+         *           "uscc": "92232701L00000101H"
+         *         },
+         *         {
+         *           "abnormal_taxpayer": false,
+         *           "general_taxpayer": false,
+         *           "tax_paid": "0",
+         *           "uscc": "92232722L000001035"
+         *         }
+         *       ],
+         *       "year": 2025
+         *     }
+         */
         BatchCreate: {
             /**
              * Dataset
@@ -1734,7 +2006,25 @@ export interface components {
              */
             year: number;
         };
-        /** BatchRead */
+        /**
+         * BatchRead
+         * @example {
+         *       "accepted": 2,
+         *       "agency": "国家税务总局大兴安岭地区税务局",
+         *       "changed": 2,
+         *       "completed_at": "2026-02-26T08:30:02Z",
+         *       "dataset": "tax",
+         *       "duplicate_of": null,
+         *       "errors": [],
+         *       "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *       "job_id": null,
+         *       "received_at": "2026-02-26T08:30:00Z",
+         *       "rejected": 0,
+         *       "source": "json",
+         *       "status": "completed",
+         *       "year": 2025
+         *     }
+         */
         BatchRead: {
             /** Accepted */
             accepted: number;
@@ -1783,7 +2073,25 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** BusinessCreate */
+        /**
+         * BusinessCreate
+         * @example {
+         *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+         *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+         *       "established_on": "2019-05-16",
+         *       "industry_code": "F5227",
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator": {
+         *         "email": "zhangdefu@example.cn",
+         *         "id_number": "232701198203150013",
+         *         "name": "张德福",
+         *         "phone": "13904571234"
+         *       },
+         *       "region_code": "232701",
+         *       "seasonal": true,
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
         BusinessCreate: {
             /** Address */
             address?: string | null;
@@ -1817,7 +2125,68 @@ export interface components {
              */
             uscc: string;
         };
-        /** BusinessRead */
+        /**
+         * BusinessRead
+         * @example {
+         *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+         *       "annual_reports": [
+         *         {
+         *           "employees": 3,
+         *           "revenue": "486000.00",
+         *           "submitted_on": "2026-03-18",
+         *           "tax_paid": "5832.50",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+         *       "established_on": "2019-05-16",
+         *       "industry_code": "F5227",
+         *       "marks": [
+         *         {
+         *           "amount": "2000.00",
+         *           "end_on": null,
+         *           "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+         *           "kind": "penalty",
+         *           "legal_max_end_on": null,
+         *           "level": null,
+         *           "penalty_kind": "罚款",
+         *           "publicized_on": "2025-08-20",
+         *           "reason": "销售标签不全的预包装食品（松子、榛子）",
+         *           "start_on": "2025-08-12"
+         *         }
+         *       ],
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator": {
+         *         "email": "zhangdefu@example.cn",
+         *         "id_number": "232701198203150013",
+         *         "name": "张德福",
+         *         "phone": "13904571234"
+         *       },
+         *       "operator_history": [
+         *         {
+         *           "email": "zhangdefu@example.cn",
+         *           "from_on": "2019-05-16",
+         *           "id_number": "232701198203150013",
+         *           "name": "张德福",
+         *           "phone": "13904571234",
+         *           "to_on": null
+         *         }
+         *       ],
+         *       "region_code": "232701",
+         *       "region_name": "漠河市",
+         *       "seasonal": true,
+         *       "status": "registered",
+         *       "status_effective_on": "2019-05-16",
+         *       "status_history": [
+         *         {
+         *           "effective_on": "2019-05-16",
+         *           "status": "registered"
+         *         }
+         *       ],
+         *       "uscc": "92232701L00000101H",
+         *       "version": 3
+         *     }
+         */
         BusinessRead: {
             /** Address */
             address: string | null;
@@ -1904,7 +2273,13 @@ export interface components {
             /** Received At */
             received_at?: string | null;
         };
-        /** Confirmation */
+        /**
+         * Confirmation
+         * @example {
+         *       "region_code": "232701",
+         *       "year": 2026
+         *     }
+         */
         Confirmation: {
             /**
              * Region Code
@@ -1915,26 +2290,94 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** Consent */
+        /**
+         * Consent
+         * @example {
+         *       "agree": true
+         *     }
+         */
         Consent: {
             /** Agree */
             agree: boolean;
         };
-        /** CorrectionRead */
+        /**
+         * CorrectionRead
+         * @example {
+         *       "appeal_id": "apl-3f9a1c7e2b6d4058",
+         *       "reason": "纳税数据补报后复核，改判为成长型"
+         *     }
+         */
         CorrectionRead: {
             /** Appeal Id */
             appeal_id: string;
             /** Reason */
             reason?: string | null;
         };
-        /** CoverageRead */
+        /**
+         * CoverageRead
+         * @example {
+         *       "datasets": [
+         *         {
+         *           "accepted": 4826,
+         *           "arrived": true,
+         *           "batches": 3,
+         *           "dataset": "tax",
+         *           "first_received_at": "2026-01-12T01:00:00Z",
+         *           "label": "税务（纳税、一般纳税人、非正常户）",
+         *           "last_received_at": "2026-02-26T08:30:00Z",
+         *           "records": 4820,
+         *           "rejected": 6
+         *         },
+         *         {
+         *           "accepted": 0,
+         *           "arrived": false,
+         *           "batches": 0,
+         *           "dataset": "dishonest_debtor",
+         *           "first_received_at": null,
+         *           "label": "法院（失信被执行人）",
+         *           "last_received_at": null,
+         *           "records": 0,
+         *           "rejected": 0
+         *         }
+         *       ],
+         *       "year": 2025
+         *     }
+         */
         CoverageRead: {
             /** Datasets */
             datasets: components["schemas"]["DatasetCoverage"][];
             /** Year */
             year: number;
         };
-        /** CriteriaCreate */
+        /**
+         * CriteriaCreate
+         * @example {
+         *       "category": "distinctive",
+         *       "indicators": [
+         *         {
+         *           "code": "green_food",
+         *           "name": "绿色食品认证",
+         *           "source": "certificate:绿色食品",
+         *           "threshold": 1,
+         *           "unit": "件",
+         *           "weight": 40
+         *         },
+         *         {
+         *           "code": "local_ingredient_ratio",
+         *           "name": "本地林下原料占比",
+         *           "source": "declared",
+         *           "threshold": 50,
+         *           "unit": "%",
+         *           "weight": 60
+         *         }
+         *       ],
+         *       "pass_score": 60,
+         *       "region_code": "232701",
+         *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+         *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+         *       "year": 2026
+         *     }
+         */
         CriteriaCreate: {
             /**
              * Category
@@ -1958,7 +2401,41 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** CriteriaRead */
+        /**
+         * CriteriaRead
+         * @example {
+         *       "acknowledged_at": "2026-07-08T02:00:00Z",
+         *       "category": "distinctive",
+         *       "filed_at": "2026-07-01T02:00:00Z",
+         *       "id": "crit_9b3e1f7a2c4d6e80",
+         *       "indicators": [
+         *         {
+         *           "code": "green_food",
+         *           "name": "绿色食品认证",
+         *           "source": "certificate:绿色食品",
+         *           "threshold": "1",
+         *           "unit": "件",
+         *           "weight": "40"
+         *         },
+         *         {
+         *           "code": "local_ingredient_ratio",
+         *           "name": "本地林下原料占比",
+         *           "source": "declared",
+         *           "threshold": "50",
+         *           "unit": "%",
+         *           "weight": "60"
+         *         }
+         *       ],
+         *       "pass_score": "60",
+         *       "published_at": "2026-07-15T02:00:00Z",
+         *       "region_code": "232701",
+         *       "status": "published",
+         *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+         *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+         *       "version": 1,
+         *       "year": 2026
+         *     }
+         */
         CriteriaRead: {
             /** Acknowledged At */
             acknowledged_at?: string | null;
@@ -1990,7 +2467,20 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** DatasetCoverage */
+        /**
+         * DatasetCoverage
+         * @example {
+         *       "accepted": 4826,
+         *       "arrived": true,
+         *       "batches": 3,
+         *       "dataset": "tax",
+         *       "first_received_at": "2026-01-12T01:00:00Z",
+         *       "label": "税务（纳税、一般纳税人、非正常户）",
+         *       "last_received_at": "2026-02-26T08:30:00Z",
+         *       "records": 4820,
+         *       "rejected": 6
+         *     }
+         */
         DatasetCoverage: {
             /**
              * Accepted
@@ -2020,7 +2510,14 @@ export interface components {
              */
             rejected?: number;
         };
-        /** Decision */
+        /**
+         * Decision
+         * @example {
+         *       "corrected_type": "growth",
+         *       "decision": "upheld",
+         *       "reason": "经核实，该户2024年度确有纳税记录，异议成立，更正为成长型。"
+         *     }
+         */
         Decision: {
             /**
              * Corrected Type
@@ -2039,14 +2536,51 @@ export interface components {
              */
             reason: string;
         };
-        /** DeliveryPage */
+        /**
+         * DeliveryPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "address": "139****1234",
+         *           "attempts": 1,
+         *           "channel": "sms",
+         *           "deferred": 0,
+         *           "id": 120544,
+         *           "last_error": null,
+         *           "next_attempt_at": null,
+         *           "notification_id": 90311,
+         *           "recipient": "uscc:92232701L00000101H",
+         *           "region_code": "232701",
+         *           "sent_at": "2025-07-02T02:00:09Z",
+         *           "status": "sent"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbMTIwNTQ0XX0"
+         *     }
+         */
         DeliveryPage: {
             /** Items */
             items: components["schemas"]["DeliveryRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** DeliveryRead */
+        /**
+         * DeliveryRead
+         * @example {
+         *       "address": "139****1234",
+         *       "attempts": 1,
+         *       "channel": "sms",
+         *       "deferred": 0,
+         *       "id": 120544,
+         *       "last_error": null,
+         *       "next_attempt_at": null,
+         *       "notification_id": 90311,
+         *       "recipient": "uscc:92232701L00000101H",
+         *       "region_code": "232701",
+         *       "sent_at": "2025-07-02T02:00:09Z",
+         *       "status": "sent"
+         *     }
+         */
         DeliveryRead: {
             /**
              * Address
@@ -2082,7 +2616,44 @@ export interface components {
              */
             status: "pending" | "sent" | "dead";
         };
-        /** DeliveryStatus */
+        /**
+         * DeliveryStatus
+         * @example {
+         *       "inbox": "uscc:92232701L00000101H",
+         *       "items": [
+         *         {
+         *           "address": "139****1234",
+         *           "attempts": 1,
+         *           "channel": "sms",
+         *           "deferred": 0,
+         *           "id": 120544,
+         *           "last_error": null,
+         *           "next_attempt_at": null,
+         *           "notification_id": 90311,
+         *           "recipient": "uscc:92232701L00000101H",
+         *           "region_code": "232701",
+         *           "sent_at": "2025-07-02T02:00:09Z",
+         *           "status": "sent"
+         *         },
+         *         {
+         *           "address": "z***@example.cn",
+         *           "attempts": 2,
+         *           "channel": "email",
+         *           "deferred": 0,
+         *           "id": 120545,
+         *           "last_error": "SMTP 451 暂时无法投递",
+         *           "next_attempt_at": "2025-07-02T02:10:00Z",
+         *           "notification_id": 90311,
+         *           "recipient": "uscc:92232701L00000101H",
+         *           "region_code": "232701",
+         *           "sent_at": null,
+         *           "status": "pending"
+         *         }
+         *       ],
+         *       "notification_id": 90311,
+         *       "read": false
+         *     }
+         */
         DeliveryStatus: {
             /** Inbox */
             inbox: string;
@@ -2093,14 +2664,32 @@ export interface components {
             /** Read */
             read: boolean;
         };
-        /** DepartmentConsent */
+        /**
+         * DepartmentConsent
+         * @example {
+         *       "agree": true,
+         *       "note": "同意延期"
+         *     }
+         */
         DepartmentConsent: {
             /** Agree */
             agree: boolean;
             /** Note */
             note?: string | null;
         };
-        /** DevTokenRequest */
+        /**
+         * DevTokenRequest
+         * @example {
+         *       "region_code": "232701",
+         *       "roles": [
+         *         "operator"
+         *       ],
+         *       "sub": "mohe-operator-zhang",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ]
+         *     }
+         */
         DevTokenRequest: {
             /** Dataset */
             dataset?: string | null;
@@ -2115,7 +2704,14 @@ export interface components {
             /** Usccs */
             usccs?: string[] | null;
         };
-        /** DevTokenResponse */
+        /**
+         * DevTokenResponse
+         * @example {
+         *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb2hlLW9wZXJhdG9yLXpoYW5nIn0.c2lnbmF0dXJl",
+         *       "expires_in": 28800,
+         *       "token_type": "bearer"
+         *     }
+         */
         DevTokenResponse: {
             /** Access Token */
             access_token: string;
@@ -2130,6 +2726,24 @@ export interface components {
         /**
          * DirectoryEntry
          * @description One line of the 个体工商户名录 as the public sees it.
+         * @example {
+         *       "category": {
+         *         "category": "distinctive",
+         *         "label": "特色",
+         *         "valid_until": "2028-12-31"
+         *       },
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator_name": "张德福",
+         *       "region_code": "232701",
+         *       "region_name": "漠河市",
+         *       "status": "registered",
+         *       "type": {
+         *         "label": "成长型",
+         *         "type": "growth",
+         *         "year": 2025
+         *       },
+         *       "uscc": "92232701L00000101H"
+         *     }
          */
         DirectoryEntry: {
             category?: components["schemas"]["CategoryLabel"] | null;
@@ -2153,6 +2767,29 @@ export interface components {
         /**
          * DirectoryPage
          * @description A page of the 名录 (kit's Page, under the name integrators know).
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": {
+         *             "category": "distinctive",
+         *             "label": "特色",
+         *             "valid_until": "2028-12-31"
+         *           },
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_name": "张德福",
+         *           "region_code": "232701",
+         *           "region_name": "漠河市",
+         *           "status": "registered",
+         *           "type": {
+         *             "label": "成长型",
+         *             "type": "growth",
+         *             "year": 2025
+         *           },
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+         *     }
          */
         DirectoryPage: {
             /** Items */
@@ -2160,7 +2797,14 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** EvidenceIn */
+        /**
+         * EvidenceIn
+         * @example {
+         *       "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+         *       "content_type": "application/pdf",
+         *       "filename": "2024年度完税证明.pdf"
+         *     }
+         */
         EvidenceIn: {
             /**
              * Content Base64
@@ -2179,7 +2823,18 @@ export interface components {
              */
             filename: string;
         };
-        /** EvidenceRead */
+        /**
+         * EvidenceRead
+         * @example {
+         *       "content_type": "application/pdf",
+         *       "filename": "2024年度完税证明.pdf",
+         *       "id": "evd-8a2c4e6f0b1d3f57",
+         *       "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+         *       "size": 37,
+         *       "stage": "filing",
+         *       "uploaded_at": "2025-07-10T03:12:00Z"
+         *     }
+         */
         EvidenceRead: {
             /** Content Type */
             content_type: string;
@@ -2199,7 +2854,25 @@ export interface components {
              */
             uploaded_at: string;
         };
-        /** ExplanationItem */
+        /**
+         * ExplanationItem
+         * @example {
+         *       "condition": "tax_paid_prior_year",
+         *       "fact": {
+         *         "tax_paid": "5832.50",
+         *         "year": 2024
+         *       },
+         *       "group": "growth",
+         *       "label": "上一年度实际缴纳过税款",
+         *       "met": true,
+         *       "source": {
+         *         "agency": "国家税务总局大兴安岭地区税务局",
+         *         "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *         "dataset": "tax",
+         *         "kind": "agency"
+         *       }
+         *     }
+         */
         ExplanationItem: {
             /** Condition */
             condition: string;
@@ -2218,7 +2891,14 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /** ExtraBarIn */
+        /**
+         * ExtraBarIn
+         * @example {
+         *       "kind": "major_safety_accident",
+         *       "label": "发生重大安全事故",
+         *       "years": 3
+         *     }
+         */
         ExtraBarIn: {
             /**
              * Kind
@@ -2238,6 +2918,49 @@ export interface components {
          * FactsRead
          * @description One business's agency facts of one year as the facts event carries them, each value with its
          *     source (batch, agency, time), and what the registry projection knows of the business.
+         * @example {
+         *       "certificates": [
+         *         {
+         *           "agency": "大兴安岭地区市场监督管理局",
+         *           "batch_id": "dsb_3c4d5e6f7a8b49c0d1e2f3a4b5c6d7e8",
+         *           "expires_on": "2029-06-02",
+         *           "issued_on": "2024-06-03",
+         *           "kind": "绿色食品",
+         *           "received_at": "2026-01-20T02:00:00Z"
+         *         }
+         *       ],
+         *       "dishonest_debtors": [],
+         *       "patents": [],
+         *       "region_code": "232701",
+         *       "registered": true,
+         *       "social_insurance": {
+         *         "agency": "大兴安岭地区社会保险事业中心",
+         *         "batch_id": "dsb_1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
+         *         "insured_employees": 2,
+         *         "received_at": "2026-02-10T03:00:00Z"
+         *       },
+         *       "tax": {
+         *         "abnormal_taxpayer": false,
+         *         "agency": "国家税务总局大兴安岭地区税务局",
+         *         "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *         "general_taxpayer": false,
+         *         "received_at": "2026-02-26T08:30:00Z",
+         *         "tax_paid": "5832.50"
+         *       },
+         *       "trademarks": [
+         *         {
+         *           "agency": "大兴安岭地区市场监督管理局",
+         *           "batch_id": "dsb_2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7",
+         *           "holder": "张德福",
+         *           "in_use": true,
+         *           "received_at": "2026-01-20T02:00:00Z",
+         *           "registration_no": "45218763"
+         *         }
+         *       ],
+         *       "uscc": "92232701L00000101H",
+         *       "version": 2,
+         *       "year": 2025
+         *     }
          */
         FactsRead: {
             /**
@@ -2281,7 +3004,28 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** FeedItem */
+        /**
+         * FeedItem
+         * @example {
+         *       "correction": null,
+         *       "industry_code": "F5227",
+         *       "published_at": "2025-07-02T02:00:00Z",
+         *       "reasons": [
+         *         "tax_paid_prior_year",
+         *         "insured_one_to_three"
+         *       ],
+         *       "reference_date": "2025-06-30",
+         *       "region_code": "232701",
+         *       "ruleset": "national-2024",
+         *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "seq": 18342,
+         *       "type": "growth",
+         *       "type_label": "成长型",
+         *       "uscc": "92232701L00000101H",
+         *       "version": 1,
+         *       "year": 2025
+         *     }
+         */
         FeedItem: {
             correction?: components["schemas"]["CorrectionRead"] | null;
             /** Industry Code */
@@ -2320,14 +3064,47 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** FeedPage */
+        /**
+         * FeedPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "correction": null,
+         *           "industry_code": "F5227",
+         *           "published_at": "2025-07-02T02:00:00Z",
+         *           "reasons": [
+         *             "tax_paid_prior_year",
+         *             "insured_one_to_three"
+         *           ],
+         *           "reference_date": "2025-06-30",
+         *           "region_code": "232701",
+         *           "ruleset": "national-2024",
+         *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "seq": 18342,
+         *           "type": "growth",
+         *           "type_label": "成长型",
+         *           "uscc": "92232701L00000101H",
+         *           "version": 1,
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": "eyJzIjoxODM0Mn0"
+         *     }
+         */
         FeedPage: {
             /** Items */
             items: components["schemas"]["FeedItem"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** FileBatchAccepted */
+        /**
+         * FileBatchAccepted
+         * @example {
+         *       "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *       "id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+         *       "status": "queued"
+         *     }
+         */
         FileBatchAccepted: {
             /** Batch Id */
             batch_id: string;
@@ -2342,7 +3119,14 @@ export interface components {
              */
             status: "queued" | "running" | "completed" | "failed";
         };
-        /** ImportAccepted */
+        /**
+         * ImportAccepted
+         * @example {
+         *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+         *       "kind": "businesses",
+         *       "status": "queued"
+         *     }
+         */
         ImportAccepted: {
             /** Id */
             id: string;
@@ -2357,7 +3141,33 @@ export interface components {
              */
             status: "queued" | "running" | "completed" | "failed";
         };
-        /** InboxPage */
+        /**
+         * InboxPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "body": "漠河市北极村张记山货店（统一社会信用代码 92232701L00000101H）：\n根据个体工商户分型标准（规则版本 national-2024），贵户2025年度分型结果为“成长型”，已在个体工商户名录中标注。\n“成长型”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n1. 优化政务服务\n2. 加大金融支持\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+         *           "created_at": "2025-07-02T02:00:05Z",
+         *           "event_id": "3b1f6d2a-8c4e-4f7a-9e2b-5d6c7a8b9e01",
+         *           "event_type": "getihu.typing.result.published.v1",
+         *           "id": 90311,
+         *           "read": false,
+         *           "read_at": null,
+         *           "recipient": "uscc:92232701L00000101H",
+         *           "region_code": "232701",
+         *           "template": {
+         *             "code": "typing.result",
+         *             "version": 1
+         *           },
+         *           "title": "2025年度个体工商户分型结果：成长型",
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": null,
+         *       "recipient": "uscc:92232701L00000101H",
+         *       "unread": 1
+         *     }
+         */
         InboxPage: {
             /** Items */
             items: components["schemas"]["NotificationRead"][];
@@ -2371,7 +3181,17 @@ export interface components {
              */
             unread: number;
         };
-        /** Indicator */
+        /**
+         * Indicator
+         * @example {
+         *       "code": "green_food",
+         *       "name": "绿色食品认证",
+         *       "source": "certificate:绿色食品",
+         *       "threshold": 1,
+         *       "unit": "件",
+         *       "weight": 40
+         *     }
+         */
         "Indicator-Input": {
             /** Code */
             code: string;
@@ -2390,7 +3210,17 @@ export interface components {
             /** Weight */
             weight: number;
         };
-        /** Indicator */
+        /**
+         * Indicator
+         * @example {
+         *       "code": "green_food",
+         *       "name": "绿色食品认证",
+         *       "source": "certificate:绿色食品",
+         *       "threshold": "1",
+         *       "unit": "件",
+         *       "weight": "40"
+         *     }
+         */
         "Indicator-Output": {
             /** Code */
             code: string;
@@ -2412,6 +3242,15 @@ export interface components {
         /**
          * InfoReportCreate
          * @description 二(六) 信息报告: yearly (by 31 July) or after a change of operator.
+         * @example {
+         *       "employees": 3,
+         *       "kind": "yearly",
+         *       "note": null,
+         *       "operator_name": null,
+         *       "revenue": "512000.00",
+         *       "tax_paid": "6120.00",
+         *       "year": 2026
+         *     }
          */
         InfoReportCreate: {
             /** Employees */
@@ -2433,7 +3272,33 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** JobRead */
+        /**
+         * JobRead
+         * @example {
+         *       "accepted": 118,
+         *       "created_at": "2026-03-02T01:15:00Z",
+         *       "errors": [
+         *         {
+         *           "field": "uscc",
+         *           "message": "统一社会信用代码校验码不正确",
+         *           "row": 37
+         *         },
+         *         {
+         *           "field": "established_on",
+         *           "message": "成立日期不能晚于今天",
+         *           "row": 85
+         *         }
+         *       ],
+         *       "finished_at": "2026-03-02T01:15:42Z",
+         *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+         *       "kind": "businesses",
+         *       "message": null,
+         *       "processed": 120,
+         *       "progress": 1,
+         *       "rejected": 2,
+         *       "status": "completed"
+         *     }
+         */
         JobRead: {
             /** Accepted */
             accepted: number;
@@ -2466,6 +3331,14 @@ export interface components {
         /**
          * MarkIn
          * @description 经营异常 / 严重违法失信 / 歇业备案 / 行政处罚 / 表彰; end_on is the restore / repair / resume date.
+         * @example {
+         *       "amount": "2000.00",
+         *       "kind": "penalty",
+         *       "penalty_kind": "罚款",
+         *       "publicized_on": "2025-08-20",
+         *       "reason": "销售标签不全的预包装食品（松子、榛子）",
+         *       "start_on": "2025-08-12"
+         *     }
          */
         MarkIn: {
             /** Amount */
@@ -2497,7 +3370,21 @@ export interface components {
              */
             start_on: string;
         };
-        /** MarkRead */
+        /**
+         * MarkRead
+         * @example {
+         *       "amount": "2000.00",
+         *       "end_on": null,
+         *       "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+         *       "kind": "penalty",
+         *       "legal_max_end_on": null,
+         *       "level": null,
+         *       "penalty_kind": "罚款",
+         *       "publicized_on": "2025-08-20",
+         *       "reason": "销售标签不全的预包装食品（松子、榛子）",
+         *       "start_on": "2025-08-12"
+         *     }
+         */
         MarkRead: {
             /** Amount */
             amount?: string | null;
@@ -2526,12 +3413,24 @@ export interface components {
              */
             start_on: string;
         };
-        /** MarkedRead */
+        /**
+         * MarkedRead
+         * @example {
+         *       "marked": 1
+         *     }
+         */
         MarkedRead: {
             /** Marked */
             marked: number;
         };
-        /** Material */
+        /**
+         * Material
+         * @example {
+         *       "name": "绿色食品证书（蓝莓果酱）",
+         *       "note": "证书编号 LB-18-25031234567",
+         *       "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+         *     }
+         */
         Material: {
             /** Name */
             name: string;
@@ -2540,7 +3439,13 @@ export interface components {
             /** Url */
             url?: string | null;
         };
-        /** MaterialRequest */
+        /**
+         * MaterialRequest
+         * @example {
+         *       "deadline": "2025-07-20",
+         *       "request": "请补充2024年度完税证明原件扫描件（加盖税务机关印章）"
+         *     }
+         */
         MaterialRequest: {
             /**
              * Deadline
@@ -2554,7 +3459,19 @@ export interface components {
              */
             request: string;
         };
-        /** MaterialSupply */
+        /**
+         * MaterialSupply
+         * @example {
+         *       "evidence": [
+         *         {
+         *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+         *           "content_type": "application/pdf",
+         *           "filename": "2024年度完税证明.pdf"
+         *         }
+         *       ],
+         *       "note": "已补充完税证明扫描件"
+         *     }
+         */
         MaterialSupply: {
             /**
              * Evidence
@@ -2571,6 +3488,13 @@ export interface components {
         /**
          * NoticeObjectionCreate
          * @description 任何人在“名特优新”公示期内对公示对象提出异议（可不登录，须留姓名和联系电话）。
+         * @example {
+         *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "evidence": [],
+         *       "grounds": "该店所售蓝莓果酱并非本地林下原料加工，与申报材料不符。",
+         *       "objector_name": "刘红梅",
+         *       "objector_phone": "13904575678"
+         *     }
          */
         NoticeObjectionCreate: {
             /**
@@ -2602,6 +3526,18 @@ export interface components {
         /**
          * NoticeRead
          * @description A current public notice (信息公示): what the public sees, confidential fields masked.
+         * @example {
+         *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "category": "distinctive",
+         *       "category_label": "特色",
+         *       "name": "漠河市北极村张记山货店",
+         *       "notice_ends_on": "2026-09-07",
+         *       "notice_starts_on": "2026-09-01",
+         *       "operator_name": "张*",
+         *       "region_code": "232701",
+         *       "status": "public_notice",
+         *       "uscc": "92232701L00000101H"
+         *     }
          */
         NoticeRead: {
             /** Application Id */
@@ -2631,7 +3567,26 @@ export interface components {
             /** Uscc */
             uscc: string;
         };
-        /** NotificationRead */
+        /**
+         * NotificationRead
+         * @example {
+         *       "body": "漠河市北极村张记山货店（统一社会信用代码 92232701L00000101H）：\n根据个体工商户分型标准（规则版本 national-2024），贵户2025年度分型结果为“成长型”，已在个体工商户名录中标注。\n“成长型”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n1. 优化政务服务\n2. 加大金融支持\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+         *       "created_at": "2025-07-02T02:00:05Z",
+         *       "event_id": "3b1f6d2a-8c4e-4f7a-9e2b-5d6c7a8b9e01",
+         *       "event_type": "getihu.typing.result.published.v1",
+         *       "id": 90311,
+         *       "read": false,
+         *       "read_at": null,
+         *       "recipient": "uscc:92232701L00000101H",
+         *       "region_code": "232701",
+         *       "template": {
+         *         "code": "typing.result",
+         *         "version": 1
+         *       },
+         *       "title": "2025年度个体工商户分型结果：成长型",
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
         NotificationRead: {
             /** Body */
             body: string;
@@ -2663,6 +3618,13 @@ export interface components {
         /**
          * OperatorChange
          * @description 变更经营者 (or the same person's new contact details) from `effective_on`.
+         * @example {
+         *       "effective_on": "2026-04-01",
+         *       "email": null,
+         *       "id_number": "23272119900708002X",
+         *       "name": "李秀英",
+         *       "phone": "13846571188"
+         *     }
          */
         OperatorChange: {
             /**
@@ -2715,7 +3677,15 @@ export interface components {
             /** Removed On */
             removed_on?: string | null;
         };
-        /** OperatorIn */
+        /**
+         * OperatorIn
+         * @example {
+         *       "email": "zhangdefu@example.cn",
+         *       "id_number": "232701198203150013",
+         *       "name": "张德福",
+         *       "phone": "13904571234"
+         *     }
+         */
         OperatorIn: {
             /**
              * Email
@@ -2762,7 +3732,14 @@ export interface components {
             /** Phone */
             phone?: string | null;
         };
-        /** Opinion */
+        /**
+         * Opinion
+         * @example {
+         *       "agrees": true,
+         *       "department": "漠河市林业和草原局",
+         *       "opinion": "所售林下产品来源合法，同意认定"
+         *     }
+         */
         Opinion: {
             /**
              * Agrees
@@ -2774,7 +3751,25 @@ export interface components {
             /** Opinion */
             opinion: string;
         };
-        /** Opinions */
+        /**
+         * Opinions
+         * @example {
+         *       "note": null,
+         *       "opinions": [
+         *         {
+         *           "agrees": true,
+         *           "department": "漠河市林业和草原局",
+         *           "opinion": "所售林下产品来源合法，同意认定"
+         *         },
+         *         {
+         *           "agrees": true,
+         *           "department": "国家税务总局漠河市税务局",
+         *           "opinion": "无欠税记录"
+         *         }
+         *       ],
+         *       "proceed": true
+         *     }
+         */
         Opinions: {
             /** Note */
             note?: string | null;
@@ -2783,35 +3778,180 @@ export interface components {
             /** Proceed */
             proceed: boolean;
         };
-        /** Page[ApplicationRead] */
+        /**
+         * Page[ApplicationRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "applied_on": "2026-08-05",
+         *           "category": "distinctive",
+         *           "criteria_id": "crit_9b3e1f7a2c4d6e80",
+         *           "department": null,
+         *           "id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *           "materials": [
+         *             {
+         *               "name": "绿色食品证书（蓝莓果酱）",
+         *               "note": "证书编号 LB-18-25031234567",
+         *               "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+         *             }
+         *           ],
+         *           "name": "漠河市北极村张记山货店",
+         *           "notice_ends_on": "2026-09-07",
+         *           "notice_starts_on": "2026-09-01",
+         *           "open_objections": [],
+         *           "reason": null,
+         *           "region_code": "232701",
+         *           "relaxed_group": null,
+         *           "score": "86.5",
+         *           "score_detail": [
+         *             {
+         *               "code": "green_food",
+         *               "name": "绿色食品认证",
+         *               "points": "40",
+         *               "value": "1",
+         *               "weight": "40"
+         *             }
+         *           ],
+         *           "source": "self",
+         *           "status": "public_notice",
+         *           "steps": [
+         *             {
+         *               "actor": "operator:张德福",
+         *               "at": "2026-08-05T01:20:00Z",
+         *               "detail": {
+         *                 "category": "distinctive"
+         *               },
+         *               "status_after": "submitted",
+         *               "step": "submitted"
+         *             }
+         *           ],
+         *           "type_at_application": "growth",
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_ApplicationRead_: {
             /** Items */
             items: components["schemas"]["ApplicationRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[CriteriaRead] */
+        /**
+         * Page[CriteriaRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "acknowledged_at": "2026-07-08T02:00:00Z",
+         *           "category": "distinctive",
+         *           "filed_at": "2026-07-01T02:00:00Z",
+         *           "id": "crit_9b3e1f7a2c4d6e80",
+         *           "indicators": [
+         *             {
+         *               "code": "green_food",
+         *               "name": "绿色食品认证",
+         *               "source": "certificate:绿色食品",
+         *               "threshold": "1",
+         *               "unit": "件",
+         *               "weight": "40"
+         *             },
+         *             {
+         *               "code": "local_ingredient_ratio",
+         *               "name": "本地林下原料占比",
+         *               "source": "declared",
+         *               "threshold": "50",
+         *               "unit": "%",
+         *               "weight": "60"
+         *             }
+         *           ],
+         *           "pass_score": "60",
+         *           "published_at": "2026-07-15T02:00:00Z",
+         *           "region_code": "232701",
+         *           "status": "published",
+         *           "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+         *           "title": "漠河市2026年度“特色”个体工商户认定标准",
+         *           "version": 1,
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_CriteriaRead_: {
             /** Items */
             items: components["schemas"]["CriteriaRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[NoticeRead] */
+        /**
+         * Page[NoticeRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "name": "漠河市北极村张记山货店",
+         *           "notice_ends_on": "2026-09-07",
+         *           "notice_starts_on": "2026-09-01",
+         *           "operator_name": "张*",
+         *           "region_code": "232701",
+         *           "status": "public_notice",
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_NoticeRead_: {
             /** Items */
             items: components["schemas"]["NoticeRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[PublicRecognition] */
+        /**
+         * Page[PublicRecognition]
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_name": "张*",
+         *           "recognised_on": "2026-09-15",
+         *           "region_code": "232701",
+         *           "uscc": "92232701L00000101H",
+         *           "valid_until": "2029-09-14"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_PublicRecognition_: {
             /** Items */
             items: components["schemas"]["PublicRecognition"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[WindowRead] */
+        /**
+         * Page[WindowRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "closes_on": "2026-11-30",
+         *           "eligible_count": 412,
+         *           "id": "win_232701_2026",
+         *           "opens_on": "2026-08-01",
+         *           "region_code": "232701",
+         *           "typing_run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_WindowRead_: {
             /** Items */
             items: components["schemas"]["cultivation__WindowRead"][];
@@ -2856,6 +3996,19 @@ export interface components {
         /**
          * ProblemTypePage
          * @description Every problem type, by status then code.
+         * @example {
+         *       "items": [
+         *         {
+         *           "action": "按 errors 逐项修改后重新提交；分页时请原样传入上一页响应中的 next_cursor。",
+         *           "code": "invalid_input",
+         *           "description": "有字段缺失、格式不对或取值超出范围；errors 中逐项列出字段（field）、位置（in）与原因（message）。分页游标无效、统一社会信用代码或身份证号校验位不符也属此类。",
+         *           "status": 422,
+         *           "title": "输入有误",
+         *           "type": "/problems/invalid_input"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
          */
         ProblemTypePage: {
             /** Items */
@@ -2863,7 +4016,17 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** ProblemTypeRead */
+        /**
+         * ProblemTypeRead
+         * @example {
+         *       "action": "按 errors 逐项修改后重新提交；分页时请原样传入上一页响应中的 next_cursor。",
+         *       "code": "invalid_input",
+         *       "description": "有字段缺失、格式不对或取值超出范围；errors 中逐项列出字段（field）、位置（in）与原因（message）。分页游标无效、统一社会信用代码或身份证号校验位不符也属此类。",
+         *       "status": 422,
+         *       "title": "输入有误",
+         *       "type": "/problems/invalid_input"
+         *     }
+         */
         ProblemTypeRead: {
             /**
              * Action
@@ -2894,7 +4057,19 @@ export interface components {
              */
             type: string;
         };
-        /** PublicRecognition */
+        /**
+         * PublicRecognition
+         * @example {
+         *       "category": "distinctive",
+         *       "category_label": "特色",
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator_name": "张*",
+         *       "recognised_on": "2026-09-15",
+         *       "region_code": "232701",
+         *       "uscc": "92232701L00000101H",
+         *       "valid_until": "2029-09-14"
+         *     }
+         */
         PublicRecognition: {
             /**
              * Category
@@ -2922,12 +4097,46 @@ export interface components {
              */
             valid_until: string;
         };
-        /** Recognise */
+        /**
+         * Recognise
+         * @example {
+         *       "note": "公示期满无异议，予以认定"
+         *     }
+         */
         Recognise: {
             /** Note */
             note?: string | null;
         };
-        /** RecognitionRead */
+        /**
+         * RecognitionRead
+         * @example {
+         *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "benefits_from": "2027-01-01",
+         *       "category": "distinctive",
+         *       "category_label": "特色",
+         *       "department": null,
+         *       "department_consented": false,
+         *       "end_reason": null,
+         *       "ended_on": null,
+         *       "extensions": [],
+         *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator_change_pending": false,
+         *       "recognised_on": "2026-09-15",
+         *       "region_code": "232701",
+         *       "relaxed_group": null,
+         *       "reported_at": "2026-09-16T01:00:00Z",
+         *       "ruleset": "fltx-2024",
+         *       "source": "self",
+         *       "spot_check": null,
+         *       "spot_check_due_on": null,
+         *       "status": "recognised",
+         *       "type_at_recognition": "growth",
+         *       "uscc": "92232701L00000101H",
+         *       "valid_until": "2029-09-14",
+         *       "year": 2026
+         *     }
+         */
         RecognitionRead: {
             /** Application Id */
             application_id: string;
@@ -3007,6 +4216,21 @@ export interface components {
         /**
          * RecommendationCreate
          * @description 部门推荐.
+         * @example {
+         *       "category": "distinctive",
+         *       "indicator_values": {
+         *         "local_ingredient_ratio": "72.5"
+         *       },
+         *       "materials": [
+         *         {
+         *           "name": "绿色食品证书（蓝莓果酱）",
+         *           "note": "证书编号 LB-18-25031234567",
+         *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+         *         }
+         *       ],
+         *       "reason": "经营本地蓝莓、山野菜等林下产品十余年，产品获绿色食品认证，带动周边农户增收。",
+         *       "uscc": "92232701L00000101H"
+         *     }
          */
         RecommendationCreate: {
             /**
@@ -3032,6 +4256,9 @@ export interface components {
         /**
          * RegionOverrides
          * @description 省略的参数沿用文件规定值；null 表示恢复规定值。
+         * @example {
+         *       "public_notice_days": 10
+         *     }
          */
         RegionOverrides: {
             /**
@@ -3070,7 +4297,22 @@ export interface components {
              */
             window_opens?: number[] | null;
         };
-        /** ResultItem */
+        /**
+         * ResultItem
+         * @example {
+         *       "industry_code": "F5227",
+         *       "published": true,
+         *       "reasons": [
+         *         "tax_paid_prior_year",
+         *         "insured_one_to_three"
+         *       ],
+         *       "region_code": "232701",
+         *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "type": "growth",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
         ResultItem: {
             /** Industry Code */
             industry_code?: string | null;
@@ -3092,7 +4334,38 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** ResultPage */
+        /**
+         * ResultPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "industry_code": "F5227",
+         *           "published": true,
+         *           "reasons": [
+         *             "tax_paid_prior_year",
+         *             "insured_one_to_three"
+         *           ],
+         *           "region_code": "232701",
+         *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "type": "growth",
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2025
+         *         },
+         *         {
+         *           "industry_code": "H6210",
+         *           "published": true,
+         *           "reasons": [],
+         *           "region_code": "232722",
+         *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "type": "survival",
+         *           "uscc": "92232722L000001035",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbIjkyMjMyNzIyTDAwMDAwMTAzNSJdfQ",
+         *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"
+         *     }
+         */
         ResultPage: {
             /** Items */
             items: components["schemas"]["ResultItem"][];
@@ -3101,7 +4374,72 @@ export interface components {
             /** Run Id */
             run_id?: string | null;
         };
-        /** ResultRead */
+        /**
+         * ResultRead
+         * @example {
+         *       "correction": null,
+         *       "explanation": [
+         *         {
+         *           "condition": "registered_on_reference_date",
+         *           "fact": {
+         *             "established_on": "2019-05-16"
+         *           },
+         *           "group": "basic",
+         *           "label": "基准日为登记在册状态（不含吊销、注销、撤销）",
+         *           "met": true,
+         *           "source": {
+         *             "kind": "registry",
+         *             "record": "business"
+         *           }
+         *         },
+         *         {
+         *           "condition": "tax_paid_prior_year",
+         *           "fact": {
+         *             "tax_paid": "5832.50",
+         *             "year": 2024
+         *           },
+         *           "group": "growth",
+         *           "label": "上一年度实际缴纳过税款",
+         *           "met": true,
+         *           "source": {
+         *             "agency": "国家税务总局大兴安岭地区税务局",
+         *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *             "dataset": "tax",
+         *             "kind": "agency"
+         *           }
+         *         },
+         *         {
+         *           "condition": "general_taxpayer",
+         *           "fact": {
+         *             "general_taxpayer": false
+         *           },
+         *           "group": "development",
+         *           "label": "税务部门认定的一般纳税人",
+         *           "met": false,
+         *           "source": {
+         *             "agency": "国家税务总局大兴安岭地区税务局",
+         *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *             "dataset": "tax",
+         *             "kind": "agency"
+         *           }
+         *         }
+         *       ],
+         *       "published": true,
+         *       "reasons": [
+         *         "tax_paid_prior_year",
+         *         "insured_one_to_three"
+         *       ],
+         *       "reference_date": "2025-06-30",
+         *       "region_code": "232701",
+         *       "ruleset": "national-2024",
+         *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "type": "growth",
+         *       "type_label": "成长型",
+         *       "uscc": "92232701L00000101H",
+         *       "version": 1,
+         *       "year": 2025
+         *     }
+         */
         ResultRead: {
             correction?: components["schemas"]["CorrectionRead"] | null;
             /** Explanation */
@@ -3135,19 +4473,37 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** Review */
+        /**
+         * Review
+         * @example {
+         *       "approve": true,
+         *       "note": "材料齐全，符合申报条件"
+         *     }
+         */
         Review: {
             /** Approve */
             approve: boolean;
             /** Note */
             note?: string | null;
         };
-        /** Revocation */
+        /**
+         * Revocation
+         * @example {
+         *       "reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"
+         *     }
+         */
         Revocation: {
             /** Reason */
             reason: string;
         };
-        /** RowError */
+        /**
+         * RowError
+         * @example {
+         *       "field": "uscc",
+         *       "message": "统一社会信用代码校验码不正确",
+         *       "row": 2
+         *     }
+         */
         RowError: {
             /** Field */
             field: string | null;
@@ -3156,7 +4512,17 @@ export interface components {
             /** Row */
             row: number | null;
         };
-        /** RunCreate */
+        /**
+         * RunCreate
+         * @example {
+         *       "reference_date": "2025-06-30",
+         *       "region_codes": [
+         *         "232701",
+         *         "232722"
+         *       ],
+         *       "year": 2025
+         *     }
+         */
         RunCreate: {
             /**
              * Reference Date
@@ -3177,6 +4543,40 @@ export interface components {
         /**
          * RunPage
          * @description A year's runs, newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "batches": [
+         *             "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+         *           ],
+         *           "counts": {
+         *             "development": 57,
+         *             "excluded": 131,
+         *             "growth": 418,
+         *             "survival": 1264
+         *           },
+         *           "created_at": "2025-07-01T01:00:00Z",
+         *           "created_by": "prefecture-admin-01",
+         *           "finished_at": "2025-07-01T01:02:41Z",
+         *           "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *           "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+         *           "message": null,
+         *           "progress": 1,
+         *           "published_at": "2025-07-02T02:00:00Z",
+         *           "reference_date": "2025-06-30",
+         *           "region_codes": [
+         *             "232701",
+         *             "232722"
+         *           ],
+         *           "ruleset": "national-2024",
+         *           "started_at": "2025-07-01T01:00:03Z",
+         *           "status": "published",
+         *           "trigger": "manual",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
          */
         RunPage: {
             /** Items */
@@ -3184,7 +4584,38 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** RunRead */
+        /**
+         * RunRead
+         * @example {
+         *       "batches": [
+         *         "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+         *       ],
+         *       "counts": {
+         *         "development": 57,
+         *         "excluded": 131,
+         *         "growth": 418,
+         *         "survival": 1264
+         *       },
+         *       "created_at": "2025-07-01T01:00:00Z",
+         *       "created_by": "prefecture-admin-01",
+         *       "finished_at": "2025-07-01T01:02:41Z",
+         *       "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+         *       "message": null,
+         *       "progress": 1,
+         *       "published_at": "2025-07-02T02:00:00Z",
+         *       "reference_date": "2025-06-30",
+         *       "region_codes": [
+         *         "232701",
+         *         "232722"
+         *       ],
+         *       "ruleset": "national-2024",
+         *       "started_at": "2025-07-01T01:00:03Z",
+         *       "status": "published",
+         *       "trigger": "manual",
+         *       "year": 2025
+         *     }
+         */
         RunRead: {
             /**
              * Batches
@@ -3232,7 +4663,14 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** SiteVisit */
+        /**
+         * SiteVisit
+         * @example {
+         *       "note": "实地核实：门店在营，林下产品货源真实",
+         *       "verified": true,
+         *       "visited_on": "2026-08-20"
+         *     }
+         */
         SiteVisit: {
             /** Note */
             note?: string | null;
@@ -3258,6 +4696,11 @@ export interface components {
         /**
          * SpotCheck
          * @description 地局抽查: ask for more material by a deadline, accept, or refuse (不予认定).
+         * @example {
+         *       "action": "request_material",
+         *       "due_on": "2026-12-31",
+         *       "note": "请补充2025年度销售台账"
+         *     }
          */
         SpotCheck: {
             /**
@@ -3270,7 +4713,13 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** StatusChangeIn */
+        /**
+         * StatusChangeIn
+         * @example {
+         *       "effective_on": "2026-05-20",
+         *       "status": "cancelled"
+         *     }
+         */
         StatusChangeIn: {
             /**
              * Effective On
@@ -3296,7 +4745,18 @@ export interface components {
              */
             status: "registered" | "revoked" | "cancelled" | "withdrawn";
         };
-        /** StepRead */
+        /**
+         * StepRead
+         * @example {
+         *       "actor": "operator:张德福",
+         *       "at": "2026-08-05T01:20:00Z",
+         *       "detail": {
+         *         "category": "distinctive"
+         *       },
+         *       "status_after": "submitted",
+         *       "step": "submitted"
+         *     }
+         */
         StepRead: {
             /** Actor */
             actor: string;
@@ -3314,7 +4774,18 @@ export interface components {
             /** Step */
             step: string;
         };
-        /** SupplementaryMaterial */
+        /**
+         * SupplementaryMaterial
+         * @example {
+         *       "materials": [
+         *         {
+         *           "name": "2025年度销售台账",
+         *           "url": "https://files.example.cn/getihu/taizhang-2025.pdf"
+         *         }
+         *       ],
+         *       "note": "已按要求补充"
+         *     }
+         */
         SupplementaryMaterial: {
             /** Materials */
             materials: {
@@ -3341,6 +4812,21 @@ export interface components {
         /**
          * TemplatePage
          * @description Every version of every template, by code then version.
+         * @example {
+         *       "items": [
+         *         {
+         *           "body": "{name}（统一社会信用代码 {uscc}）：\n根据个体工商户分型标准（规则版本 {ruleset}），贵户{year}年度分型结果为“{type_label}”，已在个体工商户名录中标注。\n“{type_label}”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n{measures}\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+         *           "channels": [
+         *             "email",
+         *             "sms"
+         *           ],
+         *           "code": "typing.result",
+         *           "title": "{year}年度个体工商户分型结果：{type_label}",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
          */
         TemplatePage: {
             /** Items */
@@ -3348,7 +4834,19 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** TemplateRead */
+        /**
+         * TemplateRead
+         * @example {
+         *       "body": "{name}（统一社会信用代码 {uscc}）：\n根据个体工商户分型标准（规则版本 {ruleset}），贵户{year}年度分型结果为“{type_label}”，已在个体工商户名录中标注。\n“{type_label}”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n{measures}\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+         *       "channels": [
+         *         "email",
+         *         "sms"
+         *       ],
+         *       "code": "typing.result",
+         *       "title": "{year}年度个体工商户分型结果：{type_label}",
+         *       "version": 1
+         *     }
+         */
         TemplateRead: {
             /** Body */
             body: string;
@@ -3361,7 +4859,13 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** TemplateRef */
+        /**
+         * TemplateRef
+         * @example {
+         *       "code": "typing.result",
+         *       "version": 1
+         *     }
+         */
         TemplateRef: {
             /** Code */
             code: string;
@@ -3383,7 +4887,15 @@ export interface components {
             /** Registration No */
             registration_no: string;
         };
-        /** TypeCountsRead */
+        /**
+         * TypeCountsRead
+         * @example {
+         *       "development": 57,
+         *       "excluded": 131,
+         *       "growth": 418,
+         *       "survival": 1264
+         *     }
+         */
         TypeCountsRead: {
             /**
              * Development
@@ -3421,6 +4933,19 @@ export interface components {
         /**
          * TypingObjectionCreate
          * @description 经营者对本户已公布分型结果提出异议。
+         * @example {
+         *       "evidence": [
+         *         {
+         *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+         *           "content_type": "application/pdf",
+         *           "filename": "2024年度完税证明.pdf"
+         *         }
+         *       ],
+         *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+         *       "requested_type": "growth",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
          */
         TypingObjectionCreate: {
             /**
@@ -3450,7 +4975,12 @@ export interface components {
              */
             year: number;
         };
-        /** WindowChange */
+        /**
+         * WindowChange
+         * @example {
+         *       "closes_on": "2026-11-30"
+         *     }
+         */
         WindowChange: {
             /**
              * Closes On
@@ -3458,7 +4988,13 @@ export interface components {
              */
             closes_on: string;
         };
-        /** WindowClose */
+        /**
+         * WindowClose
+         * @example {
+         *       "closed_on": "2026-06-30",
+         *       "reference_date": "2026-06-30"
+         *     }
+         */
         WindowClose: {
             /** Closed On */
             closed_on?: string | null;
@@ -3468,12 +5004,27 @@ export interface components {
              */
             reference_date?: string | null;
         };
-        /** WindowOpen */
+        /**
+         * WindowOpen
+         * @example {
+         *       "opened_on": "2026-01-01"
+         *     }
+         */
         WindowOpen: {
             /** Opened On */
             opened_on?: string | null;
         };
-        /** WindowRead */
+        /**
+         * WindowRead
+         * @example {
+         *       "closed_on": null,
+         *       "opened_on": "2026-01-01",
+         *       "reference_date": null,
+         *       "report_year": 2025,
+         *       "status": "open",
+         *       "typing_year": 2026
+         *     }
+         */
         WindowRead: {
             /** Closed On */
             closed_on: string | null;
@@ -3491,7 +5042,12 @@ export interface components {
             /** Typing Year */
             typing_year: number;
         };
-        /** Withdrawal */
+        /**
+         * Withdrawal
+         * @example {
+         *       "reason": "已与工作人员沟通清楚，撤回异议"
+         *     }
+         */
         Withdrawal: {
             /**
              * Reason
@@ -3500,7 +5056,21 @@ export interface components {
              */
             reason?: string;
         };
-        /** StepRead */
+        /**
+         * StepRead
+         * @example {
+         *       "action": "file",
+         *       "actor": "operator:张德福",
+         *       "actor_role": "operator",
+         *       "at": "2025-07-10T03:12:00Z",
+         *       "details": {
+         *         "evidence": 1
+         *       },
+         *       "note": null,
+         *       "status_from": null,
+         *       "status_to": "filed"
+         *     }
+         */
         appeal__StepRead: {
             /** Action */
             action: string;
@@ -3524,7 +5094,18 @@ export interface components {
             /** Status To */
             status_to: string;
         };
-        /** WindowRead */
+        /**
+         * WindowRead
+         * @example {
+         *       "closes_on": "2026-11-30",
+         *       "eligible_count": 412,
+         *       "id": "win_232701_2026",
+         *       "opens_on": "2026-08-01",
+         *       "region_code": "232701",
+         *       "typing_run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "year": 2026
+         *     }
+         */
         cultivation__WindowRead: {
             /**
              * Closes On
@@ -3551,7 +5132,15 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** MarkRead */
+        /**
+         * MarkRead
+         * @example {
+         *       "ids": [
+         *         90311
+         *       ],
+         *       "recipient": "uscc:92232701L00000101H"
+         *     }
+         */
         notify__MarkRead: {
             /**
              * Ids
@@ -3595,6 +5184,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "closed_on": null,
+                     *       "opened_on": "2026-01-01",
+                     *       "reference_date": null,
+                     *       "report_year": 2025,
+                     *       "status": "open",
+                     *       "typing_year": 2026
+                     *     } */
                     "application/json": components["schemas"]["WindowRead"];
                 };
             };
@@ -3678,6 +5275,10 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {
+                 *       "closed_on": "2026-06-30",
+                 *       "reference_date": "2026-06-30"
+                 *     } */
                 "application/json": components["schemas"]["WindowClose"] | null;
             };
         };
@@ -3688,6 +5289,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "closed_on": null,
+                     *       "opened_on": "2026-01-01",
+                     *       "reference_date": null,
+                     *       "report_year": 2025,
+                     *       "status": "open",
+                     *       "typing_year": 2026
+                     *     } */
                     "application/json": components["schemas"]["WindowRead"];
                 };
             };
@@ -3780,6 +5389,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {
+                 *       "opened_on": "2026-01-01"
+                 *     } */
                 "application/json": components["schemas"]["WindowOpen"] | null;
             };
         };
@@ -3790,6 +5402,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "closed_on": null,
+                     *       "opened_on": "2026-01-01",
+                     *       "reference_date": null,
+                     *       "report_year": 2025,
+                     *       "status": "open",
+                     *       "typing_year": 2026
+                     *     } */
                     "application/json": components["schemas"]["WindowRead"];
                 };
             };
@@ -3895,6 +5515,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "appellant": "operator:张德福",
+                     *           "appellant_kind": "operator",
+                     *           "corrected_type": null,
+                     *           "decided_at": null,
+                     *           "decided_by": null,
+                     *           "decision": null,
+                     *           "due_on": "2025-07-24",
+                     *           "evidence": [
+                     *             {
+                     *               "content_type": "application/pdf",
+                     *               "filename": "2024年度完税证明.pdf",
+                     *               "id": "evd-8a2c4e6f0b1d3f57",
+                     *               "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *               "size": 37,
+                     *               "stage": "filing",
+                     *               "uploaded_at": "2025-07-10T03:12:00Z"
+                     *             }
+                     *           ],
+                     *           "filed_at": "2025-07-10T03:12:00Z",
+                     *           "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *           "id": "apl-3f9a1c7e2b6d4058",
+                     *           "material_due_on": null,
+                     *           "material_request": null,
+                     *           "objector_name": null,
+                     *           "objector_phone": null,
+                     *           "original_type": "survival",
+                     *           "overdue": false,
+                     *           "reason": null,
+                     *           "region_code": "232701",
+                     *           "requested_type": "growth",
+                     *           "ruleset": "national-2024",
+                     *           "status": "in_review",
+                     *           "status_label": "审查中",
+                     *           "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "target_kind": "typing_result",
+                     *           "trail": [
+                     *             {
+                     *               "action": "file",
+                     *               "actor": "operator:张德福",
+                     *               "actor_role": "operator",
+                     *               "at": "2025-07-10T03:12:00Z",
+                     *               "details": {
+                     *                 "evidence": 1
+                     *               },
+                     *               "note": null,
+                     *               "status_from": null,
+                     *               "status_to": "filed"
+                     *             }
+                     *           ],
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["AppealPage"];
                 };
             };
@@ -3975,6 +5653,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "evidence": [
+                 *         {
+                 *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+                 *           "content_type": "application/pdf",
+                 *           "filename": "2024年度完税证明.pdf"
+                 *         }
+                 *       ],
+                 *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                 *       "requested_type": "growth",
+                 *       "uscc": "92232701L00000101H",
+                 *       "year": 2025
+                 *     } */
                 "application/json": components["schemas"]["TypingObjectionCreate"];
             };
         };
@@ -3985,6 +5676,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4084,6 +5828,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "appellant": "operator:张德福",
+                     *           "appellant_kind": "operator",
+                     *           "corrected_type": null,
+                     *           "decided_at": null,
+                     *           "decided_by": null,
+                     *           "decision": null,
+                     *           "due_on": "2025-07-24",
+                     *           "evidence": [
+                     *             {
+                     *               "content_type": "application/pdf",
+                     *               "filename": "2024年度完税证明.pdf",
+                     *               "id": "evd-8a2c4e6f0b1d3f57",
+                     *               "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *               "size": 37,
+                     *               "stage": "filing",
+                     *               "uploaded_at": "2025-07-10T03:12:00Z"
+                     *             }
+                     *           ],
+                     *           "filed_at": "2025-07-10T03:12:00Z",
+                     *           "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *           "id": "apl-3f9a1c7e2b6d4058",
+                     *           "material_due_on": null,
+                     *           "material_request": null,
+                     *           "objector_name": null,
+                     *           "objector_phone": null,
+                     *           "original_type": "survival",
+                     *           "overdue": false,
+                     *           "reason": null,
+                     *           "region_code": "232701",
+                     *           "requested_type": "growth",
+                     *           "ruleset": "national-2024",
+                     *           "status": "in_review",
+                     *           "status_label": "审查中",
+                     *           "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "target_kind": "typing_result",
+                     *           "trail": [
+                     *             {
+                     *               "action": "file",
+                     *               "actor": "operator:张德福",
+                     *               "actor_role": "operator",
+                     *               "at": "2025-07-10T03:12:00Z",
+                     *               "details": {
+                     *                 "evidence": 1
+                     *               },
+                     *               "note": null,
+                     *               "status_from": null,
+                     *               "status_to": "filed"
+                     *             }
+                     *           ],
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["AppealPage"];
                 };
             };
@@ -4164,6 +5966,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                 *       "evidence": [],
+                 *       "grounds": "该店所售蓝莓果酱并非本地林下原料加工，与申报材料不符。",
+                 *       "objector_name": "刘红梅",
+                 *       "objector_phone": "13904575678"
+                 *     } */
                 "application/json": components["schemas"]["NoticeObjectionCreate"];
             };
         };
@@ -4174,6 +5983,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4265,6 +6127,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "evidence": [],
+                 *       "note": "补充原料采购单据照片",
+                 *       "objector_phone": "13904575678"
+                 *     } */
                 "application/json": components["schemas"]["AnonymousMaterialSupply"];
             };
         };
@@ -4275,6 +6142,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4366,6 +6286,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "objector_phone": "13904575678"
+                 *     } */
                 "application/json": components["schemas"]["AnonymousProof"];
             };
         };
@@ -4376,6 +6299,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4467,6 +6443,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "objector_phone": "13904575678",
+                 *       "reason": "误会已澄清，撤回异议"
+                 *     } */
                 "application/json": components["schemas"]["AnonymousWithdrawal"];
             };
         };
@@ -4477,6 +6457,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4571,6 +6604,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4653,6 +6739,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "corrected_type": "growth",
+                 *       "decision": "upheld",
+                 *       "reason": "经核实，该户2024年度确有纳税记录，异议成立，更正为成长型。"
+                 *     } */
                 "application/json": components["schemas"]["Decision"];
             };
         };
@@ -4663,6 +6754,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4840,6 +6984,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "evidence": [
+                 *         {
+                 *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+                 *           "content_type": "application/pdf",
+                 *           "filename": "2024年度完税证明.pdf"
+                 *         }
+                 *       ],
+                 *       "note": "已补充完税证明扫描件"
+                 *     } */
                 "application/json": components["schemas"]["MaterialSupply"];
             };
         };
@@ -4850,6 +7004,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -4941,6 +7148,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "deadline": "2025-07-20",
+                 *       "request": "请补充2024年度完税证明原件扫描件（加盖税务机关印章）"
+                 *     } */
                 "application/json": components["schemas"]["MaterialRequest"];
             };
         };
@@ -4951,6 +7162,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -5048,6 +7312,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -5139,6 +7456,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /** @example {
+                 *       "reason": "已与工作人员沟通清楚，撤回异议"
+                 *     } */
                 "application/json": components["schemas"]["Withdrawal"] | null;
             };
         };
@@ -5149,6 +7469,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AppealRead"];
                 };
             };
@@ -5235,6 +7608,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "region_code": "232701",
+                 *       "roles": [
+                 *         "operator"
+                 *       ],
+                 *       "sub": "mohe-operator-zhang",
+                 *       "usccs": [
+                 *         "92232701L00000101H"
+                 *       ]
+                 *     } */
                 "application/json": components["schemas"]["DevTokenRequest"];
             };
         };
@@ -5245,6 +7628,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb2hlLW9wZXJhdG9yLXpoYW5nIn0.c2lnbmF0dXJl",
+                     *       "expires_in": 28800,
+                     *       "token_type": "bearer"
+                     *     } */
                     "application/json": components["schemas"]["DevTokenResponse"];
                 };
             };
@@ -5334,6 +7722,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+                 *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+                 *       "established_on": "2019-05-16",
+                 *       "industry_code": "F5227",
+                 *       "name": "漠河市北极村张记山货店",
+                 *       "operator": {
+                 *         "email": "zhangdefu@example.cn",
+                 *         "id_number": "232701198203150013",
+                 *         "name": "张德福",
+                 *         "phone": "13904571234"
+                 *       },
+                 *       "region_code": "232701",
+                 *       "seasonal": true,
+                 *       "uscc": "92232701L00000101H"
+                 *     } */
                 "application/json": components["schemas"]["BusinessCreate"];
             };
         };
@@ -5344,6 +7748,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+                     *       "annual_reports": [
+                     *         {
+                     *           "employees": 3,
+                     *           "revenue": "486000.00",
+                     *           "submitted_on": "2026-03-18",
+                     *           "tax_paid": "5832.50",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+                     *       "established_on": "2019-05-16",
+                     *       "industry_code": "F5227",
+                     *       "marks": [
+                     *         {
+                     *           "amount": "2000.00",
+                     *           "end_on": null,
+                     *           "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+                     *           "kind": "penalty",
+                     *           "legal_max_end_on": null,
+                     *           "level": null,
+                     *           "penalty_kind": "罚款",
+                     *           "publicized_on": "2025-08-20",
+                     *           "reason": "销售标签不全的预包装食品（松子、榛子）",
+                     *           "start_on": "2025-08-12"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator": {
+                     *         "email": "zhangdefu@example.cn",
+                     *         "id_number": "232701198203150013",
+                     *         "name": "张德福",
+                     *         "phone": "13904571234"
+                     *       },
+                     *       "operator_history": [
+                     *         {
+                     *           "email": "zhangdefu@example.cn",
+                     *           "from_on": "2019-05-16",
+                     *           "id_number": "232701198203150013",
+                     *           "name": "张德福",
+                     *           "phone": "13904571234",
+                     *           "to_on": null
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "seasonal": true,
+                     *       "status": "registered",
+                     *       "status_effective_on": "2019-05-16",
+                     *       "status_history": [
+                     *         {
+                     *           "effective_on": "2019-05-16",
+                     *           "status": "registered"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 3
+                     *     } */
                     "application/json": components["schemas"]["BusinessRead"];
                 };
             };
@@ -5434,10 +7897,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description 导入文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；列随 kind 而定，如 businesses：uscc、name、region_code、established_on、operator_name、operator_id_number 等 */
         requestBody: {
             content: {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /** @example {"uscc": "92232701L00000101H", "name": "漠河市北极村张记山货店", "region_code": "232701", "established_on": "2019-05-16", "operator_name": "张德福", "operator_id_number": "232701198203150013"}
+                 *      */
                 "application/x-ndjson": string;
+                /** @example uscc,name,region_code,established_on,operator_name,operator_id_number
+                 *     92232701L00000101H,漠河市北极村张记山货店,232701,2019-05-16,张德福,232701198203150013
+                 *      */
                 "text/csv": string;
             };
         };
@@ -5448,6 +7917,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "status": "queued"
+                     *     } */
                     "application/json": components["schemas"]["ImportAccepted"];
                 };
             };
@@ -5560,6 +8034,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+                     *       "annual_reports": [
+                     *         {
+                     *           "employees": 3,
+                     *           "revenue": "486000.00",
+                     *           "submitted_on": "2026-03-18",
+                     *           "tax_paid": "5832.50",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+                     *       "established_on": "2019-05-16",
+                     *       "industry_code": "F5227",
+                     *       "marks": [
+                     *         {
+                     *           "amount": "2000.00",
+                     *           "end_on": null,
+                     *           "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+                     *           "kind": "penalty",
+                     *           "legal_max_end_on": null,
+                     *           "level": null,
+                     *           "penalty_kind": "罚款",
+                     *           "publicized_on": "2025-08-20",
+                     *           "reason": "销售标签不全的预包装食品（松子、榛子）",
+                     *           "start_on": "2025-08-12"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator": {
+                     *         "email": "zhangdefu@example.cn",
+                     *         "id_number": "232701198203150013",
+                     *         "name": "张德福",
+                     *         "phone": "13904571234"
+                     *       },
+                     *       "operator_history": [
+                     *         {
+                     *           "email": "zhangdefu@example.cn",
+                     *           "from_on": "2019-05-16",
+                     *           "id_number": "232701198203150013",
+                     *           "name": "张德福",
+                     *           "phone": "13904571234",
+                     *           "to_on": null
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "seasonal": true,
+                     *       "status": "registered",
+                     *       "status_effective_on": "2019-05-16",
+                     *       "status_history": [
+                     *         {
+                     *           "effective_on": "2019-05-16",
+                     *           "status": "registered"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 3
+                     *     } */
                     "application/json": components["schemas"]["BusinessRead"];
                 };
             };
@@ -5642,6 +8175,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "employees": 3,
+                 *       "revenue": "486000.00",
+                 *       "submitted_on": "2026-03-18",
+                 *       "tax_paid": "5832.50",
+                 *       "year": 2025
+                 *     } */
                 "application/json": components["schemas"]["AnnualReportIn"];
             };
         };
@@ -5652,6 +8192,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "employees": 3,
+                     *       "revenue": "486000.00",
+                     *       "submitted_on": "2026-03-18",
+                     *       "tax_paid": "5832.50",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["AnnualReportRead"];
                 };
             };
@@ -5743,6 +8290,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "amount": "2000.00",
+                 *       "kind": "penalty",
+                 *       "penalty_kind": "罚款",
+                 *       "publicized_on": "2025-08-20",
+                 *       "reason": "销售标签不全的预包装食品（松子、榛子）",
+                 *       "start_on": "2025-08-12"
+                 *     } */
                 "application/json": components["schemas"]["MarkIn"];
             };
         };
@@ -5753,6 +8308,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "amount": "2000.00",
+                     *       "end_on": null,
+                     *       "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+                     *       "kind": "penalty",
+                     *       "legal_max_end_on": null,
+                     *       "level": null,
+                     *       "penalty_kind": "罚款",
+                     *       "publicized_on": "2025-08-20",
+                     *       "reason": "销售标签不全的预包装食品（松子、榛子）",
+                     *       "start_on": "2025-08-12"
+                     *     } */
                     "application/json": components["schemas"]["MarkRead"];
                 };
             };
@@ -5844,6 +8411,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "effective_on": "2026-04-01",
+                 *       "email": null,
+                 *       "id_number": "23272119900708002X",
+                 *       "name": "李秀英",
+                 *       "phone": "13846571188"
+                 *     } */
                 "application/json": components["schemas"]["OperatorChange"];
             };
         };
@@ -5854,6 +8428,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+                     *       "annual_reports": [
+                     *         {
+                     *           "employees": 3,
+                     *           "revenue": "486000.00",
+                     *           "submitted_on": "2026-03-18",
+                     *           "tax_paid": "5832.50",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+                     *       "established_on": "2019-05-16",
+                     *       "industry_code": "F5227",
+                     *       "marks": [
+                     *         {
+                     *           "amount": "2000.00",
+                     *           "end_on": null,
+                     *           "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+                     *           "kind": "penalty",
+                     *           "legal_max_end_on": null,
+                     *           "level": null,
+                     *           "penalty_kind": "罚款",
+                     *           "publicized_on": "2025-08-20",
+                     *           "reason": "销售标签不全的预包装食品（松子、榛子）",
+                     *           "start_on": "2025-08-12"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator": {
+                     *         "email": "zhangdefu@example.cn",
+                     *         "id_number": "232701198203150013",
+                     *         "name": "张德福",
+                     *         "phone": "13904571234"
+                     *       },
+                     *       "operator_history": [
+                     *         {
+                     *           "email": "zhangdefu@example.cn",
+                     *           "from_on": "2019-05-16",
+                     *           "id_number": "232701198203150013",
+                     *           "name": "张德福",
+                     *           "phone": "13904571234",
+                     *           "to_on": null
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "seasonal": true,
+                     *       "status": "registered",
+                     *       "status_effective_on": "2019-05-16",
+                     *       "status_history": [
+                     *         {
+                     *           "effective_on": "2019-05-16",
+                     *           "status": "registered"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 3
+                     *     } */
                     "application/json": components["schemas"]["BusinessRead"];
                 };
             };
@@ -5945,6 +8578,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "effective_on": "2026-05-20",
+                 *       "status": "cancelled"
+                 *     } */
                 "application/json": components["schemas"]["StatusChangeIn"];
             };
         };
@@ -5955,6 +8592,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "address": "黑龙江省大兴安岭地区漠河市北极镇北极村商业街12号",
+                     *       "annual_reports": [
+                     *         {
+                     *           "employees": 3,
+                     *           "revenue": "486000.00",
+                     *           "submitted_on": "2026-03-18",
+                     *           "tax_paid": "5832.50",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "business_scope": "预包装食品、山野菜、蓝莓制品、林下产品零售",
+                     *       "established_on": "2019-05-16",
+                     *       "industry_code": "F5227",
+                     *       "marks": [
+                     *         {
+                     *           "amount": "2000.00",
+                     *           "end_on": null,
+                     *           "id": "mk_3c9e51d0a7b24f6e8d1a2b3c4d5e6f70",
+                     *           "kind": "penalty",
+                     *           "legal_max_end_on": null,
+                     *           "level": null,
+                     *           "penalty_kind": "罚款",
+                     *           "publicized_on": "2025-08-20",
+                     *           "reason": "销售标签不全的预包装食品（松子、榛子）",
+                     *           "start_on": "2025-08-12"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator": {
+                     *         "email": "zhangdefu@example.cn",
+                     *         "id_number": "232701198203150013",
+                     *         "name": "张德福",
+                     *         "phone": "13904571234"
+                     *       },
+                     *       "operator_history": [
+                     *         {
+                     *           "email": "zhangdefu@example.cn",
+                     *           "from_on": "2019-05-16",
+                     *           "id_number": "232701198203150013",
+                     *           "name": "张德福",
+                     *           "phone": "13904571234",
+                     *           "to_on": null
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "seasonal": true,
+                     *       "status": "registered",
+                     *       "status_effective_on": "2019-05-16",
+                     *       "status_history": [
+                     *         {
+                     *           "effective_on": "2019-05-16",
+                     *           "status": "registered"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 3
+                     *     } */
                     "application/json": components["schemas"]["BusinessRead"];
                 };
             };
@@ -6056,6 +8752,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "applied_on": "2026-08-05",
+                     *           "category": "distinctive",
+                     *           "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *           "department": null,
+                     *           "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *           "materials": [
+                     *             {
+                     *               "name": "绿色食品证书（蓝莓果酱）",
+                     *               "note": "证书编号 LB-18-25031234567",
+                     *               "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *             }
+                     *           ],
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "notice_ends_on": "2026-09-07",
+                     *           "notice_starts_on": "2026-09-01",
+                     *           "open_objections": [],
+                     *           "reason": null,
+                     *           "region_code": "232701",
+                     *           "relaxed_group": null,
+                     *           "score": "86.5",
+                     *           "score_detail": [
+                     *             {
+                     *               "code": "green_food",
+                     *               "name": "绿色食品认证",
+                     *               "points": "40",
+                     *               "value": "1",
+                     *               "weight": "40"
+                     *             }
+                     *           ],
+                     *           "source": "self",
+                     *           "status": "public_notice",
+                     *           "steps": [
+                     *             {
+                     *               "actor": "operator:张德福",
+                     *               "at": "2026-08-05T01:20:00Z",
+                     *               "detail": {
+                     *                 "category": "distinctive"
+                     *               },
+                     *               "status_after": "submitted",
+                     *               "step": "submitted"
+                     *             }
+                     *           ],
+                     *           "type_at_application": "growth",
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_ApplicationRead_"];
                 };
             };
@@ -6136,6 +8884,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "category": "distinctive",
+                 *       "indicator_values": {
+                 *         "local_ingredient_ratio": "72.5"
+                 *       },
+                 *       "materials": [
+                 *         {
+                 *           "name": "绿色食品证书（蓝莓果酱）",
+                 *           "note": "证书编号 LB-18-25031234567",
+                 *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                 *         }
+                 *       ],
+                 *       "relaxed_group": null,
+                 *       "uscc": "92232701L00000101H"
+                 *     } */
                 "application/json": components["schemas"]["ApplicationCreate"];
             };
         };
@@ -6146,6 +8909,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6240,6 +9050,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6322,6 +9179,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "agree": true
+                 *     } */
                 "application/json": components["schemas"]["Consent"];
             };
         };
@@ -6332,6 +9192,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6423,6 +9330,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "note": null,
+                 *       "opinions": [
+                 *         {
+                 *           "agrees": true,
+                 *           "department": "漠河市林业和草原局",
+                 *           "opinion": "所售林下产品来源合法，同意认定"
+                 *         },
+                 *         {
+                 *           "agrees": true,
+                 *           "department": "国家税务总局漠河市税务局",
+                 *           "opinion": "无欠税记录"
+                 *         }
+                 *       ],
+                 *       "proceed": true
+                 *     } */
                 "application/json": components["schemas"]["Opinions"];
             };
         };
@@ -6433,6 +9356,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6524,6 +9494,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "note": "公示期满无异议，予以认定"
+                 *     } */
                 "application/json": components["schemas"]["Recognise"];
             };
         };
@@ -6534,6 +9507,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -6625,6 +9625,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "approve": true,
+                 *       "note": "材料齐全，符合申报条件"
+                 *     } */
                 "application/json": components["schemas"]["Review"];
             };
         };
@@ -6635,6 +9639,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6726,6 +9777,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "note": "实地核实：门店在营，林下产品货源真实",
+                 *       "verified": true,
+                 *       "visited_on": "2026-08-20"
+                 *     } */
                 "application/json": components["schemas"]["SiteVisit"];
             };
         };
@@ -6736,6 +9792,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6833,6 +9936,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -6927,6 +10077,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "catalog": "measures-2024",
+                     *       "category": "distinctive",
+                     *       "category_benefits_from": "2027-01-01",
+                     *       "measures": [
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 A",
+                     *           "code": "growth.A",
+                     *           "conditions": "风险可控且符合贷款条件",
+                     *           "department": "国家金融监督管理总局大兴安岭监管分局、中国人民银行大兴安岭地区分行",
+                     *           "kind": "type",
+                     *           "letter": "A",
+                     *           "text": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下为符合条件的个体工商户提供首贷和续贷支持。",
+                     *           "title": "首贷和续贷支持"
+                     *         },
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 B",
+                     *           "code": "growth.B",
+                     *           "conditions": "符合培训补贴条件",
+                     *           "department": "地区人社局",
+                     *           "kind": "type",
+                     *           "letter": "B",
+                     *           "text": "对符合条件的个体工商户按规定给予职业技能培训补贴，帮助个体经营者提升素质和抗风险能力。",
+                     *           "title": "职业技能培训补贴"
+                     *         },
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 C",
+                     *           "code": "growth.C",
+                     *           "conditions": "无附加条件",
+                     *           "department": "地区人社局",
+                     *           "kind": "type",
+                     *           "letter": "C",
+                     *           "text": "引导个体工商户参加线上线下各类用工招聘活动，提供精准匹配、即时快招的服务，支持多渠道灵活就业，缓解个体工商户用工短缺难题。",
+                     *           "title": "用工招聘服务"
+                     *         }
+                     *       ],
+                     *       "type": "growth",
+                     *       "type_year": 2025,
+                     *       "uscc": "92232701L00000101H"
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -7009,6 +10202,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "region_code": "232701",
+                 *       "year": 2026
+                 *     } */
                 "application/json": components["schemas"]["Confirmation"];
             };
         };
@@ -7019,6 +10216,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "cancelled": [
+                     *         {
+                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
+                     *           "refusals": [
+                     *             {
+                     *               "clause": "二(六)",
+                     *               "fact": {
+                     *                 "status": "cancelled"
+                     *               },
+                     *               "message": "已注销，不再符合基础标准",
+                     *               "rule": "registered"
+                     *             }
+                     *           ],
+                     *           "uscc": "92232701L00000109A"
+                     *         }
+                     *       ],
+                     *       "confirmed": [
+                     *         "rec_4e1a7c9b2d5f8a3c6e0b"
+                     *       ],
+                     *       "expired": [],
+                     *       "missing_reports": [],
+                     *       "region_code": "232701",
+                     *       "ruleset": "fltx-2024",
+                     *       "year": 2026
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -7122,6 +10345,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *           "category": "distinctive",
+                     *           "filed_at": "2026-07-01T02:00:00Z",
+                     *           "id": "crit_9b3e1f7a2c4d6e80",
+                     *           "indicators": [
+                     *             {
+                     *               "code": "green_food",
+                     *               "name": "绿色食品认证",
+                     *               "source": "certificate:绿色食品",
+                     *               "threshold": "1",
+                     *               "unit": "件",
+                     *               "weight": "40"
+                     *             },
+                     *             {
+                     *               "code": "local_ingredient_ratio",
+                     *               "name": "本地林下原料占比",
+                     *               "source": "declared",
+                     *               "threshold": "50",
+                     *               "unit": "%",
+                     *               "weight": "60"
+                     *             }
+                     *           ],
+                     *           "pass_score": "60",
+                     *           "published_at": "2026-07-15T02:00:00Z",
+                     *           "region_code": "232701",
+                     *           "status": "published",
+                     *           "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *           "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *           "version": 1,
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_CriteriaRead_"];
                 };
             };
@@ -7202,6 +10462,32 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "category": "distinctive",
+                 *       "indicators": [
+                 *         {
+                 *           "code": "green_food",
+                 *           "name": "绿色食品认证",
+                 *           "source": "certificate:绿色食品",
+                 *           "threshold": 1,
+                 *           "unit": "件",
+                 *           "weight": 40
+                 *         },
+                 *         {
+                 *           "code": "local_ingredient_ratio",
+                 *           "name": "本地林下原料占比",
+                 *           "source": "declared",
+                 *           "threshold": 50,
+                 *           "unit": "%",
+                 *           "weight": 60
+                 *         }
+                 *       ],
+                 *       "pass_score": 60,
+                 *       "region_code": "232701",
+                 *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                 *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                 *       "year": 2026
+                 *     } */
                 "application/json": components["schemas"]["CriteriaCreate"];
             };
         };
@@ -7212,6 +10498,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *       "category": "distinctive",
+                     *       "filed_at": "2026-07-01T02:00:00Z",
+                     *       "id": "crit_9b3e1f7a2c4d6e80",
+                     *       "indicators": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "source": "certificate:绿色食品",
+                     *           "threshold": "1",
+                     *           "unit": "件",
+                     *           "weight": "40"
+                     *         },
+                     *         {
+                     *           "code": "local_ingredient_ratio",
+                     *           "name": "本地林下原料占比",
+                     *           "source": "declared",
+                     *           "threshold": "50",
+                     *           "unit": "%",
+                     *           "weight": "60"
+                     *         }
+                     *       ],
+                     *       "pass_score": "60",
+                     *       "published_at": "2026-07-15T02:00:00Z",
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *       "version": 1,
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["CriteriaRead"];
                 };
             };
@@ -7306,6 +10624,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *       "category": "distinctive",
+                     *       "filed_at": "2026-07-01T02:00:00Z",
+                     *       "id": "crit_9b3e1f7a2c4d6e80",
+                     *       "indicators": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "source": "certificate:绿色食品",
+                     *           "threshold": "1",
+                     *           "unit": "件",
+                     *           "weight": "40"
+                     *         },
+                     *         {
+                     *           "code": "local_ingredient_ratio",
+                     *           "name": "本地林下原料占比",
+                     *           "source": "declared",
+                     *           "threshold": "50",
+                     *           "unit": "%",
+                     *           "weight": "60"
+                     *         }
+                     *       ],
+                     *       "pass_score": "60",
+                     *       "published_at": "2026-07-15T02:00:00Z",
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *       "version": 1,
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["CriteriaRead"];
                 };
             };
@@ -7394,6 +10744,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *       "category": "distinctive",
+                     *       "filed_at": "2026-07-01T02:00:00Z",
+                     *       "id": "crit_9b3e1f7a2c4d6e80",
+                     *       "indicators": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "source": "certificate:绿色食品",
+                     *           "threshold": "1",
+                     *           "unit": "件",
+                     *           "weight": "40"
+                     *         },
+                     *         {
+                     *           "code": "local_ingredient_ratio",
+                     *           "name": "本地林下原料占比",
+                     *           "source": "declared",
+                     *           "threshold": "50",
+                     *           "unit": "%",
+                     *           "weight": "60"
+                     *         }
+                     *       ],
+                     *       "pass_score": "60",
+                     *       "published_at": "2026-07-15T02:00:00Z",
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *       "version": 1,
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["CriteriaRead"];
                 };
             };
@@ -7491,6 +10873,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *       "category": "distinctive",
+                     *       "filed_at": "2026-07-01T02:00:00Z",
+                     *       "id": "crit_9b3e1f7a2c4d6e80",
+                     *       "indicators": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "source": "certificate:绿色食品",
+                     *           "threshold": "1",
+                     *           "unit": "件",
+                     *           "weight": "40"
+                     *         },
+                     *         {
+                     *           "code": "local_ingredient_ratio",
+                     *           "name": "本地林下原料占比",
+                     *           "source": "declared",
+                     *           "threshold": "50",
+                     *           "unit": "%",
+                     *           "weight": "60"
+                     *         }
+                     *       ],
+                     *       "pass_score": "60",
+                     *       "published_at": "2026-07-15T02:00:00Z",
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *       "version": 1,
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["CriteriaRead"];
                 };
             };
@@ -7588,6 +11002,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "acknowledged_at": "2026-07-08T02:00:00Z",
+                     *       "category": "distinctive",
+                     *       "filed_at": "2026-07-01T02:00:00Z",
+                     *       "id": "crit_9b3e1f7a2c4d6e80",
+                     *       "indicators": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "source": "certificate:绿色食品",
+                     *           "threshold": "1",
+                     *           "unit": "件",
+                     *           "weight": "40"
+                     *         },
+                     *         {
+                     *           "code": "local_ingredient_ratio",
+                     *           "name": "本地林下原料占比",
+                     *           "source": "declared",
+                     *           "threshold": "50",
+                     *           "unit": "%",
+                     *           "weight": "60"
+                     *         }
+                     *       ],
+                     *       "pass_score": "60",
+                     *       "published_at": "2026-07-15T02:00:00Z",
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+                     *       "title": "漠河市2026年度“特色”个体工商户认定标准",
+                     *       "version": 1,
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["CriteriaRead"];
                 };
             };
@@ -7683,6 +11129,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 A",
+                     *           "code": "growth.A",
+                     *           "conditions": "风险可控且符合贷款条件",
+                     *           "department": "国家金融监督管理总局大兴安岭监管分局、中国人民银行大兴安岭地区分行",
+                     *           "kind": "type",
+                     *           "letter": "A",
+                     *           "text": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下为符合条件的个体工商户提供首贷和续贷支持。",
+                     *           "title": "首贷和续贷支持"
+                     *         },
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 B",
+                     *           "code": "growth.B",
+                     *           "conditions": "符合培训补贴条件",
+                     *           "department": "地区人社局",
+                     *           "kind": "type",
+                     *           "letter": "B",
+                     *           "text": "对符合条件的个体工商户按规定给予职业技能培训补贴，帮助个体经营者提升素质和抗风险能力。",
+                     *           "title": "职业技能培训补贴"
+                     *         },
+                     *         {
+                     *           "basis": "growth",
+                     *           "clause": "一(五)2 C",
+                     *           "code": "growth.C",
+                     *           "conditions": "无附加条件",
+                     *           "department": "地区人社局",
+                     *           "kind": "type",
+                     *           "letter": "C",
+                     *           "text": "引导个体工商户参加线上线下各类用工招聘活动，提供精准匹配、即时快招的服务，支持多渠道灵活就业，缓解个体工商户用工短缺难题。",
+                     *           "title": "用工招聘服务"
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -7774,6 +11257,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "notice_ends_on": "2026-09-07",
+                     *           "notice_starts_on": "2026-09-01",
+                     *           "operator_name": "张*",
+                     *           "region_code": "232701",
+                     *           "status": "public_notice",
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_NoticeRead_"];
                 };
             };
@@ -7861,6 +11361,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "base_count": 1870,
+                     *       "in_force": 41,
+                     *       "left": 52,
+                     *       "limit": 93,
+                     *       "ratio": "0.05",
+                     *       "region_code": "232701",
+                     *       "year": 2026
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -7953,6 +11462,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_name": "张*",
+                     *           "recognised_on": "2026-09-15",
+                     *           "region_code": "232701",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2029-09-14"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_PublicRecognition_"];
                 };
             };
@@ -8038,6 +11562,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8120,6 +11671,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "agree": true,
+                 *       "note": "同意延期"
+                 *     } */
                 "application/json": components["schemas"]["DepartmentConsent"];
             };
         };
@@ -8130,6 +11685,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8227,6 +11809,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "extended": true,
+                     *       "grounds": [
+                     *         {
+                     *           "condition": "C",
+                     *           "fact": {
+                     *             "from": "growth",
+                     *             "to": "development"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "ruleset": "fltx-2024",
+                     *       "valid_until": "2032-09-14"
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -8320,6 +11917,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "employees": 3,
+                 *       "kind": "yearly",
+                 *       "note": null,
+                 *       "operator_name": null,
+                 *       "revenue": "512000.00",
+                 *       "tax_paid": "6120.00",
+                 *       "year": 2026
+                 *     } */
                 "application/json": components["schemas"]["InfoReportCreate"];
             };
         };
@@ -8330,6 +11936,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "irp_5b7d9f1a3c5e7a9b",
+                     *       "kind": "yearly",
+                     *       "late": false,
+                     *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "submitted_on": "2026-07-20",
+                     *       "year": 2026
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -8423,6 +12037,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "materials": [
+                 *         {
+                 *           "name": "2025年度销售台账",
+                 *           "url": "https://files.example.cn/getihu/taizhang-2025.pdf"
+                 *         }
+                 *       ],
+                 *       "note": "已按要求补充"
+                 *     } */
                 "application/json": components["schemas"]["SupplementaryMaterial"];
             };
         };
@@ -8433,6 +12056,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8530,6 +12180,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8621,6 +12298,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"
+                 *     } */
                 "application/json": components["schemas"]["Revocation"];
             };
         };
@@ -8631,6 +12311,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8722,6 +12429,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "action": "request_material",
+                 *       "due_on": "2026-12-31",
+                 *       "note": "请补充2025年度销售台账"
+                 *     } */
                 "application/json": components["schemas"]["SpotCheck"];
             };
         };
@@ -8732,6 +12444,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["RecognitionRead"];
                 };
             };
@@ -8821,6 +12560,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "category": "distinctive",
+                 *       "indicator_values": {
+                 *         "local_ingredient_ratio": "72.5"
+                 *       },
+                 *       "materials": [
+                 *         {
+                 *           "name": "绿色食品证书（蓝莓果酱）",
+                 *           "note": "证书编号 LB-18-25031234567",
+                 *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                 *         }
+                 *       ],
+                 *       "reason": "经营本地蓝莓、山野菜等林下产品十余年，产品获绿色食品认证，带动周边农户增收。",
+                 *       "uscc": "92232701L00000101H"
+                 *     } */
                 "application/json": components["schemas"]["RecommendationCreate"];
             };
         };
@@ -8831,6 +12585,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "applied_on": "2026-08-05",
+                     *       "category": "distinctive",
+                     *       "criteria_id": "crit_9b3e1f7a2c4d6e80",
+                     *       "department": null,
+                     *       "id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "materials": [
+                     *         {
+                     *           "name": "绿色食品证书（蓝莓果酱）",
+                     *           "note": "证书编号 LB-18-25031234567",
+                     *           "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf"
+                     *         }
+                     *       ],
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "notice_ends_on": "2026-09-07",
+                     *       "notice_starts_on": "2026-09-01",
+                     *       "open_objections": [],
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "score": "86.5",
+                     *       "score_detail": [
+                     *         {
+                     *           "code": "green_food",
+                     *           "name": "绿色食品认证",
+                     *           "points": "40",
+                     *           "value": "1",
+                     *           "weight": "40"
+                     *         }
+                     *       ],
+                     *       "source": "self",
+                     *       "status": "public_notice",
+                     *       "steps": [
+                     *         {
+                     *           "actor": "operator:张德福",
+                     *           "at": "2026-08-05T01:20:00Z",
+                     *           "detail": {
+                     *             "category": "distinctive"
+                     *           },
+                     *           "status_after": "submitted",
+                     *           "step": "submitted"
+                     *         }
+                     *       ],
+                     *       "type_at_application": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["ApplicationRead"];
                 };
             };
@@ -8925,6 +12726,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "effective": {
+                     *         "benefits_from": [
+                     *           1,
+                     *           1
+                     *         ],
+                     *         "clear_growth_ratio": "0.2",
+                     *         "extension_years": 3,
+                     *         "extra_bars": [],
+                     *         "fraud_bar_years": 5,
+                     *         "info_report_due": [
+                     *           7,
+                     *           31
+                     *         ],
+                     *         "penalty_window_years": 2,
+                     *         "public_notice_days": 10,
+                     *         "quota_ratio": "0.05",
+                     *         "validity_years": 3,
+                     *         "window_closes": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "window_opens": [
+                     *           8,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "overrides": {
+                     *         "public_notice_days": 10
+                     *       },
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "ruleset": "fltx-2024+232701"
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -9006,6 +12841,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "public_notice_days": 10
+                 *     } */
                 "application/json": components["schemas"]["RegionOverrides"];
             };
         };
@@ -9016,6 +12854,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "effective": {
+                     *         "benefits_from": [
+                     *           1,
+                     *           1
+                     *         ],
+                     *         "clear_growth_ratio": "0.2",
+                     *         "extension_years": 3,
+                     *         "extra_bars": [],
+                     *         "fraud_bar_years": 5,
+                     *         "info_report_due": [
+                     *           7,
+                     *           31
+                     *         ],
+                     *         "penalty_window_years": 2,
+                     *         "public_notice_days": 10,
+                     *         "quota_ratio": "0.05",
+                     *         "validity_years": 3,
+                     *         "window_closes": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "window_opens": [
+                     *           8,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "overrides": {
+                     *         "public_notice_days": 10
+                     *       },
+                     *       "region_code": "232701",
+                     *       "region_name": "漠河市",
+                     *       "ruleset": "fltx-2024+232701"
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -9118,6 +12990,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "closes_on": "2026-11-30",
+                     *           "eligible_count": 412,
+                     *           "id": "win_232701_2026",
+                     *           "opens_on": "2026-08-01",
+                     *           "region_code": "232701",
+                     *           "typing_run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_WindowRead_"];
                 };
             };
@@ -9199,6 +13085,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "closes_on": "2026-11-30"
+                 *     } */
                 "application/json": components["schemas"]["WindowChange"];
             };
         };
@@ -9209,6 +13098,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "closes_on": "2026-11-30",
+                     *       "eligible_count": 412,
+                     *       "id": "win_232701_2026",
+                     *       "opens_on": "2026-08-01",
+                     *       "region_code": "232701",
+                     *       "typing_run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "year": 2026
+                     *     } */
                     "application/json": components["schemas"]["cultivation__WindowRead"];
                 };
             };
@@ -9310,6 +13208,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "fields": [
+                     *             "tax",
+                     *             "social_insurance"
+                     *           ],
+                     *           "id": 40217,
+                     *           "read_at": "2026-03-05T02:41:09Z",
+                     *           "reader": "county-staff-mohe-01",
+                     *           "reader_region": "232701",
+                     *           "request_id": "7d3f2c1a9b8e4f60a1b2c3d4e5f60718",
+                     *           "roles": [
+                     *             "county_staff"
+                     *           ],
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbNDAyMTddfQ"
+                     *     } */
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
@@ -9390,6 +13309,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "dataset": "tax",
+                 *       "records": [
+                 *         {
+                 *           "abnormal_taxpayer": false,
+                 *           "general_taxpayer": false,
+                 *           "tax_paid": "5832.50",
+                 *           "uscc": "92232701L00000101H"
+                 *         },
+                 *         {
+                 *           "abnormal_taxpayer": false,
+                 *           "general_taxpayer": false,
+                 *           "tax_paid": "0",
+                 *           "uscc": "92232722L000001035"
+                 *         }
+                 *       ],
+                 *       "year": 2025
+                 *     } */
                 "application/json": components["schemas"]["BatchCreate"];
             };
         };
@@ -9400,6 +13337,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "accepted": 2,
+                     *       "agency": "国家税务总局大兴安岭地区税务局",
+                     *       "changed": 2,
+                     *       "completed_at": "2026-02-26T08:30:02Z",
+                     *       "dataset": "tax",
+                     *       "duplicate_of": null,
+                     *       "errors": [],
+                     *       "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *       "job_id": null,
+                     *       "received_at": "2026-02-26T08:30:00Z",
+                     *       "rejected": 0,
+                     *       "source": "json",
+                     *       "status": "completed",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["BatchRead"];
                 };
             };
@@ -9500,6 +13453,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *       "id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+                     *       "status": "queued"
+                     *     } */
                     "application/json": components["schemas"]["FileBatchAccepted"];
                 };
             };
@@ -9594,6 +13552,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "accepted": 2,
+                     *       "agency": "国家税务总局大兴安岭地区税务局",
+                     *       "changed": 2,
+                     *       "completed_at": "2026-02-26T08:30:02Z",
+                     *       "dataset": "tax",
+                     *       "duplicate_of": null,
+                     *       "errors": [],
+                     *       "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *       "job_id": null,
+                     *       "received_at": "2026-02-26T08:30:00Z",
+                     *       "rejected": 0,
+                     *       "source": "json",
+                     *       "status": "completed",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["BatchRead"];
                 };
             };
@@ -9680,6 +13654,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "datasets": [
+                     *         {
+                     *           "accepted": 4826,
+                     *           "arrived": true,
+                     *           "batches": 3,
+                     *           "dataset": "tax",
+                     *           "first_received_at": "2026-01-12T01:00:00Z",
+                     *           "label": "税务（纳税、一般纳税人、非正常户）",
+                     *           "last_received_at": "2026-02-26T08:30:00Z",
+                     *           "records": 4820,
+                     *           "rejected": 6
+                     *         },
+                     *         {
+                     *           "accepted": 0,
+                     *           "arrived": false,
+                     *           "batches": 0,
+                     *           "dataset": "dishonest_debtor",
+                     *           "first_received_at": null,
+                     *           "label": "法院（失信被执行人）",
+                     *           "last_received_at": null,
+                     *           "records": 0,
+                     *           "rejected": 0
+                     *         }
+                     *       ],
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["CoverageRead"];
                 };
             };
@@ -9768,6 +13769,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "certificates": [
+                     *         {
+                     *           "agency": "大兴安岭地区市场监督管理局",
+                     *           "batch_id": "dsb_3c4d5e6f7a8b49c0d1e2f3a4b5c6d7e8",
+                     *           "expires_on": "2029-06-02",
+                     *           "issued_on": "2024-06-03",
+                     *           "kind": "绿色食品",
+                     *           "received_at": "2026-01-20T02:00:00Z"
+                     *         }
+                     *       ],
+                     *       "dishonest_debtors": [],
+                     *       "patents": [],
+                     *       "region_code": "232701",
+                     *       "registered": true,
+                     *       "social_insurance": {
+                     *         "agency": "大兴安岭地区社会保险事业中心",
+                     *         "batch_id": "dsb_1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
+                     *         "insured_employees": 2,
+                     *         "received_at": "2026-02-10T03:00:00Z"
+                     *       },
+                     *       "tax": {
+                     *         "abnormal_taxpayer": false,
+                     *         "agency": "国家税务总局大兴安岭地区税务局",
+                     *         "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *         "general_taxpayer": false,
+                     *         "received_at": "2026-02-26T08:30:00Z",
+                     *         "tax_paid": "5832.50"
+                     *       },
+                     *       "trademarks": [
+                     *         {
+                     *           "agency": "大兴安岭地区市场监督管理局",
+                     *           "batch_id": "dsb_2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7",
+                     *           "holder": "张德福",
+                     *           "in_use": true,
+                     *           "received_at": "2026-01-20T02:00:00Z",
+                     *           "registration_no": "45218763"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 2,
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["FactsRead"];
                 };
             };
@@ -9857,6 +13901,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "category": {
+                     *             "category": "distinctive",
+                     *             "label": "特色",
+                     *             "valid_until": "2028-12-31"
+                     *           },
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_name": "张德福",
+                     *           "region_code": "232701",
+                     *           "region_name": "漠河市",
+                     *           "status": "registered",
+                     *           "type": {
+                     *             "label": "成长型",
+                     *             "type": "growth",
+                     *             "year": 2025
+                     *           },
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+                     *     } */
                     "application/json": components["schemas"]["DirectoryPage"];
                 };
             };
@@ -9942,6 +14009,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
                     "application/json": components["schemas"]["JobRead"];
                 };
             };
@@ -10033,6 +14124,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "address": "139****1234",
+                     *           "attempts": 1,
+                     *           "channel": "sms",
+                     *           "deferred": 0,
+                     *           "id": 120544,
+                     *           "last_error": null,
+                     *           "next_attempt_at": null,
+                     *           "notification_id": 90311,
+                     *           "recipient": "uscc:92232701L00000101H",
+                     *           "region_code": "232701",
+                     *           "sent_at": "2025-07-02T02:00:09Z",
+                     *           "status": "sent"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbMTIwNTQ0XX0"
+                     *     } */
                     "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
@@ -10121,6 +14231,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "address": "139****1234",
+                     *       "attempts": 1,
+                     *       "channel": "sms",
+                     *       "deferred": 0,
+                     *       "id": 120544,
+                     *       "last_error": null,
+                     *       "next_attempt_at": null,
+                     *       "notification_id": 90311,
+                     *       "recipient": "uscc:92232701L00000101H",
+                     *       "region_code": "232701",
+                     *       "sent_at": "2025-07-02T02:00:09Z",
+                     *       "status": "sent"
+                     *     } */
                     "application/json": components["schemas"]["DeliveryRead"];
                 };
             };
@@ -10222,6 +14346,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "body": "漠河市北极村张记山货店（统一社会信用代码 92232701L00000101H）：\n根据个体工商户分型标准（规则版本 national-2024），贵户2025年度分型结果为“成长型”，已在个体工商户名录中标注。\n“成长型”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n1. 优化政务服务\n2. 加大金融支持\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+                     *           "created_at": "2025-07-02T02:00:05Z",
+                     *           "event_id": "3b1f6d2a-8c4e-4f7a-9e2b-5d6c7a8b9e01",
+                     *           "event_type": "getihu.typing.result.published.v1",
+                     *           "id": 90311,
+                     *           "read": false,
+                     *           "read_at": null,
+                     *           "recipient": "uscc:92232701L00000101H",
+                     *           "region_code": "232701",
+                     *           "template": {
+                     *             "code": "typing.result",
+                     *             "version": 1
+                     *           },
+                     *           "title": "2025年度个体工商户分型结果：成长型",
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null,
+                     *       "recipient": "uscc:92232701L00000101H",
+                     *       "unread": 1
+                     *     } */
                     "application/json": components["schemas"]["InboxPage"];
                 };
             };
@@ -10302,6 +14450,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "ids": [
+                 *         90311
+                 *       ],
+                 *       "recipient": "uscc:92232701L00000101H"
+                 *     } */
                 "application/json": components["schemas"]["notify__MarkRead"];
             };
         };
@@ -10312,6 +14466,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "marked": 1
+                     *     } */
                     "application/json": components["schemas"]["MarkedRead"];
                 };
             };
@@ -10409,6 +14566,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "body": "{name}（统一社会信用代码 {uscc}）：\n根据个体工商户分型标准（规则版本 {ruleset}），贵户{year}年度分型结果为“{type_label}”，已在个体工商户名录中标注。\n“{type_label}”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n{measures}\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+                     *           "channels": [
+                     *             "email",
+                     *             "sms"
+                     *           ],
+                     *           "code": "typing.result",
+                     *           "title": "{year}年度个体工商户分型结果：{type_label}",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["TemplatePage"];
                 };
             };
@@ -10494,6 +14666,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "body": "漠河市北极村张记山货店（统一社会信用代码 92232701L00000101H）：\n根据个体工商户分型标准（规则版本 national-2024），贵户2025年度分型结果为“成长型”，已在个体工商户名录中标注。\n“成长型”个体工商户免申即享以下帮扶措施（附件1 一（五））：\n1. 优化政务服务\n2. 加大金融支持\n具体措施及办理部门以培育平台发布的帮扶清单为准。如对结果有异议，可自收到本通知之日起通过平台提出异议申请。",
+                     *       "created_at": "2025-07-02T02:00:05Z",
+                     *       "event_id": "3b1f6d2a-8c4e-4f7a-9e2b-5d6c7a8b9e01",
+                     *       "event_type": "getihu.typing.result.published.v1",
+                     *       "id": 90311,
+                     *       "read": false,
+                     *       "read_at": null,
+                     *       "recipient": "uscc:92232701L00000101H",
+                     *       "region_code": "232701",
+                     *       "template": {
+                     *         "code": "typing.result",
+                     *         "version": 1
+                     *       },
+                     *       "title": "2025年度个体工商户分型结果：成长型",
+                     *       "uscc": "92232701L00000101H"
+                     *     } */
                     "application/json": components["schemas"]["NotificationRead"];
                 };
             };
@@ -10579,6 +14768,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "inbox": "uscc:92232701L00000101H",
+                     *       "items": [
+                     *         {
+                     *           "address": "139****1234",
+                     *           "attempts": 1,
+                     *           "channel": "sms",
+                     *           "deferred": 0,
+                     *           "id": 120544,
+                     *           "last_error": null,
+                     *           "next_attempt_at": null,
+                     *           "notification_id": 90311,
+                     *           "recipient": "uscc:92232701L00000101H",
+                     *           "region_code": "232701",
+                     *           "sent_at": "2025-07-02T02:00:09Z",
+                     *           "status": "sent"
+                     *         },
+                     *         {
+                     *           "address": "z***@example.cn",
+                     *           "attempts": 2,
+                     *           "channel": "email",
+                     *           "deferred": 0,
+                     *           "id": 120545,
+                     *           "last_error": "SMTP 451 暂时无法投递",
+                     *           "next_attempt_at": "2025-07-02T02:10:00Z",
+                     *           "notification_id": 90311,
+                     *           "recipient": "uscc:92232701L00000101H",
+                     *           "region_code": "232701",
+                     *           "sent_at": null,
+                     *           "status": "pending"
+                     *         }
+                     *       ],
+                     *       "notification_id": 90311,
+                     *       "read": false
+                     *     } */
                     "application/json": components["schemas"]["DeliveryStatus"];
                 };
             };
@@ -10667,6 +14891,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "correction": null,
+                     *           "industry_code": "F5227",
+                     *           "published_at": "2025-07-02T02:00:00Z",
+                     *           "reasons": [
+                     *             "tax_paid_prior_year",
+                     *             "insured_one_to_three"
+                     *           ],
+                     *           "reference_date": "2025-06-30",
+                     *           "region_code": "232701",
+                     *           "ruleset": "national-2024",
+                     *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "seq": 18342,
+                     *           "type": "growth",
+                     *           "type_label": "成长型",
+                     *           "uscc": "92232701L00000101H",
+                     *           "version": 1,
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJzIjoxODM0Mn0"
+                     *     } */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
@@ -10760,6 +15008,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "industry_code": "F5227",
+                     *           "published": true,
+                     *           "reasons": [
+                     *             "tax_paid_prior_year",
+                     *             "insured_one_to_three"
+                     *           ],
+                     *           "region_code": "232701",
+                     *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "type": "growth",
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         },
+                     *         {
+                     *           "industry_code": "H6210",
+                     *           "published": true,
+                     *           "reasons": [],
+                     *           "region_code": "232722",
+                     *           "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "type": "survival",
+                     *           "uscc": "92232722L000001035",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbIjkyMjMyNzIyTDAwMDAwMTAzNSJdfQ",
+                     *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"
+                     *     } */
                     "application/json": components["schemas"]["ResultPage"];
                 };
             };
@@ -10848,6 +15125,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "correction": null,
+                     *       "explanation": [
+                     *         {
+                     *           "condition": "registered_on_reference_date",
+                     *           "fact": {
+                     *             "established_on": "2019-05-16"
+                     *           },
+                     *           "group": "basic",
+                     *           "label": "基准日为登记在册状态（不含吊销、注销、撤销）",
+                     *           "met": true,
+                     *           "source": {
+                     *             "kind": "registry",
+                     *             "record": "business"
+                     *           }
+                     *         },
+                     *         {
+                     *           "condition": "tax_paid_prior_year",
+                     *           "fact": {
+                     *             "tax_paid": "5832.50",
+                     *             "year": 2024
+                     *           },
+                     *           "group": "growth",
+                     *           "label": "上一年度实际缴纳过税款",
+                     *           "met": true,
+                     *           "source": {
+                     *             "agency": "国家税务总局大兴安岭地区税务局",
+                     *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *             "dataset": "tax",
+                     *             "kind": "agency"
+                     *           }
+                     *         },
+                     *         {
+                     *           "condition": "general_taxpayer",
+                     *           "fact": {
+                     *             "general_taxpayer": false
+                     *           },
+                     *           "group": "development",
+                     *           "label": "税务部门认定的一般纳税人",
+                     *           "met": false,
+                     *           "source": {
+                     *             "agency": "国家税务总局大兴安岭地区税务局",
+                     *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *             "dataset": "tax",
+                     *             "kind": "agency"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "published": true,
+                     *       "reasons": [
+                     *         "tax_paid_prior_year",
+                     *         "insured_one_to_three"
+                     *       ],
+                     *       "reference_date": "2025-06-30",
+                     *       "region_code": "232701",
+                     *       "ruleset": "national-2024",
+                     *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "type": "growth",
+                     *       "type_label": "成长型",
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 1,
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["ResultRead"];
                 };
             };
@@ -10938,6 +15278,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "batches": [
+                     *             "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+                     *           ],
+                     *           "counts": {
+                     *             "development": 57,
+                     *             "excluded": 131,
+                     *             "growth": 418,
+                     *             "survival": 1264
+                     *           },
+                     *           "created_at": "2025-07-01T01:00:00Z",
+                     *           "created_by": "prefecture-admin-01",
+                     *           "finished_at": "2025-07-01T01:02:41Z",
+                     *           "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *           "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+                     *           "message": null,
+                     *           "progress": 1,
+                     *           "published_at": "2025-07-02T02:00:00Z",
+                     *           "reference_date": "2025-06-30",
+                     *           "region_codes": [
+                     *             "232701",
+                     *             "232722"
+                     *           ],
+                     *           "ruleset": "national-2024",
+                     *           "started_at": "2025-07-01T01:00:03Z",
+                     *           "status": "published",
+                     *           "trigger": "manual",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["RunPage"];
                 };
             };
@@ -11018,6 +15392,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "reference_date": "2025-06-30",
+                 *       "region_codes": [
+                 *         "232701",
+                 *         "232722"
+                 *       ],
+                 *       "year": 2025
+                 *     } */
                 "application/json": components["schemas"]["RunCreate"];
             };
         };
@@ -11028,6 +15410,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "batches": [
+                     *         "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+                     *       ],
+                     *       "counts": {
+                     *         "development": 57,
+                     *         "excluded": 131,
+                     *         "growth": 418,
+                     *         "survival": 1264
+                     *       },
+                     *       "created_at": "2025-07-01T01:00:00Z",
+                     *       "created_by": "prefecture-admin-01",
+                     *       "finished_at": "2025-07-01T01:02:41Z",
+                     *       "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+                     *       "message": null,
+                     *       "progress": 1,
+                     *       "published_at": "2025-07-02T02:00:00Z",
+                     *       "reference_date": "2025-06-30",
+                     *       "region_codes": [
+                     *         "232701",
+                     *         "232722"
+                     *       ],
+                     *       "ruleset": "national-2024",
+                     *       "started_at": "2025-07-01T01:00:03Z",
+                     *       "status": "published",
+                     *       "trigger": "manual",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["RunRead"];
                 };
             };
@@ -11122,6 +15533,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "batches": [
+                     *         "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+                     *       ],
+                     *       "counts": {
+                     *         "development": 57,
+                     *         "excluded": 131,
+                     *         "growth": 418,
+                     *         "survival": 1264
+                     *       },
+                     *       "created_at": "2025-07-01T01:00:00Z",
+                     *       "created_by": "prefecture-admin-01",
+                     *       "finished_at": "2025-07-01T01:02:41Z",
+                     *       "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+                     *       "message": null,
+                     *       "progress": 1,
+                     *       "published_at": "2025-07-02T02:00:00Z",
+                     *       "reference_date": "2025-06-30",
+                     *       "region_codes": [
+                     *         "232701",
+                     *         "232722"
+                     *       ],
+                     *       "ruleset": "national-2024",
+                     *       "started_at": "2025-07-01T01:00:03Z",
+                     *       "status": "published",
+                     *       "trigger": "manual",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["RunRead"];
                 };
             };
@@ -11210,6 +15650,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "batches": [
+                     *         "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80"
+                     *       ],
+                     *       "counts": {
+                     *         "development": 57,
+                     *         "excluded": 131,
+                     *         "growth": 418,
+                     *         "survival": 1264
+                     *       },
+                     *       "created_at": "2025-07-01T01:00:00Z",
+                     *       "created_by": "prefecture-admin-01",
+                     *       "finished_at": "2025-07-01T01:02:41Z",
+                     *       "id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "job_id": "ty_9c1e5a3b7d2f4086a4b8c2d6e0f1a3b5",
+                     *       "message": null,
+                     *       "progress": 1,
+                     *       "published_at": "2025-07-02T02:00:00Z",
+                     *       "reference_date": "2025-06-30",
+                     *       "region_codes": [
+                     *         "232701",
+                     *         "232722"
+                     *       ],
+                     *       "ruleset": "national-2024",
+                     *       "started_at": "2025-07-01T01:00:03Z",
+                     *       "status": "published",
+                     *       "trigger": "manual",
+                     *       "year": 2025
+                     *     } */
                     "application/json": components["schemas"]["RunRead"];
                 };
             };
@@ -11304,6 +15773,84 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "conditions": [
+                     *         {
+                     *           "clause": "符合分型条件的个体工商户应当为登记在册状态（即不含吊销、注销、撤销状态）",
+                     *           "code": "registered_on_reference_date",
+                     *           "fact": "status",
+                     *           "group": "basic",
+                     *           "label": "基准日为登记在册状态（不含吊销、注销、撤销）",
+                     *           "source": "registry"
+                     *         },
+                     *         {
+                     *           "clause": "并且上一年度已报送年度报告（当年新成立的个体工商户，自动判定符合分型条件）",
+                     *           "code": "annual_report_submitted",
+                     *           "fact": "annual_report",
+                     *           "group": "basic",
+                     *           "label": "上一年度已报送年度报告（当年新成立的除外）",
+                     *           "source": "registry"
+                     *         }
+                     *       ],
+                     *       "decisions": [
+                     *         "1. 状态类事实（一般纳税人、非正常户、在用商标、专利）按基准日的状态认定：有分型年度（Y）的部门数据时用 Y 年的，否则用上一年度（P）的；流量类事实（纳税额、参保人数、雇员人数）只用上一年度（P）的，其他年度的数据不计。",
+                     *         "2. 上一年度年报须在基准日（含）前报送才计入；基准日后补报的，本次分型不计。当年（Y）新成立的无需年报。"
+                     *       ],
+                     *       "default_reference_date": "2025-06-30",
+                     *       "in_force_from": 2024,
+                     *       "in_force_to": null,
+                     *       "parameters": [
+                     *         {
+                     *           "effective_from": "2024-01-01",
+                     *           "name": "seniority_years",
+                     *           "reference": "附件1 一(四) 2.B/C：成立2年（含）以上",
+                     *           "series": [
+                     *             {
+                     *               "clause": "附件1 一(四) 2.B/C：成立2年（含）以上",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "unit": "年",
+                     *           "value": 2
+                     *         },
+                     *         {
+                     *           "effective_from": "2024-01-01",
+                     *           "name": "growth_insured_min",
+                     *           "reference": "附件1 一(四) 2.B②：为1-3名（含）雇员缴纳社保",
+                     *           "series": [
+                     *             {
+                     *               "clause": "附件1 一(四) 2.B②：为1-3名（含）雇员缴纳社保",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 1
+                     *             }
+                     *           ],
+                     *           "unit": "人",
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "ruleset": "national-2024",
+                     *       "text": "个体工商户基础分型标准（国家统一，2024）\n适用分型年度：2024年起\n基准日：分型年度的6月30日（可在运行时另行指定）；上一年度为分型年度减一。\n……",
+                     *       "title": "个体工商户基础分型标准（国家统一，2024）",
+                     *       "types": [
+                     *         {
+                     *           "code": "survival",
+                     *           "label": "生存型"
+                     *         },
+                     *         {
+                     *           "code": "growth",
+                     *           "label": "成长型"
+                     *         },
+                     *         {
+                     *           "code": "development",
+                     *           "label": "发展型"
+                     *         },
+                     *         {
+                     *           "code": "excluded",
+                     *           "label": "不符合分型条件"
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -11392,6 +15939,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "by_industry": {
+                     *         "F5227": {
+                     *           "development": 3,
+                     *           "excluded": 6,
+                     *           "growth": 41,
+                     *           "survival": 88
+                     *         },
+                     *         "H6210": {
+                     *           "development": 9,
+                     *           "excluded": 15,
+                     *           "growth": 62,
+                     *           "survival": 188
+                     *         }
+                     *       },
+                     *       "by_region": {
+                     *         "232701": {
+                     *           "development": 12,
+                     *           "excluded": 21,
+                     *           "growth": 103,
+                     *           "survival": 276
+                     *         }
+                     *       },
+                     *       "by_type": {
+                     *         "development": 12,
+                     *         "excluded": 21,
+                     *         "growth": 103,
+                     *         "survival": 276
+                     *       },
+                     *       "region_code": "232701",
+                     *       "total": 412,
+                     *       "year": 2025
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -11481,6 +16061,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "from_year": 2024,
+                     *       "items": [
+                     *         {
+                     *           "count": 37,
+                     *           "direction": "up",
+                     *           "from": "survival",
+                     *           "label": "生存型→成长型",
+                     *           "to": "growth"
+                     *         },
+                     *         {
+                     *           "count": 9,
+                     *           "direction": "down",
+                     *           "from": "growth",
+                     *           "label": "成长型→生存型",
+                     *           "to": "survival"
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "to_year": 2025
+                     *     } */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -11566,6 +16167,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "service": "gateway",
+                     *       "status": "ok"
+                     *     } */
                     "application/json": unknown;
                 };
             };
@@ -11654,6 +16259,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "按 errors 逐项修改后重新提交；分页时请原样传入上一页响应中的 next_cursor。",
+                     *           "code": "invalid_input",
+                     *           "description": "有字段缺失、格式不对或取值超出范围；errors 中逐项列出字段（field）、位置（in）与原因（message）。分页游标无效、统一社会信用代码或身份证号校验位不符也属此类。",
+                     *           "status": 422,
+                     *           "title": "输入有误",
+                     *           "type": "/problems/invalid_input"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["ProblemTypePage"];
                     "text/html": string;
                 };
@@ -11741,6 +16359,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "action": "按 errors 逐项修改后重新提交；分页时请原样传入上一页响应中的 next_cursor。",
+                     *       "code": "invalid_input",
+                     *       "description": "有字段缺失、格式不对或取值超出范围；errors 中逐项列出字段（field）、位置（in）与原因（message）。分页游标无效、统一社会信用代码或身份证号校验位不符也属此类。",
+                     *       "status": 422,
+                     *       "title": "输入有误",
+                     *       "type": "/problems/invalid_input"
+                     *     } */
                     "application/json": components["schemas"]["ProblemTypeRead"];
                     "text/html": string;
                 };
@@ -11825,6 +16451,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "components": {
+                     *         "appeal": "ready",
+                     *         "cultivation": "ready",
+                     *         "data-sharing": "ready",
+                     *         "kafka": "ready",
+                     *         "notify": "ready",
+                     *         "registry": "ready",
+                     *         "typing": "ready"
+                     *       },
+                     *       "status": "ready"
+                     *     } */
                     "application/json": unknown;
                 };
             };

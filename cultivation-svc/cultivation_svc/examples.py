@@ -1,0 +1,130 @@
+"""The examples of cultivation-svc's OpenAPI document (kit.web.apply_examples), keyed by schema name, or
+by operationId for the answers that are plain objects; the request ones are sent by schemathesis."""
+from __future__ import annotations
+
+from getihu_kit.examples import USCC_MOHE
+from cultivation_svc.measures import catalog
+
+_APP_ID = "app_7c2e9a4f1b3d5e6a8c0b"
+_REC_ID = "rec_4e1a7c9b2d5f8a3c6e0b"
+_CRIT_ID = "crit_9b3e1f7a2c4d6e80"
+_NAME = "漠河市北极村张记山货店"
+_MATERIAL = {"name": "绿色食品证书（蓝莓果酱）", "url": "https://files.example.cn/getihu/lvse-2025-0318.pdf",
+             "note": "证书编号 LB-18-25031234567"}
+_STEP = {"step": "submitted", "status_after": "submitted", "actor": "operator:张德福",
+         "detail": {"category": "distinctive"}, "at": "2026-08-05T01:20:00Z"}
+_APPLICATION = {
+    "id": _APP_ID, "uscc": USCC_MOHE, "name": _NAME, "region_code": "232701", "year": 2026,
+    "category": "distinctive", "source": "self", "department": None, "relaxed_group": None,
+    "status": "public_notice", "score": "86.5",
+    "score_detail": [{"code": "green_food", "name": "绿色食品认证", "weight": "40", "value": "1", "points": "40"}],
+    "criteria_id": _CRIT_ID, "type_at_application": "growth", "notice_starts_on": "2026-09-01",
+    "notice_ends_on": "2026-09-07", "reason": None, "applied_on": "2026-08-05", "materials": [_MATERIAL],
+    "open_objections": [], "steps": [_STEP],
+}
+_INDICATORS_IN = [
+    {"code": "green_food", "name": "绿色食品认证", "weight": 40, "threshold": 1, "unit": "件",
+     "source": "certificate:绿色食品"},
+    {"code": "local_ingredient_ratio", "name": "本地林下原料占比", "weight": 60, "threshold": 50, "unit": "%",
+     "source": "declared"},
+]
+_INDICATORS_OUT = [{**i, "weight": str(i["weight"]), "threshold": str(i["threshold"])} for i in _INDICATORS_IN]
+_CRITERIA = {
+    "id": _CRIT_ID, "region_code": "232701", "year": 2026, "category": "distinctive", "version": 1,
+    "title": "漠河市2026年度“特色”个体工商户认定标准",
+    "text": "立足北极村旅游与林下经济，重点认定以本地蓝莓、山野菜、林下产品为特色的个体工商户。",
+    "indicators": _INDICATORS_OUT, "pass_score": "60", "status": "published",
+    "filed_at": "2026-07-01T02:00:00Z", "acknowledged_at": "2026-07-08T02:00:00Z",
+    "published_at": "2026-07-15T02:00:00Z",
+}
+_NOTICE = {"application_id": _APP_ID, "uscc": USCC_MOHE, "name": _NAME, "operator_name": "张*",
+           "region_code": "232701", "category": "distinctive", "category_label": "特色",
+           "notice_starts_on": "2026-09-01", "notice_ends_on": "2026-09-07", "status": "public_notice"}
+_RECOGNITION = {
+    "id": _REC_ID, "application_id": _APP_ID, "uscc": USCC_MOHE, "name": _NAME, "region_code": "232701",
+    "category": "distinctive", "category_label": "特色", "source": "self", "department": None,
+    "relaxed_group": None, "type_at_recognition": "growth", "year": 2026, "recognised_on": "2026-09-15",
+    "valid_until": "2029-09-14", "benefits_from": "2027-01-01", "status": "recognised", "ruleset": "fltx-2024",
+    "reported_at": "2026-09-16T01:00:00Z", "spot_check": None, "spot_check_due_on": None,
+    "department_consented": False, "operator_change_pending": False, "extensions": [], "ended_on": None,
+    "end_reason": None,
+}
+_PUBLIC = {"uscc": USCC_MOHE, "name": _NAME, "operator_name": "张*", "region_code": "232701",
+           "category": "distinctive", "category_label": "特色", "recognised_on": "2026-09-15",
+           "valid_until": "2029-09-14"}
+_WINDOW = {"id": "win_232701_2026", "region_code": "232701", "year": 2026, "opens_on": "2026-08-01",
+           "closes_on": "2026-11-30", "eligible_count": 412, "typing_run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"}
+_REGION_SETTINGS = {
+    "region_code": "232701", "region_name": "漠河市", "ruleset": "fltx-2024+232701",
+    "overrides": {"public_notice_days": 10},
+    "effective": {"penalty_window_years": 2, "fraud_bar_years": 5, "quota_ratio": "0.05", "validity_years": 3,
+                  "extension_years": 3, "window_opens": [8, 1], "window_closes": [11, 30],
+                  "benefits_from": [1, 1], "info_report_due": [7, 31], "public_notice_days": 10,
+                  "clear_growth_ratio": "0.2", "extra_bars": []},
+}
+_MEASURES = [m.as_dict() for m in catalog.qualifying("growth", "distinctive")][:3]
+
+EXAMPLES: dict[str, dict] = {
+    "Material": _MATERIAL,
+    "ApplicationCreate": {"uscc": USCC_MOHE, "category": "distinctive", "materials": [_MATERIAL],
+                          "indicator_values": {"local_ingredient_ratio": "72.5"}, "relaxed_group": None},
+    "RecommendationCreate": {"uscc": USCC_MOHE, "category": "distinctive",
+                             "reason": "经营本地蓝莓、山野菜等林下产品十余年，产品获绿色食品认证，带动周边农户增收。",
+                             "materials": [_MATERIAL], "indicator_values": {"local_ingredient_ratio": "72.5"}},
+    "Consent": {"agree": True},
+    "Review": {"approve": True, "note": "材料齐全，符合申报条件"},
+    "SiteVisit": {"verified": True, "visited_on": "2026-08-20", "note": "实地核实：门店在营，林下产品货源真实"},
+    "Opinion": {"department": "漠河市林业和草原局", "opinion": "所售林下产品来源合法，同意认定", "agrees": True},
+    "Opinions": {"opinions": [{"department": "漠河市林业和草原局", "opinion": "所售林下产品来源合法，同意认定",
+                               "agrees": True},
+                              {"department": "国家税务总局漠河市税务局", "opinion": "无欠税记录", "agrees": True}],
+                 "proceed": True, "note": None},
+    "StepRead": _STEP,
+    "ApplicationRead": _APPLICATION,
+    "Page_ApplicationRead_": {"items": [_APPLICATION], "next_cursor": None},
+    "NoticeRead": _NOTICE,
+    "Page_NoticeRead_": {"items": [_NOTICE], "next_cursor": None},
+    "Indicator-Input": _INDICATORS_IN[0],
+    "Indicator-Output": _INDICATORS_OUT[0],
+    "CriteriaCreate": {"region_code": "232701", "year": 2026, "category": "distinctive",
+                       "title": _CRITERIA["title"], "text": _CRITERIA["text"], "indicators": _INDICATORS_IN,
+                       "pass_score": 60},
+    "CriteriaRead": _CRITERIA,
+    "Page_CriteriaRead_": {"items": [_CRITERIA], "next_cursor": None},
+    "Recognise": {"note": "公示期满无异议，予以认定"},
+    "SpotCheck": {"action": "request_material", "due_on": "2026-12-31", "note": "请补充2025年度销售台账"},
+    "SupplementaryMaterial": {"materials": [{"name": "2025年度销售台账", "url": "https://files.example.cn/getihu/taizhang-2025.pdf"}],
+                              "note": "已按要求补充"},
+    "InfoReportCreate": {"year": 2026, "kind": "yearly", "revenue": "512000.00", "tax_paid": "6120.00",
+                         "employees": 3, "operator_name": None, "note": None},
+    "Confirmation": {"region_code": "232701", "year": 2026},
+    "Revocation": {"reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"},
+    "DepartmentConsent": {"agree": True, "note": "同意延期"},
+    "RecognitionRead": _RECOGNITION,
+    "PublicRecognition": _PUBLIC,
+    "Page_PublicRecognition_": {"items": [_PUBLIC], "next_cursor": None},
+    "WindowRead": _WINDOW,
+    "Page_WindowRead_": {"items": [_WINDOW], "next_cursor": None},
+    "WindowChange": {"closes_on": "2026-11-30"},
+    "ExtraBarIn": {"kind": "major_safety_accident", "years": 3, "label": "发生重大安全事故"},
+    "RegionOverrides": {"public_notice_days": 10},
+    "listMeasures": {"responses": {"200": {"items": _MEASURES}}},
+    "listMeasuresOfBusiness": {"responses": {"200": {
+        "uscc": USCC_MOHE, "type": "growth", "type_year": 2025, "category": "distinctive",
+        "category_benefits_from": "2027-01-01", "catalog": catalog.CATALOG_VERSION, "measures": _MEASURES}}},
+    "getQuota": {"responses": {"200": {"region_code": "232701", "year": 2026, "base_count": 1870, "limit": 93,
+                                       "in_force": 41, "left": 52, "ratio": "0.05"}}},
+    "confirmRecognitions": {"responses": {"200": {
+        "region_code": "232701", "year": 2026, "ruleset": "fltx-2024", "confirmed": [_REC_ID],
+        "cancelled": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
+                       "refusals": [{"rule": "registered", "clause": "二(六)", "message": "已注销，不再符合基础标准",
+                                     "fact": {"status": "cancelled"}}]}],
+        "expired": [], "missing_reports": []}}},
+    "evaluateRecognition": {"responses": {"200": {
+        "recognition_id": _REC_ID, "extended": True, "ruleset": "fltx-2024", "valid_until": "2032-09-14",
+        "grounds": [{"condition": "C", "fact": {"from": "growth", "to": "development"}}]}}},
+    "fileInfoReport": {"responses": {"201": {"id": "irp_5b7d9f1a3c5e7a9b", "recognition_id": _REC_ID, "year": 2026,
+                                             "kind": "yearly", "submitted_on": "2026-07-20", "late": False}}},
+    "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
+    "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
+}

@@ -1,0 +1,24 @@
+"""The examples of the gateway's own operations in the merged OpenAPI document (kit.web.apply_examples):
+development tokens, health, and the problem pages (from the catalogue itself, kit.problems)."""
+from __future__ import annotations
+
+from getihu_kit import auth
+from getihu_kit.examples import USCC_MOHE
+from getihu_kit.problems import PROBLEM_TYPES, type_uri
+
+_PROBLEM = PROBLEM_TYPES["invalid_input"]
+_PROBLEM_READ = {"code": _PROBLEM.code, "type": type_uri(_PROBLEM.code), "status": _PROBLEM.status,
+                 "title": _PROBLEM.title, "description": _PROBLEM.description, "action": _PROBLEM.action}
+
+EXAMPLES: dict[str, dict] = {
+    "DevTokenRequest": {"sub": "mohe-operator-zhang", "roles": ["operator"], "region_code": "232701",
+                        "usccs": [USCC_MOHE]},
+    "DevTokenResponse": {"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb2hlLW9wZXJhdG9yLXpoYW5nIn0."
+                                         "c2lnbmF0dXJl", "token_type": "bearer", "expires_in": auth.DEV_TOKEN_TTL_S},
+    "ProblemTypeRead": _PROBLEM_READ,
+    "ProblemTypePage": {"items": [_PROBLEM_READ], "next_cursor": None},
+    "healthz": {"responses": {"200": {"status": "ok", "service": "gateway"}}},
+    "readyz": {"responses": {"200": {"status": "ready", "components": {
+        "registry": "ready", "data-sharing": "ready", "typing": "ready", "cultivation": "ready",
+        "appeal": "ready", "notify": "ready", "kafka": "ready"}}}},
+}
