@@ -95,7 +95,12 @@ def get_appeal(appeal_id: Text, session: SessionDep, principal: Principal = Depe
     return service.get_appeal(session, appeal_id=appeal_id, principal=principal)
 
 
-@router.get("/{appeal_id}/evidence/{file_id}", summary="下载证明材料")
+EVIDENCE_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get("/{appeal_id}/evidence/{file_id}", summary="下载证明材料", response_class=Response,
+            responses={200: {"description": "证明材料文件（附件下载）", "content": {
+                t: EVIDENCE_FILE for t in ("application/pdf", "image/jpeg", "image/png")}}})
 def get_evidence(appeal_id: Text, file_id: Text, session: SessionDep, principal: Principal = Depends(APPELLANT)) -> Response:
     f = service.evidence_file(session, appeal_id=appeal_id, file_id=file_id, principal=principal)
     return Response(f.content, media_type=f.content_type, headers={
