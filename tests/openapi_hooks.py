@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from getihu_kit import clock
 from getihu_kit.domain import id_number, regions, uscc
 from getihu_kit.pagination import CURSOR_PATTERN
+from registry_svc.imports import KINDS
 
 COUNTIES = sorted(regions.COUNTIES)
 TODAY = clock.today()
@@ -93,10 +94,8 @@ def _positive_fixes(ctx, case):
     return case
 
 
-# A file's required columns (registry imports.KINDS); the rows are the job's to check, one by one.
-IMPORT_HEADERS = {"businesses": "uscc,operator_name,operator_id_number,region_code,established_on",
-                  "annual_reports": "uscc,year,submitted_on,employees", "marks": "uscc,kind,start_on",
-                  "status": "uscc,status,effective_on"}
+# A file's required columns; the rows are the job's to check, one by one.
+IMPORT_HEADERS = {kind: ",".join(sorted(spec.required)) for kind, spec in KINDS.items()}
 
 
 def _valid_codes(node) -> None:
@@ -116,10 +115,8 @@ def _valid_codes(node) -> None:
 
 
 def _year_of(value) -> int | None:
-    try:
-        return dt.date.fromisoformat(str(value)).year
-    except ValueError:
-        return None
+    d = _date(value)
+    return d.year if d else None
 
 
 def _int(value) -> int | None:

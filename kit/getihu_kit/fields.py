@@ -18,25 +18,14 @@ from getihu_kit.domain import id_number, regions, uscc
 from getihu_kit.labels import CATEGORY_CODES, TYPE_CODES
 
 
-def _uscc(v: str) -> str:
-    try:
-        return uscc.validate(v)
-    except uscc.InvalidUSCC as e:
-        raise ValueError(str(e)) from None
-
-
-def _id_number(v: str) -> str:
-    try:
-        return id_number.validate(v)
-    except id_number.InvalidIdNumber as e:
-        raise ValueError(str(e)) from None
-
-
-def _region(v: str) -> str:
-    try:
-        return regions.canonical(v)
-    except regions.UnknownRegion as e:
-        raise ValueError(str(e)) from None
+def _checked(validate, error: type[Exception]):
+    """A pydantic validator from a domain check: its Chinese message becomes the field's error."""
+    def check(v: str) -> str:
+        try:
+            return validate(v)
+        except error as e:
+            raise ValueError(str(e)) from None
+    return AfterValidator(check)
 
 
 def _text(v: str) -> str:
@@ -74,27 +63,41 @@ REGION_SCHEMA = {"type": "string", "enum": list(regions.COUNTIES),
 # Control characters are refused in every address and query (kit.web); the schema says so.
 TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f]*$"
 
-USCC = Annotated[str, AfterValidator(_uscc), WithJsonSchema(USCC_SCHEMA)]
-IdNumber = Annotated[str, AfterValidator(_id_number), WithJsonSchema(ID_NUMBER_SCHEMA)]
-RegionCode = Annotated[str, AfterValidator(_region), WithJsonSchema(REGION_SCHEMA)]
+USCC = Annotated[str, _checked(uscc.validate, uscc.InvalidUSCC), WithJsonSchema(USCC_SCHEMA)]
+IdNumber = Annotated[str, _checked(id_number.validate, id_number.InvalidIdNumber), WithJsonSchema(ID_NUMBER_SCHEMA)]
+RegionCode = Annotated[str, _checked(regions.canonical, regions.UnknownRegion), WithJsonSchema(REGION_SCHEMA)]
 Date = Annotated[dt.date, _iso(_ISO_DATE, "应为日期，格式 YYYY-MM-DD")]
 DateTime = Annotated[dt.datetime, _iso(_ISO_DATETIME, "应为日期时间（ISO 8601，如 2026-12-01T08:00:00Z）")]
-def _money(v):
-    # DESIGN: money in yuan as decimal strings; a whole number is exact too, a float is not.
-    if isinstance(v, float) and v.is_integer():  # JSON's 5.0 is the integer 5
-        v = int(v)
-    if isinstance(v, bool) or isinstance(v, float):
-        raise ValueError('金额应为字符串形式的元，如 "123.45"')
-    if isinstance(v, Decimal):  # from the database or the caller's code
-        return v
-    if isinstance(v, int):
-        return Decimal(v)
-    if not isinstance(v, str) or not re.fullmatch(MONEY_PATTERN, v.strip()):
-        raise ValueError('金额应为非负的元，最多两位小数，如 "123.45"')
-    return Decimal(v.strip())
 
 
 MONEY_PATTERN = "^[0-9]{1,16}(\\.[0-9]{1,2})?$"
+MONEY_LIMIT = Decimal("1e16")
+
+
+def _money(v):
+    """DESIGN: money in yuan as decimal strings; a whole number is exact too, a float is not. The same
+    rules for a Decimal handed over by code (an import row, a stored value)."""
+    if isinstance(v, float) and v.is_integer():  # JSON's 5.0 is the integer 5
+        v = int(v)
+    if isinstance(v, (bool, float)):
+        raise ValueError('金额应为字符串形式的元，如 "123.45"')
+    if isinstance(v, str):
+        if not re.fullmatch(MONEY_PATTERN, v.strip()):
+            raise ValueError('金额应为非负的元，最多两位小数，如 "123.45"')
+        v = Decimal(v.strip())
+    elif isinstance(v, int):
+        v = Decimal(v)
+    elif not isinstance(v, Decimal):
+        raise ValueError('金额应为字符串形式的元，如 "123.45"')
+    if v < 0:
+        raise ValueError("金额不能为负数")
+    if v.as_tuple().exponent < -2:
+        raise ValueError("金额以元为单位，最多保留两位小数")
+    if v >= MONEY_LIMIT:
+        raise ValueError("金额过大，请核对")
+    return v
+
+
 Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema({
     "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "integer", "minimum": 0, "maximum": 10**15}],
     "description": "金额（元）：非负，最多两位小数，以字符串表示，如 \"12345.60\""})]

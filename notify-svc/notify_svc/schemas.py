@@ -7,12 +7,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from getihu_kit.domain import regions
+from getihu_kit.fields import USCC_PATTERN
 from getihu_kit.pagination import Page
 
 Channel = Literal["email", "sms"]
 DeliveryState = Literal["pending", "sent", "dead"]
 # The three kinds of inbox address; the USCC's check character is the custom format's (the service checks it).
-RECIPIENT_PATTERN = ("^(uscc:92[0-9A-HJ-NPQRTUWXY]{16}|user:[^\\u0000-\\u001f\\u007f]{1,100}|region:("
+RECIPIENT_PATTERN = ("^(uscc:" + USCC_PATTERN.strip("^$") + "|user:[^\\u0000-\\u001f\\u007f]{1,100}|region:("
                      + "|".join(regions.COUNTIES) + "))$")
 # The shape is the pattern; the service checks the USCC's check character and the region (format "recipient").
 RECIPIENT_FIELD = dict(json_schema_extra={"format": "recipient"}, max_length=105,

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from getihu_kit.domain import industry, uscc
+from getihu_kit.domain import industry
 from getihu_kit.domain.masking import mask_id_number, mask_phone
 from getihu_kit.pagination import Page
 from getihu_kit.fields import USCC, CategoryCode, IdNumber, Money, RegionCode, TypeOrExcluded
@@ -24,13 +24,6 @@ def _not_after_today(field: str, what: str):
             raise ValueError(m)
         return v
     return field_validator(field)(classmethod(check))
-
-
-def _check_uscc(v: str) -> str:
-    try:
-        return uscc.validate(v)
-    except uscc.InvalidUSCC as e:
-        raise ValueError(str(e)) from None
 
 
 class OperatorIn(BaseModel):
@@ -94,18 +87,6 @@ RegistrationStatus = Literal[tuple(rules.STATUSES)]
 ImportKindCode = Literal["businesses", "annual_reports", "marks", "status"]
 
 
-def _money(v: Decimal | None) -> Decimal | None:
-    if v is None:
-        return None
-    if v < 0:
-        raise ValueError("金额不能为负数")
-    if v.as_tuple().exponent < -2:
-        raise ValueError("金额以元为单位，最多保留两位小数")
-    if abs(v) >= Decimal("1e16"):
-        raise ValueError("金额过大，请核对")
-    return v
-
-
 class OperatorChange(OperatorIn):
     """变更经营者 (or the same person's new contact details) from `effective_on`."""
     effective_on: dt.date
@@ -122,8 +103,7 @@ class StatusChangeIn(BaseModel):
 
 
 class StatusRow(StatusChangeIn):
-    uscc: str
-    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+    uscc: USCC
 
 
 class AnnualReportIn(BaseModel):
@@ -134,14 +114,11 @@ class AnnualReportIn(BaseModel):
     revenue: Money | None = None
     tax_paid: Money | None = None
 
-    _money = field_validator("revenue", "tax_paid")(classmethod(lambda cls, v: _money(v)))
-
     _submitted = _not_after_today("submitted_on", "报送日期")
 
 
 class AnnualReportRow(AnnualReportIn):
-    uscc: str
-    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+    uscc: USCC
 
 
 class MarkIn(BaseModel):
@@ -156,8 +133,6 @@ class MarkIn(BaseModel):
     level: Literal[tuple(rules.AWARD_LEVELS)] | None = Field(default=None, description="表彰奖励的级别（仅 award）")
     reason: str | None = Field(default=None, max_length=500)
 
-    _money = field_validator("amount")(classmethod(lambda cls, v: _money(v)))
-
     @field_validator("penalty_kind", "level", "reason", mode="before")
     @classmethod
     def _blank(cls, v: str | None) -> str | None:
@@ -165,8 +140,7 @@ class MarkIn(BaseModel):
 
 
 class MarkRow(MarkIn):
-    uscc: str
-    _uscc = field_validator("uscc")(classmethod(lambda cls, v: _check_uscc(v)))
+    uscc: USCC
 
 
 class WindowOpen(BaseModel):
