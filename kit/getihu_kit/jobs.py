@@ -2,22 +2,30 @@
 
 The API streams an upload into `job_chunks` (in the service's own database, so the worker may run
 on any host) and queues the job; the worker's job loop claims it, runs the service's processor and
-reports progress. A job whose worker died is taken up again after its lease runs out; processors
-are idempotent (a re-import of the same rows changes nothing), so a restart is safe.
+reports progress. Processors are idempotent (a re-import of the same rows changes nothing), so a
+restart is safe.
+
+Who holds a job: the claiming worker takes a PostgreSQL session-level advisory lock on the job and keeps
+it on a connection of its own until the job is finished. The lock dies with its holder's connection
+(kill -9, a lost host: the server drops the session), so another worker takes the job up at its next
+claim, on any host, without waiting. The lease (heartbeat_at, written with each progress report)
+only guards against a holder that is alive but stuck: once it runs out, the next claimer ends the
+holder's database session and takes the job over.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import (JSON, Column, DateTime, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        func, insert, or_, select, update)
-from sqlalchemy.engine import Engine
+                        func, insert, select, text, update)
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from getihu_kit.errors import NotFound
@@ -27,6 +35,16 @@ log = logging.getLogger(__name__)
 CHUNK = 1 << 20
 LEASE = dt.timedelta(seconds=60)
 MAX_REPORTED_ERRORS = 10000
+# The advisory-lock class of "job held by a live worker" (the first key of the two-key form; the
+# second is hashtext(job id), so two job ids of the same hash only wait for each other).
+HOLD_CLASS = 0x4A0B
+_TRY_HOLD = text("SELECT pg_try_advisory_lock(:cls, hashtext(:id))")
+_UNHOLD = text("SELECT pg_advisory_unlock(:cls, hashtext(:id))")
+_END_HOLDER = text("""
+    SELECT pg_terminate_backend(l.pid) FROM pg_locks l
+     WHERE l.locktype = 'advisory' AND l.classid = :cls AND l.objsubid = 2
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND l.objid::bigint = (hashtext(:id)::bigint & 4294967295) AND l.granted""")
 
 
 def jobs_tables(metadata: MetaData) -> tuple[Table, Table]:
@@ -84,6 +102,8 @@ def _now() -> dt.datetime:
 class JobStore:
     def __init__(self, jobs: Table, chunks: Table, id_prefix: str):
         self.jobs, self.chunks, self.id_prefix = jobs, chunks, id_prefix
+        self._holds: dict[str, Connection] = {}  # job id -> the connection holding its advisory lock
+        self._holds_lock = threading.Lock()
 
     def owns(self, job_id: str) -> bool:
         return job_id.startswith(self.id_prefix)
@@ -117,20 +137,83 @@ class JobStore:
 
     # worker side ---------------------------------------------------------------------------------
     def claim(self, engine: Engine) -> dict | None:
+        """The next job for this worker: a queued one, or a running one whose holder is gone (its lock
+        is free) or stuck (its lease ran out: its session is ended first). The job stays held by this
+        process until `release` (finish does it)."""
         j = self.jobs
-        with engine.begin() as conn:
-            stale = _now() - LEASE
-            q = (select(j).where(or_(j.c.status == "queued",
-                                     (j.c.status == "running") & (j.c.heartbeat_at < stale)))
-                 .order_by(j.c.created_at).limit(1))
-            q = q.with_for_update(skip_locked=True)
-            row = conn.execute(q).mappings().first()
-            if row is None:
+        hold = engine.connect()
+        try:
+            with engine.begin() as conn:
+                rows = conn.execute(
+                    select(j.c.id, j.c.status, j.c.heartbeat_at).where(j.c.status.in_(("queued", "running")))
+                    .order_by(j.c.created_at).limit(50).with_for_update(skip_locked=True)).all()
+                stale = _now() - LEASE
+                for job_id, status, heartbeat_at in rows:
+                    if not self._try_hold(hold, job_id):
+                        if status == "running" and heartbeat_at is not None and heartbeat_at < stale:
+                            if not self._take_over(engine, hold, job_id):
+                                continue
+                        else:
+                            continue  # held by a live worker
+                    conn.execute(update(j).where(j.c.id == job_id).values(
+                        status="running", started_at=_now(), heartbeat_at=_now(), progress=0.0, processed=0,
+                        accepted=0, rejected=0, errors=[]))
+                    row = conn.execute(select(j).where(j.c.id == job_id)).mappings().one()
+                    with self._holds_lock:
+                        stale_hold = self._holds.pop(job_id, None)  # this process's own stuck holder
+                        self._holds[job_id] = hold
+                    if stale_hold is not None:
+                        stale_hold.invalidate()
+                    hold = None
+                    return dict(row)
                 return None
-            conn.execute(update(j).where(j.c.id == row["id"]).values(
-                status="running", started_at=_now(), heartbeat_at=_now(), progress=0.0, processed=0,
-                accepted=0, rejected=0, errors=[]))
-            return dict(row)
+        except BaseException:
+            if hold is not None:
+                hold.invalidate()  # it may hold a lock taken before the failure: never back to the pool
+                hold = None
+            raise
+        finally:
+            if hold is not None:
+                hold.close()  # took no lock
+
+    @staticmethod
+    def _try_hold(hold: Connection, job_id: str) -> bool:
+        got = hold.execute(_TRY_HOLD, {"cls": HOLD_CLASS, "id": job_id}).scalar()
+        hold.commit()  # the lock is the session's; the connection must not sit idle in a transaction
+        return bool(got)
+
+    def _take_over(self, engine: Engine, hold: Connection, job_id: str, wait_s: float = 5.0) -> bool:
+        """End the session of a stuck holder, then take its lock (the server frees it a moment later)."""
+        with engine.begin() as conn:
+            ended = conn.execute(_END_HOLDER, {"cls": HOLD_CLASS, "id": job_id}).scalars().all()
+        log.warning("job %s: lease ran out while held; ended the holder's session (%d)", job_id, len(ended))
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if self._try_hold(hold, job_id):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def release(self, job_id: str) -> None:
+        """Give the job's hold back (after finishing it, or when the loop stops)."""
+        with self._holds_lock:
+            hold = self._holds.pop(job_id, None)
+        if hold is None:
+            return
+        try:
+            hold.execute(_UNHOLD, {"cls": HOLD_CLASS, "id": job_id})
+            hold.commit()
+            hold.close()
+        except Exception:  # noqa: BLE001 - the session is gone (ended or broken): so is its lock
+            hold.invalidate()
+
+    def abandon(self, job_id: str) -> None:
+        """Drop the hold as a dying worker would (its connection closes, the server frees the lock);
+        for tests and for a loop that must not finish the job."""
+        with self._holds_lock:
+            hold = self._holds.pop(job_id, None)
+        if hold is not None:
+            hold.invalidate()
 
     def read_chunks(self, engine: Engine, job_id: str) -> Iterator[bytes]:
         seq = 0
@@ -162,6 +245,7 @@ class JobStore:
                 finished_at=_now(), heartbeat_at=_now()))
             if status == "completed":
                 conn.execute(self.chunks.delete().where(self.chunks.c.job_id == job_id))
+        self.release(job_id)
 
 
 class Progress:
@@ -204,7 +288,7 @@ def job_loop(store: JobStore, processors: dict[str, Processor], idle_wait_s: flo
                 for c in chunks:
                     progress.bytes_done += len(c)
                     yield c
-            try:
+            try:  # the hold is given back however the job ends (finish does it too)
                 processors[job["kind"]](engine, sessions, job, counted(store.read_chunks(engine, job["id"])), progress)
                 store.finish(engine, job["id"], status="completed", processed=progress.processed,
                              accepted=progress.accepted, rejected=progress.rejected, errors=progress.errors)
@@ -218,4 +302,6 @@ def job_loop(store: JobStore, processors: dict[str, Processor], idle_wait_s: flo
                 store.finish(engine, job["id"], status="failed", processed=progress.processed,
                              accepted=progress.accepted, rejected=progress.rejected, errors=progress.errors,
                              message=msg)
+            finally:
+                store.release(job["id"])
     return run_jobs
