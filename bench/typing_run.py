@@ -183,7 +183,8 @@ def bench_event(url: str, n_small: int) -> dict:
     """From annual-report-closed produced to Kafka to the run completed, the worker running; then
     its publication by that worker."""
     prefix = testing.unique_prefix()
-    settings = Settings(database_url=url, topic_prefix=prefix)
+    # the projections are filled here, not by the registry: no source outbox to wait for
+    settings = Settings(database_url=url, topic_prefix=prefix, registry_url=None, data_sharing_url=None)
     ensure_topics(settings.kafka_bootstrap, prefix, partitions=1)
     worker = Worker(spec(settings))
     worker.start()

@@ -83,21 +83,20 @@ def publish_run(gateway: Gateway, run_id: str, *, headers: dict, timeout: float 
 
 
 def publish_typing_with(gateway: Gateway, uscc: str, *, year: int, region: str, headers: dict) -> dict:
-    """Run typing for one county until the run includes `uscc` (its registry state may still be on
-    its way through Kafka), publish that run, and return the business's published result."""
+    """Run typing for one county, publish the run and return the business's published result. The run
+    waits by itself until typing holds what the registry and data-sharing accepted (waiting_for_data),
+    so it includes a business registered a moment ago."""
     from getihu_kit import testing
 
     def finished(run_id: str):
         run = gateway.get(f"/api/v1/typing/runs/{run_id}", headers=headers).json()
         return run if run["status"] in ("completed", "failed") else None
 
-    def run_with_business():
-        r = gateway.post("/api/v1/typing/runs", headers=headers, json={"year": year, "region_codes": [region]})
-        assert r.status_code == 202, r.text
-        run = testing.wait_until(lambda: finished(r.json()["id"]), timeout=90, message="typing run finished")
-        assert run["status"] == "completed", run
-        res = gateway.get(f"/api/v1/typing/results/{uscc}", params={"year": year}, headers=headers)
-        return run if res.status_code == 200 and res.json()["run_id"] == run["id"] else None
-    run = testing.wait_until(run_with_business, timeout=180, interval=2, message="a run that typed the business")
+    r = gateway.post("/api/v1/typing/runs", headers=headers, json={"year": year, "region_codes": [region]})
+    assert r.status_code == 202, r.text
+    run = testing.wait_until(lambda: finished(r.json()["id"]), timeout=120, message="typing run finished")
+    assert run["status"] == "completed", run
+    res = gateway.get(f"/api/v1/typing/results/{uscc}", params={"year": year}, headers=headers)
+    assert res.status_code == 200 and res.json()["run_id"] == run["id"], res.text
     publish_run(gateway, run["id"], headers=headers)
     return gateway.get(f"/api/v1/typing/results/{uscc}", params={"year": year}, headers=headers).json()

@@ -45,20 +45,8 @@ def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gatew
     assert r.status_code == 201, r.text
     batch_id = r.json()["id"]
 
-    # The run judges what typing-svc's projections hold: wait until both events have reached it.
-    engine = typing_db(stack)
-    listed = ",".join(f"'{u}'" for u in codes.values())
-
-    def caught_up():
-        with engine.connect() as c:
-            reports = c.execute(text(f"SELECT count(*) FROM annual_report_projection WHERE year = :y AND uscc IN ({listed})"),
-                                {"y": REPORT_YEAR}).scalar()
-            fact = c.execute(text("SELECT insurance_batch FROM facts_projection WHERE uscc = :u AND year = :y"),
-                             {"u": codes["development"], "y": REPORT_YEAR}).scalar()
-        return reports == 3 and fact == batch_id
-    testing.wait_until(caught_up, timeout=90, message="registry and data-sharing events reached typing-svc")
-    engine.dispose()
-
+    # No waiting here: the run that closing the window starts waits by itself (waiting_for_data) until
+    # typing's projections hold both the annual reports and the agency's batch.
     gateway.post(f"/api/v1/annual-report-windows/{REPORT_YEAR}/open", json={"opened_on": "2026-01-01"},
                  headers=prefecture)
     r = gateway.post(f"/api/v1/annual-report-windows/{REPORT_YEAR}/close", json={"closed_on": "2026-06-30"},
@@ -71,6 +59,7 @@ def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gatew
         return done[0] if done else None
     run = testing.wait_until(completed_run, timeout=90, message="annual-report-closed started a completed run")
     assert run["reference_date"] == f"{TYPING_YEAR}-06-30" and batch_id in run["batches"]
+    assert {x["service"] for x in run["data_barrier"]["sources"]} == {"registry", "data-sharing"}
     progress = gateway.get(f"/api/v1/jobs/{run['id']}", headers=prefecture).json()
     assert progress["status"] == "completed" and progress["progress"] == 1.0
 
@@ -95,3 +84,43 @@ def test_registration_and_batches_to_a_published_result_in_the_feed(stack, gatew
                              headers=county).json()
     insured = next(e for e in staff_view["explanation"] if e["condition"] == "insured_four_or_more")
     assert insured["met"] and insured["source"]["batch_id"] == batch_id
+
+
+@pytest.mark.stack
+def test_a_run_waits_for_registry_changes_still_in_the_outbox_then_types_them(stack, gateway):
+    """A clerk starts a run right after registering: the registry's relay is down, so the business and
+    its annual report are still in the registry's outbox. The run waits (waiting_for_data) instead of
+    typing the business `excluded` for want of a report, and types it once the events arrive."""
+    county = gateway.token("tahe-clerk", ["county_staff"], region_code="232722")
+    prefecture = gateway.token("pref-barrier", ["prefecture_staff"])
+    code = uscc.make("232722", serial=880_900)
+    stack.stop("registry-worker")  # its outbox relay with it
+    try:
+        r = gateway.post("/api/v1/businesses", headers=county, json={
+            "uscc": code, "name": "塔河等数", "region_code": "232722", "established_on": "2018-05-01",
+            "operator": {"name": "钱七", "id_number": id_number.make(serial=880_900)}})
+        assert r.status_code == 201, r.text
+        r = gateway.post(f"/api/v1/businesses/{code}/annual-reports", headers=county, json={
+            "year": 2023, "submitted_on": "2024-03-15", "employees": 2})
+        assert r.status_code == 201, r.text
+        r = gateway.post("/api/v1/typing/runs", headers=prefecture, json={"year": 2024, "region_codes": ["232722"]})
+        assert r.status_code == 202, r.text
+        run_id = r.json()["id"]
+
+        def status():
+            return gateway.get(f"/api/v1/typing/runs/{run_id}", headers=prefecture).json()["status"]
+        testing.wait_until(lambda: status() == "waiting_for_data", timeout=60, message="the run waits for data")
+        job = gateway.get(f"/api/v1/jobs/{run_id}", headers=prefecture).json()
+        assert job["status"] == "running" and job["progress"] == 0.0
+    finally:
+        stack.start("registry-worker")
+
+    def finished():
+        run = gateway.get(f"/api/v1/typing/runs/{run_id}", headers=prefecture).json()
+        return run if run["status"] in ("completed", "failed") else None
+    run = testing.wait_until(finished, timeout=120, message="the run finished once the events arrived")
+    assert run["status"] == "completed", run
+    registry = next(x for x in run["data_barrier"]["sources"] if x["service"] == "registry")
+    assert registry["outbox_through"] > 0 and run["data_barrier"]["waited_s"] > 0
+    result = gateway.get(f"/api/v1/typing/results/{code}", params={"year": 2024}, headers=prefecture).json()
+    assert result["run_id"] == run_id and result["type"] == "growth", result

@@ -30,7 +30,8 @@ YEAR = 2025
 def settings(topic_prefix, kafka_bootstrap) -> Settings:
     url = testing.fresh_database("test_cli_typing", MIGRATIONS)
     return Settings(database_url=url, topic_prefix=topic_prefix, kafka_bootstrap=kafka_bootstrap,
-                    publish_chunk_size=2)  # several chunks, so the bar moves
+                    publish_chunk_size=2,  # several chunks, so the bar moves
+                    registry_url=None, data_sharing_url=None)  # projections filled here: no source outbox
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from getihu_kit import auth, logs, validation
+from getihu_kit import auth, barrier, logs, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.problems import type_uri
@@ -472,6 +472,13 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
         except Exception:
             return problem(503, "not_ready", "未就绪", "数据库不可用", request)
         return {"status": "ready", "service": settings.service_name}
+
+    @app.get("/internal/outbox", include_in_schema=False)
+    def internal_outbox(request: Request, through: int | None = None):
+        """The outbox head and the rows still to publish at or below `through` (kit.barrier): for the
+        services whose projections read this one's events; the gateway never routes /internal."""
+        with request.app.state.engine.connect() as conn:
+            return barrier.outbox_watermark(conn, through)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics(request: Request):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from getihu_kit.barrier import Projection
 from getihu_kit.consumer import Subscription
 from getihu_kit.events import APPEAL, DATA_SHARING_FACTS, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, CloudEvent
 from getihu_kit.schemas.appeal import AppealDecided
@@ -17,6 +18,14 @@ def on_annual_report_closed(session: Session, event: CloudEvent) -> None:
 
 def on_appeal_decided(session: Session, event: CloudEvent) -> None:
     service.apply_appeal_decision(session, data=event.data, traceparent=event.traceparent)
+
+
+# The projections a run reads: it waits until they applied what their sources had accepted.
+READ_BY_RUNS = ("typing.business-projection", "typing.facts-projection")
+
+
+def projections_read_by_runs() -> list[Projection]:
+    return [Projection(sub.name, tuple(sub.topics)) for sub in subscriptions() if sub.name in READ_BY_RUNS]
 
 
 def subscriptions() -> list[Subscription]:

@@ -113,7 +113,7 @@ class TypingRun(Base):
     reference_date: Mapped[dt.date] = mapped_column(Date)
     region_codes: Mapped[list | None] = mapped_column(JSON, nullable=True)
     ruleset: Mapped[str] = mapped_column(String(40))
-    # queued | running | completed | failed | publishing | published (CONTRACT); the work behind
+    # queued | waiting_for_data | running | completed | failed | publishing | published (CONTRACT); the work behind
     # running and publishing is a kit job (jobs table): `job_id` names the run's current one.
     status: Mapped[str] = mapped_column(String(20), default="queued")
     progress: Mapped[float] = mapped_column(default=0.0)
@@ -132,6 +132,8 @@ class TypingRun(Base):
     # Publication goes chunk by chunk in USCC order: the last USCC whose result is in the feed (and
     # whose event is in the outbox), written in the same transaction as they are.
     published_through: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    # What the run waited for before reading the projections (kit.barrier's record).
+    data_barrier: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class TypingResult(Base):

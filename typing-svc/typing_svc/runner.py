@@ -1,7 +1,8 @@
 """The worker side of typing's long work, as kit jobs (getihu_kit.jobs): the job loop claims a job,
 leases it while its progress is reported, and hands it to one of these processors.
 
-- typing_run: evaluate a run chunk by chunk, each chunk one INSERT … SELECT in its own transaction,
+- typing_run: first wait until typing's projections hold what registry and data-sharing had accepted
+  (status waiting_for_data, kit.barrier; the run records what it waited for), then evaluate it chunk by chunk, each chunk one INSERT … SELECT in its own transaction,
   so progress shows while it goes; a run whose worker died is taken up again when the job's lease
   runs out and starts over from a clean slate.
 - typing_publish: publish a completed run chunk by chunk (service.publish_next_chunk); a
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from getihu_kit import clock
+from getihu_kit.barrier import Barrier, DataNotReady
 from getihu_kit.db import unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.jobs import Processor, Progress
@@ -82,15 +84,37 @@ def execute_run(engine: Engine, sessions: sessionmaker, run: dict, progress: Pro
     return counts
 
 
+def wait_for_data(engine: Engine, run: dict, barrier: Barrier, progress: Progress) -> None:
+    """The run waits (waiting_for_data) until the projections caught up, then records what it waited for."""
+    last = [0.0]
+
+    def still_waiting(_what: str) -> None:  # keeps the job's lease while it waits, one write per 5 s
+        if time.monotonic() - last[0] >= 5.0:
+            last[0] = time.monotonic()
+            progress.tick(force=True, fraction=0.0)
+    try:
+        record = barrier.wait(on_wait=still_waiting)
+    except DataNotReady as exc:
+        with engine.begin() as conn:
+            repo.update_run(conn, run["run_no"], status="failed", finished_at=clock.now(), message=exc.detail)
+        raise RunFailed(exc.detail) from None
+    with engine.begin() as conn:
+        repo.update_run(conn, run["run_no"], status="running", data_barrier=record)
+    log.info("typing run %s: data barrier passed in %.2fs", run["id"], record["waited_s"])
+
+
 def evaluate_run(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[bytes], progress: Progress, *,
-                 chunk_size: int, parallelism: int) -> None:
+                 chunk_size: int, parallelism: int, barrier: Barrier | None = None) -> None:
     """Processor of a typing_run job."""
     run_id = job["params"]["run_id"]
     with unit_of_work(sessions) as session:
         run = repo.get_run(session, run_id, for_update=True)
-        if run is None or run["status"] not in ("queued", "running"):
+        if run is None or run["status"] not in ("queued", "waiting_for_data", "running"):
             return
-        repo.update_run(session, run["run_no"], status="running", started_at=clock.now(), progress=0.0, message=None)
+        repo.update_run(session, run["run_no"], status="waiting_for_data" if barrier else "running",
+                        started_at=clock.now(), progress=0.0, message=None)
+    if barrier is not None:
+        wait_for_data(engine, dict(run), barrier, progress)
     started = time.perf_counter()
     try:
         counts = execute_run(engine, sessions, dict(run), progress, chunk_size=chunk_size, parallelism=parallelism)
@@ -129,8 +153,9 @@ def publish(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[
         raise RunFailed("发布未完成：已发布的结果保持有效，请再次发布以继续") from None
 
 
-def processors(*, chunk_size: int = 100_000, parallelism: int = 2,
-               publish_chunk_size: int = 50_000) -> dict[str, Processor]:
-    """The job loop's processors (WorkerSpec.loops: job_loop(service.job_store, processors(...)))."""
-    return {service.RUN_JOB: partial(evaluate_run, chunk_size=chunk_size, parallelism=parallelism),
+def processors(*, chunk_size: int = 100_000, parallelism: int = 2, publish_chunk_size: int = 50_000,
+               barrier: Barrier | None = None) -> dict[str, Processor]:
+    """The job loop's processors (WorkerSpec.loops: job_loop(service.job_store, processors(...))).
+    Without a barrier a run reads the projections as they are (unit tests that fill them directly)."""
+    return {service.RUN_JOB: partial(evaluate_run, chunk_size=chunk_size, parallelism=parallelism, barrier=barrier),
             service.PUBLISH_JOB: partial(publish, chunk_size=publish_chunk_size)}

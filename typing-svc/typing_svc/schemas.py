@@ -29,6 +29,25 @@ class TypeCountsRead(BaseModel):
     excluded: int = 0
 
 
+class BarrierSource(BaseModel):
+    service: str = Field(description="上游服务（registry 登记注册、data-sharing 数据共享）")
+    outbox_through: int = Field(description="运行开始前该服务已提交事件的序号上限：此前的事件均已应用")
+
+
+class BarrierTopic(BaseModel):
+    topic: str
+    end_offset: int = Field(description="等待时该主题各分区末端位点之和：此前的事件均已应用")
+
+
+class DataBarrierRead(BaseModel):
+    """运行读取投影之前等待的数据：上游已接收的变更全部应用后才开始分型。"""
+    requested_at: dt.datetime
+    passed_at: dt.datetime
+    waited_s: float
+    sources: list[BarrierSource]
+    topics: list[BarrierTopic]
+
+
 class RunRead(BaseModel):
     id: str
     year: int
@@ -46,6 +65,8 @@ class RunRead(BaseModel):
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
+    data_barrier: DataBarrierRead | None = Field(
+        default=None, description="状态 waiting_for_data 结束时记录：运行等待了哪些上游数据")
     batches: list[str] = []
 
 

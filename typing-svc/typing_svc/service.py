@@ -42,7 +42,7 @@ def run_read(session: Session, run: dict) -> dict:
         "job_id": run["job_id"],
         "trigger": run["trigger"], "message": run["message"], "created_by": run["created_by"],
         "created_at": run["created_at"], "started_at": run["started_at"], "finished_at": run["finished_at"],
-        "published_at": run["published_at"],
+        "published_at": run["published_at"], "data_barrier": run["data_barrier"],
         "batches": repo.batches_of_run(session, run["run_no"])
         if run["status"] in ("completed", "publishing", "published") else [],
     }

@@ -1967,6 +1967,29 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** BarrierSource */
+        BarrierSource: {
+            /**
+             * Outbox Through
+             * @description 运行开始前该服务已提交事件的序号上限：此前的事件均已应用
+             */
+            outbox_through: number;
+            /**
+             * Service
+             * @description 上游服务（registry 登记注册、data-sharing 数据共享）
+             */
+            service: string;
+        };
+        /** BarrierTopic */
+        BarrierTopic: {
+            /**
+             * End Offset
+             * @description 等待时该主题各分区末端位点之和：此前的事件均已应用
+             */
+            end_offset: number;
+            /** Topic */
+            topic: string;
+        };
         /**
          * BatchCreate
          * @example {
@@ -2466,6 +2489,28 @@ export interface components {
             version: number;
             /** Year */
             year: number;
+        };
+        /**
+         * DataBarrierRead
+         * @description 运行读取投影之前等待的数据：上游已接收的变更全部应用后才开始分型。
+         */
+        DataBarrierRead: {
+            /**
+             * Passed At
+             * Format: date-time
+             */
+            passed_at: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Sources */
+            sources: components["schemas"]["BarrierSource"][];
+            /** Topics */
+            topics: components["schemas"]["BarrierTopic"][];
+            /** Waited S */
+            waited_s: number;
         };
         /**
          * DatasetCoverage
@@ -4627,6 +4672,8 @@ export interface components {
             created_at?: string | null;
             /** Created By */
             created_by?: string | null;
+            /** @description 状态 waiting_for_data 结束时记录：运行等待了哪些上游数据 */
+            data_barrier?: components["schemas"]["DataBarrierRead"] | null;
             /** Finished At */
             finished_at?: string | null;
             /** Id */
