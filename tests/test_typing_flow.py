@@ -7,9 +7,7 @@ publish it; the national directory finds each business's type in the feed.
 """
 from __future__ import annotations
 
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from getihu_kit import testing
 from getihu_kit.domain import id_number, uscc
@@ -17,10 +15,6 @@ from harness import publish_run
 
 REPORT_YEAR = 2025          # the window closed here starts typing year 2026
 TYPING_YEAR = REPORT_YEAR + 1
-
-
-def typing_db(stack):
-    return create_engine(stack.env["TYPING_DATABASE_URL"])
 
 
 @pytest.mark.stack
