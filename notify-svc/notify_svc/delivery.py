@@ -1,7 +1,11 @@
 """Sending e-mails and SMS: channels, retries with exponential backoff, dead letters, rate limit.
 
 The delivery loop of the worker leases due deliveries in one short transaction, sends them outside
-any transaction, and records each outcome in another. A failed send is retried after
+any transaction, and records each outcome in another. At most once: each delivery is claimed
+(`sending`, committed) just before its provider call and carries an idempotency key the adapter
+passes on (a stable SMTP Message-ID, the SMS request's reference and Idempotency-Key header); a
+worker that stops between the call and the record leaves it `sending`, which the next round past
+the lease turns `unknown`, never sent again by itself: staff see it and resend (same key). A failed send is retried after
 backoff_s · 2^(attempts−1); after max_attempts it is `dead`, listed for staff who may retry it.
 SMS to one recipient beyond the hourly limit is deferred to when the window has room, never dropped.
 """
@@ -13,7 +17,6 @@ import smtplib
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import make_msgid
 from typing import Protocol
 
 import httpx
@@ -55,7 +58,9 @@ class SmtpMailer:
         msg["From"] = Address("个体工商户服务平台", addr_spec=self.sender)
         msg["To"] = to
         msg["Subject"] = subject
-        msg["Message-ID"] = make_msgid(idstring=message_id, domain=self.sender.rpartition("@")[2] or None)
+        # Stable per delivery (not make_msgid's random one): a resent message carries the same id, so
+        # a relay or mailbox that keeps ids can drop the second copy.
+        msg["Message-ID"] = f"<{message_id}@{self.sender.rpartition('@')[2] or 'getihu.local'}>"
         msg.set_content(body, charset="utf-8")
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
@@ -72,7 +77,7 @@ class HttpSmsProvider:
     timeout_s: float = 10.0
 
     def send(self, *, phone: str, text: str, reference: str) -> None:
-        headers = {"X-Api-Key": self.key} if self.key else {}
+        headers = {"Idempotency-Key": reference, **({"X-Api-Key": self.key} if self.key else {})}
         try:
             r = httpx.post(self.url, json={"phone": phone, "text": text, "reference": reference},
                            headers=headers, timeout=self.timeout_s)
@@ -111,7 +116,8 @@ class Sender:
         if d["channel"] == EMAIL:
             if self.mailer is None:
                 raise DeliveryError("未配置邮件服务器")
-            self.mailer.send(to=d["address"], subject=d["title"], body=d["body"], message_id=f"nt{d['id']}")
+            self.mailer.send(to=d["address"], subject=d["title"], body=d["body"],
+                             message_id=f"nt-delivery-{d['id']}")
         elif d["channel"] == SMS:
             if self.sms is None:
                 raise DeliveryError("未配置短信服务")
@@ -124,12 +130,15 @@ class Sender:
         """One round: lease due deliveries, apply the SMS rate limit, send, record. Returns counts."""
         s = self.settings
         with unit_of_work(sessions) as session:
+            unknown = repository.mark_unknown(session, sending_before=now - dt.timedelta(seconds=s.delivery_lease_s))
             due = repository.claim_due(session, now=now, lease_until=now + dt.timedelta(seconds=s.delivery_lease_s),
                                        limit=s.delivery_batch)
             sms_recipients = sorted({d["recipient"] for d in due if d["channel"] == SMS})
             window = repository.sent_in_window(session, channel=SMS, recipients=sms_recipients,
                                                since=now - RATE_WINDOW)
-        counts = {"sent": 0, "failed": 0, "dead": 0, "deferred": 0}
+        counts = {"sent": 0, "failed": 0, "dead": 0, "deferred": 0, "unknown": unknown}
+        if unknown:
+            log.error("%d deliveries interrupted between the provider call and its record: now unknown", unknown)
         sent_now: dict[str, list[dt.datetime]] = {}
         for d in due:
             if d["channel"] == SMS:
@@ -141,6 +150,9 @@ class Sender:
                     with unit_of_work(sessions) as session:
                         repository.record_deferred(session, delivery_id=d["id"], until=until)
                     counts["deferred"] += 1
+                    continue
+            with unit_of_work(sessions) as session:
+                if not repository.mark_sending(session, delivery_id=d["id"], now=now):
                     continue
             try:
                 self._send(d)

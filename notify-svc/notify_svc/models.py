@@ -109,7 +109,8 @@ class Notification(Base):
 
 
 class Delivery(Base):
-    """One e-mail or SMS of a notification: pending → sent, or retried with backoff, then dead."""
+    """One e-mail or SMS of a notification: pending → sending → sent, or retried with backoff, then
+    dead; `unknown` when the worker stopped between calling the provider and recording its answer."""
     __tablename__ = "deliveries"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -119,12 +120,14 @@ class Delivery(Base):
     recipient: Mapped[str] = mapped_column(String(120))  # the rate limit counts per recipient
     address: Mapped[str] = mapped_column(String(200))  # confidential: masked in every view
     region_code: Mapped[str | None] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(10), server_default="pending")  # pending | sent | dead
+    status: Mapped[str] = mapped_column(String(10), server_default="pending")  # pending|sending|sent|dead|unknown
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     deferred: Mapped[int] = mapped_column(Integer, server_default="0")  # times pushed back by the rate limit
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # set when claimed for one call of the provider (status sending), cleared with its outcome
+    sending_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (

@@ -225,16 +225,37 @@ def sent_in_window(session: Session, *, channel: str, recipients: list[str],
     return {r: (c, m) for r, c, m in rows}
 
 
+def mark_sending(session: Session, *, delivery_id: int, now: dt.datetime) -> bool:
+    """Claim one leased delivery for one call of the provider, committed before the call. False when
+    it is no longer pending (another worker took it after this one's lease ran out)."""
+    done = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
+                           .values(status="sending", sending_since=now))
+    return done.rowcount == 1
+
+
+def mark_unknown(session: Session, *, sending_before: dt.datetime) -> int:
+    """Deliveries claimed for a call before `sending_before` and never recorded: the worker stopped
+    between the provider's answer and the commit. Whether the message went out is unknown, so it is
+    not sent again by itself (at most once): staff see it and may resend."""
+    done = session.execute(update(Delivery).where(Delivery.status == "sending",
+                                                  Delivery.sending_since < sending_before)
+                           .values(status="unknown", last_error=UNKNOWN_OUTCOME))
+    return done.rowcount
+
+
+UNKNOWN_OUTCOME = "发送结果未知：调用发送服务后未能记录结果（进程中断）。请核实收件人是否收到，需要时重新投递"
+
+
 def record_sent(session: Session, *, delivery_id: int, now: dt.datetime) -> None:
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-        status="sent", sent_at=now, attempts=Delivery.attempts + 1, last_error=None))
+        status="sent", sent_at=now, attempts=Delivery.attempts + 1, last_error=None, sending_since=None))
 
 
 def record_failure(session: Session, *, delivery_id: int, error: str, dead: bool,
                    next_attempt_at: dt.datetime) -> None:
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
         status="dead" if dead else "pending", attempts=Delivery.attempts + 1, last_error=error[:2000],
-        next_attempt_at=next_attempt_at))
+        next_attempt_at=next_attempt_at, sending_since=None))
 
 
 def record_deferred(session: Session, *, delivery_id: int, until: dt.datetime) -> None:

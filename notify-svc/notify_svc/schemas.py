@@ -11,7 +11,8 @@ from getihu_kit.fields import USCC_PATTERN
 from getihu_kit.pagination import Page
 
 Channel = Literal["email", "sms"]
-DeliveryState = Literal["pending", "sent", "dead"]
+# sending: claimed for a provider call; unknown: interrupted between the call and its record (staff resend)
+DeliveryState = Literal["pending", "sending", "sent", "dead", "unknown"]
 # The three kinds of inbox address; the USCC's check character is the custom format's (the service checks it).
 RECIPIENT_PATTERN = ("^(uscc:" + USCC_PATTERN.strip("^$") + "|user:[^\\u0000-\\u001f\\u007f]{1,100}|region:("
                      + "|".join(regions.COUNTIES) + "))$")

@@ -21,7 +21,6 @@ from notify_svc import repository, templates
 from notify_svc.models import Delivery, Notification
 
 RECIPIENT = re.compile(r"^(uscc|user|region):(.{1,100})$")
-DELIVERY_STATUSES = ("pending", "sent", "dead")
 CHANNELS = ("email", "sms")
 
 
@@ -136,11 +135,17 @@ def deliveries_of(session: Session, *, principal: Principal, notification_id: in
             "items": [delivery_view(d) for d in ds]}
 
 
+DELIVERY_STATE_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "dead": "投递失败",
+                         "unknown": "结果未知"}
+DELIVERY_STATUSES = tuple(DELIVERY_STATE_LABELS)
+
+
 def list_deliveries(session: Session, *, principal: Principal, status: str | None, channel: str | None,
                     region_code: str | None, page: PageRequest) -> dict:
     require_roles(principal, *STAFF_ROLES)
     if status is not None and status not in DELIVERY_STATUSES:
-        raise InvalidInput("状态 status 应为 pending、sent 或 dead", field="status")
+        raise InvalidInput("状态 status 应为 " + "、".join(f"{k}（{v}）" for k, v in DELIVERY_STATE_LABELS.items()),
+                           field="status")
     if channel is not None and channel not in CHANNELS:
         raise InvalidInput("渠道 channel 应为 email 或 sms", field="channel")
     region_code = scoped_region(principal, region_code)
@@ -150,14 +155,15 @@ def list_deliveries(session: Session, *, principal: Principal, status: str | Non
 
 
 def retry_delivery(session: Session, *, principal: Principal, delivery_id: int, now: dt.datetime) -> dict:
-    """Staff send a dead delivery again: a fresh round of attempts starting now."""
+    """Staff send a dead or unknown delivery again: a fresh round of attempts starting now (with the
+    same idempotency key, so a provider that already took an unknown one can drop the copy)."""
     require_roles(principal, *STAFF_ROLES)
     d = repository.delivery(session, delivery_id, for_update=True)
     if d is None:
         raise NotFound(f"投递记录 {delivery_id} 不存在")
     _check_delivery_region(principal, d.region_code)
-    if d.status != "dead":
-        raise Conflict(f"只有投递失败（dead）的记录可以重新投递；该记录当前状态为 {d.status}",
+    if d.status not in ("dead", "unknown"):
+        raise Conflict(f"只有投递失败或结果未知的记录可以重新投递；该记录当前状态为“{DELIVERY_STATE_LABELS[d.status]}”",
                        code="delivery_not_dead")
     d.status, d.attempts, d.next_attempt_at = "pending", 0, now
     session.flush()

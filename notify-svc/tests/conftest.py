@@ -70,7 +70,8 @@ class SmsProviderStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
-                stub.requests.append({"path": self.path, "key": self.headers.get("x-api-key"), "body": body})
+                stub.requests.append({"path": self.path, "key": self.headers.get("x-api-key"), "body": body,
+                                      "idempotency_key": self.headers.get("idempotency-key")})
                 status = 500 if stub.failing else 200
                 payload = b'{"error":"provider down"}' if stub.failing else b'{"status":"queued"}'
                 self.send_response(status)

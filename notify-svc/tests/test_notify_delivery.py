@@ -136,3 +136,91 @@ def test_channels_follow_the_template(sessions, template, channels):
                                 "basis_label": "分型", "measures": "A. x"}, u, "232701")],
                     now=T0, channels=BOTH)
     assert set(deliveries(sessions, ids)) == channels
+
+
+# The worker, as a process of its own, killed with SIGKILL right after the provider answered and
+# before the outcome is committed (record_sent is where the commit would follow).
+_KILLED_WORKER = """
+import datetime as dt, os, signal, sys
+from getihu_kit.db import make_engine, make_sessionmaker
+from notify_svc import repository
+from notify_svc.delivery import Sender
+from notify_svc.settings import Settings
+url, smtp_port, sms_url, now = sys.argv[1], int(sys.argv[2]), sys.argv[3], dt.datetime.fromisoformat(sys.argv[4])
+repository.record_sent = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+s = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=smtp_port, sms_url=sms_url, sms_key="k-123",
+             delivery_batch=1)
+Sender.from_settings(s).deliver_due(make_sessionmaker(make_engine(url)), now=now)
+"""
+
+
+@pytest.fixture
+def own_db():
+    """A database of this test's own: the killed worker takes whatever is due, only ours is."""
+    from getihu_kit import testing
+    from getihu_kit.db import make_engine, make_sessionmaker
+    from notify_svc.settings import MIGRATIONS
+    url = testing.fresh_database("test_notify_killed_worker", MIGRATIONS)
+    engine = make_engine(url)
+    yield url, make_sessionmaker(engine)
+    engine.dispose()
+
+
+def test_a_worker_killed_between_the_providers_answer_and_the_commit_never_sends_twice(
+        own_db, smtp_server, sms_provider):
+    import subprocess
+    import sys
+    db_url, sessions = own_db
+    u = a_business(sessions, email=None, phone="13500000003")
+    [nid] = notify(sessions, u)
+    now = clock.now()
+    got = lambda: [r for r in sms_provider.requests if r["body"]["phone"] == "13500000003"]  # noqa: E731
+    child = subprocess.run([sys.executable, "-c", _KILLED_WORKER, db_url, str(smtp_server.port), sms_provider.url,
+                            now.isoformat()], capture_output=True, text=True, timeout=120)
+    assert child.returncode == -9, child.stderr
+    assert len(got()) == 1  # the provider took the message, then the worker died
+    first = got()[0]
+    assert first["body"]["reference"] == first["idempotency_key"] == f"nt-delivery-{deliveries(sessions, [nid])['sms'].id}"
+    d = deliveries(sessions, [nid])["sms"]
+    assert d.status == "sending" and d.sent_at is None
+
+    settings = settings_for(db_url, smtp_server, sms_provider)
+    sender = Sender.from_settings(settings)
+    sender.deliver_due(sessions, now=now + dt.timedelta(seconds=settings.delivery_lease_s - 1))
+    assert deliveries(sessions, [nid])["sms"].status == "sending" and len(got()) == 1  # within the lease: wait
+    counts = sender.deliver_due(sessions, now=now + dt.timedelta(seconds=settings.delivery_lease_s + 1))
+    d = deliveries(sessions, [nid])["sms"]
+    assert counts["unknown"] >= 1 and d.status == "unknown" and "结果未知" in d.last_error
+    for later in (600, 3600, 86400):  # never sent again by itself
+        sender.deliver_due(sessions, now=now + dt.timedelta(seconds=later))
+    assert len(got()) == 1 and deliveries(sessions, [nid])["sms"].status == "unknown"
+
+    signing = dict(secret=settings.jwt_secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    staff = {"Authorization": "Bearer " + issue_dev_token(sub="clerk", roles=["county_staff"], region_code="232701",
+                                                          **signing)}
+    with TestClient(create_app(settings)) as client:
+        listed = client.get("/api/v1/notifications/deliveries", params={"status": "unknown", "limit": 500},
+                            headers=staff)
+        assert listed.status_code == 200, listed.text
+        assert d.id in {x["id"] for x in listed.json()["items"]}
+        r = client.post(f"/api/v1/notifications/deliveries/{d.id}/retry", headers=staff)
+        assert r.status_code == 200 and r.json()["status"] == "pending"
+    sender.deliver_due(sessions, now=clock.now())
+    assert deliveries(sessions, [nid])["sms"].status == "sent" and len(got()) == 2
+    assert got()[1]["idempotency_key"] == first["idempotency_key"]  # the resend carries the same key
+
+
+def test_an_email_carries_a_stable_message_id_per_delivery(sessions, db_url, smtp_server, sms_provider):
+    u = a_business(sessions, email="wendian@example.cn", phone=None)
+    [nid] = notify(sessions, u)
+    Sender.from_settings(settings_for(db_url, smtp_server, sms_provider)).deliver_due(sessions, now=clock.now())
+    d = deliveries(sessions, [nid])["email"]
+    [(_, msg)] = [m for m in smtp_server.handler.messages if m[0] == ["wendian@example.cn"]]
+    assert d.status == "sent" and msg["Message-ID"] == f"<nt-delivery-{d.id}@getihu.local>"
+
+
+def test_every_delivery_state_of_the_api_has_a_chinese_label():
+    from typing import get_args
+    from notify_svc.schemas import DeliveryState
+    from notify_svc.service import DELIVERY_STATE_LABELS
+    assert set(get_args(DeliveryState)) == set(DELIVERY_STATE_LABELS)

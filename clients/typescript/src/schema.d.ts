@@ -2659,7 +2659,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending" | "sent" | "dead";
+            status: "pending" | "sending" | "sent" | "dead" | "unknown";
         };
         /**
          * DeliveryStatus
@@ -14153,7 +14153,7 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                status?: ("pending" | "sent" | "dead") | null;
+                status?: ("pending" | "sending" | "sent" | "dead" | "unknown") | null;
                 channel?: ("email" | "sms") | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
