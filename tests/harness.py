@@ -23,12 +23,14 @@ from stack import SERVICES, Stack  # noqa: E402
 
 
 def free_base_port() -> int:
-    """A base port whose next 6 ports are free too (gateway + six services)."""
+    """A base port whose next 9 ports are free too (the gateway and the services). Drawn below the
+    kernel's ephemeral range (32768 and up on Linux), where no outgoing connection of another
+    process can take a port between this check and the services' bind."""
     for _ in range(50):
-        base = random.randrange(20000, 60000, 10)
+        base = random.randrange(20000, 32000, 10)
         try:
             socks = []
-            for p in range(base, base + 7):
+            for p in range(base, base + 10):
                 s = socket.socket()
                 s.bind(("127.0.0.1", p))
                 socks.append(s)
