@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, Select, String, bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, Select, String, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -308,15 +308,22 @@ def get_window(session: Session, report_year: int) -> AnnualReportWindow | None:
 
 
 # --- the 名录 ---------------------------------------------------------------------------------------
-def directory_select(*, q: str | None, exact_uscc: str | None) -> Select:
-    """The 名录's rows matching a partial name or one exact USCC (paged by USCC in the service)."""
-    stmt = select(B.c.uscc, B.c.name, B.c.region_code, B.c.status)
+def directory_select(*, name_part: str | None, exact_uscc: str | None) -> tuple[Select, list]:
+    """The 名录's rows for one exact USCC (the primary key) or part of a normalised name, and the keys
+    they are paged by. A name is found through the GIN index of its character pairs (name_bigrams, kept
+    by the database), then checked for the whole part; ranked: the whole name first, then names that
+    begin with it, then the rest, each by USCC."""
     if exact_uscc:
-        return stmt.where(B.c.uscc == exact_uscc)
-    if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(B.c.name.like(f"%{escaped}%", escape="\\"))
-    return stmt
+        return select(B.c.uscc, B.c.name, B.c.region_code, B.c.status).where(B.c.uscc == exact_uscc), [B.c.uscc]
+    if not name_part:
+        return select(B.c.uscc, B.c.name, B.c.region_code, B.c.status), [B.c.uscc]
+    escaped = name_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    normalised = func.directory_normalise(B.c.name)
+    rank = case((normalised == name_part, 0), (normalised.like(f"{escaped}%", escape="\\"), 1), else_=2)
+    stmt = (select(rank.label("rank"), B.c.uscc, B.c.name, B.c.region_code, B.c.status)
+            .where(B.c.name_bigrams.contains(func.directory_bigrams(name_part)),
+                   normalised.like(f"%{escaped}%", escape="\\")))
+    return stmt, [rank, B.c.uscc]
 
 
 def current_operator_names(session: Session, usccs: list[str]) -> dict[str, str]:

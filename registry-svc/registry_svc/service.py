@@ -21,7 +21,7 @@ from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, No
 from getihu_kit.labels import category_label, type_label
 from getihu_kit.pagination import PageRequest, keyset_page
 from getihu_kit.schemas.registry import AnnualReportClosed, AnnualReportWindowOpened
-from registry_svc import repository, rules, snapshots
+from registry_svc import directory_query, repository, rules, snapshots
 from registry_svc.models import AnnualReportWindow, Operator
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, AnnualReportRow, BusinessCreate, BusinessRead,
                                   CategoryLabel, DirectoryEntry, DirectoryPage, MarkIn, MarkRead, MarkRow,
@@ -465,10 +465,11 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
     USCC; the operator's name is masked, nothing confidential is shown. Paged by USCC."""
-    q = (q or "").strip() or None
-    exact = q.upper() if q and uscc_code.is_valid(q.upper()) else None
-    rows, next_cursor = keyset_page(session, repository.directory_select(q=q, exact_uscc=exact),
-                                    keys=[repository.B.c.uscc], page=page)
+    query = directory_query.read_query(q)
+    if isinstance(query, str):
+        raise InvalidInput(query, errors=[{"field": "q", "in": "query", "message": query}])
+    stmt, keys = repository.directory_select(name_part=query.name_part, exact_uscc=query.uscc)
+    rows, next_cursor = keyset_page(session, stmt, keys=keys, page=page)
     keys = [r.uscc for r in rows]
     names = repository.current_operator_names(session, keys)
     types = repository.latest_types(session, keys)
