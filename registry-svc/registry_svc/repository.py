@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, Select, String, bindparam, case, func, insert, select, text, update
+from sqlalchemy import JSON, Date, Select, String, bindparam, case, func, insert, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -326,33 +326,39 @@ def directory_select(*, name_part: str | None, exact_uscc: str | None) -> tuple[
     return stmt, [rank, B.c.uscc]
 
 
-def current_operator_names(session: Session, usccs: list[str]) -> dict[str, str]:
+def directory_labels(keys, on: dt.date) -> Select:
+    """The 名录 line of each business whose USCC `keys` selects, in one statement: its row, the current
+    operator's name, the newest year's published type and the recognition in force on `on` (granted or
+    extended, not past its validity; the latest change if several), each found by its index."""
+    T, R = DirectoryType.__table__, DirectoryRecognition.__table__
+    operator = (select(O.c.name.label("operator_name")).where(O.c.uscc == B.c.uscc, O.c.to_on.is_(None))
+                .order_by(O.c.id.desc()).limit(1).lateral("o"))
+    newest = (select(T.c.year, T.c.type).where(T.c.uscc == B.c.uscc).order_by(T.c.year.desc()).limit(1)
+              .lateral("t"))
+    valid = (select(R.c.category, R.c.valid_until)
+             .where(R.c.uscc == B.c.uscc, R.c.status.in_(("granted", "extended")), R.c.valid_until >= on)
+             .order_by(R.c.changed_at.desc()).limit(1).lateral("r"))
+    return (select(B.c.uscc, B.c.name, B.c.region_code, B.c.status, operator.c.operator_name, newest.c.year,
+                   newest.c.type, valid.c.category, valid.c.valid_until)
+            .select_from(B).outerjoin(operator, true()).outerjoin(newest, true()).outerjoin(valid, true())
+            .where(keys))
+
+
+# Built once: composing the lateral joins costs more CPU than the database spends answering.
+_LINE_OF_ONE = directory_labels(B.c.uscc == bindparam("uscc"), bindparam("on", type_=Date))
+_LINES_OF_MANY = directory_labels(B.c.uscc == func.any(bindparam("usccs", type_=ARRAY(String))),
+                                  bindparam("on", type_=Date))
+
+
+def directory_line(session: Session, uscc: str, on: dt.date) -> Row | None:
+    """One business's 名录 line: one statement on the primary key."""
+    return session.execute(_LINE_OF_ONE, {"uscc": uscc, "on": on}).first()
+
+
+def directory_lines(session: Session, usccs: list[str], on: dt.date) -> dict[str, Row]:
     if not usccs:
         return {}
-    rows = session.execute(select(O.c.uscc, O.c.name).where(any_of(O.c.uscc, usccs), O.c.to_on.is_(None))
-                           .order_by(O.c.id))
-    return {r.uscc: r.name for r in rows}
-
-
-def latest_types(session: Session, usccs: list[str]) -> dict[str, Row]:
-    """The newest typing year's published type of each business."""
-    if not usccs:
-        return {}
-    T = DirectoryType.__table__
-    newest = (select(T.c.uscc, func.max(T.c.year).label("year")).where(any_of(T.c.uscc, usccs))
-              .group_by(T.c.uscc).subquery())
-    rows = session.execute(select(T).join(newest, (T.c.uscc == newest.c.uscc) & (T.c.year == newest.c.year)))
-    return {r.uscc: r for r in rows}
-
-
-def valid_recognitions(session: Session, usccs: list[str], on: dt.date) -> dict[str, Row]:
-    """The recognition in force on `on` (granted or extended, not past its validity) of each business."""
-    if not usccs:
-        return {}
-    R = DirectoryRecognition.__table__
-    rows = session.execute(select(R).where(any_of(R.c.uscc, usccs), R.c.status.in_(("granted", "extended")),
-                                           R.c.valid_until >= on).order_by(R.c.changed_at))
-    return {r.uscc: r for r in rows}
+    return {r.uscc: r for r in session.execute(_LINES_OF_MANY, {"usccs": usccs, "on": on})}
 
 
 def upsert_types(session: Session, rows: list[dict]) -> None:

@@ -464,23 +464,25 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 # --- the 名录 -----------------------------------------------------------------------------------------
 def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
-    USCC; the operator's name is masked, nothing confidential is shown. Paged by USCC."""
+    USCC; the operator's name is masked, nothing confidential is shown. A name's matches are ranked (see
+    repository.directory_select) and keyset-paged in that order."""
     query = directory_query.read_query(q)
     if isinstance(query, str):
         raise InvalidInput(query, errors=[{"field": "q", "in": "query", "message": query}])
-    stmt, keys = repository.directory_select(name_part=query.name_part, exact_uscc=query.uscc)
-    rows, next_cursor = keyset_page(session, stmt, keys=keys, page=page)
-    keys = [r.uscc for r in rows]
-    names = repository.current_operator_names(session, keys)
-    types = repository.latest_types(session, keys)
-    recognitions = repository.valid_recognitions(session, keys, today or clock.today())
-    items = []
-    for r in rows:
-        t, c = types.get(r.uscc), recognitions.get(r.uscc)
-        items.append(DirectoryEntry(
-            uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
-            status=r.status, operator_name=mask_name(names.get(r.uscc, "")) or "",
-            type=TypeLabel(year=t.year, type=t.type, label=type_label(t.type)) if t else None,
-            category=CategoryLabel(category=c.category, label=category_label(c.category),
-                                   valid_until=c.valid_until) if c else None))
+    on = today or clock.today()
+    if query.uscc:  # one indexed statement: the row and its labels
+        found = repository.directory_line(session, query.uscc, on)
+        lines = [found] if found is not None and page.cursor is None else []  # nothing after the one
+        next_cursor = None
+    else:
+        stmt, keys = repository.directory_select(name_part=query.name_part, exact_uscc=None)
+        rows, next_cursor = keyset_page(session, stmt, keys=keys, page=page)
+        by_uscc = repository.directory_lines(session, [r.uscc for r in rows], on)
+        lines = [by_uscc[r.uscc] for r in rows if r.uscc in by_uscc]
+    items = [DirectoryEntry(
+        uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
+        status=r.status, operator_name=mask_name(r.operator_name or "") or "",
+        type=TypeLabel(year=r.year, type=r.type, label=type_label(r.type)) if r.type else None,
+        category=CategoryLabel(category=r.category, label=category_label(r.category),
+                               valid_until=r.valid_until) if r.category else None) for r in lines]
     return DirectoryPage(items=items, next_cursor=next_cursor)
