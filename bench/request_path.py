@@ -38,7 +38,6 @@ from sqlalchemy.engine import make_url
 
 from getihu_kit import auth, testing
 from getihu_kit.domain import uscc as uscc_code
-from getihu_kit.pagination import encode_cursor
 from getihu_kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,9 +155,20 @@ def sample_keys(registry_url: str, typing_url: str) -> dict[str, list[str]]:
         size = rng.randint(2, 4)
         at = rng.randint(0, len(r.name) - size)
         parts.append(r.name[at:at + size])
-    county = [u for u in usccs if u[2:8] == REGIONS[0]]
-    cursors = [encode_cursor([u]) for u in rng.sample(county, min(2000, len(county)))]
-    return {"uscc": usccs, "name": parts, "cursor": cursors}
+    return {"uscc": usccs, "name": parts}
+
+
+def list_cursors(typing_base: str, staff: str, pages: int = 40) -> list[str]:
+    """Cursors spread over the county's list, taken from the service's own answers (first page too)."""
+    cursors, cursor = [""], None
+    for _ in range(pages):
+        url = f"{typing_base}/api/v1/typing/results?year=2025&limit=500" + (f"&cursor={cursor}" if cursor else "")
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": staff})) as r:
+            cursor = json.loads(r.read())["next_cursor"]
+        if not cursor:
+            break
+        cursors.append(cursor)
+    return cursors
 
 
 # --- processes -----------------------------------------------------------------------------------
@@ -264,20 +274,27 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=6)
     ap.add_argument("--reuse", action="store_true", help="keep the databases of an earlier run of the same --n")
     ap.add_argument("--gateway-workers", type=int, default=1)
+    ap.add_argument("--build-only", action="store_true", help="build the databases and stop (then run with --reuse)")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed (Debian: apt-get install wrk)")
         return 2
     base_port = int(os.environ.get("GETIHU_PORT") or 8000)
-    built = None
+    built_file = WORK / "built.json"
     if args.reuse:
         registry_url, typing_url = database_url(REGISTRY_DB), database_url(TYPING_DB)
+        built = json.loads(built_file.read_text()) if built_file.exists() else None
     else:
         built = build(args.n)
+        WORK.mkdir(parents=True, exist_ok=True)
+        built["load_average"] = os.getloadavg()[0]
+        built_file.write_text(json.dumps({k: v for k, v in built.items() if not k.endswith("_url")}))
         registry_url, typing_url = built["registry_url"], built["typing_url"]
         print(f"built {args.n:,} businesses in {built['total_s']:.1f}s (COPY {built['load_s']:.1f}s, "
               f"GIN {built['gin_index_s']:.1f}s)", flush=True)
+        if args.build_only:
+            return 0
     keys = sample_keys(registry_url, typing_url)
     s = ServiceSettings()
     staff = "Bearer " + auth.issue_dev_token(sub="bench-clerk", roles=["county_staff"], secret=s.jwt_secret,
@@ -289,6 +306,7 @@ def main() -> int:
         for url in (f"{gw}/healthz", f"{reg}/api/v1/directory?q={keys['uscc'][0]}"):  # warm every process
             urllib.request.urlopen(url).read()
         quoted = [urllib.parse.quote(p) for p in keys["name"]]
+        keys["cursor"] = list_cursors(typ, staff)
         m["healthz gateway"] = wrk(f"{gw}/healthz?x=", ["1"], duration=d)
         for where, base in (("service", typ), ("gateway", gw)):
             m[f"standards {where}"] = wrk(f"{base}/api/v1/typing/standards?v=", ["1"], duration=d)
@@ -341,8 +359,8 @@ def record(args, built, m, ratios, met, explained) -> None:
              f"- gateway: {args.gateway_workers} process(es); services: one uvicorn process each",
              (f"- data: {built['n']:,} businesses with operators and a published 2025 type, and {built['n']:,} "
               f"typing results; built in {built['total_s']:.1f} s (COPY {built['load_s']:.1f} s, GIN index "
-              f"{built['gin_index_s']:.1f} s, VACUUM ANALYZE the rest)") if built else
-             "- data: the databases of the previous run (--reuse)",
+              f"{built['gin_index_s']:.1f} s, VACUUM ANALYZE the rest; load average {built.get('load_average', 0):.1f} "
+              f"when it ended)") if built else "- data: the databases of an earlier run (--reuse)",
              "",
              "| request | req/s | p50 ms | p95 ms | p99 ms | non-2xx | load |",
              "|---|---|---|---|---|---|---|"]
