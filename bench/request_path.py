@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 
-from getihu_kit import auth, testing
+from getihu_kit import auth, clock, testing
 from getihu_kit.domain import uscc as uscc_code
 from getihu_kit.settings import ServiceSettings
 
@@ -255,12 +255,12 @@ def plans(registry_url: str, typing_url: str, keys: dict) -> dict[str, list[str]
     def sql(stmt) -> str:
         return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     out = {}
-    stmt, order = repository.directory_select(name_part=None, exact_uscc=keys["uscc"][0])
-    out["USCC lookup"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)))
-    for part in keys["name"][:2]:
+    lookup = repository._LINE_OF_ONE.params(uscc=keys["uscc"][0], on=clock.today())
+    out["USCC lookup (the whole 名录 line)"] = explain(registry_url, sql(lookup))
+    for part in keys["name"][:3]:
         q = directory_query.read_query(part)
-        stmt, order = repository.directory_select(name_part=q.name_part, exact_uscc=None)
-        out[f"name search “{part}”"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)))
+        for i, (stmt, order) in enumerate(repository.directory_tiers(q.name_part)):
+            out[f"name search “{part}”, tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)))
     stmt = (select(results).where(results.c.run_no == 1, results.c.region_code == REGIONS[0])
             .order_by(results.c.uscc).limit(101))
     out["staff list (typing results, county, page of 100)"] = explain(typing_url, sql(stmt))

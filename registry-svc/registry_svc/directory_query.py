@@ -50,3 +50,9 @@ def read_query(q: str | None) -> DirectoryQuery | str:
     if len(text) < minimum:
         return f"请输入至少{minimum}个字的名称关键词，或完整的18位统一社会信用代码"
     return DirectoryQuery(name_part=text)
+
+
+def character_pairs(text: str) -> list[str]:
+    """The distinct pairs of neighbouring characters — what the index keeps of a name (directory_bigrams
+    in the migration does the same in SQL)."""
+    return sorted({text[i:i + 2] for i in range(len(text) - 1)})

@@ -19,7 +19,7 @@ from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_name
 from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.labels import category_label, type_label
-from getihu_kit.pagination import PageRequest, keyset_page
+from getihu_kit.pagination import PageRequest, keyset_page, tiered_page
 from getihu_kit.schemas.registry import AnnualReportClosed, AnnualReportWindowOpened
 from registry_svc import directory_query, repository, rules, snapshots
 from registry_svc.models import AnnualReportWindow, Operator
@@ -465,7 +465,7 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
     USCC; the operator's name is masked, nothing confidential is shown. A name's matches are ranked (see
-    repository.directory_select) and keyset-paged in that order."""
+    repository.directory_tiers) and keyset-paged in that order."""
     query = directory_query.read_query(q)
     if isinstance(query, str):
         raise InvalidInput(query, errors=[{"field": "q", "in": "query", "message": query}])
@@ -475,8 +475,13 @@ def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.d
         lines = [found] if found is not None and page.cursor is None else []  # nothing after the one
         next_cursor = None
     else:
-        stmt, keys = repository.directory_select(name_part=query.name_part, exact_uscc=None)
-        rows, next_cursor = keyset_page(session, stmt, keys=keys, page=page)
+        if query.name_part:
+            common = repository.name_part_is_common(session, query.name_part,
+                                                    directory_query.character_pairs(query.name_part))
+            repository.directory_plan(session, common=common)
+            rows, next_cursor = tiered_page(session, repository.directory_tiers(query.name_part), page=page)
+        else:
+            rows, next_cursor = keyset_page(session, repository.directory_all(), keys=[repository.B.c.uscc], page=page)
         by_uscc = repository.directory_lines(session, [r.uscc for r in rows], on)
         lines = [by_uscc[r.uscc] for r in rows if r.uscc in by_uscc]
     items = [DirectoryEntry(

@@ -36,9 +36,12 @@ def upgrade() -> None:
     op.execute("ALTER TABLE businesses ADD COLUMN name_bigrams text[] "
                "GENERATED ALWAYS AS (directory_bigrams(name)) STORED")
     op.execute("CREATE INDEX ix_businesses_name_bigrams ON businesses USING gin (name_bigrams)")
+    # A keyword that is a whole name: the first tier of a ranked search, read in USCC order.
+    op.execute("CREATE INDEX ix_businesses_name_normalised ON businesses (directory_normalise(name), uscc)")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_businesses_name_normalised")
     op.execute("DROP INDEX IF EXISTS ix_businesses_name_bigrams")
     op.execute("ALTER TABLE businesses DROP COLUMN name_bigrams")
     op.execute("DROP FUNCTION directory_bigrams(text)")
