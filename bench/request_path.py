@@ -194,6 +194,7 @@ class Stack:
         self.start("typing_svc.main:app", self.base + 3)
         workers = ("--workers", str(self.gateway_workers)) if self.gateway_workers > 1 else ()
         self.start("gateway_svc.main:app", self.base, *workers)
+        self.pids = {"registry": self.procs[0].pid, "typing": self.procs[1].pid, "gateway": self.procs[2].pid}
         deadline = time.monotonic() + 120
         for port in (self.base + 1, self.base + 3, self.base):
             while True:
@@ -220,8 +221,31 @@ class Stack:
 
 
 # --- wrk -----------------------------------------------------------------------------------------
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """CPU time (user + system) each process has used, children included (a multi-worker gateway)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name, pid in pids.items():
+        total = 0.0
+        for p in [pid, *_children(pid)]:
+            try:
+                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (FileNotFoundError, IndexError):
+                pass
+        out[name] = total
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
 def wrk(url_prefix: str, keys: list[str], *, duration: int, connections: int = 8, threads: int = 2,
-        auth_header: str = "") -> dict:
+        auth_header: str = "", pids: dict[str, int] | None = None) -> dict:
     keys_file = WORK / "keys.txt"
     keys_file.write_text("\n".join(keys) + "\n")
     script = WORK / "random_key.lua"
@@ -230,12 +254,16 @@ def wrk(url_prefix: str, keys: list[str], *, duration: int, connections: int = 8
     path = url_prefix[len(host):]
     env = {**os.environ, "RP_KEYS": str(keys_file), "RP_PREFIX": path, "RP_AUTH": auth_header}
     load = os.getloadavg()[0]
+    before = cpu_seconds(pids or {})
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script), host],
                          env=env, capture_output=True, text=True, check=True).stdout
+    after = cpu_seconds(pids or {})
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     r = json.loads(line[len("RESULT "):])
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
     r["load"] = load
+    # CPU per request of each process: what a request costs whatever else the machine is doing.
+    r["cpu_ms"] = {n: (after[n] - before[n]) * 1000 / max(r["requests"], 1) for n in before}
     return r
 
 
@@ -302,21 +330,22 @@ def main() -> int:
     gw, reg, typ = (f"http://127.0.0.1:{base_port + o}" for o in (0, 1, 3))
     d = args.duration
     m: dict[str, dict] = {}
-    with Stack(base_port, registry_url, typing_url, args.gateway_workers):
+    with Stack(base_port, registry_url, typing_url, args.gateway_workers) as stack:
         for url in (f"{gw}/healthz", f"{reg}/api/v1/directory?q={keys['uscc'][0]}"):  # warm every process
             urllib.request.urlopen(url).read()
         quoted = [urllib.parse.quote(p) for p in keys["name"]]
         keys["cursor"] = list_cursors(typ, staff)
-        m["healthz gateway"] = wrk(f"{gw}/healthz?x=", ["1"], duration=d)
+        pids = stack.pids
+        m["healthz gateway"] = wrk(f"{gw}/healthz?x=", ["1"], duration=d, pids=pids)
         for where, base in (("service", typ), ("gateway", gw)):
-            m[f"standards {where}"] = wrk(f"{base}/api/v1/typing/standards?v=", ["1"], duration=d)
+            m[f"standards {where}"] = wrk(f"{base}/api/v1/typing/standards?v=", ["1"], duration=d, pids=pids)
         for where, base in (("service", reg), ("gateway", gw)):
-            m[f"uscc {where}"] = wrk(f"{base}/api/v1/directory?q=", keys["uscc"], duration=d)
+            m[f"uscc {where}"] = wrk(f"{base}/api/v1/directory?q=", keys["uscc"], duration=d, pids=pids)
         for where, base in (("service", reg), ("gateway", gw)):
-            m[f"name {where}"] = wrk(f"{base}/api/v1/directory?q=", quoted, duration=d)
+            m[f"name {where}"] = wrk(f"{base}/api/v1/directory?q=", quoted, duration=d, pids=pids)
         for where, base in (("service", typ), ("gateway", gw)):
             m[f"list {where}"] = wrk(f"{base}/api/v1/typing/results?year=2025&limit=100&cursor=", keys["cursor"],
-                                     duration=d, auth_header=staff)
+                                     duration=d, auth_header=staff, pids=pids)
     explained = plans(registry_url, typing_url, keys)
     ratios = {
         "standards_share": m["standards gateway"]["rps"] / m["standards service"]["rps"],
@@ -339,8 +368,9 @@ def main() -> int:
         "list median ≤ 3× USCC median": ratios["list_vs_uscc_median"] <= TARGETS["list_vs_uscc_median"],
     }
     for k, v in m.items():
+        cpu = "  ".join(f"{n} {c:.2f}" for n, c in v["cpu_ms"].items() if c > 0.005)
         print(f"{k:20s} {v['rps']:8.0f} req/s  p50 {v['p50_us'] / 1000:6.2f} ms  p95 {v['p95_us'] / 1000:6.2f} ms  "
-              f"non-2xx {v['non_2xx']}  load {v['load']:.2f}")
+              f"non-2xx {v['non_2xx']}  load {v['load']:.2f}  CPU ms/req: {cpu}")
     for k, v in met.items():
         print(f"{'met ' if v else 'MISSED'} {k}")
     if not args.no_record:
@@ -362,11 +392,12 @@ def record(args, built, m, ratios, met, explained) -> None:
               f"{built['gin_index_s']:.1f} s, VACUUM ANALYZE the rest; load average {built.get('load_average', 0):.1f} "
               f"when it ended)") if built else "- data: the databases of an earlier run (--reuse)",
              "",
-             "| request | req/s | p50 ms | p95 ms | p99 ms | non-2xx | load |",
-             "|---|---|---|---|---|---|---|"]
+             "| request | req/s | p50 ms | p95 ms | p99 ms | non-2xx | load | CPU ms per request (process) |",
+             "|---|---|---|---|---|---|---|---|"]
     for k, v in m.items():
+        cpu = ", ".join(f"{n} {c:.2f}" for n, c in v["cpu_ms"].items() if c > 0.005)
         lines.append(f"| {k} | {v['rps']:.0f} | {v['p50_us'] / 1000:.2f} | {v['p95_us'] / 1000:.2f} | "
-                     f"{v['p99_us'] / 1000:.2f} | {v['non_2xx']} | {v['load']:.2f} |")
+                     f"{v['p99_us'] / 1000:.2f} | {v['non_2xx']} | {v['load']:.2f} | {cpu} |")
     lines += ["", "| ratio (same run) | value | target | met |", "|---|---|---|---|"]
     shown = [("standards: gateway / service throughput", f"{ratios['standards_share']:.0%}", "≥ 80 %"),
              ("standards: added median", f"{ratios['standards_added_median_ms']:.2f} ms", "≤ 1 ms"),
