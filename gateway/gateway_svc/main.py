@@ -135,9 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every problem's `type` resolves here: the explanation of its code (kit.problems).
     app.include_router(problem_pages.router)
 
-    @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                   include_in_schema=False)
-    async def forward_to_service(rest: str, request: Request):
+    api_timeout = proxy.timeout(settings.read_timeout_s, settings.connect_timeout_s)
+    upload_timeout = proxy.timeout(settings.upload_timeout_s, settings.connect_timeout_s)
+
+    async def forward_to_service(request: Request):
         path = request.url.path
         service = routing.owner(path)
         if service is None:
@@ -147,9 +148,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
             return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
         upload = request.headers.get("content-type", "").split(";")[0] not in ("", "application/json")
-        timeout = proxy.timeout(settings.upload_timeout_s if upload else settings.read_timeout_s,
-                                settings.connect_timeout_s)
-        return await proxy.forward(request, request.app.state.client, services[service], service, timeout)
+        return await proxy.forward(request, request.app.state.client, services[service], service,
+                                   upload_timeout if upload else api_timeout)
+
+    # A plain Starlette route, not a FastAPI one: nothing to validate or document here (the services'
+    # own documents are merged above), so no per-request dependency solving on the hot path. Errors
+    # still go through the app's handlers (problem+json).
+    app.add_route("/api/v1/{rest:path}", forward_to_service, methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                  include_in_schema=False)
 
     return app
 
