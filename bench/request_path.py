@@ -267,10 +267,15 @@ def wrk(url_prefix: str, keys: list[str], *, duration: int, connections: int = 8
     return r
 
 
-def explain(url: str, sql: str) -> list[str]:
+def explain(url: str, sql: str, prelude=None) -> list[str]:
+    """The plan of `sql`, after `prelude(session)` in the same transaction (the service's plan settings)."""
+    from sqlalchemy.orm import Session
     eng = create_engine(url)
-    with eng.connect() as c:
-        plan = [r[0] for r in c.execute(text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql))]
+    with Session(eng) as session:
+        if prelude is not None:
+            prelude(session)
+        plan = [r[0] for r in session.execute(text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql))]
+        session.rollback()
     eng.dispose()
     return plan
 
@@ -281,14 +286,20 @@ def plans(registry_url: str, typing_url: str, keys: dict) -> dict[str, list[str]
     from sqlalchemy import select
 
     def sql(stmt) -> str:
-        return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        # literal binds for EXPLAIN; the driver's %-escaping is not wanted in a statement without parameters
+        return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})).replace("%%", "%")
     out = {}
     lookup = repository._LINE_OF_ONE.params(uscc=keys["uscc"][0], on=clock.today())
     out["USCC lookup (the whole 名录 line)"] = explain(registry_url, sql(lookup))
-    for part in keys["name"][:3]:
+    for part in ["小吃", *keys["name"][:2]]:
         q = directory_query.read_query(part)
+
+        def prelude(session, name_part=q.name_part):
+            common = repository.name_part_is_common(session, name_part, directory_query.character_pairs(name_part))
+            repository.directory_plan(session, common=common)
         for i, (stmt, order) in enumerate(repository.directory_tiers(q.name_part)):
-            out[f"name search “{part}”, tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)))
+            out[f"name search “{part}”, tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)),
+                                                               prelude)
     stmt = (select(results).where(results.c.run_no == 1, results.c.region_code == REGIONS[0])
             .order_by(results.c.uscc).limit(101))
     out["staff list (typing results, county, page of 100)"] = explain(typing_url, sql(stmt))
