@@ -8,9 +8,8 @@ from __future__ import annotations
 import hashlib
 
 from fastapi import Request
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 CACHE_CONTROL = "public, no-cache"
 # For the OpenAPI document of a route answered by `conditional_json`.
@@ -32,10 +31,9 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 def conditional_json(request: Request, payload: BaseModel) -> Response:
     """The payload as JSON with its ETag, or 304 Not Modified when the caller already holds it."""
-    response = JSONResponse(jsonable_encoder(payload))
-    tag = etag(response.body)
+    body = payload.model_dump_json(by_alias=True).encode()  # pydantic's own serialiser, the fastest way
+    tag = etag(body)
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
     if matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
-    return response
+    return Response(body, media_type="application/json", headers=headers)
