@@ -294,3 +294,29 @@ def test_directory_answers_carry_an_etag_and_revalidate(client, registered, toke
     changed = client.get("/api/v1/directory", params={"q": doc["uscc"]}, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["etag"] != tag
     assert changed.json()["items"][0]["status"] == "cancelled"
+
+
+def test_both_plans_of_a_name_search_give_the_same_pages(client, registered, settings):
+    """The walk in USCC order (a common part) and the pair index (a rare one) are two plans of one
+    query: whichever the statistics choose, the same rows come in the same order, page by page."""
+    from getihu_kit.db import make_engine, make_sessionmaker, unit_of_work
+    from getihu_kit.pagination import PageRequest, tiered_page
+    from registry_svc import repository
+
+    tag = "".join(random.choice("蔚岫璟珩琛") for _ in range(2))
+    for name in (tag, f"{tag}店", f"东{tag}", f"西{tag}南", f"{tag[0]}x{tag[1]}"):
+        registered(name=name)
+    engine = make_engine(settings.database_url)
+    walks = {}
+    for common in (True, False):
+        seen, cursor = [], None
+        while True:
+            with unit_of_work(make_sessionmaker(engine)) as s:
+                repository.directory_plan(s, common=common)
+                rows, cursor = tiered_page(s, repository.directory_tiers(tag), page=PageRequest(cursor=cursor, limit=2))
+            seen += [r.name for r in rows]
+            if cursor is None:
+                break
+        walks[common] = seen
+    engine.dispose()
+    assert walks[True] == walks[False] and walks[True][0] == tag and len(walks[True]) == 4
