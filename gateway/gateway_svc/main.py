@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
+import aiohttp
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -20,8 +20,7 @@ from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import openapi, problem_pages, routing
-from gateway_svc.proxy import forward
+from gateway_svc import openapi, problem_pages, proxy, routing
 from gateway_svc.settings import Settings, settings as default_settings
 
 
@@ -51,12 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            timeout=httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s))
+        app.state.client = proxy.session(connect_timeout_s=settings.connect_timeout_s)
         app.state.openapi_cache = (0.0, None)
         yield
-        await app.state.client.aclose()
+        await app.state.client.close()
 
     app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
                   generate_unique_id_function=operation_id)
@@ -73,13 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"], summary="就绪检查：各服务与消息中间件均可用时返回200")
     async def readyz(request: Request):
-        client: httpx.AsyncClient = request.app.state.client
+        client: aiohttp.ClientSession = request.app.state.client
 
         async def probe(name: str, url: str) -> tuple[str, str]:
             try:
-                r = await client.get(url + "/readyz", timeout=2.0)
-                return name, "ready" if r.status_code == 200 else f"not_ready ({r.status_code})"
-            except httpx.HTTPError:
+                async with client.get(url + "/readyz", timeout=aiohttp.ClientTimeout(total=2.0)) as r:
+                    return name, "ready" if r.status == 200 else f"not_ready ({r.status})"
+            except (aiohttp.ClientError, asyncio.TimeoutError):
                 return name, "unreachable"
         results = dict(await asyncio.gather(*(probe(n, u) for n, u in services.items())))
         broker = await asyncio.to_thread(broker_ready, settings.kafka_bootstrap)
@@ -104,13 +101,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stamp, cached = request.app.state.openapi_cache
         if cached is not None and time.monotonic() - stamp < 30:
             return cached
-        client: httpx.AsyncClient = request.app.state.client
+        client: aiohttp.ClientSession = request.app.state.client
 
         async def fetch(name: str, url: str) -> tuple[str, dict[str, Any] | None]:
             try:
-                r = await client.get(url + "/openapi.json", timeout=5.0)
-                return name, r.json() if r.status_code == 200 else None
-            except httpx.HTTPError:
+                async with client.get(url + "/openapi.json", timeout=aiohttp.ClientTimeout(total=5.0)) as r:
+                    return name, await r.json() if r.status == 200 else None
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                 return name, None
         docs = {n: d for n, d in await asyncio.gather(*(fetch(n, u) for n, u in services.items())) if d}
         merged = openapi.document(request.app.routes, docs, list(services))
@@ -138,9 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every problem's `type` resolves here: the explanation of its code (kit.problems).
     app.include_router(problem_pages.router)
 
-    @app.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                   include_in_schema=False)
-    async def proxy(rest: str, request: Request):
+    api_timeout = proxy.timeout(settings.read_timeout_s, settings.connect_timeout_s)
+    upload_timeout = proxy.timeout(settings.upload_timeout_s, settings.connect_timeout_s)
+
+    async def forward_to_service(request: Request):
         path = request.url.path
         service = routing.owner(path)
         if service is None:
@@ -150,9 +148,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
             return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
         upload = request.headers.get("content-type", "").split(";")[0] not in ("", "application/json")
-        timeout = httpx.Timeout(settings.upload_timeout_s if upload else settings.read_timeout_s,
-                                connect=settings.connect_timeout_s)
-        return await forward(request, request.app.state.client, services[service], service, timeout)
+        return await proxy.forward(request, request.app.state.client, services[service], service,
+                                   upload_timeout if upload else api_timeout)
+
+    # A plain Starlette route, not a FastAPI one: nothing to validate or document here (the services'
+    # own documents are merged above), so no per-request dependency solving on the hot path. Errors
+    # still go through the app's handlers (problem+json).
+    app.add_route("/api/v1/{rest:path}", forward_to_service, methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                  include_in_schema=False)
 
     return app
 

@@ -86,13 +86,14 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, width: int) -> list[Any] | None:
-    """The key values a cursor carries; a cursor not made by `encode_cursor` for this list is a 422."""
+def decode_cursor(cursor: str | None, width: int | Callable[[list], int]) -> list[Any] | None:
+    """The key values a cursor carries; a cursor not made by `encode_cursor` for this list is a 422.
+    `width` may be a function of the raw values (a tiered list's cursor is as wide as its tier's keys)."""
     if not cursor:
         return None
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != width:
+        if not isinstance(values, list) or len(values) != (width(values) if callable(width) else width):
             raise ValueError
         return [_typed(v) for v in values]
     except Exception:
@@ -118,6 +119,35 @@ def keyset_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement]
     last = rows[-1]
     values = key_of(last) if key_of is not None else tuple(last[:len(keys)])
     return rows, encode_cursor(values)
+
+
+def tiered_page(session: Session, tiers: Sequence[tuple[Select, Sequence[ColumnElement]]], *,
+                page: PageRequest) -> tuple[list[Any], str | None]:
+    """One page over lists shown one after another — a search's best matches, then the next best —
+    each tier a statement with its own keyset order (`keys`, its rows' first columns), so each tier is
+    read in the order of an index and stops at the page's end instead of sorting every match. The
+    cursor carries the tier and its keys."""
+    def width(values: list) -> int:
+        tier = values[0] if values else None
+        if not isinstance(tier, int) or isinstance(tier, bool) or not 0 <= tier < len(tiers):
+            return -1
+        return 1 + len(tiers[tier][1])
+    after = decode_cursor(page.cursor, width)
+    first = after[0] if after else 0
+    rows: list[tuple[int, Any]] = []
+    for t in range(first, len(tiers)):
+        stmt, keys = tiers[t]
+        if after is not None and t == first:
+            stmt = stmt.where(tuple_(*keys) > tuple_(*after[1:]))
+        rows += [(t, r) for r in session.execute(stmt.order_by(*keys).limit(page.limit + 1 - len(rows))).all()]
+        if len(rows) > page.limit:
+            break
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    if not more or not rows:
+        return [r for _, r in rows], None
+    t, last = rows[-1]
+    return [r for _, r in rows], encode_cursor([t, *last[:len(tiers[t][1])]])
 
 
 def scalars_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement], page: PageRequest,

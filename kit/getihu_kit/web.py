@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from getihu_kit import auth, barrier, logs, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
@@ -107,16 +108,95 @@ def _control_characters(request: Request) -> str | None:
     return None
 
 
-async def _nul_in_json(request: Request) -> str | None:
-    ctype = (request.headers.get("content-type") or "").split(";")[0].strip()
-    if request.method in ("POST", "PUT", "PATCH") and ctype == "application/json":
-        if b"\\u0000" in await request.body():
-            return "请求体"
-    return None
+def _nul_in_json(body: bytes) -> str | None:
+    return "请求体" if b"\\u0000" in body else None
+
+
+def _json_write(scope: Scope) -> bool:
+    if scope["method"] not in ("POST", "PUT", "PATCH"):
+        return False
+    ctype = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+    return ctype.split(b";")[0].strip() == b"application/json"
 
 
 def _new_traceparent() -> str:
     return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+class RequestContextMiddleware:
+    """Request id and traceparent (from the caller or new), answered back and put in the logs; control
+    characters refused as a 400; each request counted, timed and logged.
+
+    Pure ASGI rather than a BaseHTTPMiddleware: on the gateway's proxy path that wrapper cost about as
+    much CPU as the proxying itself (measured in bench/request_path.py), and it re-streams every body."""
+
+    def __init__(self, app: ASGIApp, service: str, requests: Counter, latency: Histogram):
+        self.app, self.requests, self.latency = app, requests, latency
+        self.access = logging.getLogger(f"{service}.access")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid
+        bad = _control_characters(request)
+        if bad is None and _json_write(scope):
+            # A JSON body is small: read it whole, check it, and hand the app the same bytes.
+            chunks = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+            bad = _nul_in_json(body)
+            receive = _replay(body, receive)
+        if bad:
+            response = problem(400, "control_characters", "请求含有非法字符",
+                               f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
+            return await response(scope, receive, send)
+        tp = request.headers.get("traceparent") or _new_traceparent()
+        request.state.traceparent = tp
+        t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
+        start = time.perf_counter()
+        status = 500
+        ids = [(b"x-request-id", rid.encode("latin-1")), (b"traceparent", tp.encode("latin-1"))]
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                names = {b"x-request-id", b"traceparent"}
+                message["headers"] = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names] + ids
+            await send(message)
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            logs.request_id_var.reset(t1)
+            logs.traceparent_var.reset(t2)
+        elapsed = time.perf_counter() - start
+        route = getattr(scope.get("route"), "path", "unmatched")
+        method = scope["method"]
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(elapsed)
+        if route not in ("/healthz", "/metrics"):
+            self.access.info("request", extra={"method": method, "path": scope["path"], "status": status,
+                                               "duration_ms": round(elapsed * 1000, 1)})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # then the disconnect, when it comes
+    return replay
 
 
 def install_middleware(app: FastAPI, service: str) -> None:
@@ -124,35 +204,7 @@ def install_middleware(app: FastAPI, service: str) -> None:
     requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
     latency = Histogram("http_request_duration_seconds", "HTTP latency", ["method", "route"], registry=registry)
     app.state.metrics_registry = registry
-    access = logging.getLogger(f"{service}.access")
-
-    @app.middleware("http")
-    async def _context(request: Request, call_next):
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = rid
-        bad = _control_characters(request) or (await _nul_in_json(request))
-        if bad:
-            return problem(400, "control_characters", "请求含有非法字符",
-                           f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
-        tp = request.headers.get("traceparent") or _new_traceparent()
-        request.state.request_id, request.state.traceparent = rid, tp
-        t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            logs.request_id_var.reset(t1)
-            logs.traceparent_var.reset(t2)
-        elapsed = time.perf_counter() - start
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(request.method, route).observe(elapsed)
-        response.headers["X-Request-ID"] = rid
-        response.headers["traceparent"] = tp
-        if route not in ("/healthz", "/metrics"):
-            access.info("request", extra={"method": request.method, "path": request.url.path,
-                                          "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
-        return response
+    app.add_middleware(RequestContextMiddleware, service=service, requests=requests, latency=latency)
 
 
 # --- dependencies --------------------------------------------------------------------------------

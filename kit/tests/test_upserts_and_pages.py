@@ -10,7 +10,7 @@ from getihu_kit import testing
 from getihu_kit.auth import Principal, readable_by, require_readable, scoped_region
 from getihu_kit.db import make_engine, make_metadata, make_sessionmaker, unit_of_work
 from getihu_kit.errors import Forbidden, InvalidInput
-from getihu_kit.pagination import PageRequest, keyset_page, sequence_page
+from getihu_kit.pagination import PageRequest, encode_cursor, keyset_page, sequence_page, tiered_page
 from getihu_kit.upserts import (any_of, insert_ignore, newest_per_key, upsert, upsert_newest,
                                 upsert_newest_json)
 
@@ -97,6 +97,30 @@ def test_keyset_pages_walk_every_row_once_in_order(sessions):
         assert len(rows) == 100 and cursor is None  # an exact last page says so
         with pytest.raises(InvalidInput):
             keyset_page(s, stmt, keys=[ITEMS.c.due_on, ITEMS.c.id], page=PageRequest(cursor="bm90LWEtbGlzdA"))
+
+
+def test_tiered_pages_show_each_tier_in_its_own_order_then_the_next(sessions):
+    with unit_of_work(sessions) as s:
+        s.execute(ITEMS.delete())
+        s.execute(ITEMS.insert(), [{"id": i, "due_on": dt.date(2026, 1, 1) + dt.timedelta(days=(7 * i) % 11),
+                                    "label": "a" if i % 3 == 0 else "b"} for i in range(1, 41)])
+        by_id = select(ITEMS.c.id, ITEMS.c.due_on).where(ITEMS.c.label == "a")
+        by_day = select(ITEMS.c.due_on, ITEMS.c.id).where(ITEMS.c.label == "b")
+        tiers = [(by_id, [ITEMS.c.id]), (by_day, [ITEMS.c.due_on, ITEMS.c.id])]
+        expected = [(0, i) for i in range(3, 41, 3)] + \
+            [(1, i) for _, i in sorted((dt.date(2026, 1, 1) + dt.timedelta(days=(7 * i) % 11), i)
+                                       for i in range(1, 41) if i % 3)]
+        for limit in (1, 5, 13, 14, 40):
+            seen, cursor = [], None
+            while True:
+                rows, cursor = tiered_page(s, tiers, page=PageRequest(cursor=cursor, limit=limit))
+                seen += [(0 if r.id % 3 == 0 else 1, r.id) for r in rows]
+                if cursor is None:
+                    break
+            assert seen == expected, limit
+        for junk in ("bm90LWEtbGlzdA", encode_cursor([2, 1]), encode_cursor([1, 5]), encode_cursor([True, 1])):
+            with pytest.raises(InvalidInput):
+                tiered_page(s, tiers, page=PageRequest(cursor=junk))
 
 
 def test_a_catalogue_in_memory_pages_like_a_table():

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
+from sqlalchemy import (JSON, Boolean, Computed, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
                         UniqueConstraint, func)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -39,6 +40,10 @@ class Business(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The name's normalised character pairs, computed by the database on every write (migration
+    # 202612030700): the 名录's name search runs on its GIN index.
+    name_bigrams: Mapped[list[str] | None] = mapped_column(ARRAY(Text), Computed("directory_bigrams(name)",
+                                                                                persisted=True))
 
 
 class Operator(Base):

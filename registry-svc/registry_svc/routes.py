@@ -1,9 +1,10 @@
 """HTTP of registry-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from getihu_kit import http_cache
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -104,7 +105,10 @@ def get_annual_report_window(report_year: YearPath, session: SessionDep, princip
     return service.get_window(session, report_year=report_year)
 
 
-@router.get("/directory", response_model=DirectoryPage, summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
-def search_directory(session: SessionDep, page: DIRECTORY_PAGE, q: Text | None = Query(default=None, max_length=100),
-              principal: Principal = Depends(ANYONE)) -> DirectoryPage:
-    return service.directory(session, q=q, page=page)
+@router.get("/directory", response_model=DirectoryPage, responses=http_cache.NOT_MODIFIED,
+            summary="个体工商户名录（公众可查，按名称或统一社会信用代码）")
+def search_directory(request: Request, session: SessionDep, page: DIRECTORY_PAGE,
+                     q: Text | None = Query(default=None, max_length=100,
+                                            description="名称中的至少2个字，或18位统一社会信用代码（全角、小写均可）"),
+                     principal: Principal = Depends(ANYONE)) -> Response:
+    return http_cache.conditional_json(request, service.directory(session, q=q, page=page))

@@ -19,9 +19,9 @@ from getihu_kit.domain import regions, uscc as uscc_code
 from getihu_kit.domain.masking import mask_name
 from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.labels import category_label, type_label
-from getihu_kit.pagination import PageRequest, keyset_page
+from getihu_kit.pagination import PageRequest, keyset_page, tiered_page
 from getihu_kit.schemas.registry import AnnualReportClosed, AnnualReportWindowOpened
-from registry_svc import repository, rules, snapshots
+from registry_svc import directory_query, repository, rules, snapshots
 from registry_svc.models import AnnualReportWindow, Operator
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, AnnualReportRow, BusinessCreate, BusinessRead,
                                   CategoryLabel, DirectoryEntry, DirectoryPage, MarkIn, MarkRead, MarkRow,
@@ -464,22 +464,30 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 # --- the 名录 -----------------------------------------------------------------------------------------
 def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
-    USCC; the operator's name is masked, nothing confidential is shown. Paged by USCC."""
-    q = (q or "").strip() or None
-    exact = q.upper() if q and uscc_code.is_valid(q.upper()) else None
-    rows, next_cursor = keyset_page(session, repository.directory_select(q=q, exact_uscc=exact),
-                                    keys=[repository.B.c.uscc], page=page)
-    keys = [r.uscc for r in rows]
-    names = repository.current_operator_names(session, keys)
-    types = repository.latest_types(session, keys)
-    recognitions = repository.valid_recognitions(session, keys, today or clock.today())
-    items = []
-    for r in rows:
-        t, c = types.get(r.uscc), recognitions.get(r.uscc)
-        items.append(DirectoryEntry(
-            uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
-            status=r.status, operator_name=mask_name(names.get(r.uscc, "")) or "",
-            type=TypeLabel(year=t.year, type=t.type, label=type_label(t.type)) if t else None,
-            category=CategoryLabel(category=c.category, label=category_label(c.category),
-                                   valid_until=c.valid_until) if c else None))
+    USCC; the operator's name is masked, nothing confidential is shown. A name's matches are ranked (see
+    repository.directory_tiers) and keyset-paged in that order."""
+    query = directory_query.read_query(q)
+    if isinstance(query, str):
+        raise InvalidInput(query, errors=[{"field": "q", "in": "query", "message": query}])
+    on = today or clock.today()
+    if query.uscc:  # one indexed statement: the row and its labels
+        found = repository.directory_line(session, query.uscc, on)
+        lines = [found] if found is not None and page.cursor is None else []  # nothing after the one
+        next_cursor = None
+    else:
+        if query.name_part:
+            common = repository.name_part_is_common(session, query.name_part,
+                                                    directory_query.character_pairs(query.name_part))
+            repository.directory_plan(session, common=common)
+            rows, next_cursor = tiered_page(session, repository.directory_tiers(query.name_part), page=page)
+        else:
+            rows, next_cursor = keyset_page(session, repository.directory_all(), keys=[repository.B.c.uscc], page=page)
+        by_uscc = repository.directory_lines(session, [r.uscc for r in rows], on)
+        lines = [by_uscc[r.uscc] for r in rows if r.uscc in by_uscc]
+    items = [DirectoryEntry(
+        uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
+        status=r.status, operator_name=mask_name(r.operator_name or "") or "",
+        type=TypeLabel(year=r.year, type=r.type, label=type_label(r.type)) if r.type else None,
+        category=CategoryLabel(category=r.category, label=category_label(r.category),
+                               valid_until=r.valid_until) if r.category else None) for r in lines]
     return DirectoryPage(items=items, next_cursor=next_cursor)

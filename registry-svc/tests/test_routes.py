@@ -3,6 +3,7 @@ operator change, windows, access and the 名录."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -239,6 +240,83 @@ def test_directory_is_public_masked_and_paginated(client, registered):
     assert item["operator_name"] == "王**" and "id_number" not in str(item)
     by_code = client.get("/api/v1/directory", params={"q": docs[1]["uscc"].lower()}).json()["items"]
     assert [i["uscc"] for i in by_code] == [docs[1]["uscc"]]
-    assert client.get("/api/v1/directory", params={"q": "%"}).json()["items"] == []  # LIKE wildcards are literal
+    assert client.get("/api/v1/directory", params={"q": "%_"}).json()["items"] == []  # LIKE wildcards are literal
     assert client.get("/api/v1/directory", params={"cursor": "!!"}).status_code == 422
     assert client.get("/api/v1/directory", params={"limit": 0}).status_code == 422
+
+
+def test_directory_name_search_is_normalised_and_ranked(client, registered):
+    """Part of a name, two characters or more, through the pair index: full-width letters and digits
+    match their half-width forms, case does not matter; the whole name first, then the rest by USCC."""
+    tag = "".join(random.choice("霁岚澈曦珂琰瑾翎") for _ in range(3))
+    inside = registered(name=f"北{tag}小吃")
+    starts = registered(name=f"{tag}小吃")
+    whole = registered(name=tag)
+    latin = registered(name=f"{tag}ＡＢ店")
+    found = [i["uscc"] for i in client.get("/api/v1/directory", params={"q": tag}).json()["items"]]
+    assert found == [whole["uscc"]] + sorted([inside["uscc"], starts["uscc"], latin["uscc"]])
+    assert [i["uscc"] for i in client.get("/api/v1/directory", params={"q": f"{tag}ab"}).json()["items"]] == [latin["uscc"]]
+    two = [i["uscc"] for i in client.get("/api/v1/directory", params={"q": tag[1:]}).json()["items"]]  # the shortest
+    assert set(two) == {inside["uscc"], starts["uscc"], whole["uscc"], latin["uscc"]}
+    pages, cursor = [], None  # the ranked order pages by its own keys
+    while True:
+        params = {"q": tag, "limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/directory", params=params).json()
+        pages += [i["uscc"] for i in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert pages == found
+    assert client.get("/api/v1/directory", params={"q": f"{tag[0]}x{tag[1]}"}).json()["items"] == []
+    r = client.get("/api/v1/directory", params={"q": tag[0]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "q" and "至少2个字" in r.json()["detail"]
+
+
+def test_directory_uscc_is_normalised_to_one_exact_lookup(client, registered):
+    doc = registered(name="鹿鸣便利店")
+    full_width = doc["uscc"].lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghijklmnopqrstuvwxyz"})
+    for q in (doc["uscc"], doc["uscc"].lower(), f"  {full_width}　"):
+        items = client.get("/api/v1/directory", params={"q": q}).json()["items"]
+        assert [i["uscc"] for i in items] == [doc["uscc"]], q
+
+
+def test_directory_answers_carry_an_etag_and_revalidate(client, registered, tokens):
+    doc = registered(name="鹿鸣五金")
+    r = client.get("/api/v1/directory", params={"q": doc["uscc"]})
+    tag = r.headers["etag"]
+    assert r.status_code == 200 and r.headers["cache-control"] == "public, no-cache"
+    again = client.get("/api/v1/directory", params={"q": doc["uscc"]}, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    assert client.get("/api/v1/directory", params={"q": doc["uscc"]},
+                      headers={"If-None-Match": '"other"'}).status_code == 200
+    r = client.post(f"/api/v1/businesses/{doc['uscc']}/status", json={"status": "cancelled", "effective_on": "2025-01-02"},
+                    headers=tokens.prefecture)
+    assert r.status_code in (200, 201), r.text
+    changed = client.get("/api/v1/directory", params={"q": doc["uscc"]}, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert changed.json()["items"][0]["status"] == "cancelled"
+
+
+def test_both_plans_of_a_name_search_give_the_same_pages(client, registered, settings):
+    """The walk in USCC order (a common part) and the pair index (a rare one) are two plans of one
+    query: whichever the statistics choose, the same rows come in the same order, page by page."""
+    from getihu_kit.db import make_engine, make_sessionmaker, unit_of_work
+    from getihu_kit.pagination import PageRequest, tiered_page
+    from registry_svc import repository
+
+    tag = "".join(random.choice("蔚岫璟珩琛") for _ in range(2))
+    for name in (tag, f"{tag}店", f"东{tag}", f"西{tag}南", f"{tag[0]}x{tag[1]}"):
+        registered(name=name)
+    engine = make_engine(settings.database_url)
+    walks = {}
+    for common in (True, False):
+        seen, cursor = [], None
+        while True:
+            with unit_of_work(make_sessionmaker(engine)) as s:
+                repository.directory_plan(s, common=common)
+                rows, cursor = tiered_page(s, repository.directory_tiers(tag), page=PageRequest(cursor=cursor, limit=2))
+            seen += [r.name for r in rows]
+            if cursor is None:
+                break
+        walks[common] = seen
+    engine.dispose()
+    assert walks[True] == walks[False] and walks[True][0] == tag and len(walks[True]) == 4

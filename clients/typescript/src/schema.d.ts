@@ -13932,6 +13932,7 @@ export interface operations {
     searchDirectory: {
         parameters: {
             query?: {
+                /** @description 名称中的至少2个字，或18位统一社会信用代码（全角、小写均可） */
                 q?: string | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -13975,6 +13976,13 @@ export interface operations {
                      *     } */
                     "application/json": components["schemas"]["DirectoryPage"];
                 };
+            };
+            /** @description 未变化：与 If-None-Match 中的 ETag 相同，沿用缓存的答复 */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 请求有误（如地址或参数含控制字符） */
             400: {
