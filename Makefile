@@ -59,15 +59,16 @@ status:
 	@$(PG_TEST) bash deploy/postgres/status.sh || true
 
 ## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one); the
-## TypeScript client's npm packages too, for its test
+## TypeScript client's npm packages too, for its test. Tests sign with the development issuer
+## (GETIHU_DEV_AUTH=1), which every process otherwise refuses to start with.
 test: kafka-up client-deps
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: kafka-up
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) bench/run.py $(BENCH)
 
 ## make clean: stop everything (both PostgreSQL instances too), then delete var/ (all local data)

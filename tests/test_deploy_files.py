@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,6 +34,37 @@ def test_compose_has_every_process_with_an_importable_command():
         assert gw_env[f"GATEWAY_{name.replace('-', '_').upper()}_URL"] == f"http://{name}-api:{8000 + offset}"
 
 
+def kubernetes_docs() -> list[dict]:
+    return [d for d in yaml.safe_load_all((ROOT / "deploy/k8s/platform.yaml").read_text()) if d]
+
+
+def test_no_secret_is_committed_and_compose_demands_each_from_the_env_file():
+    texts = {p: p.read_text() for p in [ROOT / "docker-compose.yml", *sorted((ROOT / "deploy/k8s").glob("*.yaml"))]}
+    for path, text in texts.items():
+        assert "change-me" not in text.lower(), path
+    assert not [d for d in kubernetes_docs() if d["kind"] == "Secret"], "create getihu-secrets from an env file"
+    env = compose()["x-python"]["environment"]
+    # `${VAR:?…}`: compose refuses to start without the value from .env; no default to fall back on
+    assert env["GETIHU_JWT_SECRET"].startswith("${GETIHU_JWT_SECRET:?")
+    assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
+    assert compose()["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT).returncode
+    assert ignored == 0, ".env must be ignored by git"
+    example = (ROOT / "deploy/secrets.env.example").read_text()
+    assert "GETIHU_JWT_SECRET=\n" in example and "POSTGRES_PASSWORD=\n" in example  # shipped empty
+
+
+def test_kubernetes_runs_in_production_mode_with_every_process_on_the_secret():
+    docs = kubernetes_docs()
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "getihu-config")["data"]
+    assert config["GETIHU_ENV"] == "production" and config["GETIHU_JWKS_URL"] and config["GETIHU_DEV_AUTH"] == "0"
+    for d in docs:
+        if d["kind"] == "Deployment":
+            refs = [e.get("secretRef", {}).get("name") for c in d["spec"]["template"]["spec"]["containers"]
+                    for e in c.get("envFrom", ())]
+            assert "getihu-secrets" in refs, d["metadata"]["name"]
+
+
 def test_compose_creates_each_services_database():
     sql = (ROOT / "deploy/docker/postgres-init.sql").read_text()
     for _, pkg, _, _ in SERVICES:
@@ -53,6 +85,7 @@ def test_kubernetes_manifests_cover_every_process():
     ["docker", "compose", "version"], capture_output=True).returncode != 0,
     reason="no docker compose client on this host; the structural checks above still ran")
 def test_docker_compose_config_validates():
+    secrets = {"GETIHU_JWT_SECRET": "s" * 48, "POSTGRES_PASSWORD": "p" * 24}  # what .env gives it
     r = subprocess.run(["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=ROOT, env={**os.environ, **secrets})
     assert r.returncode == 0, r.stderr

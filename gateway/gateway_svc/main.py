@@ -46,6 +46,7 @@ DOCS_ASSETS = "/static/docs"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or default_settings
+    settings.check_auth()  # the gateway verifies every token first: no forgeable login settings
     logs.configure(settings.service_name, settings.log_level)
     services = settings.services()
 

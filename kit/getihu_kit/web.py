@@ -436,7 +436,9 @@ def document_idempotency_key(doc: dict[str, Any]) -> None:
 def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
                migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
                version: str = "1.0.0", examples: dict[str, Any] | None = None) -> FastAPI:
-    """A service's app. `examples` (the service's examples.py) go into its OpenAPI document (apply_examples)."""
+    """A service's app. `examples` (the service's examples.py) go into its OpenAPI document (apply_examples).
+    Login settings that would let tokens be forged stop it here (ServiceSettings.check_auth)."""
+    settings.check_auth()
     logs.configure(settings.service_name, settings.log_level)
 
     @contextlib.asynccontextmanager

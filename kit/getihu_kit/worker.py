@@ -177,6 +177,7 @@ def stop_on_signals(stop: threading.Event) -> None:
 
 
 def run_forever(spec: WorkerSpec) -> None:
+    spec.settings.check_auth()  # the same settings as the API: a worker of an unsafe install does not run either
     logs.configure(f"{spec.settings.service_name}-worker", spec.settings.log_level)
     worker = Worker(spec)
     stop_on_signals(worker.stop)
