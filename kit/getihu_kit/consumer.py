@@ -17,6 +17,7 @@ from kafka import KafkaConsumer
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from getihu_kit import logs
 from getihu_kit.db import unit_of_work
 from getihu_kit.upserts import insert_ignore
 from getihu_kit.events import CloudEvent, dead_letter_topic, kafka_headers, logical, physical
@@ -48,6 +49,14 @@ class Subscription:
 
     def handles(self, event_type: str) -> bool:
         return event_type in self.handlers or event_type in self.batch_handlers
+
+
+def handling(event: CloudEvent | None):
+    """The log context of one event's handling: the request that caused it (its `requestid`, else the
+    event's own id) and a new span of its trace, which the events the handler emits carry on."""
+    if event is None:
+        return logs.bound(request_id=None, traceparent=None)
+    return logs.bound(request_id=event.requestid or event.id, traceparent=logs.child_traceparent(event.traceparent))
 
 
 class ConsumerRunner:
@@ -90,10 +99,12 @@ class ConsumerRunner:
                 j = i
                 while j < len(events) and events[j].type == e.type:
                     j += 1
-                self.sub.batch_handlers[e.type](session, events[i:j])
+                with handling(events[i]):  # a batch runs in the context of its first event
+                    self.sub.batch_handlers[e.type](session, events[i:j])
                 i = j
             else:
-                self.sub.handlers[e.type](session, e)
+                with handling(e):
+                    self.sub.handlers[e.type](session, e)
                 i += 1
 
     def apply(self, events: list[CloudEvent]) -> int:
@@ -130,7 +141,9 @@ class ConsumerRunner:
 
     def _dead_letter(self, event: CloudEvent, error: Exception | None, raw: bytes | None = None,
                      topic: str | None = None) -> None:
-        log.error("dead-lettering event %s (%s): %r", event.id if event else "?", event.type if event else "?", error)
+        with handling(event):
+            log.error("dead-lettering event %s (%s): %r", event.id if event else "?", event.type if event else "?",
+                      error)
         if self.producer is not None:
             value = raw if raw is not None else event.model_dump_json().encode()
             dlq = physical(dead_letter_topic(topic or self._topic_of.get(event.id, self.sub.topics[0])), self.prefix)

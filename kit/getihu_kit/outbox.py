@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from getihu_kit import logs
 from getihu_kit.clock import sql_instant
 from getihu_kit.events import CloudEvent, EventData, kafka_headers, make_event, physical
 from getihu_kit.upserts import any_of
@@ -85,6 +86,8 @@ class Outbox:
         NaN/inf as null), unlike json.dumps."""
         now = dt.datetime.now(dt.timezone.utc)
         when = event_time(now)
+        traceparent = traceparent or logs.traceparent_var.get()
+        request_id = logs.request_id_var.get()
         dumps = _to_json_text
         rows = []
         for type_, topic, key, subject, data in items:
@@ -95,6 +98,8 @@ class Outbox:
             envelope["time"], envelope["datacontenttype"] = when, "application/json"
             if traceparent is not None:
                 envelope["traceparent"] = traceparent
+            if request_id is not None:
+                envelope["requestid"] = request_id
             envelope["data"] = data
             rows.append({"id": eid, "aggregatetype": topic, "aggregateid": key, "type": type_,
                          "payload": dumps(envelope), "occurred_at": now, "traceparent": traceparent})
@@ -130,6 +135,8 @@ class Outbox:
         are built and written by one INSERT … SELECT: no row travels through Python.
         The caller must make the data valid for `payload_type`; consumers validate it.
         """
+        traceparent = traceparent or logs.traceparent_var.get()
+        request_id = logs.request_id_var.get()
         src = query.subquery("src")
         # MATERIALIZED: the id is drawn once per row and used for both the column and the payload;
         # row_number over the source's order fixes the order seq follows.
@@ -148,7 +155,8 @@ class Outbox:
                        else_=literal(', "subject": ', Text) + func.to_json(ev.c.subject.cast(Text)).cast(Text))
         when = select(literal_column(sql_instant("now()"))).scalar_subquery()
         tail = ', "datacontenttype": "application/json"' + (
-            f', "traceparent": {_to_json_text(traceparent)}' if traceparent is not None else "") + ', "data": '
+            f', "traceparent": {_to_json_text(traceparent)}' if traceparent is not None else "") + (
+            f', "requestid": {_to_json_text(request_id)}' if request_id is not None else "") + ', "data": '
         envelope = (head + ev.c.eid + literal('"', Text) + after_id + subject + literal(', "time": "', Text) + when
                     + literal('"' + tail, Text) + func.coalesce(ev.c.data.cast(Text), literal("null", Text))
                     + literal("}", Text))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -115,10 +114,6 @@ async def _nul_in_json(request: Request) -> str | None:
     return None
 
 
-def _new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
-
-
 def install_middleware(app: FastAPI, service: str) -> None:
     registry = CollectorRegistry()
     requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
@@ -134,24 +129,24 @@ def install_middleware(app: FastAPI, service: str) -> None:
         if bad:
             return problem(400, "control_characters", "请求含有非法字符",
                            f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
-        tp = request.headers.get("traceparent") or _new_traceparent()
+        # This hop's own span of the caller's trace (a new trace without one): the gateway forwards its
+        # span to the service, the service stamps its span on the events it emits.
+        tp = logs.child_traceparent(request.headers.get("traceparent"))
         request.state.request_id, request.state.traceparent = rid, tp
-        t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
-        start = time.perf_counter()
-        try:
+        # The context stays bound until the access line is written, so that line carries it too.
+        with logs.bound(request_id=rid, traceparent=tp):
+            start = time.perf_counter()
             response = await call_next(request)
-        finally:
-            logs.request_id_var.reset(t1)
-            logs.traceparent_var.reset(t2)
-        elapsed = time.perf_counter() - start
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(request.method, route).observe(elapsed)
-        response.headers["X-Request-ID"] = rid
-        response.headers["traceparent"] = tp
-        if route not in ("/healthz", "/metrics"):
-            access.info("request", extra={"method": request.method, "path": request.url.path,
-                                          "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)})
+            elapsed = time.perf_counter() - start
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            requests.labels(request.method, route, str(response.status_code)).inc()
+            latency.labels(request.method, route).observe(elapsed)
+            response.headers["X-Request-ID"] = rid
+            response.headers["traceparent"] = tp
+            if route not in ("/healthz", "/metrics"):
+                access.info("request", extra={"method": request.method, "path": request.url.path,
+                                              "status": response.status_code,
+                                              "duration_ms": round(elapsed * 1000, 1)})
         return response
 
 
