@@ -11,10 +11,15 @@ PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
-.PHONY: up down status test bench bootstrap client client-deps kafka-up kafka-down pg-up pg-down clean
+.PHONY: up down status test bench bootstrap lock client client-deps kafka-up kafka-down pg-up pg-down clean
 
 bootstrap:
 	@bash deploy/bootstrap.sh
+
+## make lock: regenerate requirements/runtime.lock and requirements/dev.lock (with hashes) from
+## requirements/runtime.in and dev.in; UPGRADE=1 moves every package to its newest allowed version
+lock: bootstrap
+	@UPGRADE=$(UPGRADE) bash deploy/lock.sh
 
 ## the TypeScript client's pinned npm packages (clients/typescript/node_modules), if missing or stale
 client-deps:
