@@ -1,6 +1,7 @@
 """docker-compose.yml and the Kubernetes manifests describe the same system `make up` runs."""
 from __future__ import annotations
 
+import base64
 import importlib
 import os
 import shutil
@@ -63,6 +64,32 @@ def test_kubernetes_runs_in_production_mode_with_every_process_on_the_secret():
             refs = [e.get("secretRef", {}).get("name") for c in d["spec"]["template"]["spec"]["containers"]
                     for e in c.get("envFrom", ())]
             assert "getihu-secrets" in refs, d["metadata"]["name"]
+
+
+def test_compose_keeps_kafkas_data_on_its_volume_across_recreation():
+    kafka = compose()["services"]["kafka"]
+    log_dirs = kafka["environment"]["KAFKA_LOG_DIRS"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in kafka["volumes"]}
+    assert log_dirs in mounts, "the broker must write where the volume is mounted"
+    assert mounts[log_dirs] in compose()["volumes"], "a named volume outlives --force-recreate"
+    # a recreated container must find its log dir formatted for the same cluster
+    cid = kafka["environment"]["CLUSTER_ID"]
+    assert len(base64.urlsafe_b64decode(cid + "==")) == 16
+    pg = compose()["services"]["postgres"]
+    assert any(v.startswith("pg-data:/var/lib/postgresql") for v in pg["volumes"])
+
+
+def test_every_worker_and_api_has_a_health_check_and_no_metrics_port_is_published():
+    services = compose()["services"]
+    env = compose()["x-python"]["environment"]
+    assert env["GETIHU_METRICS_PORT"] == "9100" and env["GETIHU_METRICS_HOST"] == "0.0.0.0"
+    for name, pkg, offset, _ in SERVICES:
+        worker = services[f"{name}-worker"]["healthcheck"]
+        assert "http://127.0.0.1:9100/healthz" in " ".join(worker["test"]), name
+        assert worker.get("start_period"), name
+        assert "/readyz" in " ".join(services[f"{name}-api"]["healthcheck"]["test"]), name
+    published = [p for s in services.values() for p in s.get("ports", [])]
+    assert published == ["8000:8000"], "only the gateway's public port leaves the host"
 
 
 def test_compose_creates_each_services_database():

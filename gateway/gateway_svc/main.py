@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs
+from getihu_kit import auth, logs, metrics
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
@@ -56,7 +56,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             timeout=httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s))
         app.state.openapi_cache = (0.0, None)
+        # The gateway's request counters on a port of their own: the public port serves no metrics.
+        server = (metrics.serve(app.state.metrics_registry, host=settings.metrics_host, port=settings.metrics_port)
+                  if settings.metrics_port else None)
         yield
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         await app.state.client.aclose()
 
     app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,

@@ -62,7 +62,8 @@ def handling(event: CloudEvent | None):
 class ConsumerRunner:
     def __init__(self, sub: Subscription, *, sessions: sessionmaker[Session], inbox: Table,
                  bootstrap: str, topic_prefix: str = "", producer=None, max_records: int = 500,
-                 retries: int = 3, backoff_s: float = 0.2):
+                 retries: int = 3, backoff_s: float = 0.2, metrics=None):
+        self.metrics = metrics  # kit.metrics.WorkerMetrics, or None
         self.sub = sub
         self.sessions = sessions
         self.inbox = inbox
@@ -107,16 +108,26 @@ class ConsumerRunner:
                     self.sub.handlers[e.type](session, e)
                 i += 1
 
+    def _count(self, outcome: str, n: int) -> None:
+        if self.metrics is not None and n:
+            self.metrics.consumed.labels(self.sub.name, outcome).inc(n)
+
     def apply(self, events: list[CloudEvent]) -> int:
         """Apply a batch in one transaction; on failure fall back to one event at a time."""
         events = [e for e in events if self.sub.handles(e.type)]
         if not events:
             return 0
+        applied = self._apply(events)
+        self._count("applied", applied)
+        return applied
+
+    def _apply(self, events: list[CloudEvent]) -> int:
         try:
             with unit_of_work(self.sessions) as session:
                 fresh = self._claim(session, events)
                 self._dispatch(session, fresh)
             self.applied += len(fresh)
+            self._count("duplicate", len(events) - len(fresh))
             return len(fresh)
         except Exception:
             if len(events) == 1:
@@ -144,6 +155,10 @@ class ConsumerRunner:
         with handling(event):
             log.error("dead-lettering event %s (%s): %r", event.id if event else "?", event.type if event else "?",
                       error)
+        if self.metrics is not None:
+            where = topic or (self._topic_of.get(event.id, self.sub.topics[0]) if event else self.sub.topics[0])
+            self.metrics.dead_lettered.labels(self.sub.name, where).inc()
+            self._count("dead_lettered", 1)
         if self.producer is not None:
             value = raw if raw is not None else event.model_dump_json().encode()
             dlq = physical(dead_letter_topic(topic or self._topic_of.get(event.id, self.sub.topics[0])), self.prefix)
@@ -167,6 +182,8 @@ class ConsumerRunner:
                 if self.producer is not None:
                     self.producer.send(physical(dead_letter_topic(topic), self.prefix), value=r.value,
                                        headers=[("error", repr(exc).encode()[:1000])]).get(timeout=30)
+                if self.metrics is not None:
+                    self.metrics.dead_lettered.labels(self.sub.name, topic).inc()
                 continue
             self._topic_of[e.id] = topic
             events.append(e)
@@ -203,6 +220,8 @@ class ConsumerRunner:
             while not stop.is_set():
                 polled = consumer.poll(timeout_ms=500)
                 records = [r for rs in polled.values() for r in rs]
+                if self.metrics is not None:
+                    self.metrics.observe_lag(self.sub.name, consumer)
                 if not records:
                     continue
                 # The batch in hand is finished even if a stop arrives meanwhile, then committed.

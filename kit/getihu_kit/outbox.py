@@ -13,6 +13,7 @@ import logging
 import threading
 import uuid
 import zlib
+from collections.abc import Callable
 
 from pydantic_core import to_json
 from sqlalchemy import (BigInteger, Column, DateTime, MetaData, String, Table, Text, delete, func, insert, literal,
@@ -172,7 +173,9 @@ ADVISORY_LOCK_BASE = 0x6E7458  # + crc of the table's schema-qualified name
 
 class OutboxRelay:
     def __init__(self, engine: Engine, table: Table, producer, *, topic_prefix: str = "",
-                 batch_size: int = 10000, idle_wait_s: float = 0.05):
+                 batch_size: int = 10000, idle_wait_s: float = 0.05,
+                 on_published: Callable[[int], None] | None = None):
+        self.on_published = on_published  # metrics: called with each batch's size after its commit
         self.engine = engine
         self.table = table
         self.producer = producer
@@ -208,6 +211,8 @@ class OutboxRelay:
             self.producer.send(records)  # raises if the broker did not take them all: the rows stay
             seqs = [r.seq for r in rows]
             conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
+        if self.on_published is not None:
+            self.on_published(len(rows))
         return len(rows)
 
     def pending(self) -> int:

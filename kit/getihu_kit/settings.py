@@ -79,6 +79,10 @@ class ServiceSettings(BaseSettings):
     # how long an Idempotency-Key's answer is kept and replayed (kit.idempotency)
     idempotency_ttl_s: int = Field(default_factory=lambda: int(_env("GETIHU_IDEMPOTENCY_TTL_S", default="86400")))
     log_level: str = Field(default_factory=lambda: _env("GETIHU_LOG_LEVEL", default="INFO"))
+    # Prometheus /metrics and /healthz of a worker (and the gateway) on a port of its own, never the
+    # public one (kit.metrics); 0 = off. Containers set the host to 0.0.0.0 for the scraper.
+    metrics_port: int = Field(default_factory=lambda: int(_env("GETIHU_METRICS_PORT", default="0")))
+    metrics_host: str = Field(default_factory=lambda: _env("GETIHU_METRICS_HOST", default="127.0.0.1"))
     run_migrations_on_start: bool = True
 
     @property
