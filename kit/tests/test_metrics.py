@@ -143,3 +143,18 @@ def test_the_readme_table_names_every_metric():
     section = readme.split("## Metrics", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `(getihu_[a-z_]+)` \|", section, flags=re.M))
     assert documented == set(metrics.NAMES)
+
+
+def test_the_grafana_dashboard_is_current_and_asks_only_for_served_metrics():
+    import importlib.util
+    import json
+    spec = importlib.util.spec_from_file_location("grafana_render", ROOT / "deploy/grafana/render.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    committed = (ROOT / "deploy/grafana/getihu.json").read_text()
+    assert committed == render.render(), "stale: run python deploy/grafana/render.py"
+    served = set(metrics.NAMES) | {"http_requests_total", "http_request_duration_seconds_bucket"}
+    asked = {name for p in json.loads(committed)["panels"] for t in p["targets"]
+             for name in re.findall(r"\b((?:getihu|http)_[a-z_]+)\b", t["expr"])}
+    assert asked <= served, asked - served
+    assert {n for n in metrics.NAMES} <= asked, "every metric has a panel"
