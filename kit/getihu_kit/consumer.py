@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from getihu_kit import logs
 from getihu_kit.db import unit_of_work
+from getihu_kit.kafka_security import client_config
 from getihu_kit.upserts import insert_ignore
 from getihu_kit.events import CloudEvent, dead_letter_topic, kafka_headers, logical, physical
 
@@ -197,6 +198,7 @@ class ConsumerRunner:
             auto_offset_reset="earliest",
             max_poll_records=self.max_records,
             client_id=self.sub.name,
+            **client_config(),
         )
         topics = [physical(t, self.prefix) for t in self.sub.topics]
         # Join the group only once this client knows every topic's partitions: a group leader that
