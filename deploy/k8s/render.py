@@ -114,7 +114,8 @@ def documents() -> list[dict]:
             "GETIHU_DEV_AUTH": "0",
             "GETIHU_LOG_LEVEL": "INFO",
             "GETIHU_METRICS_PORT": str(METRICS_PORT),
-            "GETIHU_METRICS_HOST": "0.0.0.0"}},
+            "GETIHU_METRICS_HOST": "0.0.0.0",
+            "GETIHU_OTLP_ENDPOINT": ""}},  # set to an OTLP/HTTP collector to export traces
         # Before the services (re-run at each deploy: it creates only what is missing).
         {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("create-databases", app="create-databases"),
          "spec": {"backoffLimit": 10, "ttlSecondsAfterFinished": 86400, "template": {

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs, metrics
+from getihu_kit import auth, logs, metrics, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or default_settings
     settings.check_auth()  # the gateway verifies every token first: no forgeable login settings
     logs.configure(settings.service_name, settings.log_level)
+    tracing.configure(settings.service_name)
     services = settings.services()
 
     @contextlib.asynccontextmanager

@@ -7,6 +7,7 @@ the retries goes to `<topic>.dlq` with the error, so one poison message never st
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -17,7 +18,7 @@ from kafka import KafkaConsumer
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from getihu_kit import logs
+from getihu_kit import logs, tracing
 from getihu_kit.db import unit_of_work
 from getihu_kit.kafka_security import client_config
 from getihu_kit.upserts import insert_ignore
@@ -52,12 +53,19 @@ class Subscription:
         return event_type in self.handlers or event_type in self.batch_handlers
 
 
+@contextlib.contextmanager
 def handling(event: CloudEvent | None):
-    """The log context of one event's handling: the request that caused it (its `requestid`, else the
-    event's own id) and a new span of its trace, which the events the handler emits carry on."""
+    """The context of one event's handling: the request that caused it (its `requestid`, else the
+    event's own id) for the log lines, and a new span of its trace (kit.tracing), which the events
+    the handler emits carry on."""
     if event is None:
-        return logs.bound(request_id=None, traceparent=None)
-    return logs.bound(request_id=event.requestid or event.id, traceparent=logs.child_traceparent(event.traceparent))
+        with logs.bound(request_id=None, traceparent=None):
+            yield
+        return
+    with tracing.span(f"handle {event.type}", parent=event.traceparent, kind=tracing.CONSUMER,
+                      attributes={"messaging.message.id": event.id}) as tp, \
+            logs.bound(request_id=event.requestid or event.id, traceparent=tp):
+        yield
 
 
 class ConsumerRunner:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from getihu_kit import logs
+from getihu_kit import logs, tracing
 from getihu_kit.clock import sql_instant
 from getihu_kit.events import CloudEvent, EventData, kafka_headers, make_event, physical
 from getihu_kit.upserts import any_of
@@ -200,20 +200,28 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            topics: dict[str, str] = {}
-            records = []
-            for seq, topic, key, payload, traceparent in rows:
-                physical_topic = topics.get(topic)
-                if physical_topic is None:
-                    physical_topic = topics[topic] = physical(topic, self.prefix)
-                records.append((physical_topic, key.encode() if key else None, payload.encode(),
-                                kafka_headers(traceparent)))
-            self.producer.send(records)  # raises if the broker did not take them all: the rows stay
-            seqs = [r.seq for r in rows]
-            conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
+            with tracing.span("outbox publish", parent=None, kind=tracing.PRODUCER,
+                              links=[r.traceparent for r in rows if r.traceparent],
+                              attributes={"messaging.batch.message_count": len(rows)}):
+                self._send(conn, rows)
         if self.on_published is not None:
             self.on_published(len(rows))
         return len(rows)
+
+    def _send(self, conn, rows) -> None:
+        """Publish the batch (each record keeps its event's traceparent header) and delete its rows."""
+        t = self.table
+        topics: dict[str, str] = {}
+        records = []
+        for seq, topic, key, payload, traceparent in rows:
+            physical_topic = topics.get(topic)
+            if physical_topic is None:
+                physical_topic = topics[topic] = physical(topic, self.prefix)
+            records.append((physical_topic, key.encode() if key else None, payload.encode(),
+                            kafka_headers(traceparent)))
+        self.producer.send(records)  # raises if the broker did not take them all: the rows stay
+        seqs = [r.seq for r in rows]
+        conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
 
     def pending(self) -> int:
         with self.engine.connect() as conn:

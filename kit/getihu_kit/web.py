@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from getihu_kit import auth, logs, validation
+from getihu_kit import auth, logs, tracing, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.problems import type_uri
@@ -131,10 +131,12 @@ def install_middleware(app: FastAPI, service: str) -> None:
                            f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
         # This hop's own span of the caller's trace (a new trace without one): the gateway forwards its
         # span to the service, the service stamps its span on the events it emits.
-        tp = logs.child_traceparent(request.headers.get("traceparent"))
-        request.state.request_id, request.state.traceparent = rid, tp
-        # The context stays bound until the access line is written, so that line carries it too.
-        with logs.bound(request_id=rid, traceparent=tp):
+        with tracing.span(f"{service} {request.method}", parent=request.headers.get("traceparent"),
+                          kind=tracing.SERVER, attributes={"url.path": request.url.path,
+                                                           "http.request.method": request.method}) as tp, \
+                logs.bound(request_id=rid, traceparent=tp):
+            # The context stays bound until the access line is written, so that line carries it too.
+            request.state.request_id, request.state.traceparent = rid, tp
             start = time.perf_counter()
             response = await call_next(request)
             elapsed = time.perf_counter() - start
@@ -435,6 +437,7 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
     Login settings that would let tokens be forged stop it here (ServiceSettings.check_auth)."""
     settings.check_auth()
     logs.configure(settings.service_name, settings.log_level)
+    tracing.configure(settings.service_name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

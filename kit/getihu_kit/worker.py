@@ -33,7 +33,7 @@ from sqlalchemy.orm import sessionmaker
 
 from prometheus_client import Gauge
 
-from getihu_kit import logs
+from getihu_kit import logs, tracing
 from getihu_kit import metrics as metric_names
 from getihu_kit.bus import ensure_topics, make_producer
 from getihu_kit.metrics import DatabaseCollector, WorkerMetrics, write_relay_total
@@ -211,6 +211,7 @@ def stop_on_signals(stop: threading.Event) -> None:
 def run_forever(spec: WorkerSpec) -> None:
     spec.settings.check_auth()  # the same settings as the API: a worker of an unsafe install does not run either
     logs.configure(f"{spec.settings.service_name}-worker", spec.settings.log_level)
+    tracing.configure(f"{spec.settings.service_name}-worker")
     worker = Worker(spec)
     stop_on_signals(worker.stop)
     worker.start()
@@ -248,6 +249,7 @@ def relay_main(config: dict) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     logs.configure(f"{config['service']}-relay", config["log_level"])
+    tracing.configure(f"{config['service']}-relay")
     _die_with_parent(int(config["parent_pid"]), stop)
     table = outbox_table(MetaData()).to_metadata(MetaData(), name=config["table"], schema=config["schema"])
     engine = make_engine(config["url"])
