@@ -36,7 +36,7 @@ NAMES = {
     "getihu_job_progress": "progress (0..1) of each running job",
     "getihu_notify_delivery_attempts_total": "e-mail and SMS delivery attempts, per channel",
     "getihu_notify_delivery_failures_total": "failed delivery attempts, per channel",
-    "getihu_notify_deliveries": "deliveries by channel and state (pending, sent or dead)",
+    "getihu_notify_deliveries": "deliveries by channel and state (the deliveries table's status: pending, sent, dead, …)",
     "getihu_worker_up": "1 while every loop of the worker runs",
 }
 
