@@ -19,16 +19,16 @@ from getihu_kit.bus import ensure_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
-from stack import SERVICES, Stack  # noqa: E402
+from stack import METRICS_OFFSET, SERVICES, Stack  # noqa: E402
 
 
 def free_base_port() -> int:
-    """A base port whose next 6 ports are free too (gateway + six services)."""
+    """A base port whose next 6 ports are free too (gateway + six services), and their metrics ports."""
     for _ in range(50):
         base = random.randrange(20000, 60000, 10)
         try:
             socks = []
-            for p in range(base, base + 7):
+            for p in [*range(base, base + 7), *range(base + METRICS_OFFSET, base + METRICS_OFFSET + 7)]:
                 s = socket.socket()
                 s.bind(("127.0.0.1", p))
                 socks.append(s)
