@@ -105,3 +105,21 @@ def test_a_job_creates_the_databases_with_the_kits_module():
     assert job["containers"][0]["command"] == ["python", "-m", "getihu_kit.databases"]
     assert {"secretRef": {"name": "getihu-secrets"}} in job["containers"][0]["envFrom"]
     assert importlib.util.find_spec("getihu_kit.databases") is not None
+
+
+def test_the_stateful_parts_are_rendered_with_replication_and_scheduled_backups():
+    spec = importlib.util.spec_from_file_location("render", ROOT / "deploy/k8s/render.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    path = ROOT / "deploy/k8s/stateful.yaml"
+    assert path.read_text() == render.render_stateful(), "stale: run python deploy/k8s/render.py"
+    docs = {d["kind"]: d for d in yaml.safe_load_all(path.read_text()) if d}
+    pg = docs["Cluster"]["spec"]
+    assert pg["instances"] >= 3 and pg["backup"]["retentionPolicy"]
+    assert docs["ScheduledBackup"]["spec"]["cluster"]["name"] == docs["Cluster"]["metadata"]["name"]
+    kafka = docs["Kafka"]["spec"]["kafka"]
+    assert kafka["config"]["min.insync.replicas"] == 2 and docs["KafkaNodePool"]["spec"]["replicas"] == 3
+    assert all(v["deleteClaim"] is False for v in docs["KafkaNodePool"]["spec"]["storage"]["volumes"])
+    listener = kafka["listeners"][0]
+    assert listener["tls"] is True and listener["authentication"]["type"] == "scram-sha-512"
+    assert docs["KafkaUser"]["spec"]["authentication"]["type"] == "scram-sha-512"

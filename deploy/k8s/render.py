@@ -190,11 +190,77 @@ def documents() -> list[dict]:
     return docs
 
 
+STATEFUL_HEADER = """\
+# Rendered by deploy/k8s/render.py. The stateful parts under their operators, for a cluster that runs
+# CloudNativePG (PostgreSQL) and Strimzi (Kafka): apply before platform.yaml, then point
+# DATABASE_URL (Secret getihu-secrets) at getihu-pg-rw and GETIHU_KAFKA_BOOTSTRAP at
+# getihu-kafka-bootstrap:9093 with GETIHU_KAFKA_SECURITY_PROTOCOL=SASL_SSL, SCRAM-SHA-512, the user
+# `getihu` (its password in the Secret Strimzi makes for it) and the cluster CA
+# (getihu-cluster-ca-cert). Backups: PostgreSQL to object storage, base backup nightly + WAL.
+"""
+
+
+def stateful_documents() -> list[dict]:
+    return [
+        {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": meta("getihu-pg"), "spec": {
+            "instances": 3,
+            "storage": {"size": "100Gi"},
+            "walStorage": {"size": "20Gi"},
+            # the services' databases are made by the create-databases Job (platform.yaml)
+            "bootstrap": {"initdb": {"database": "registry", "owner": "getihu"}},
+            "enableSuperuserAccess": False,
+            "backup": {
+                "retentionPolicy": "30d",
+                "barmanObjectStore": {
+                    "destinationPath": "s3://getihu-backups/postgres",
+                    "s3Credentials": {
+                        "accessKeyId": {"name": "getihu-backup-s3", "key": "ACCESS_KEY_ID"},
+                        "secretAccessKey": {"name": "getihu-backup-s3", "key": "SECRET_ACCESS_KEY"}},
+                    "wal": {"compression": "gzip"}}},
+            "monitoring": {"enablePodMonitor": True}}},
+        {"apiVersion": "postgresql.cnpg.io/v1", "kind": "ScheduledBackup", "metadata": meta("getihu-pg-nightly"),
+         "spec": {"schedule": "0 0 2 * * *", "cluster": {"name": "getihu-pg"}, "backupOwnerReference": "self",
+                  "immediate": True}},
+        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaNodePool", "metadata": {
+            **meta("getihu-dual"), "labels": {"strimzi.io/cluster": "getihu"}},
+         "spec": {"replicas": 3, "roles": ["controller", "broker"],
+                  "storage": {"type": "jbod", "volumes": [{"id": 0, "type": "persistent-claim", "size": "200Gi",
+                                                           "deleteClaim": False, "kraftMetadata": "shared"}]}}},
+        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "Kafka", "metadata": {
+            **meta("getihu"), "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"}},
+         "spec": {"kafka": {
+             "version": "4.1.0",
+             "listeners": [{"name": "tls", "port": 9093, "type": "internal", "tls": True,
+                            "authentication": {"type": "scram-sha-512"}}],
+             "authorization": {"type": "simple"},
+             # three replicas, two in sync: an acks=all write survives the loss of a broker
+             "config": {"default.replication.factor": 3, "min.insync.replicas": 2,
+                        "offsets.topic.replication.factor": 3, "transaction.state.log.replication.factor": 3,
+                        "transaction.state.log.min.isr": 2}},
+             "entityOperator": {"topicOperator": {}, "userOperator": {}}}},
+        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaUser", "metadata": {
+            **meta("getihu"), "labels": {"strimzi.io/cluster": "getihu"}},
+         "spec": {"authentication": {"type": "scram-sha-512"},
+                  "authorization": {"type": "simple", "acls": [
+                      {"resource": {"type": "topic", "name": "getihu.", "patternType": "prefix"},
+                       "operations": ["Describe", "Read", "Write", "Create", "DescribeConfigs"]},
+                      {"resource": {"type": "group", "name": "*", "patternType": "literal"},
+                       "operations": ["Describe", "Read"]},
+                      {"resource": {"type": "cluster"}, "operations": ["Describe", "IdempotentWrite"]}]}}},
+    ]
+
+
 def render() -> str:
     body = yaml.safe_dump_all(documents(), sort_keys=False, default_flow_style=False, width=120)
     return HEADER + body
 
 
+def render_stateful() -> str:
+    return STATEFUL_HEADER + yaml.safe_dump_all(stateful_documents(), sort_keys=False, default_flow_style=False,
+                                                width=120)
+
+
 if __name__ == "__main__":
     (HERE / "platform.yaml").write_text(render())
-    print(f"wrote {HERE / 'platform.yaml'}")
+    (HERE / "stateful.yaml").write_text(render_stateful())
+    print(f"wrote {HERE / 'platform.yaml'} and {HERE / 'stateful.yaml'}")
