@@ -11,10 +11,15 @@ PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
-.PHONY: up down status test bench bootstrap client client-deps kafka-up kafka-down pg-up pg-down clean
+.PHONY: up down status test bench bootstrap lock client client-deps kafka-up kafka-down pg-up pg-down clean
 
 bootstrap:
 	@bash deploy/bootstrap.sh
+
+## make lock: regenerate requirements/runtime.lock and requirements/dev.lock (with hashes) from
+## requirements/runtime.in and dev.in; UPGRADE=1 moves every package to its newest allowed version
+lock: bootstrap
+	@UPGRADE=$(UPGRADE) bash deploy/lock.sh
 
 ## the TypeScript client's pinned npm packages (clients/typescript/node_modules), if missing or stale
 client-deps:
@@ -59,15 +64,16 @@ status:
 	@$(PG_TEST) bash deploy/postgres/status.sh || true
 
 ## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one); the
-## TypeScript client's npm packages too, for its test
+## TypeScript client's npm packages too, for its test. Tests sign with the development issuer
+## (GETIHU_DEV_AUTH=1), which every process otherwise refuses to start with.
 test: kafka-up client-deps
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: kafka-up
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) bench/run.py $(BENCH)
 
 ## make clean: stop everything (both PostgreSQL instances too), then delete var/ (all local data)

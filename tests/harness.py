@@ -19,18 +19,18 @@ from getihu_kit.bus import ensure_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
-from stack import SERVICES, Stack  # noqa: E402
+from stack import METRICS_OFFSET, SERVICES, Stack  # noqa: E402
 
 
 def free_base_port() -> int:
-    """A base port whose next 9 ports are free too (the gateway and the services). Drawn below the
-    kernel's ephemeral range (32768 and up on Linux), where no outgoing connection of another
-    process can take a port between this check and the services' bind."""
+    """A base port whose next 9 ports are free too (the gateway and the services), and their metrics
+    ports. Drawn below the kernel's ephemeral range (32768 and up on Linux), where no outgoing
+    connection of another process can take a port between this check and the services' bind."""
     for _ in range(50):
         base = random.randrange(20000, 32000, 10)
         try:
             socks = []
-            for p in range(base, base + 10):
+            for p in [*range(base, base + 10), *range(base + METRICS_OFFSET, base + METRICS_OFFSET + 10)]:
                 s = socket.socket()
                 s.bind(("127.0.0.1", p))
                 socks.append(s)

@@ -70,7 +70,7 @@ def test_typing_run_then_publish_follow_their_work_to_the_end(gateway, capsys, m
     code, run, bar = _getihu(gateway, capsys, "typing", "run", str(YEAR), "--reference-date", f"{YEAR}-06-30")
     assert code == 0 and run["status"] == "completed" and run["progress"] == 1.0
     assert run["counts"] == {"survival": 2, "growth": 2, "development": 1, "excluded": 0}
-    assert "100.0%" in bar and "completed" in bar
+    assert "100.0%" in bar and "已完成" in bar and "成长型 2" in bar
 
     code, published, bar = _getihu(gateway, capsys, "typing", "publish", run["id"])
     assert code == 0 and published["status"] == "published" and published["id"] == run["id"]

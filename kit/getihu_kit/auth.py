@@ -1,7 +1,9 @@
 """Identity: JWT bearer tokens, roles and scope claims (CONTRACT.md: Identity).
 
-Production verifies RS256/ES256 tokens against the OIDC issuer's JWKS (GETIHU_JWKS_URL); local runs
-and tests use the development issuer (HS256, GETIHU_DEV_AUTH=1). Either way a token must name our
+Production (GETIHU_ENV=production) verifies RS256/ES256 tokens against the OIDC issuer's JWKS
+(GETIHU_JWKS_URL) and nothing else; local runs and tests use the development issuer (HS256,
+GETIHU_DEV_AUTH=1). Settings that would make tokens forgeable stop the process at start
+(kit.settings.auth_refusals). Either way a token must name our
 issuer (GETIHU_JWT_ISSUER) and audience (GETIHU_JWT_AUDIENCE) and carry exp, iat, iss, sub and aud;
 the clocks of issuer and platform may differ by LEEWAY_S. Plain functions; kit.web wraps them as
 FastAPI dependencies.
@@ -136,6 +138,15 @@ def _jwks_client(url: str):
     return jwt.PyJWKClient(url, cache_keys=True)
 
 
+def _jwks_key(url: str, token: str, alg: str):
+    """The JWKS key the token's kid names, if it is a key for the token's algorithm: an ES256 token
+    under an RSA key's kid is refused here (PyJWT would raise TypeError on the mismatch)."""
+    jwk = _jwks_client(url).get_signing_key_from_jwt(token)
+    if jwk.algorithm_name != alg:
+        raise jwt.InvalidAlgorithmError("the key is not for this algorithm")
+    return jwk.key
+
+
 def _claim_problem(exc: jwt.PyJWTError) -> Unauthorized:
     if isinstance(exc, jwt.ExpiredSignatureError):
         return Unauthorized("令牌已过期，请重新登录获取新令牌", code="token_expired")
@@ -159,9 +170,10 @@ def verify(token: str, *, secret: str, issuer: str, audience: str, jwks_url: str
     try:
         # The algorithm is checked before any key is looked up, so `alg: none` or HS256 under a JWKS
         # never reaches a key (PyJWT refuses them too; this keeps the refusal independent of the key type).
-        if jwt.get_unverified_header(token).get("alg") not in algorithms:
+        alg = jwt.get_unverified_header(token).get("alg")
+        if alg not in algorithms:
             raise jwt.InvalidAlgorithmError("algorithm not allowed")
-        key = _jwks_client(jwks_url).get_signing_key_from_jwt(token).key if jwks_url else secret
+        key = _jwks_key(jwks_url, token, alg) if jwks_url else secret
         claims = jwt.decode(token, key, algorithms=list(algorithms), issuer=issuer, audience=audience,
                             leeway=LEEWAY_S, options={"require": list(REQUIRED_CLAIMS)})
     except jwt.PyJWTError as exc:

@@ -9,6 +9,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from getihu_kit.events import TOPICS, TopicSpec, dead_letter_topic, physical
+from getihu_kit.kafka_security import client_config
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def make_producer(bootstrap: str) -> KafkaProducer:
         max_request_size=4 * 1024 * 1024,
         retries=10,
         client_id="getihu",
+        **client_config(),
     )
 
 
@@ -42,7 +44,7 @@ def ensure_topics(bootstrap: str, prefix: str = "", specs: list[TopicSpec] | Non
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="getihu-admin")
+            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="getihu-admin", **client_config())
             break
         except KafkaError:
             if time.monotonic() > deadline:
@@ -70,7 +72,7 @@ def broker_ready(bootstrap: str, timeout_s: float = 2.0) -> bool:
         return False
     try:
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000),
-                                 client_id="getihu-ready")
+                                 client_id="getihu-ready", **client_config())
     except Exception:
         return False
     try:

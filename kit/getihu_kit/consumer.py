@@ -7,6 +7,7 @@ the retries goes to `<topic>.dlq` with the error, so one poison message never st
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -17,7 +18,9 @@ from kafka import KafkaConsumer
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from getihu_kit import logs, tracing
 from getihu_kit.db import unit_of_work
+from getihu_kit.kafka_security import client_config
 from getihu_kit.upserts import insert_ignore
 from getihu_kit.events import CloudEvent, dead_letter_topic, kafka_headers, logical, physical
 
@@ -50,10 +53,26 @@ class Subscription:
         return event_type in self.handlers or event_type in self.batch_handlers
 
 
+@contextlib.contextmanager
+def handling(event: CloudEvent | None):
+    """The context of one event's handling: the request that caused it (its `requestid`, else the
+    event's own id) for the log lines, and a new span of its trace (kit.tracing), which the events
+    the handler emits carry on."""
+    if event is None:
+        with logs.bound(request_id=None, traceparent=None):
+            yield
+        return
+    with tracing.span(f"handle {event.type}", parent=event.traceparent, kind=tracing.CONSUMER,
+                      attributes={"messaging.message.id": event.id}) as tp, \
+            logs.bound(request_id=event.requestid or event.id, traceparent=tp):
+        yield
+
+
 class ConsumerRunner:
     def __init__(self, sub: Subscription, *, sessions: sessionmaker[Session], inbox: Table,
                  bootstrap: str, topic_prefix: str = "", producer=None, max_records: int = 500,
-                 retries: int = 3, backoff_s: float = 0.2):
+                 retries: int = 3, backoff_s: float = 0.2, metrics=None):
+        self.metrics = metrics  # kit.metrics.WorkerMetrics, or None
         self.sub = sub
         self.sessions = sessions
         self.inbox = inbox
@@ -90,22 +109,34 @@ class ConsumerRunner:
                 j = i
                 while j < len(events) and events[j].type == e.type:
                     j += 1
-                self.sub.batch_handlers[e.type](session, events[i:j])
+                with handling(events[i]):  # a batch runs in the context of its first event
+                    self.sub.batch_handlers[e.type](session, events[i:j])
                 i = j
             else:
-                self.sub.handlers[e.type](session, e)
+                with handling(e):
+                    self.sub.handlers[e.type](session, e)
                 i += 1
+
+    def _count(self, outcome: str, n: int) -> None:
+        if self.metrics is not None and n:
+            self.metrics.consumed.labels(self.sub.name, outcome).inc(n)
 
     def apply(self, events: list[CloudEvent]) -> int:
         """Apply a batch in one transaction; on failure fall back to one event at a time."""
         events = [e for e in events if self.sub.handles(e.type)]
         if not events:
             return 0
+        applied = self._apply(events)
+        self._count("applied", applied)
+        return applied
+
+    def _apply(self, events: list[CloudEvent]) -> int:
         try:
             with unit_of_work(self.sessions) as session:
                 fresh = self._claim(session, events)
                 self._dispatch(session, fresh)
             self.applied += len(fresh)
+            self._count("duplicate", len(events) - len(fresh))
             return len(fresh)
         except Exception:
             if len(events) == 1:
@@ -130,7 +161,13 @@ class ConsumerRunner:
 
     def _dead_letter(self, event: CloudEvent, error: Exception | None, raw: bytes | None = None,
                      topic: str | None = None) -> None:
-        log.error("dead-lettering event %s (%s): %r", event.id if event else "?", event.type if event else "?", error)
+        with handling(event):
+            log.error("dead-lettering event %s (%s): %r", event.id if event else "?", event.type if event else "?",
+                      error)
+        if self.metrics is not None:
+            where = topic or (self._topic_of.get(event.id, self.sub.topics[0]) if event else self.sub.topics[0])
+            self.metrics.dead_lettered.labels(self.sub.name, where).inc()
+            self._count("dead_lettered", 1)
         if self.producer is not None:
             value = raw if raw is not None else event.model_dump_json().encode()
             dlq = physical(dead_letter_topic(topic or self._topic_of.get(event.id, self.sub.topics[0])), self.prefix)
@@ -154,6 +191,8 @@ class ConsumerRunner:
                 if self.producer is not None:
                     self.producer.send(physical(dead_letter_topic(topic), self.prefix), value=r.value,
                                        headers=[("error", repr(exc).encode()[:1000])]).get(timeout=30)
+                if self.metrics is not None:
+                    self.metrics.dead_lettered.labels(self.sub.name, topic).inc()
                 continue
             self._topic_of[e.id] = topic
             events.append(e)
@@ -167,6 +206,7 @@ class ConsumerRunner:
             auto_offset_reset="earliest",
             max_poll_records=self.max_records,
             client_id=self.sub.name,
+            **client_config(),
         )
         topics = [physical(t, self.prefix) for t in self.sub.topics]
         # Join the group only once this client knows every topic's partitions: a group leader that
@@ -190,6 +230,8 @@ class ConsumerRunner:
             while not stop.is_set():
                 polled = consumer.poll(timeout_ms=500)
                 records = [r for rs in polled.values() for r in rs]
+                if self.metrics is not None:
+                    self.metrics.observe_lag(self.sub.name, consumer)
                 if not records:
                     continue
                 # The batch in hand is finished even if a stop arrives meanwhile, then committed.

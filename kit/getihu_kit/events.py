@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
+from getihu_kit import logs
+
 
 class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -25,6 +27,9 @@ class CloudEvent(BaseModel):
     time: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     datacontenttype: str = "application/json"
     traceparent: str | None = None
+    # Extension attribute: the id of the request (or, through a handler, of the event) that caused it,
+    # so a consumer's log lines name the client's request (kit.logs).
+    requestid: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 
     # An absent optional attribute is left out, never `null`: the JSON event format has no null
@@ -56,12 +61,14 @@ def kafka_headers(traceparent: str | None = None) -> tuple[tuple[str, bytes], ..
 
 def make_event(payload: EventData, *, source: str, subject: str | None,
                traceparent: str | None = None, event_id: str | None = None) -> CloudEvent:
+    """Without a traceparent the event joins the trace in hand (a request's, a handler's: kit.logs)."""
     return CloudEvent(
         id=event_id or str(uuid.uuid4()),
         source=source,
         type=payload.event_type,
         subject=subject,
-        traceparent=traceparent,
+        traceparent=traceparent or logs.traceparent_var.get(),
+        requestid=logs.request_id_var.get(),
         data=payload.model_dump(mode="json"),
     )
 

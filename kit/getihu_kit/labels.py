@@ -17,3 +17,11 @@ def type_label(code: str | None, default: str = "") -> str:
 
 def category_label(code: str | None, default: str = "") -> str:
     return CATEGORY_LABELS.get(code or "", default or (code or ""))
+
+# The status of a job (kit.jobs) and of a typing run, as the command line and the console show them.
+STATUS_LABELS: dict[str, str] = {"queued": "排队中", "waiting_for_data": "等待数据到齐", "running": "处理中",
+                                 "completed": "已完成", "failed": "失败", "publishing": "发布中", "published": "已发布"}
+
+
+def status_label(code: str | None) -> str:
+    return STATUS_LABELS.get(code or "", code or "未知")

@@ -13,6 +13,7 @@ import logging
 import threading
 import uuid
 import zlib
+from collections.abc import Callable
 
 from pydantic_core import to_json
 from sqlalchemy import (BigInteger, Column, DateTime, MetaData, String, Table, Text, delete, func, insert, literal,
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from getihu_kit import logs, tracing
 from getihu_kit.clock import sql_instant
 from getihu_kit.events import CloudEvent, EventData, kafka_headers, make_event, physical
 from getihu_kit.upserts import any_of
@@ -85,6 +87,8 @@ class Outbox:
         NaN/inf as null), unlike json.dumps."""
         now = dt.datetime.now(dt.timezone.utc)
         when = event_time(now)
+        traceparent = traceparent or logs.traceparent_var.get()
+        request_id = logs.request_id_var.get()
         dumps = _to_json_text
         rows = []
         for type_, topic, key, subject, data in items:
@@ -95,6 +99,8 @@ class Outbox:
             envelope["time"], envelope["datacontenttype"] = when, "application/json"
             if traceparent is not None:
                 envelope["traceparent"] = traceparent
+            if request_id is not None:
+                envelope["requestid"] = request_id
             envelope["data"] = data
             rows.append({"id": eid, "aggregatetype": topic, "aggregateid": key, "type": type_,
                          "payload": dumps(envelope), "occurred_at": now, "traceparent": traceparent})
@@ -130,6 +136,8 @@ class Outbox:
         are built and written by one INSERT … SELECT: no row travels through Python.
         The caller must make the data valid for `payload_type`; consumers validate it.
         """
+        traceparent = traceparent or logs.traceparent_var.get()
+        request_id = logs.request_id_var.get()
         src = query.subquery("src")
         # MATERIALIZED: the id is drawn once per row and used for both the column and the payload;
         # row_number over the source's order fixes the order seq follows.
@@ -148,7 +156,8 @@ class Outbox:
                        else_=literal(', "subject": ', Text) + func.to_json(ev.c.subject.cast(Text)).cast(Text))
         when = select(literal_column(sql_instant("now()"))).scalar_subquery()
         tail = ', "datacontenttype": "application/json"' + (
-            f', "traceparent": {_to_json_text(traceparent)}' if traceparent is not None else "") + ', "data": '
+            f', "traceparent": {_to_json_text(traceparent)}' if traceparent is not None else "") + (
+            f', "requestid": {_to_json_text(request_id)}' if request_id is not None else "") + ', "data": '
         envelope = (head + ev.c.eid + literal('"', Text) + after_id + subject + literal(', "time": "', Text) + when
                     + literal('"' + tail, Text) + func.coalesce(ev.c.data.cast(Text), literal("null", Text))
                     + literal("}", Text))
@@ -164,7 +173,9 @@ ADVISORY_LOCK_BASE = 0x6E7458  # + crc of the table's schema-qualified name
 
 class OutboxRelay:
     def __init__(self, engine: Engine, table: Table, producer, *, topic_prefix: str = "",
-                 batch_size: int = 10000, idle_wait_s: float = 0.05):
+                 batch_size: int = 10000, idle_wait_s: float = 0.05,
+                 on_published: Callable[[int], None] | None = None):
+        self.on_published = on_published  # metrics: called with each batch's size after its commit
         self.engine = engine
         self.table = table
         self.producer = producer
@@ -189,18 +200,28 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            topics: dict[str, str] = {}
-            records = []
-            for seq, topic, key, payload, traceparent in rows:
-                physical_topic = topics.get(topic)
-                if physical_topic is None:
-                    physical_topic = topics[topic] = physical(topic, self.prefix)
-                records.append((physical_topic, key.encode() if key else None, payload.encode(),
-                                kafka_headers(traceparent)))
-            self.producer.send(records)  # raises if the broker did not take them all: the rows stay
-            seqs = [r.seq for r in rows]
-            conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
+            with tracing.span("outbox publish", parent=None, kind=tracing.PRODUCER,
+                              links=[r.traceparent for r in rows if r.traceparent],
+                              attributes={"messaging.batch.message_count": len(rows)}):
+                self._send(conn, rows)
+        if self.on_published is not None:
+            self.on_published(len(rows))
         return len(rows)
+
+    def _send(self, conn, rows) -> None:
+        """Publish the batch (each record keeps its event's traceparent header) and delete its rows."""
+        t = self.table
+        topics: dict[str, str] = {}
+        records = []
+        for seq, topic, key, payload, traceparent in rows:
+            physical_topic = topics.get(topic)
+            if physical_topic is None:
+                physical_topic = topics[topic] = physical(topic, self.prefix)
+            records.append((physical_topic, key.encode() if key else None, payload.encode(),
+                            kafka_headers(traceparent)))
+        self.producer.send(records)  # raises if the broker did not take them all: the rows stay
+        seqs = [r.seq for r in rows]
+        conn.execute(delete(t).where(any_of(t.c.seq, seqs)))
 
     def pending(self) -> int:
         with self.engine.connect() as conn:

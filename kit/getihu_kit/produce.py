@@ -26,6 +26,8 @@ from kafka.protocol.producer import ProduceRequest
 from kafka.record.util import calc_crc32c
 from kafka.structs import TopicPartition
 
+from getihu_kit.kafka_security import client_config
+
 log = logging.getLogger(__name__)
 
 _M = 0x5BD1E995
@@ -148,7 +150,7 @@ class BatchProducer:
     def __init__(self, bootstrap: str, *, client_id: str = "getihu-relay", max_batch_bytes: int = 900_000,
                  request_timeout_ms: int = 30_000, retries: int = 10, retry_backoff_s: float = 0.2):
         self.client = KafkaNetClient(bootstrap_servers=bootstrap, client_id=client_id,
-                                     request_timeout_ms=request_timeout_ms)
+                                     request_timeout_ms=request_timeout_ms, **client_config())
         self.client.check_version()  # bootstrap: brokers and API versions
         self.max_batch_bytes = max_batch_bytes  # under the broker's default max.message.bytes (1 MB)
         self.timeout_ms = request_timeout_ms

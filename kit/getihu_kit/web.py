@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from getihu_kit import auth, barrier, logs, validation
+from getihu_kit import auth, barrier, logs, tracing, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.problems import type_uri
@@ -119,19 +118,17 @@ def _json_write(scope: Scope) -> bool:
     return ctype.split(b";")[0].strip() == b"application/json"
 
 
-def _new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
-
-
 class RequestContextMiddleware:
-    """Request id and traceparent (from the caller or new), answered back and put in the logs; control
+    """Request id (from the caller or new) and this hop's own span of the caller's trace (a new trace
+    without one: the gateway forwards its span to the service, the service stamps its span on the
+    events it emits), answered back and bound to the logs until the access line is written; control
     characters refused as a 400; each request counted, timed and logged.
 
     Pure ASGI rather than a BaseHTTPMiddleware: on the gateway's proxy path that wrapper cost about as
     much CPU as the proxying itself (measured in bench/request_path.py), and it re-streams every body."""
 
     def __init__(self, app: ASGIApp, service: str, requests: Counter, latency: Histogram):
-        self.app, self.requests, self.latency = app, requests, latency
+        self.app, self.service, self.requests, self.latency = app, service, requests, latency
         self.access = logging.getLogger(f"{service}.access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -158,33 +155,34 @@ class RequestContextMiddleware:
             response = problem(400, "control_characters", "请求含有非法字符",
                                f"{bad}含有不可见的控制字符（如 NUL），请删除后重试", request)
             return await response(scope, receive, send)
-        tp = request.headers.get("traceparent") or _new_traceparent()
-        request.state.traceparent = tp
-        t1, t2 = logs.request_id_var.set(rid), logs.traceparent_var.set(tp)
+        method = scope["method"]
         start = time.perf_counter()
         status = 500
-        ids = [(b"x-request-id", rid.encode("latin-1")), (b"traceparent", tp.encode("latin-1"))]
+        with tracing.span(f"{self.service} {method}", parent=request.headers.get("traceparent"),
+                          kind=tracing.SERVER, attributes={"url.path": scope["path"],
+                                                           "http.request.method": method}) as tp, \
+                logs.bound(request_id=rid, traceparent=tp):
+            request.state.traceparent = tp
+            ids = [(b"x-request-id", rid.encode("latin-1")), (b"traceparent", tp.encode("latin-1"))]
 
-        async def send_with_ids(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                names = {b"x-request-id", b"traceparent"}
-                message["headers"] = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names] + ids
-            await send(message)
-        try:
-            await self.app(scope, receive, send_with_ids)
-        finally:
-            logs.request_id_var.reset(t1)
-            logs.traceparent_var.reset(t2)
-        elapsed = time.perf_counter() - start
-        route = getattr(scope.get("route"), "path", "unmatched")
-        method = scope["method"]
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(elapsed)
-        if route not in ("/healthz", "/metrics"):
-            self.access.info("request", extra={"method": method, "path": scope["path"], "status": status,
-                                               "duration_ms": round(elapsed * 1000, 1)})
+            async def send_with_ids(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    names = {b"x-request-id", b"traceparent"}
+                    message["headers"] = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names] + ids
+                await send(message)
+            try:
+                await self.app(scope, receive, send_with_ids)
+            finally:
+                # still inside the bound context: the access line carries the request id and trace
+                elapsed = time.perf_counter() - start
+                route = getattr(scope.get("route"), "path", "unmatched")
+                self.requests.labels(method, route, str(status)).inc()
+                self.latency.labels(method, route).observe(elapsed)
+                if route not in ("/healthz", "/metrics"):
+                    self.access.info("request", extra={"method": method, "path": scope["path"], "status": status,
+                                                       "duration_ms": round(elapsed * 1000, 1)})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -488,8 +486,11 @@ def document_idempotency_key(doc: dict[str, Any]) -> None:
 def create_app(*, settings: ServiceSettings, title: str, description: str = "", routers: list = (),
                migrations_dir: Path | None = None, on_startup: list[Callable[[FastAPI], None]] = (),
                version: str = "1.0.0", examples: dict[str, Any] | None = None) -> FastAPI:
-    """A service's app. `examples` (the service's examples.py) go into its OpenAPI document (apply_examples)."""
+    """A service's app. `examples` (the service's examples.py) go into its OpenAPI document (apply_examples).
+    Login settings that would let tokens be forged stop it here (ServiceSettings.check_auth)."""
+    settings.check_auth()
     logs.configure(settings.service_name, settings.log_level)
+    tracing.configure(settings.service_name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

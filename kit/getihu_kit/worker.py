@@ -16,9 +16,11 @@ import ctypes
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -29,8 +31,13 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from getihu_kit import logs
+from prometheus_client import Gauge
+
+from getihu_kit import logs, tracing
+from getihu_kit import metrics as metric_names
 from getihu_kit.bus import ensure_topics, make_producer
+from getihu_kit.metrics import DatabaseCollector, WorkerMetrics, write_relay_total
+from getihu_kit.metrics import serve as serve_metrics
 from getihu_kit.consumer import ConsumerRunner, Subscription
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations
 from getihu_kit.outbox import OutboxRelay, outbox_table
@@ -51,6 +58,9 @@ class WorkerSpec:
     loops: list[Callable] = field(default_factory=list)
     # Publish from a child process instead of a thread (see the module docstring).
     relay_process: bool = False
+    # Extra metric families read from the service's database at scrape time: each is called with a
+    # connection and yields families (kit.metrics.counter_family / gauge_family).
+    collectors: list[Callable] = field(default_factory=list)
 
 
 class Worker:
@@ -62,6 +72,17 @@ class Worker:
         self.relay: OutboxRelay | None = None
         self.relay_producer: BatchProducer | None = None
         self.relay_child: subprocess.Popen | None = None
+        self.metrics_server = None
+        self._relay_total: Path | None = None
+        if spec.outbox is not None and spec.relay_process:
+            self._relay_total = Path(tempfile.mkdtemp(prefix="getihu-relay-")) / "published"
+        self.metrics = WorkerMetrics(spec.settings.service_name, relay_child_total=self._relay_total)
+        Gauge("getihu_worker_up", metric_names.NAMES["getihu_worker_up"], registry=self.metrics.registry
+              ).set_function(lambda: 1.0 if self.healthy() else 0.0)
+
+    def healthy(self) -> bool:
+        """Every loop still runs and no stop was asked for (a crashed loop sets the stop)."""
+        return bool(self.threads) and not self.stop.is_set() and all(t.is_alive() for t in self.threads)
 
     def start(self) -> None:
         s = self.spec.settings
@@ -70,6 +91,8 @@ class Worker:
             run_migrations(url, self.spec.migrations_dir)
         self.engine = make_engine(url)
         self.sessions = make_sessionmaker(self.engine)
+        self.metrics.registry.register(DatabaseCollector(self.engine, outbox=self.spec.outbox, inbox=self.spec.inbox,
+                                                         extra=self.spec.collectors))
         ensure_topics(s.kafka_bootstrap, s.topic_prefix)
         self.producer = make_producer(s.kafka_bootstrap)
         if self.spec.outbox is not None:
@@ -80,16 +103,20 @@ class Worker:
             else:
                 self.relay_producer = BatchProducer(s.kafka_bootstrap)
                 self.relay = OutboxRelay(self.engine, self.spec.outbox, self.relay_producer,
-                                         topic_prefix=s.topic_prefix)
+                                         topic_prefix=s.topic_prefix, on_published=self.metrics.relayed.inc)
                 self._spawn("outbox-relay", self.relay.run, self.stop)
         for sub in self.spec.subscriptions:
             runner = ConsumerRunner(sub, sessions=self.sessions, inbox=self.spec.inbox,
                                     bootstrap=s.kafka_bootstrap, topic_prefix=s.topic_prefix,
-                                    producer=self.producer)
+                                    producer=self.producer, metrics=self.metrics)
             self.runners.append(runner)
             self._spawn(f"consumer-{sub.name}", runner.run, self.stop)
         for loop in self.spec.loops:
             self._spawn(getattr(loop, "__name__", "loop"), loop, self.engine, self.sessions, self.stop)
+        if s.metrics_port:
+            self.metrics_server = serve_metrics(self.metrics.registry, host=s.metrics_host, port=s.metrics_port,
+                                                healthy=self.healthy)
+            log.info("metrics and health on %s:%d", s.metrics_host, self.metrics_server.server_port)
 
     def _spawn(self, name: str, fn, *args) -> None:
         def guarded():
@@ -106,7 +133,7 @@ class Worker:
         s, t = self.spec.settings, self.spec.outbox
         config = {"url": url, "table": t.name, "schema": t.schema, "bootstrap": s.kafka_bootstrap,
                   "topic_prefix": s.topic_prefix, "service": s.service_name, "log_level": s.log_level,
-                  "parent_pid": os.getpid()}
+                  "parent_pid": os.getpid(), "published_total_file": str(self._relay_total)}
         return [sys.executable, "-m", "getihu_kit.worker", "--relay", json.dumps(config)]
 
     def _supervise_relay(self, url: str, started: threading.Event) -> None:
@@ -148,6 +175,11 @@ class Worker:
         self.producer.close(timeout=max(1.0, min(5.0, deadline - time.monotonic())))
         if self.relay_producer is not None:
             self.relay_producer.close()
+        if self.metrics_server is not None:
+            self.metrics_server.shutdown()
+            self.metrics_server.server_close()
+        if self._relay_total is not None:
+            shutil.rmtree(self._relay_total.parent, ignore_errors=True)
         self.engine.dispose()
 
 
@@ -177,7 +209,9 @@ def stop_on_signals(stop: threading.Event) -> None:
 
 
 def run_forever(spec: WorkerSpec) -> None:
+    spec.settings.check_auth()  # the same settings as the API: a worker of an unsafe install does not run either
     logs.configure(f"{spec.settings.service_name}-worker", spec.settings.log_level)
+    tracing.configure(f"{spec.settings.service_name}-worker")
     worker = Worker(spec)
     stop_on_signals(worker.stop)
     worker.start()
@@ -215,12 +249,20 @@ def relay_main(config: dict) -> None:
     stop = threading.Event()
     stop_on_signals(stop)
     logs.configure(f"{config['service']}-relay", config["log_level"])
+    tracing.configure(f"{config['service']}-relay")
     _die_with_parent(int(config["parent_pid"]), stop)
     table = outbox_table(MetaData()).to_metadata(MetaData(), name=config["table"], schema=config["schema"])
     engine = make_engine(config["url"])
     producer = BatchProducer(config["bootstrap"])
+    total_file, published = config.get("published_total_file"), 0
+
+    def report(n: int) -> None:  # the worker serves this total (kit.metrics.RelayChildCounter)
+        nonlocal published
+        published += n
+        if total_file:
+            write_relay_total(Path(total_file), published)
     try:
-        OutboxRelay(engine, table, producer, topic_prefix=config["topic_prefix"]).run(stop)
+        OutboxRelay(engine, table, producer, topic_prefix=config["topic_prefix"], on_published=report).run(stop)
     finally:
         producer.close()
         engine.dispose()

@@ -1,5 +1,6 @@
 """Bearer tokens over HTTP: issuer, audience, times and algorithm are all checked; every refusal is a
-401 problem+json with a stable code. The JWKS case uses a real RSA key served by a local HTTP server."""
+401 problem+json with a stable code. The JWKS cases use a real RSA and a real P-256 key served by a local
+HTTP server, as an OIDC provider serves them."""
 from __future__ import annotations
 
 import base64
@@ -13,7 +14,7 @@ import time
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
@@ -30,7 +31,7 @@ def me(p=Depends(requires("county_staff"))):
 
 
 SETTINGS = ServiceSettings(service_name="t", db_name="t", jwt_issuer="test-issuer", jwt_audience="getihu",
-                           jwks_url=None)
+                           jwks_url=None, dev_auth=True, env="development")
 
 
 def claims(**over) -> dict:
@@ -110,12 +111,15 @@ def test_the_development_issuer_refuses(dev_client, token, code):
     refused(get(dev_client, token(int(time.time()))), code)
 
 
-# --- production: RS256 against the issuer's JWKS --------------------------------------------------------
+# --- production: RS256 and ES256 against the issuer's JWKS ---------------------------------------------
 class Jwks:
     def __init__(self):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        self.body = json.dumps({"keys": [{**jwk, "kid": "k1", "alg": "RS256", "use": "sig"}]}).encode()
+        self.ec_key = ec.generate_private_key(ec.SECP256R1())
+        rsa_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
+        self.body = json.dumps({"keys": [{**rsa_jwk, "kid": "k1", "alg": "RS256", "use": "sig"},
+                                         {**ec_jwk, "kid": "k2", "alg": "ES256", "use": "sig"}]}).encode()
         self.public_pem = self.key.public_key().public_bytes(serialization.Encoding.PEM,
                                                              serialization.PublicFormat.SubjectPublicKeyInfo)
         body = self.body
@@ -158,8 +162,35 @@ def rs256(key, **over) -> str:
     return jwt.encode(claims(**over), key, algorithm="RS256", headers={"kid": "k1"})
 
 
+def es256(key, **over) -> str:
+    return jwt.encode(claims(**over), key, algorithm="ES256", headers={"kid": "k2"})
+
+
 def test_an_rs256_token_signed_with_the_issuers_key_is_accepted(jwks_client, jwks):
     assert get(jwks_client, rs256(jwks.key)).json() == {"sub": "clerk", "iss": "test-issuer"}
+
+
+def test_an_es256_token_signed_with_the_issuers_key_is_accepted(jwks_client, jwks):
+    assert get(jwks_client, es256(jwks.ec_key)).json() == {"sub": "clerk", "iss": "test-issuer"}
+
+
+@pytest.fixture(scope="module")
+def production_client(jwks):
+    """GETIHU_ENV=production as a bureau runs it: the JWKS, no development issuer, no secret of ours."""
+    settings = SETTINGS.model_copy(update={"jwks_url": jwks.url, "env": "production", "dev_auth": False,
+                                           "jwt_secret": "p" * 48})
+    with TestClient(create_app(settings=settings, title="t", routers=[router])) as c:
+        yield c
+
+
+def test_in_production_the_issuers_rs256_and_es256_tokens_are_accepted(production_client, jwks):
+    assert get(production_client, rs256(jwks.key)).status_code == 200
+    assert get(production_client, es256(jwks.ec_key)).status_code == 200
+
+
+def test_in_production_an_hs256_token_is_refused_even_with_the_configured_secret(production_client):
+    refused(get(production_client, jwt.encode(claims(), "p" * 48, algorithm="HS256")), "token_invalid")
+    refused(get(production_client, dev()), "token_invalid")
 
 
 @pytest.mark.parametrize("token,code", [
@@ -175,6 +206,10 @@ def test_an_rs256_token_signed_with_the_issuers_key_is_accepted(jwks_client, jwk
     pytest.param(lambda j: rs256(j.key, aud="another-platform"), "token_invalid", id="rs256-wrong-audience"),
     pytest.param(lambda j: rs256(j.key, iss="someone-else"), "token_invalid", id="rs256-wrong-issuer"),
     pytest.param(lambda j: rs256(j.key, exp=int(time.time()) - 120), "token_expired", id="rs256-expired"),
+    pytest.param(lambda j: es256(ec.generate_private_key(ec.SECP256R1())), "token_invalid", id="es256-with-another-key"),
+    pytest.param(lambda j: es256(j.ec_key, aud="another-platform"), "token_invalid", id="es256-wrong-audience"),
+    pytest.param(lambda j: jwt.encode(claims(), j.ec_key, algorithm="ES256", headers={"kid": "k1"}), "token_invalid",
+                 id="es256-under-the-rsa-kid"),
 ])
 def test_with_a_jwks_only_the_issuers_asymmetric_signature_is_accepted(jwks_client, jwks, token, code):
     refused(get(jwks_client, token(jwks)), code)
