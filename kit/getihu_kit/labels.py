@@ -9,6 +9,9 @@ TYPE_CODES = tuple(TYPE_LABELS)
 # 附件1 二: the four 名特优新 categories.
 CATEGORY_LABELS: dict[str, str] = {"renowned": "知名", "distinctive": "特色", "quality": "优质", "emerging": "新兴"}
 CATEGORY_CODES = tuple(CATEGORY_LABELS)
+# 附件1 一(四)1: a business's registration status (登记在册, or 吊销/注销/撤销).
+BUSINESS_STATUS_LABELS: dict[str, str] = {"registered": "登记在册", "revoked": "吊销", "cancelled": "注销",
+                                          "withdrawn": "撤销"}
 
 
 def type_label(code: str | None, default: str = "") -> str:

@@ -36,6 +36,10 @@ class Recognition(Base):
     operator_change_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     extensions: Mapped[list] = mapped_column(JSON)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    # 二(六) 撤销认定: the day of the revocation (the 5-year bar runs from it), also for one that had ended before.
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    # An upheld objection restores a recognition in place; this names the appeal that did it.
+    restored_from: Mapped[str | None] = mapped_column(String(40))
     end_reason: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("ix_recognition_scope", "region_code", "status", "category"),

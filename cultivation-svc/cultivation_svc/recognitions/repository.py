@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session
 
+from getihu_kit.idempotency import lock_id
 from getihu_kit.upserts import any_of
 
 from cultivation_svc.recognitions.models import InfoReport, Recognition
@@ -31,14 +32,22 @@ def active_for_person(session: Session, region_code: str, id_number: str | None,
         Recognition.uscc != other_than, Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)).first()
 
 
+def lock_county_quota(session: Session, region_code: str, year: int) -> None:
+    """二(四)3: one recognition at a time per county and cycle year — a transaction-scoped advisory lock, held until
+    the recognising transaction commits, so two clerks never both take the last place of the 5%."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id("cultivation.quota", f"{region_code}:{year}")})
+
+
 def in_force_count(session: Session, region_code: str, on: dt.date) -> int:
     return session.scalar(select(func.count()).select_from(Recognition).where(
         Recognition.region_code == region_code, Recognition.status.in_(ACTIVE), Recognition.valid_until >= on)) or 0
 
 
-def fraud_revocations(session: Session, uscc: str) -> list[dt.date]:
-    return [d for d in session.scalars(select(Recognition.ended_on).where(
-        Recognition.uscc == uscc, Recognition.status == "revoked")) if d is not None]
+def fraud_revocations(session: Session, uscc: str) -> list[Recognition]:
+    """The business's recognitions revoked for fraud (二(六)), oldest first."""
+    return list(session.scalars(select(Recognition).where(
+        Recognition.uscc == uscc, Recognition.status == "revoked", Recognition.revoked_on.is_not(None))
+        .order_by(Recognition.revoked_on)))
 
 
 def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Recognition]:

@@ -84,6 +84,7 @@ class RecognitionRead(BaseModel):
     extensions: list = []
     ended_on: dt.date | None = None
     end_reason: str | None = None
+    revoked_on: dt.date | None = None
 
 
 class PublicRecognition(BaseModel):

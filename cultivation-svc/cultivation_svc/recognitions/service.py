@@ -52,6 +52,27 @@ def _fail(refusals: list[eligibility.Refusal], ruleset: str) -> None:
                             refusals=[r.as_dict() for r in refusals], ruleset=ruleset)
 
 
+def recognisable(session: Session, *, app, today: dt.date, restored: bool = False):
+    """Every rule a recognition must meet on `today`, run under the county's quota lock: who may be recognised
+    (二(四)1, re-checked now; the penalty window still counts back from the application date), one category and one
+    person (二(四)3), the 5% (二(四)3) and the calendar (二(五)1; 三(四) for a restored case)."""
+    repository.lock_county_quota(session, app.region_code, app.year)
+    rules = rules_in(session, app.region_code, today)
+    subject, business, latest = applications.subject_for(
+        session, uscc=app.uscc, on=today, source=app.source, relaxed_group=app.relaxed_group,
+        relaxed_confirmed=bool(app.relaxed_confirmed) if app.relaxed_group else None, applied_on=app.applied_on,
+        rules=rules)
+    refusals = eligibility.check(subject, rules)
+    active = repository.active_for_uscc(session, app.uscc, today)
+    other = repository.active_for_person(session, app.region_code, business.operator_id_number, today, app.uscc)
+    q = quota(session, region_code=app.region_code, year=app.year, on=today)
+    refusals += [r for r in (
+        limits.one_category_per_business(app.uscc, CATEGORY_LABELS.get(active.category) if active else None),
+        limits.one_per_person_per_county(masking.mask_name(business.operator_name), other.uscc if other else None),
+        limits.quota_check(q), limits.calendar_check(app.year, today, rules, restored=restored)) if r]
+    return refusals, rules, business, latest, q
+
+
 def recognise(session: Session, *, app_id: str, data: Recognise, principal: Principal, today: dt.date,
               traceparent: str | None = None) -> Recognition:
     """认定并标注具体分类: after the notice period with no open objection; eligibility re-checked; limits held."""
@@ -65,31 +86,30 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         raise Conflict(f"申报当前状态为“{app.status}”，只有公示中的申报可以认定", code="invalid_state")
     if today <= app.notice_ends_on:
         raise Conflict(f"公示期至 {app.notice_ends_on.isoformat()} 结束，公示期满后方可认定", code="notice_running")
-    rules = rules_in(session, app.region_code, today)
-    subject, business, latest = applications.subject_for(session, uscc=app.uscc, on=today, source=app.source,
-                                                         relaxed_group=app.relaxed_group)
-    refusals = eligibility.check(subject, rules)
-    active = repository.active_for_uscc(session, app.uscc, today)
-    other = repository.active_for_person(session, app.region_code, business.operator_id_number, today, app.uscc)
-    q = quota(session, region_code=app.region_code, year=app.year, on=today)
-    refusals += [r for r in (
-        limits.one_category_per_business(app.uscc, CATEGORY_LABELS.get(active.category) if active else None),
-        limits.one_per_person_per_county(masking.mask_name(business.operator_name), other.uscc if other else None),
-        limits.quota_check(q)) if r]
+    refusals, rules, business, latest, q = recognisable(session, app=app, today=today)
     _fail(refusals, rules.version)
-    rec = Recognition(
-        id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
-        operator_id_number=business.operator_id_number, category=app.category, source=app.source,
-        department=app.department, relaxed_group=app.relaxed_group, type_at_recognition=latest.type if latest else None, year=app.year,
-        recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
-        benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
-        ruleset=rules.version, extensions=[], changed_at=clock.now())
-    session.add(rec)
+    rec = _grant(session, app=app, business=business, latest=latest, rules=rules, today=today)
     applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
                          detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
                          traceparent=traceparent)
     events.recognition_changed(session, rec, traceparent=traceparent)
     events.category_measures_granted(session, rec, traceparent=traceparent)
+    return rec
+
+
+def _grant(session: Session, *, app, business, latest, rules, today: dt.date, restored_from: str | None = None) -> Recognition:
+    rec = Recognition(
+        id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
+        operator_id_number=business.operator_id_number, category=app.category, source=app.source,
+        department=app.department,
+        # 二(四)1: only a claim staff confirmed at review is the recognition's relaxed source.
+        relaxed_group=app.relaxed_group if app.relaxed_confirmed else None,
+        type_at_recognition=latest.type if latest else None, year=app.year,
+        recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
+        benefits_from=lifecycle.benefits_from(app.year, rules), status="granted", criteria_id=app.criteria_id,
+        ruleset=rules.version, extensions=[], changed_at=clock.now(), restored_from=restored_from)
+    session.add(rec)
+    session.flush()
     return rec
 
 
@@ -222,17 +242,13 @@ def confirm(session: Session, *, data: Confirmation, principal: Principal, today
         t = types.get(rec.uscc)
         subject = eligibility.Subject(
             uscc=rec.uscc, on=today, source=rec.source, relaxed_group=rec.relaxed_group,
-            latest_type=t.type if t else None,
+            relaxed_confirmed=True if rec.relaxed_group else None, relaxed_groups=rules.relaxed_group_labels(),
+            business_status=b.status if b else "registered", latest_type=t.type if t else None,
             latest_type_year=t.year if t else None, marks=tuple((b.state.get("marks") or ()) if b else ()),
             operator_id_number=b.operator_id_number if b else None,
             debtor_listings=tuple(debtors.get(b.operator_id_number, ()) if b else ()))
+        # 二(六) 是否继续符合分型和分类基础标准: registered, not 不符合分型条件, the type or its relaxation, the bars.
         refusals = eligibility.check(subject, rules)
-        if b is not None and b.status != "registered":
-            refusals.append(eligibility.Refusal("base_standard", "一(四)1", f"个体工商户已{b.status}，不再为登记在册状态",
-                                                {"status": b.status}))
-        if t is not None and t.type == "excluded":
-            refusals.append(eligibility.Refusal("base_standard", "一(四)1", "最近一次分型为“不符合分型条件”",
-                                                {"year": t.year}))
         if refusals:
             _end(session, rec, status="cancelled", on=today, reason="；".join(r.message for r in refusals),
                  traceparent=traceparent)
@@ -291,12 +307,24 @@ def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.d
 
 def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Principal, today: dt.date,
            traceparent: str | None = None) -> Recognition:
-    """二(六)：以欺诈、贿赂等手段……弄虚作假取得认定的，应当撤销认定 — and the 5-year bar starts today."""
+    """二(六)：市场监管部门发现已认定的“名特优新”个体工商户，在自主申报过程中以欺诈、贿赂等手段隐瞒真实情况、弄虚作假
+    取得认定的，应当撤销认定。个体工商户自被撤销认定之日起5年内不得再次申报 — a self-applied recognition, in force or
+    already ended (cancelled, expired): the fraud is found later; the 5-year bar starts on the day of the revocation."""
     rec = _get(session, rec_id)
     require_region(principal, rec.region_code)
-    if rec.status not in repository.ACTIVE:
-        raise Conflict(f"认定当前状态为“{rec.status}”，不能撤销", code="invalid_state")
-    _end(session, rec, status="revoked", on=today, reason=f"fraud: {data.reason}", traceparent=traceparent)
+    if rec.source != "self":
+        raise RuleViolation("撤销认定适用于自主申报取得的认定（二(六)：在自主申报过程中以欺诈、贿赂等手段……取得认定的）；"
+                            "推荐认定的由推荐部门核查处理", code="revocation_self_only")
+    if rec.status == "revoked":
+        raise Conflict(f"该认定已于 {rec.revoked_on.isoformat() if rec.revoked_on else rec.ended_on} 撤销", code="invalid_state")
+    reason = f"fraud: {data.reason}"
+    rec.revoked_on = today
+    if rec.status in repository.ACTIVE:
+        _end(session, rec, status="revoked", on=today, reason=reason, traceparent=traceparent)
+    else:  # ended before: it keeps the day it ended; the revocation and its bar are recorded on top
+        rec.status, rec.end_reason, rec.changed_at = "revoked", reason, clock.now()
+        session.flush()
+        events.recognition_changed(session, rec, reason=reason, traceparent=traceparent)
     return rec
 
 
@@ -307,7 +335,7 @@ def read(session: Session, rec: Recognition) -> dict:
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
         "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
-        "end_reason")}
+        "end_reason", "revoked_on")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
     return out

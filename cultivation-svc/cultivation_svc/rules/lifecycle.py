@@ -18,9 +18,22 @@ def valid_until(recognised_on: dt.date, years: int) -> dt.date:
     return add_years(recognised_on, years) - dt.timedelta(days=1)
 
 
-def benefits_from(recognised_on: dt.date, rules: CultivationRules) -> dt.date:
-    """二(五)1：次年1月1日起，认定的“名特优新”个体工商户开始享受相关扶持政策。"""
-    return on_day(recognised_on.year + 1, rules.benefits_from)
+def benefits_from(cycle_year: int, rules: CultivationRules) -> dt.date:
+    """二(五)1：次年1月1日起，认定的“名特优新”个体工商户开始享受相关扶持政策 — the year after the *cycle's* year,
+    also for a case an upheld objection restores later (三(四))."""
+    return on_day(cycle_year + 1, rules.benefits_from)
+
+
+def recognitions_by(cycle_year: int, rules: CultivationRules, *, restored: bool = False) -> dt.date:
+    """二(五)1：当年8月起……于11月底前完成分类 — the last day a cycle's recognition may fall on (a later one only as the
+    prefecture's dated parameter). 三(四)：总结提高阶段（12月）……做好分型分类异议处理 — a case an upheld objection
+    restores may be recognised in that December."""
+    return on_day(cycle_year, rules.restored_by if restored else rules.recognitions_by)
+
+
+def recognition_in_calendar(cycle_year: int, on: dt.date, rules: CultivationRules, *, restored: bool = False) -> bool:
+    """A recognition of the cycle `cycle_year` falls within it: from its window's opening (1 August) to its last day."""
+    return on_day(cycle_year, rules.window_opens) <= on <= recognitions_by(cycle_year, rules, restored=restored)
 
 
 def info_report_due(year: int, rules: CultivationRules) -> dt.date:

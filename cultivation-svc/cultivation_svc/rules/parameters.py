@@ -8,6 +8,7 @@ per-region settings; the seed's values are the defaults.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -28,6 +29,17 @@ PARAMETERS: dict[str, DatedParameter] = by_name([
     DatedParameter.of("extension_years", 3, SEED_EFFECTIVE, "二(六)：符合以下情形之一的，有效期延长3年"),
     DatedParameter.of("window_opens", (8, 1), SEED_EFFECTIVE, "二(五)1：当年8月起……组织各地开展认定工作"),
     DatedParameter.of("window_closes", (11, 30), SEED_EFFECTIVE, "二(五)1：于11月底前完成分类"),
+    # The last day a cycle's recognitions may fall on. A county may close its window earlier (window_closes),
+    # never later; only the prefecture moves this date, as one more dated entry here with its decision.
+    DatedParameter.of("recognitions_by", (11, 30), SEED_EFFECTIVE,
+                      "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类"),
+    # 三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理 — a case restored by an upheld objection is
+    # recognised in December of the cycle year at the latest, and counts against that cycle.
+    DatedParameter.of("restored_by", (12, 31), SEED_EFFECTIVE,
+                      "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理"),
+    DatedParameter.of("relaxed_groups", (("veteran", "退役军人"), ("graduate", "高校毕业生"), ("disabled", "残疾人"),
+                                         ("returning_migrant_worker", "返乡创业农民工")), SEED_EFFECTIVE,
+                      "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源"),
     DatedParameter.of("benefits_from", (1, 1), SEED_EFFECTIVE, "二(五)1：次年1月1日起……开始享受相关扶持政策"),
     DatedParameter.of("info_report_due", (7, 31), SEED_EFFECTIVE, "二(六)：于每年7月底前完成信息报告"),
     # The seed asks for 信息公示 without a length; seven days is the common local practice. A county that
@@ -48,13 +60,27 @@ OVERRIDABLE: dict[str, Any] = {
     "clear_growth_ratio": lambda v: Fraction(str(v)),
     "extra_bars": lambda v: tuple(ExtraBar(kind=b["kind"], years=int(b["years"]), label=b.get("label") or b["kind"])
                                   for b in v),
+    # 二(四)1 “等”: a county adds a group of its own, dated and with its reason (e.g. 脱贫户 from 2027-01-01).
+    "relaxed_groups_added": lambda v: tuple(AddedGroup(code=str(g["code"]), label=str(g["label"]),
+                                                       in_force_from=dt.date.fromisoformat(str(g["in_force_from"])),
+                                                       reason=str(g["reason"])) for g in v),
 }
+GROUP_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 # Bars a locality may add; each names the mark that shows it (registry marks carry a reason).
 KNOWN_EXTRA_BARS: dict[str, str] = {
     "major_safety_accident": "重大安全事故",
     "serious_illegal": "严重违法失信名单",
 }
+
+
+@dataclass(frozen=True)
+class AddedGroup:
+    """A relaxed group a county adds to the seed's four (二(四)1 “等”), in force from a date, with its reason."""
+    code: str
+    label: str
+    in_force_from: dt.date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -80,12 +106,26 @@ class CultivationRules:
     info_report_due: tuple[int, int]
     public_notice_days: int
     clear_growth_ratio: Fraction
+    recognitions_by: tuple[int, int]
+    restored_by: tuple[int, int]
+    relaxed_groups: tuple[tuple[str, str], ...]
     extra_bars: tuple[ExtraBar, ...] = field(default_factory=tuple)
+    relaxed_groups_added: tuple[AddedGroup, ...] = field(default_factory=tuple)
+    on: dt.date | None = None
+
+    def relaxed_group_labels(self) -> dict[str, str]:
+        """The relaxed groups in force on the rules' date: the seed's, then the county's added ones already in force."""
+        out = dict(self.relaxed_groups)
+        for g in self.relaxed_groups_added:
+            if self.on is None or g.in_force_from <= self.on:
+                out.setdefault(g.code, g.label)
+        return out
 
 
 def defaults(on: dt.date) -> CultivationRules:
-    names = [f for f in CultivationRules.__dataclass_fields__ if f not in ("version", "extra_bars")]
-    return CultivationRules(version=RULESET, **{n: PARAMETERS[n].on(on) for n in names})
+    names = [f for f in CultivationRules.__dataclass_fields__
+             if f not in ("version", "extra_bars", "relaxed_groups_added", "on")]
+    return CultivationRules(version=RULESET, on=on, **{n: PARAMETERS[n].on(on) for n in names})
 
 
 def rules_for(on: dt.date, overrides: dict[str, Any] | None = None, region_code: str | None = None) -> CultivationRules:
@@ -98,8 +138,21 @@ def rules_for(on: dt.date, overrides: dict[str, Any] | None = None, region_code:
     return replace(rules, version=version, **changes)
 
 
-def validate_overrides(overrides: dict[str, Any]) -> list[dict[str, str]]:
+def calendar_errors(key: str, month_day: tuple[int, int], on: dt.date) -> list[dict[str, str]]:
+    """二(五)1：当年8月起……于11月底前完成分类 — a county may shorten its window, not extend it: it opens no
+    earlier than the seed's 1 August and closes no later than the prefecture's last recognition day."""
+    earliest, latest = PARAMETERS["window_opens"].on(on), PARAMETERS["recognitions_by"].on(on)
+    if tuple(month_day) < tuple(earliest):
+        return [{"field": key, "message": f"申报窗口不得早于 {earliest[0]} 月 {earliest[1]} 日开启（二(五)1：当年8月起）"}]
+    if tuple(month_day) > tuple(latest):
+        return [{"field": key, "message": f"申报窗口不得晚于 {latest[0]} 月 {latest[1]} 日关闭（二(五)1：11月底前完成分类；"
+                                         "更晚的日期只能由地区市场监管局设定）"}]
+    return []
+
+
+def validate_overrides(overrides: dict[str, Any], on: dt.date | None = None) -> list[dict[str, str]]:
     """Field errors (Chinese) for a region's override document; empty when it is usable."""
+    on = on or dt.date.max  # without a date: the newest values
     errors = []
     for k, v in overrides.items():
         if k not in OVERRIDABLE:
@@ -109,7 +162,7 @@ def validate_overrides(overrides: dict[str, Any]) -> list[dict[str, str]]:
             continue
         try:
             value = OVERRIDABLE[k](v)
-        except (TypeError, ValueError, KeyError, ZeroDivisionError):
+        except (TypeError, ValueError, KeyError, ZeroDivisionError, AttributeError):
             errors.append({"field": k, "message": "取值格式不正确"})
             continue
         if k in ("penalty_window_years", "fraud_bar_years") and not 0 < value <= 20:
@@ -121,6 +174,16 @@ def validate_overrides(overrides: dict[str, Any]) -> list[dict[str, str]]:
                 dt.date(2024, *value)
             except (TypeError, ValueError):
                 errors.append({"field": k, "message": "应为 [月, 日]，如 [11, 30]"})
+                continue
+            errors += calendar_errors(k, value, on)
+        if k == "relaxed_groups_added":
+            seen = set(dict(PARAMETERS["relaxed_groups"].on(on)))
+            for g in value:
+                if not GROUP_CODE.match(g.code) or g.code in seen:
+                    errors.append({"field": k, "message": f"群体代码“{g.code}”应为小写英文字母、数字或下划线，且不与已有群体重复"})
+                elif not g.label.strip() or not g.reason.strip():
+                    errors.append({"field": k, "message": f"群体“{g.code}”应写明名称（label）和增设理由（reason）"})
+                seen.add(g.code)
         if k == "clear_growth_ratio" and not 0 < value <= 10:
             errors.append({"field": k, "message": "应为大于 0 的比例，如 0.2 表示 20%"})
         if k == "extra_bars":
