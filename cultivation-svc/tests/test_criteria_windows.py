@@ -41,13 +41,18 @@ def test_criteria_list_newest_first_in_pages(world):
 
 
 def test_window_close_date_is_configurable(world):
+    """二(五)1: a county shortens its window; it cannot extend it past 30 November (the prefecture's last day)."""
     c = world.client()
-    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-12-15"}, headers=world.county("232722"))
-    assert r.status_code == 200 and r.json()["closes_on"] == "2026-12-15"
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-12-01"}, headers=world.county("232722"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "closes_on" and "11月底" in r.json()["detail"]
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-11-20"}, headers=world.county("232722"))
+    assert r.status_code == 200 and r.json()["closes_on"] == "2026-11-20"
     u = world.business("232722")
     world.criteria("232722")
-    r = world.client(dt.date(2026, 12, 10)).post(f"{API}/applications", json={
-        "uscc": u, "category": "distinctive", "indicator_values": {"years": 5}}, headers=world.operator(u))
+    body = {"uscc": u, "category": "distinctive", "indicator_values": {"years": 5}}
+    r = world.client(dt.date(2026, 11, 21)).post(f"{API}/applications", json=body, headers=world.operator(u))
+    assert r.status_code == 409 and r.json()["code"] == "window_closed"
+    r = world.client(dt.date(2026, 11, 20)).post(f"{API}/applications", json=body, headers=world.operator(u))
     assert r.status_code == 201, r.text
     r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-01-01"}, headers=world.county("232722"))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "closes_on"

@@ -67,8 +67,8 @@ def test_yearly_confirmation_cancels_who_no_longer_qualifies(world):
     keep, keep_rec = world.recognised("232764")
     fallen, fallen_rec = world.recognised("232764")
     veteran = world.business("232764", type_="survival")  # 退役军人: the relaxed source holds at confirmation too
-    vet_app = world.apply(veteran, "232764", relaxed_group="veteran")
-    world.to_notice(vet_app, "232764")
+    vet_app = world.apply(veteran, "232764", relaxed_group="veteran", relaxed_basis="退役军人优待证 第654321号")
+    world.to_notice(vet_app, "232764", relaxed_group_confirmed=True)
     vet_rec = world.recognise(vet_app, "232764")
     world.typed(fallen, "survival", year=2027, region="232764",
                 published_at=dt.datetime(2027, 8, 10, tzinfo=dt.timezone.utc))
@@ -185,6 +185,13 @@ def test_measures_catalog_and_per_business(world):
     assert all(m["text"] and m["department"] and m["conditions"] for m in growth)
     assert c.get(f"{API}/measures", params={"category": "famous"}).status_code == 422
     u, rec = world.recognised("232701", category="distinctive")
+    # 二(五)1：次年1月1日起……开始享受相关扶持政策 — the category's measures show from that day, not before.
+    before = c.get(f"{API}/businesses/{u}/measures", headers=world.operator(u)).json()
+    assert before["category"] == "distinctive" and before["category_benefits_from"] == "2027-01-01"
+    assert not [m for m in before["measures"] if m["code"].startswith("distinctive.")]
+    assert world.client(dt.date(2026, 12, 31)).get(f"{API}/businesses/{u}/measures", headers=world.operator(u)
+                                                   ).json()["measures"] == before["measures"]
+    c = world.client(dt.date(2027, 1, 1))
     mine = c.get(f"{API}/businesses/{u}/measures", headers=world.operator(u)).json()
     codes = [m["code"] for m in mine["measures"]]
     assert mine["type"] == "growth" and mine["category"] == "distinctive"
