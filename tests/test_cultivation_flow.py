@@ -27,6 +27,11 @@ API = "/api/v1/cultivation"
 REPORTED_ON = min(dt.date(YEAR, 3, 1), TODAY - dt.timedelta(days=1)).isoformat()
 
 
+# The stack runs on the real clock: the prefecture opens the calendar all year, naming its decision (二(五)1).
+ALL_YEAR = {"window_opens": [1, 1], "window_closes": [12, 31], "recognitions_by": [12, 31],
+            "calendar_reason": "跨服务测试：地区市场监管局决定全年受理（示例）"}
+
+
 def ok(r, status=200):
     assert r.status_code == status, r.text
     return r.json()
@@ -103,9 +108,9 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     county = gateway.token("songling-clerk", ["county_staff"], region_code=REGION)
     county2 = gateway.token("xinlin-clerk", ["county_staff"], region_code=NOTICE_REGION)
     ok(gateway.put(f"{API}/region-settings/{REGION}", headers=prefecture,
-                   json={"public_notice_days": 0, "window_opens": [1, 1], "window_closes": [12, 31]}))
+                   json={"public_notice_days": 0, **ALL_YEAR}))
     ok(gateway.put(f"{API}/region-settings/{NOTICE_REGION}", headers=prefecture,
-                   json={"window_opens": [1, 1], "window_closes": [12, 31]}))
+                   json=ALL_YEAR))
 
     # 40 成长型 in 松岭区 give a 5% quota of 2; one business in 新林区 for the objection.
     usccs = [register(gateway, county, REGION, 880_000 + i, f"松岭山珍{i}号") for i in range(40)]
@@ -152,7 +157,9 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     assert {p["uscc"]: p["category"] for p in public if p["uscc"] in (own, recommended)} == {
         own: "distinctive", recommended: "quality"}
     measures = ok(gateway.get(f"/api/v1/cultivation/businesses/{own}/measures", headers=op_own))
-    assert measures["category"] == "distinctive" and any(m["code"] == "distinctive.A" for m in measures["measures"])
+    # 二(五)1：次年1月1日起……开始享受 — the category's measures are listed from then, not yet.
+    assert measures["category"] == "distinctive" and measures["category_benefits_from"] == f"{YEAR + 1}-01-01"
+    assert not any(m["code"].startswith("distinctive.") for m in measures["measures"])
 
     # The 名录 shows the category; the inbox holds the recognition and the 免申即享 measures.
     def listed():

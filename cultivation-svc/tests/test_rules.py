@@ -227,23 +227,17 @@ def test_calendar_of_a_cycle(name, on, restored, refused):
         assert r.rule == "calendar" and r.fact["cycle_year"] == 2026
 
 
-def test_prefecture_may_set_a_later_last_day_as_a_dated_parameter(monkeypatch):
-    """Only the prefecture moves the last day later: one more dated entry; the seed's day holds before it."""
-    from cultivation_svc.rules import parameters
-    later = parameters.PARAMETERS["recognitions_by"].then((12, 10), D(2027, 1, 1), "地区市场监管局决定（示例）")
-    monkeypatch.setitem(parameters.PARAMETERS, "recognitions_by", later)
-    assert limits.calendar_check(2026, D(2026, 12, 5), defaults(D(2026, 12, 5))) is not None
-    assert limits.calendar_check(2027, D(2027, 12, 5), defaults(D(2027, 12, 5))) is None
-    assert validate_overrides({"window_closes": [12, 10]}, D(2027, 3, 1)) == []
-    assert [e["field"] for e in validate_overrides({"window_closes": [12, 10]}, D(2026, 3, 1))] == ["window_closes"]
-
-
-@pytest.mark.parametrize("published, window", [
-    (D(2026, 7, 20), (D(2026, 8, 1), D(2026, 11, 30))),   # published before August: opens 1 August
-    (D(2026, 8, 20), (D(2026, 8, 20), D(2026, 11, 30))),  # published later: opens that day
-])
-def test_window_from_august_to_30_november(published, window):
-    assert lifecycle.window_dates(2026, published, RULES) == window
+def test_only_the_prefecture_with_its_reason_moves_the_calendar():
+    """二(五)1: a later last day (or an earlier opening) needs the prefecture's decision named in calendar_reason."""
+    later = {"recognitions_by": [12, 31], "window_closes": [12, 31]}
+    assert [e["field"] for e in validate_overrides(later)] == ["recognitions_by"]
+    assert validate_overrides({**later, "calendar_reason": "地区局决定：补录延至年底"}) == []
+    rules = rules_for(D(2026, 12, 5), {**later, "calendar_reason": "地区局决定"})
+    assert limits.calendar_check(2026, D(2026, 12, 5), rules) is None
+    assert limits.calendar_check(2026, D(2026, 12, 5), RULES) is not None
+    early = {"window_opens": [1, 1]}
+    assert [e["field"] for e in validate_overrides(early)] == ["window_opens"]
+    assert validate_overrides({**early, "calendar_reason": "地区局决定"}) == []
 
 
 @pytest.mark.parametrize("on, last_year", [

@@ -37,7 +37,12 @@ class RegionOverrides(BaseModel):
     fraud_bar_years: int | None = Field(default=None, ge=1, le=20, description="弄虚作假的限制年限")
     public_notice_days: int | None = Field(default=None, ge=0, le=30, description="公示天数")
     window_opens: MonthDay | None = Field(default=None, min_length=2, max_length=2, description="认定窗口开启的 [月, 日]")
-    window_closes: MonthDay | None = Field(default=None, min_length=2, max_length=2, description="认定窗口关闭的 [月, 日]")
+    window_closes: MonthDay | None = Field(default=None, min_length=2, max_length=2,
+                                           description="认定窗口关闭的 [月, 日]（不晚于认定截止日）")
+    recognitions_by: MonthDay | None = Field(default=None, min_length=2, max_length=2,
+                                             description="本年度认定的截止 [月, 日]（文件规定 11 月 30 日；更晚须写明 calendar_reason）")
+    calendar_reason: str | None = Field(default=None, min_length=1, max_length=500,
+                                        description="地区市场监管局调整认定时间（8月前开启或11月30日后截止）的决定理由")
     clear_growth_ratio: Decimal | None = Field(default=None, gt=0, le=10, description="比例，如 0.2 表示 20%")
     extra_bars: list[ExtraBarIn] | None = Field(default=None, max_length=20, description="本地增加的限制情形")
     relaxed_groups_added: list[AddedGroupIn] | None = Field(default=None, max_length=20,

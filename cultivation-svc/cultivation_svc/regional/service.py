@@ -60,6 +60,7 @@ def view(session: Session, *, region_code: str, on: dt.date) -> dict:
             "clear_growth_ratio": ratio_text(r.clear_growth_ratio),
             "extra_bars": [{"kind": b.kind, "years": b.years, "label": b.label} for b in r.extra_bars],
             "recognitions_by": list(r.recognitions_by), "restored_by": list(r.restored_by),
+            "calendar_reason": r.calendar_reason,
             "relaxed_groups": r.relaxed_group_labels(),
         },
     }

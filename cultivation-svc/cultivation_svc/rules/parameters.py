@@ -30,7 +30,7 @@ PARAMETERS: dict[str, DatedParameter] = by_name([
     DatedParameter.of("window_opens", (8, 1), SEED_EFFECTIVE, "二(五)1：当年8月起……组织各地开展认定工作"),
     DatedParameter.of("window_closes", (11, 30), SEED_EFFECTIVE, "二(五)1：于11月底前完成分类"),
     # The last day a cycle's recognitions may fall on. A county may close its window earlier (window_closes),
-    # never later; only the prefecture moves this date, as one more dated entry here with its decision.
+    # never later; only the prefecture moves it (its region settings, with the reason: calendar_reason).
     DatedParameter.of("recognitions_by", (11, 30), SEED_EFFECTIVE,
                       "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类"),
     # 三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理 — a case restored by an upheld objection is
@@ -57,6 +57,10 @@ OVERRIDABLE: dict[str, Any] = {
     "public_notice_days": int,
     "window_opens": lambda v: tuple(int(x) for x in v),
     "window_closes": lambda v: tuple(int(x) for x in v),
+    # The prefecture's own calendar (地区市场监管局……组织各地开展认定工作): a later last day or an earlier opening,
+    # each only with the decision's reason.
+    "recognitions_by": lambda v: tuple(int(x) for x in v),
+    "calendar_reason": str,
     "clear_growth_ratio": lambda v: Fraction(str(v)),
     "extra_bars": lambda v: tuple(ExtraBar(kind=b["kind"], years=int(b["years"]), label=b.get("label") or b["kind"])
                                   for b in v),
@@ -112,6 +116,7 @@ class CultivationRules:
     extra_bars: tuple[ExtraBar, ...] = field(default_factory=tuple)
     relaxed_groups_added: tuple[AddedGroup, ...] = field(default_factory=tuple)
     on: dt.date | None = None
+    calendar_reason: str | None = None
 
     def relaxed_group_labels(self) -> dict[str, str]:
         """The relaxed groups in force on the rules' date: the seed's, then the county's added ones already in force."""
@@ -124,7 +129,7 @@ class CultivationRules:
 
 def defaults(on: dt.date) -> CultivationRules:
     names = [f for f in CultivationRules.__dataclass_fields__
-             if f not in ("version", "extra_bars", "relaxed_groups_added", "on")]
+             if f not in ("version", "extra_bars", "relaxed_groups_added", "on", "calendar_reason")]
     return CultivationRules(version=RULESET, on=on, **{n: PARAMETERS[n].on(on) for n in names})
 
 
@@ -138,16 +143,29 @@ def rules_for(on: dt.date, overrides: dict[str, Any] | None = None, region_code:
     return replace(rules, version=version, **changes)
 
 
-def calendar_errors(key: str, month_day: tuple[int, int], on: dt.date) -> list[dict[str, str]]:
-    """二(五)1：当年8月起……于11月底前完成分类 — a county may shorten its window, not extend it: it opens no
-    earlier than the seed's 1 August and closes no later than the prefecture's last recognition day."""
-    earliest, latest = PARAMETERS["window_opens"].on(on), PARAMETERS["recognitions_by"].on(on)
-    if tuple(month_day) < tuple(earliest):
-        return [{"field": key, "message": f"申报窗口不得早于 {earliest[0]} 月 {earliest[1]} 日开启（二(五)1：当年8月起）"}]
-    if tuple(month_day) > tuple(latest):
-        return [{"field": key, "message": f"申报窗口不得晚于 {latest[0]} 月 {latest[1]} 日关闭（二(五)1：11月底前完成分类；"
-                                         "更晚的日期只能由地区市场监管局设定）"}]
-    return []
+def calendar_errors(overrides: dict[str, Any], on: dt.date) -> list[dict[str, str]]:
+    """二(五)1：当年8月起……于11月底前完成分类 — a county's window opens no earlier than 1 August and closes no later
+    than the last recognition day (30 November). Only the prefecture (地区市场监管局……组织各地开展认定工作) sets an
+    earlier opening or a later last day (up to 31 December), and then names its decision in calendar_reason."""
+    def md(key: str):
+        v = overrides.get(key)
+        return tuple(int(x) for x in v) if v is not None else tuple(PARAMETERS[key].on(on))
+    seed_opens, seed_last = tuple(PARAMETERS["window_opens"].on(on)), tuple(PARAMETERS["recognitions_by"].on(on))
+    reason = (overrides.get("calendar_reason") or "").strip()
+    opens, closes, last = md("window_opens"), md("window_closes"), md("recognitions_by")
+    errors = []
+    if opens < seed_opens and not reason:
+        errors.append({"field": "window_opens", "message": f"申报窗口早于 {seed_opens[0]} 月 {seed_opens[1]} 日开启"
+                       "（二(五)1：当年8月起），须由地区市场监管局写明决定理由（calendar_reason）"})
+    if last > seed_last and not reason:
+        errors.append({"field": "recognitions_by", "message": f"认定截止日晚于 {seed_last[0]} 月 {seed_last[1]} 日"
+                       "（二(五)1：于11月底前完成分类），须由地区市场监管局写明决定理由（calendar_reason）"})
+    if closes > last:
+        errors.append({"field": "window_closes", "message": f"申报窗口不得晚于认定截止日 {last[0]} 月 {last[1]} 日关闭"
+                       "（县级可以提前，不能延后）"})
+    if opens > closes:
+        errors.append({"field": "window_opens", "message": "申报窗口的开启日不能晚于关闭日"})
+    return errors
 
 
 def validate_overrides(overrides: dict[str, Any], on: dt.date | None = None) -> list[dict[str, str]]:
@@ -169,13 +187,14 @@ def validate_overrides(overrides: dict[str, Any], on: dt.date | None = None) -> 
             errors.append({"field": k, "message": "应为 1 到 20 之间的整数"})
         if k == "public_notice_days" and not 0 <= value <= 30:
             errors.append({"field": k, "message": "公示天数应为 0 到 30 之间的整数"})
-        if k in ("window_opens", "window_closes"):
+        if k in ("window_opens", "window_closes", "recognitions_by"):
             try:
                 dt.date(2024, *value)
             except (TypeError, ValueError):
                 errors.append({"field": k, "message": "应为 [月, 日]，如 [11, 30]"})
                 continue
-            errors += calendar_errors(k, value, on)
+        if k == "calendar_reason" and len(value) > 500:
+            errors.append({"field": k, "message": "决定理由不超过500字"})
         if k == "relaxed_groups_added":
             seen = set(dict(PARAMETERS["relaxed_groups"].on(on)))
             for g in value:
@@ -192,6 +211,8 @@ def validate_overrides(overrides: dict[str, Any], on: dt.date | None = None) -> 
                     errors.append({"field": k, "message": f"未知的限制情形“{b.kind}”；可用：{'、'.join(KNOWN_EXTRA_BARS)}"})
                 elif not 0 < b.years <= 20:
                     errors.append({"field": k, "message": "限制年限应为 1 到 20 之间的整数"})
+    if not any(e["field"] in ("window_opens", "window_closes", "recognitions_by") for e in errors):
+        errors += calendar_errors({k: v for k, v in overrides.items() if v is not None}, on)
     return errors
 
 
