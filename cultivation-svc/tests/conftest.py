@@ -113,15 +113,16 @@ class World:
                                                            "issued_on": dt.date(2025, 1, 1)}])
         self.apply_batch(handlers.business_facts, [ev(f, u)])
 
-    def objection(self, appeal_id: str, app_id: str, u: str, decision: str | None = None) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+    def objection(self, appeal_id: str, app_id: str, u: str, decision: str | None = None,
+                  target_kind: str = "cultivation_notice", decided_at: dt.datetime | None = None) -> None:
+        now = decided_at or dt.datetime.now(dt.timezone.utc)
         if decision is None:
-            p = AppealFiled(appeal_id=appeal_id, target_kind="cultivation_notice", target_id=app_id, uscc=u,
+            p = AppealFiled(appeal_id=appeal_id, target_kind=target_kind, target_id=app_id, uscc=u,
                             appellant="someone", grounds="经营情况不实", filed_at=now, due_on=TODAY)
             with unit_of_work(self.sessions) as s:
                 handlers.appeal_filed(s, ev(p, u))
         else:
-            p = AppealDecided(appeal_id=appeal_id, target_kind="cultivation_notice", target_id=app_id, uscc=u,
+            p = AppealDecided(appeal_id=appeal_id, target_kind=target_kind, target_id=app_id, uscc=u,
                               appellant="someone", decision=decision, reason="经核查", decided_at=now)
             with unit_of_work(self.sessions) as s:
                 handlers.appeal_decided(s, ev(p, u))

@@ -23,6 +23,8 @@ class Application(Base):
     relaxed_group: Mapped[str | None] = mapped_column(String(40))
     relaxed_basis: Mapped[str | None] = mapped_column(Text)  # what shows the group (证件、证明), checked at review
     relaxed_confirmed: Mapped[bool | None] = mapped_column(Boolean)  # None: not reviewed yet
+    # 四(四): the appeal whose upheld objection reopened a refused case (三(四): it may be recognised in December).
+    reopened_by: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
     materials: Mapped[list] = mapped_column(JSON)
     indicator_values: Mapped[dict] = mapped_column(JSON)

@@ -117,6 +117,7 @@ class ApplicationRead(BaseModel):
     applied_on: dt.date
     materials: list = []
     open_objections: list[str] = []
+    reopened_by: str | None = Field(default=None, description="异议成立、恢复办理本案的异议编号")
     fraud_revocations: list[FraudRevocationRead] = []
     steps: list[StepRead] = []
 

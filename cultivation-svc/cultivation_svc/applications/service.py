@@ -318,7 +318,7 @@ def read(session: Session, app: Application, *, with_steps: bool = True) -> dict
     out = {c: getattr(app, c) for c in ("id", "uscc", "region_code", "year", "category", "source", "department",
                                         "relaxed_group", "relaxed_basis", "relaxed_confirmed", "status", "score",
                                         "score_detail", "criteria_id", "type_at_application", "notice_starts_on",
-                                        "notice_ends_on", "reason", "applied_on", "materials")}
+                                        "notice_ends_on", "reason", "applied_on", "materials", "reopened_by")}
     out["name"] = business.name if business else None
     rules = rules_in(session, app.region_code, app.applied_on)
     out["relaxed_group_label"] = rules.relaxed_group_labels().get(app.relaxed_group) if app.relaxed_group else None

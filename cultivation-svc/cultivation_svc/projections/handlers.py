@@ -12,6 +12,7 @@ from cultivation_svc import events
 from cultivation_svc.applications import service as applications
 from cultivation_svc.projections import repository
 from cultivation_svc.recognitions import repository as rec_repo
+from cultivation_svc.recognitions import restoration
 from cultivation_svc.windows import service as windows
 
 
@@ -70,6 +71,11 @@ def person_facts(session: Session, batch: list[CloudEvent]) -> None:
 
 def appeal_filed(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
+        restoration.objection_filed(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
+                                    target_id=d["target_id"], filed_at=dt.datetime.fromisoformat(d["filed_at"]),
+                                    traceparent=event.traceparent)
+        return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_filed(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
@@ -78,6 +84,12 @@ def appeal_filed(session: Session, event: CloudEvent) -> None:
 
 def appeal_decided(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
+        restoration.objection_decided(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
+                                      target_id=d["target_id"], decision=d["decision"], reason=d.get("reason") or "",
+                                      decided_at=dt.datetime.fromisoformat(d["decided_at"]),
+                                      traceparent=event.traceparent)
+        return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_decided(session, appeal_id=d["appeal_id"], application_id=d["target_id"],

@@ -38,6 +38,7 @@ class Recognition(Base):
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     # 二(六) 撤销认定: the day of the revocation (the 5-year bar runs from it), also for one that had ended before.
     revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    revoked_from: Mapped[str | None] = mapped_column(String(20))  # the status a revocation ended (granted, expired…)
     # An upheld objection restores a recognition in place; this names the appeal that did it.
     restored_from: Mapped[str | None] = mapped_column(String(40))
     end_reason: Mapped[str | None] = mapped_column(Text)

@@ -89,3 +89,8 @@ def lapsed(session: Session, on: dt.date, limit: int) -> list[Recognition]:
     return list(session.scalars(select(Recognition).where(Recognition.status.in_(ACTIVE), Recognition.valid_until < on)
                                 .order_by(Recognition.valid_until, Recognition.id).limit(limit)
                                 .with_for_update(skip_locked=True)))
+
+
+def for_application(session: Session, application_id: str, *, lock: bool = False) -> Recognition | None:
+    q = select(Recognition).where(Recognition.application_id == application_id)
+    return session.scalars(q.with_for_update() if lock else q).first()

@@ -85,6 +85,7 @@ class RecognitionRead(BaseModel):
     ended_on: dt.date | None = None
     end_reason: str | None = None
     revoked_on: dt.date | None = None
+    restored_from: str | None = None
 
 
 class PublicRecognition(BaseModel):

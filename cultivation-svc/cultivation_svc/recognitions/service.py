@@ -86,7 +86,7 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         raise Conflict(f"申报当前状态为“{app.status}”，只有公示中的申报可以认定", code="invalid_state")
     if today <= app.notice_ends_on:
         raise Conflict(f"公示期至 {app.notice_ends_on.isoformat()} 结束，公示期满后方可认定", code="notice_running")
-    refusals, rules, business, latest, q = recognisable(session, app=app, today=today)
+    refusals, rules, business, latest, q = recognisable(session, app=app, today=today, restored=bool(app.reopened_by))
     _fail(refusals, rules.version)
     rec = _grant(session, app=app, business=business, latest=latest, rules=rules, today=today)
     applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
@@ -318,7 +318,7 @@ def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Princi
     if rec.status == "revoked":
         raise Conflict(f"该认定已于 {rec.revoked_on.isoformat() if rec.revoked_on else rec.ended_on} 撤销", code="invalid_state")
     reason = f"fraud: {data.reason}"
-    rec.revoked_on = today
+    rec.revoked_on, rec.revoked_from = today, rec.status
     if rec.status in repository.ACTIVE:
         _end(session, rec, status="revoked", on=today, reason=reason, traceparent=traceparent)
     else:  # ended before: it keeps the day it ended; the revocation and its bar are recorded on top
@@ -335,7 +335,7 @@ def read(session: Session, rec: Recognition) -> dict:
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
         "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
-        "end_reason", "revoked_on")}
+        "end_reason", "revoked_on", "restored_from")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
     return out
