@@ -60,7 +60,10 @@ _REGION_SETTINGS = {
     "effective": {"penalty_window_years": 2, "fraud_bar_years": 5, "quota_ratio": "0.05", "validity_years": 3,
                   "extension_years": 3, "window_opens": [8, 1], "window_closes": [11, 30],
                   "benefits_from": [1, 1], "info_report_due": [7, 31], "public_notice_days": 10,
-                  "clear_growth_ratio": "0.2", "extra_bars": []},
+                  "clear_growth_ratio": "0.2", "extra_bars": [], "recognitions_by": [11, 30], "restored_by": [12, 31],
+                  "calendar_reason": None,
+                  "relaxed_groups": {"veteran": "退役军人", "graduate": "高校毕业生", "disabled": "残疾人",
+                                     "returning_migrant_worker": "返乡创业农民工"}},
 }
 _MEASURES = [m.as_dict() for m in catalog.qualifying("growth", "distinctive")][:3]
 
