@@ -285,7 +285,7 @@ def file_cultivation_objection(session: Session, *, data: CultivationObjectionCr
     result = repository.cultivation_result(session, data.target_kind, data.target_id)
     if result is None or not principal.owns(result.uscc):
         raise NotFound(f"未找到本户可提出异议的结果“{data.target_id}”（{wf_target_label(data.target_kind)}），请核对编号",
-                       code="result_not_found", field="target_id")
+                       code="cultivation_result_not_found", field="target_id")
     if not result.open:
         raise RuleViolation("该结果已不再有效（案件已重新办理或认定已恢复），无需提出异议", code="result_superseded",
                             field="target_id")
