@@ -73,6 +73,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeals/cultivation-objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 经营者对本户“名特优新”不予认定、取消认定、抽查不予认定或撤销认定提出异议 */
+        post: operations["fileCultivationObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/mine": {
         parameters: {
             query?: never;
@@ -1428,6 +1445,33 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AddedGroupIn
+         * @description 二(四)1 “等”: a relaxed group the county adds, in force from a date, with its reason.
+         */
+        AddedGroupIn: {
+            /**
+             * Code
+             * @description 群体代码（小写英文），如 poverty_relieved
+             */
+            code: string;
+            /**
+             * In Force From
+             * Format: date
+             * @description 施行日期
+             */
+            in_force_from: string;
+            /**
+             * Label
+             * @description 群体名称，如 脱贫户
+             */
+            label: string;
+            /**
+             * Reason
+             * @description 增设理由（县级市场监管部门的依据）
+             */
+            reason: string;
+        };
+        /**
          * AnnualReportIn
          * @example {
          *       "employees": 3,
@@ -1731,7 +1775,7 @@ export interface components {
              * Target Kind
              * @enum {string}
              */
-            target_kind: "typing_result" | "cultivation_notice";
+            target_kind: "typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
             /** Trail */
             trail?: components["schemas"]["appeal__StepRead"][] | null;
             /** Uscc */
@@ -1770,8 +1814,13 @@ export interface components {
             };
             /** Materials */
             materials?: components["schemas"]["Material"][];
+            /**
+             * Relaxed Basis
+             * @description 所称群体的依据（证件名称及编号、证明出具单位），放宽来源时必填，县级审核时确认
+             */
+            relaxed_basis?: string | null;
             /** Relaxed Group */
-            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
+            relaxed_group?: string | null;
             /**
              * Uscc
              * Format: uscc
@@ -1844,6 +1893,11 @@ export interface components {
             criteria_id?: string | null;
             /** Department */
             department?: string | null;
+            /**
+             * Fraud Revocations
+             * @default []
+             */
+            fraud_revocations?: components["schemas"]["FraudRevocationRead"][];
             /** Id */
             id: string;
             /**
@@ -1866,8 +1920,19 @@ export interface components {
             reason?: string | null;
             /** Region Code */
             region_code: string;
+            /** Relaxed Basis */
+            relaxed_basis?: string | null;
+            /** Relaxed Confirmed */
+            relaxed_confirmed?: boolean | null;
             /** Relaxed Group */
-            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
+            relaxed_group?: string | null;
+            /** Relaxed Group Label */
+            relaxed_group_label?: string | null;
+            /**
+             * Reopened By
+             * @description 异议成立、恢复办理本案的异议编号
+             */
+            reopened_by?: string | null;
             /** Score */
             score?: string | null;
             /** Score Detail */
@@ -2466,6 +2531,45 @@ export interface components {
             version: number;
             /** Year */
             year: number;
+        };
+        /**
+         * CultivationObjectionCreate
+         * @description 经营者对本户“名特优新”结果提出异议（四(四)）：不予认定（申报编号）、取消认定、抽查不予认定、撤销认定（认定编号）。
+         * @example {
+         *       "evidence": [
+         *         {
+         *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+         *           "content_type": "application/pdf",
+         *           "filename": "2024年度完税证明.pdf"
+         *         }
+         *       ],
+         *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
+         *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "target_kind": "cultivation_refusal"
+         *     }
+         */
+        CultivationObjectionCreate: {
+            /**
+             * Evidence
+             * @description 证明材料
+             */
+            evidence?: components["schemas"]["EvidenceIn"][];
+            /**
+             * Grounds
+             * @description 异议理由（不少于5个字）
+             */
+            grounds: string;
+            /**
+             * Target Id
+             * @description 不予认定填申报编号（app_…），其余填认定编号（rec_…）
+             */
+            target_id: string;
+            /**
+             * Target Kind
+             * @description 异议对象：cultivation_refusal 不予认定、cultivation_cancellation 取消认定、cultivation_spot_check 抽查不予认定、cultivation_revocation 撤销认定
+             * @enum {string}
+             */
+            target_kind: "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
         };
         /**
          * DatasetCoverage
@@ -3118,6 +3222,27 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed";
+        };
+        /**
+         * FraudRevocationRead
+         * @description 二(六) 撤销认定: shown in every case of the business (a recommending department sees why its case is one).
+         */
+        FraudRevocationRead: {
+            /**
+             * Applications Barred Until
+             * Format: date
+             * @description 此日（不含）前不得再次自主申报
+             */
+            applications_barred_until: string;
+            /** Reason */
+            reason?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /**
+             * Revoked On
+             * Format: date
+             */
+            revoked_on: string;
         };
         /**
          * ImportAccepted
@@ -4188,6 +4313,10 @@ export interface components {
             relaxed_group?: string | null;
             /** Reported At */
             reported_at?: string | null;
+            /** Restored From */
+            restored_from?: string | null;
+            /** Revoked On */
+            revoked_on?: string | null;
             /** Ruleset */
             ruleset: string;
             /**
@@ -4262,6 +4391,11 @@ export interface components {
          */
         RegionOverrides: {
             /**
+             * Calendar Reason
+             * @description 地区市场监管局调整认定时间（8月前开启或11月30日后截止）的决定理由
+             */
+            calendar_reason?: string | null;
+            /**
              * Clear Growth Ratio
              * @description 比例，如 0.2 表示 20%
              */
@@ -4287,8 +4421,18 @@ export interface components {
              */
             public_notice_days?: number | null;
             /**
+             * Recognitions By
+             * @description 本年度认定的截止 [月, 日]（文件规定 11 月 30 日；更晚须写明 calendar_reason）
+             */
+            recognitions_by?: number[] | null;
+            /**
+             * Relaxed Groups Added
+             * @description 本县增加的放宽分类来源的群体（二(四)1 “等”）
+             */
+            relaxed_groups_added?: components["schemas"]["AddedGroupIn"][] | null;
+            /**
              * Window Closes
-             * @description 认定窗口关闭的 [月, 日]
+             * @description 认定窗口关闭的 [月, 日]（不晚于认定截止日）
              */
             window_closes?: number[] | null;
             /**
@@ -4485,6 +4629,11 @@ export interface components {
             approve: boolean;
             /** Note */
             note?: string | null;
+            /**
+             * Relaxed Group Confirmed
+             * @description 申报称属放宽来源群体的，审核通过时须确认其依据（true 属实 / false 不属实）
+             */
+            relaxed_group_confirmed?: boolean | null;
         };
         /**
          * Revocation
@@ -5493,7 +5642,7 @@ export interface operations {
                 /** @description 状态，可多个（重复参数或逗号分隔） */
                 status?: string[] | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
-                target_kind?: ("typing_result" | "cultivation_notice") | null;
+                target_kind?: ("typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation") | null;
                 /** @description 答复期限不晚于该日的未办结异议 */
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
@@ -5667,6 +5816,170 @@ export interface operations {
                  *       "year": 2025
                  *     } */
                 "application/json": components["schemas"]["TypingObjectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["AppealRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileCultivationObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "evidence": [
+                 *         {
+                 *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+                 *           "content_type": "application/pdf",
+                 *           "filename": "2024年度完税证明.pdf"
+                 *         }
+                 *       ],
+                 *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
+                 *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                 *       "target_kind": "cultivation_refusal"
+                 *     } */
+                "application/json": components["schemas"]["CultivationObjectionCreate"];
             };
         };
         responses: {
@@ -12734,6 +13047,7 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
+                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -12745,6 +13059,20 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
+                     *         "recognitions_by": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "relaxed_groups": {
+                     *           "disabled": "残疾人",
+                     *           "graduate": "高校毕业生",
+                     *           "returning_migrant_worker": "返乡创业农民工",
+                     *           "veteran": "退役军人"
+                     *         },
+                     *         "restored_by": [
+                     *           12,
+                     *           31
+                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
@@ -12862,6 +13190,7 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
+                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -12873,6 +13202,20 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
+                     *         "recognitions_by": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "relaxed_groups": {
+                     *           "disabled": "残疾人",
+                     *           "graduate": "高校毕业生",
+                     *           "returning_migrant_worker": "返乡创业农民工",
+                     *           "veteran": "退役军人"
+                     *         },
+                     *         "restored_by": [
+                     *           12,
+                     *           31
+                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
