@@ -2,8 +2,11 @@
 by operationId for the answers that are plain objects; the request ones are sent by schemathesis."""
 from __future__ import annotations
 
+import datetime as dt
+
 from getihu_kit.examples import USCC_MOHE
 from cultivation_svc.measures import catalog
+from cultivation_svc.standards.service import seed_standards
 
 _APP_ID = "app_7c2e9a4f1b3d5e6a8c0b"
 _REC_ID = "rec_4e1a7c9b2d5f8a3c6e0b"
@@ -120,7 +123,8 @@ EXAMPLES: dict[str, dict] = {
     "confirmRecognitions": {"responses": {"200": {
         "region_code": "232701", "year": 2026, "ruleset": "fltx-2024", "confirmed": [_REC_ID],
         "cancelled": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
-                       "refusals": [{"rule": "registered", "clause": "二(六)", "message": "已注销，不再符合基础标准",
+                       "refusals": [{"rule": "not_registered", "clause": "二(四)1、一(四)1",
+                                     "message": "该户已注销，不再为登记在册状态，不能申报、推荐或认定为“名特优新”个体工商户",
                                      "fact": {"status": "cancelled"}}]}],
         "expired": [], "missing_reports": []}}},
     "evaluateRecognition": {"responses": {"200": {
@@ -130,4 +134,11 @@ EXAMPLES: dict[str, dict] = {
                                              "kind": "yearly", "submitted_on": "2026-07-20", "late": False}}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
+    "getCultivationStandards": {"responses": {"200": {**seed_standards(dt.date(2026, 9, 15)), "region": {
+        "region_code": "232701", "region_name": "漠河市", "ruleset": "fltx-2024+232701",
+        "overrides": {"window_closes": [11, 20]}, "calendar_reason": None, "updated_at": "2026-08-12T01:30:00+00:00",
+        "relaxed_groups": [{"code": "veteran", "label": "退役军人"}, {"code": "graduate", "label": "高校毕业生"},
+                           {"code": "disabled", "label": "残疾人"},
+                           {"code": "returning_migrant_worker", "label": "返乡创业农民工"}],
+        "relaxed_groups_added": []}}}},
 }
