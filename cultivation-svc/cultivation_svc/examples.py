@@ -104,6 +104,7 @@ EXAMPLES: dict[str, dict] = {
     "InfoReportCreate": {"year": 2026, "kind": "yearly", "revenue": "512000.00", "tax_paid": "6120.00",
                          "employees": 3, "operator_name": None, "note": None},
     "Confirmation": {"region_code": "232701", "year": 2026},
+    "InfoReportReview": {"decision": "correction_requested", "note": "营业收入与年报不一致，请核对后重新报告"},
     "Revocation": {"reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"},
     "DepartmentConsent": {"agree": True, "note": "同意延期"},
     "RecognitionRead": _RECOGNITION,
@@ -132,6 +133,20 @@ EXAMPLES: dict[str, dict] = {
         "grounds": [{"condition": "C", "fact": {"from": "growth", "to": "development"}}]}}},
     "fileInfoReport": {"responses": {"201": {"id": "irp_5b7d9f1a3c5e7a9b", "recognition_id": _REC_ID, "year": 2026,
                                              "kind": "yearly", "submitted_on": "2026-07-20", "late": False}}},
+    "reviewInfoReport": {"responses": {"200": {"id": 7, "recognition_id": _REC_ID, "year": 2026, "kind": "yearly",
+                                              "submitted_on": "2026-07-20", "late": False, "reviewed": "accepted",
+                                              "review_note": None}}},
+    "getWorklist": {"responses": {"200": {
+        "region_code": "232701", "on": "2026-09-15",
+        "one_person_conflicts": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
+                                  "name": "漠河北极村山货铺", "category": "distinctive", "valid_until": "2028-09-19",
+                                  "conflict_with": _REC_ID, "reason": "同一自然人在本县设立的个体工商户 "
+                                  + USCC_MOHE + " 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个"
+                                  "个体工商户获得认定），本认定应予取消"}],
+        "operator_changes_pending": [], "evaluations_due": [], "material_requests": [],
+        "info_reports_to_review": [{"recognition_id": _REC_ID, "uscc": USCC_MOHE, "name": "漠河蓝莓小馆",
+                                    "category": "distinctive", "valid_until": "2029-09-14", "report_id": 7,
+                                    "year": 2026, "kind": "yearly", "submitted_on": "2026-07-20", "late": False}]}}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "getCultivationStandards": {"responses": {"200": {**seed_standards(dt.date(2026, 9, 15)), "region": {

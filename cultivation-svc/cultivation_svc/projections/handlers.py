@@ -28,6 +28,7 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
     changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
                and before[r["uscc"]] != r["operator_id_number"]]
     rec_repo.flag_operator_change(session, changed)
+    rec_repo.recheck_operators(session, changed)
 
 
 def typing_results(session: Session, batch: list[CloudEvent]) -> None:

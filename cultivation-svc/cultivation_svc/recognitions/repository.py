@@ -81,7 +81,9 @@ def reports(session: Session, rec_id: str) -> list[InfoReport]:
 
 def has_yearly_report(session: Session, rec_id: str, year: int) -> bool:
     return session.scalar(select(func.count()).select_from(InfoReport).where(
-        InfoReport.recognition_id == rec_id, InfoReport.year == year, InfoReport.kind == "yearly")) > 0
+        InfoReport.recognition_id == rec_id, InfoReport.year == year, InfoReport.kind == "yearly",
+        # a report sent back for correction is filed again
+        InfoReport.reviewed.is_distinct_from("correction_requested"))) > 0
 
 
 def lapsed(session: Session, on: dt.date, limit: int) -> list[Recognition]:
@@ -94,3 +96,43 @@ def lapsed(session: Session, on: dt.date, limit: int) -> list[Recognition]:
 def for_application(session: Session, application_id: str, *, lock: bool = False) -> Recognition | None:
     q = select(Recognition).where(Recognition.application_id == application_id)
     return session.scalars(q.with_for_update() if lock else q).first()
+
+
+def recheck_operators(session: Session, usccs: list[str]) -> None:
+    """二(四)3：同一自然人在同一县级行政区域内……最多只能有一个个体工商户获得认定 — as of every operator change. The
+    recognitions of the changed businesses take their operator from the registry's state; where that puts two
+    recognitions of one person in one county, the later one is marked (the earlier stands). Two statements a batch."""
+    if not usccs:
+        return
+    session.execute(text(
+        "UPDATE recognition AS r SET operator_id_number = b.operator_id_number FROM business_projection AS b "
+        "WHERE r.uscc = b.uscc AND r.uscc = ANY(CAST(:u AS text[])) AND r.status IN ('granted', 'extended')"),
+        {"u": usccs})
+    session.execute(text(
+        "UPDATE recognition AS later SET conflict_with = earlier.id, conflict_reason = "
+        "'同一自然人在本县设立的个体工商户 ' || earlier.uscc || ' 已于 ' || earlier.recognised_on || "
+        "' 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个个体工商户获得认定），本认定应予取消' "
+        "FROM recognition AS earlier "
+        "WHERE later.region_code = earlier.region_code AND later.operator_id_number = earlier.operator_id_number "
+        "AND later.uscc <> earlier.uscc AND later.status IN ('granted', 'extended') "
+        "AND earlier.status IN ('granted', 'extended') AND later.conflict_with IS NULL "
+        "AND (earlier.recognised_on, earlier.recognised_at, earlier.id) < (later.recognised_on, later.recognised_at, later.id) "
+        "AND (later.uscc = ANY(CAST(:u AS text[])) OR earlier.uscc = ANY(CAST(:u AS text[])))"), {"u": usccs})
+
+
+def worklist(session: Session, region_code: str) -> list[Recognition]:
+    """The county's recognitions in force that ask for the staff (bounded: a county's are ≤ 5 % of its types)."""
+    return list(session.scalars(select(Recognition).where(
+        Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id).limit(5000)))
+
+
+def reports_to_review(session: Session, rec_ids: list[str]) -> list[InfoReport]:
+    if not rec_ids:
+        return []
+    return list(session.scalars(select(InfoReport).where(any_of(InfoReport.recognition_id, rec_ids),
+                                                         InfoReport.reviewed.is_(None)).order_by(InfoReport.id)))
+
+
+def report(session: Session, rec_id: str, report_id: int) -> InfoReport | None:
+    r = session.get(InfoReport, report_id, with_for_update=True)
+    return r if r is not None and r.recognition_id == rec_id else None

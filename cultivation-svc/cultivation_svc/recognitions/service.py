@@ -105,7 +105,7 @@ def _grant(session: Session, *, app, business, latest, rules, today: dt.date, re
         # 二(四)1: only a claim staff confirmed at review is the recognition's relaxed source.
         relaxed_group=app.relaxed_group if app.relaxed_confirmed else None,
         type_at_recognition=latest.type if latest else None, year=app.year,
-        recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
+        recognised_on=today, recognised_at=clock.now(), valid_until=lifecycle.valid_until(today, rules.validity_years),
         benefits_from=lifecycle.benefits_from(app.year, rules), status="granted", criteria_id=app.criteria_id,
         ruleset=rules.version, extensions=[], changed_at=clock.now(), restored_from=restored_from)
     session.add(rec)
@@ -335,7 +335,7 @@ def read(session: Session, rec: Recognition) -> dict:
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
         "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
-        "end_reason", "revoked_on", "restored_from")}
+        "end_reason", "revoked_on", "restored_from", "conflict_with", "conflict_reason")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
     return out
@@ -362,3 +362,69 @@ def expire_lapsed(session: Session, *, today: dt.date, limit: int = 1000) -> int
         _end(session, rec, status="expired", on=rec.valid_until + dt.timedelta(days=1), reason="有效期届满",
              traceparent=None)
     return len(recs)
+
+
+def cancel_for_conflict(session: Session, *, rec_id: str, principal: Principal, today: dt.date,
+                        traceparent: str | None = None) -> Recognition:
+    """二(四)3 一人一户, from the county's worklist: the later of two recognitions of one person is cancelled, with the
+    reason recorded when the operator change showed the conflict."""
+    rec = _get(session, rec_id)
+    require_region(principal, rec.region_code)
+    if rec.status not in repository.ACTIVE or not rec.conflict_with:
+        raise Conflict("该认定没有待处理的“同一自然人多户获认定”情形，不能按此取消", code="invalid_state")
+    earlier = repository.get(session, rec.conflict_with)
+    if earlier is None or earlier.status not in repository.ACTIVE:
+        rec.conflict_with = rec.conflict_reason = None  # the earlier one ended meanwhile: nothing to cancel
+        rec.changed_at = clock.now()
+        session.flush()
+        raise Conflict("先获认定的另一户已不在认定状态，本认定不再冲突，无需取消", code="invalid_state")
+    app = app_repo.get(session, rec.application_id, lock=True)
+    _end(session, rec, status="cancelled", on=today, reason=rec.conflict_reason, traceparent=traceparent)
+    applications.record_step(session, app, step="cancelled", status="refused", actor=principal.audit_name(),
+                             detail={"recognition_id": rec.id, "conflict_with": earlier.id},
+                             reason=rec.conflict_reason, traceparent=traceparent)
+    return rec
+
+
+def review_info_report(session: Session, *, rec_id: str, report_id: int, data, principal: Principal) -> InfoReport:
+    """二(六)：认定部门应当审核信息报告 — accept it, or ask for a correction (the operator then files it again)."""
+    rec = _get(session, rec_id, lock=False)
+    require_region(principal, rec.region_code)
+    r = repository.report(session, rec_id, report_id)
+    if r is None:
+        raise NotFound(f"认定 {rec_id} 下没有编号为 {report_id} 的信息报告")
+    if r.reviewed is not None:
+        raise Conflict(f"该信息报告已审核（{r.reviewed}）", code="invalid_state")
+    if data.decision == "correction_requested" and not (data.note or "").strip():
+        raise InvalidInput("要求更正时须写明需更正的内容", field="note")
+    r.reviewed, r.review_note, r.reviewed_by = data.decision, data.note, principal.audit_name()
+    session.flush()
+    return r
+
+
+def worklist(session: Session, *, region_code: str, principal: Principal, today: dt.date) -> dict:
+    """What a county's staff have to do now: one-person conflicts to cancel, operator changes without their report,
+    evaluations due (the last year of a term), info reports to review, spot-check material requests running."""
+    region = county(region_code)
+    require_region(principal, region)
+    recs = repository.worklist(session, region)
+    names = proj.businesses(session, [r.uscc for r in recs])
+
+    def item(r: Recognition, **extra) -> dict:
+        b = names.get(r.uscc)
+        return {"recognition_id": r.id, "uscc": r.uscc, "name": b.name if b else None, "category": r.category,
+                "valid_until": r.valid_until, **extra}
+    reports = repository.reports_to_review(session, [r.id for r in recs])
+    by_id = {r.id: r for r in recs}
+    return {
+        "region_code": region, "on": today,
+        "one_person_conflicts": [item(r, conflict_with=r.conflict_with, reason=r.conflict_reason)
+                                 for r in recs if r.conflict_with],
+        "operator_changes_pending": [item(r) for r in recs if r.operator_change_pending],
+        "evaluations_due": [item(r) for r in recs if lifecycle.in_last_year(r.valid_until, today)],
+        "info_reports_to_review": [item(by_id[x.recognition_id], report_id=x.id, year=x.year, kind=x.kind,
+                                        submitted_on=x.submitted_on, late=x.late) for x in reports],
+        "material_requests": [item(r, due_on=r.spot_check_due_on, overdue=bool(r.spot_check_due_on
+                                                                               and r.spot_check_due_on < today))
+                              for r in recs if r.spot_check in ("material_requested", "material_submitted")],
+    }
