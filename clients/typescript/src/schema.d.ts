@@ -772,6 +772,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/recognitions/{rec_id}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消认定：同一自然人在本县多户获认定的，取消后获认定的一户（工作清单所列） */
+        post: operations["cancelConflictingRecognition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/recognitions/{rec_id}/department-consent": {
         parameters: {
             query?: never;
@@ -817,6 +834,23 @@ export interface paths {
         put?: never;
         /** 信息报告（每年7月底前；变更经营者后） */
         post: operations["fileInfoReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cultivation/recognitions/{rec_id}/info-reports/{report_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核信息报告（通过或要求更正） */
+        post: operations["reviewInfoReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -926,6 +960,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/standards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** “名特优新”现行规则参数（公开：每项参数的取值、施行日期与依据；指定县时含本地调整及理由） */
+        get: operations["getCultivationStandards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/windows": {
         parameters: {
             query?: never;
@@ -958,6 +1009,23 @@ export interface paths {
         head?: never;
         /** 调整申报截止日期 */
         patch: operations["changeWindow"];
+        trace?: never;
+    };
+    "/api/v1/cultivation/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料 */
+        get: operations["getWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/data-sharing/audit": {
@@ -3398,6 +3466,26 @@ export interface components {
             year: number;
         };
         /**
+         * InfoReportReview
+         * @description 二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct).
+         * @example {
+         *       "decision": "correction_requested",
+         *       "note": "营业收入与年报不一致，请核对后重新报告"
+         *     }
+         */
+        InfoReportReview: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "accepted" | "correction_requested";
+            /**
+             * Note
+             * @description 要求更正时必填：需更正的内容
+             */
+            note?: string | null;
+        };
+        /**
          * JobRead
          * @example {
          *       "accepted": 118,
@@ -4277,6 +4365,10 @@ export interface components {
             category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
+            /** Conflict Reason */
+            conflict_reason?: string | null;
+            /** Conflict With */
+            conflict_with?: string | null;
             /** Department */
             department?: string | null;
             /**
@@ -10537,12 +10629,12 @@ export interface operations {
                      *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
                      *           "refusals": [
                      *             {
-                     *               "clause": "二(六)",
+                     *               "clause": "二(四)1、一(四)1",
                      *               "fact": {
                      *                 "status": "cancelled"
                      *               },
-                     *               "message": "已注销，不再符合基础标准",
-                     *               "rule": "registered"
+                     *               "message": "该户已注销，不再为登记在册状态，不能申报、推荐或认定为“名特优新”个体工商户",
+                     *               "rule": "not_registered"
                      *             }
                      *           ],
                      *           "uscc": "92232701L00000109A"
@@ -11972,6 +12064,130 @@ export interface operations {
             };
         };
     };
+    cancelConflictingRecognition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                rec_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": components["schemas"]["RecognitionRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     recordDepartmentConsent: {
         parameters: {
             query?: never;
@@ -12256,6 +12472,124 @@ export interface operations {
                      *       "kind": "yearly",
                      *       "late": false,
                      *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "submitted_on": "2026-07-20",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewInfoReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                rec_id: string;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "decision": "correction_requested",
+                 *       "note": "营业收入与年报不一致，请核对后重新报告"
+                 *     } */
+                "application/json": components["schemas"]["InfoReportReview"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "id": 7,
+                     *       "kind": "yearly",
+                     *       "late": false,
+                     *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "review_note": null,
+                     *       "reviewed": "accepted",
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
@@ -13312,6 +13646,433 @@ export interface operations {
             };
         };
     };
+    getCultivationStandards: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "on": "2026-09-15",
+                     *       "parameters": [
+                     *         {
+                     *           "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "penalty_window_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "value": 2
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "fraud_bar_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 5
+                     *             }
+                     *           ],
+                     *           "value": 5
+                     *         },
+                     *         {
+                     *           "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "quota_ratio",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.05"
+                     *             }
+                     *           ],
+                     *           "value": "0.05"
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：认定有效期为3年，以认定时间为准",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "validity_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：认定有效期为3年，以认定时间为准",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 3
+                     *             }
+                     *           ],
+                     *           "value": 3
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：符合以下情形之一的，有效期延长3年",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "extension_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：符合以下情形之一的，有效期延长3年",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 3
+                     *             }
+                     *           ],
+                     *           "value": 3
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：当年8月起……组织各地开展认定工作",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "window_opens",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：当年8月起……组织各地开展认定工作",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 8,
+                     *                 1
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             8,
+                     *             1
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：于11月底前完成分类",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "window_closes",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：于11月底前完成分类",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 11,
+                     *                 30
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             11,
+                     *             30
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "recognitions_by",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 11,
+                     *                 30
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             11,
+                     *             30
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "restored_by",
+                     *           "series": [
+                     *             {
+                     *               "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 12,
+                     *                 31
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             12,
+                     *             31
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "relaxed_groups",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 [
+                     *                   "veteran",
+                     *                   "退役军人"
+                     *                 ],
+                     *                 [
+                     *                   "graduate",
+                     *                   "高校毕业生"
+                     *                 ],
+                     *                 [
+                     *                   "disabled",
+                     *                   "残疾人"
+                     *                 ],
+                     *                 [
+                     *                   "returning_migrant_worker",
+                     *                   "返乡创业农民工"
+                     *                 ]
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             [
+                     *               "veteran",
+                     *               "退役军人"
+                     *             ],
+                     *             [
+                     *               "graduate",
+                     *               "高校毕业生"
+                     *             ],
+                     *             [
+                     *               "disabled",
+                     *               "残疾人"
+                     *             ],
+                     *             [
+                     *               "returning_migrant_worker",
+                     *               "返乡创业农民工"
+                     *             ]
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "benefits_from",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 1,
+                     *                 1
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             1,
+                     *             1
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：于每年7月底前完成信息报告",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "info_report_due",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：于每年7月底前完成信息报告",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 7,
+                     *                 31
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             7,
+                     *             31
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "public_notice_days",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 7
+                     *             }
+                     *           ],
+                     *           "value": 7
+                     *         },
+                     *         {
+                     *           "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "clear_growth_ratio",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.2"
+                     *             }
+                     *           ],
+                     *           "value": "0.2"
+                     *         }
+                     *       ],
+                     *       "refusal_reasons": [
+                     *         {
+                     *           "code": "not_registered",
+                     *           "label": "不是登记在册状态（已吊销、注销或撤销）"
+                     *         },
+                     *         {
+                     *           "code": "typing_base_conditions",
+                     *           "label": "分型结果为“不符合分型条件”"
+                     *         },
+                     *         {
+                     *           "code": "type_requirement",
+                     *           "label": "自主申报应为“成长型”或“发展型”个体工商户（放宽来源的群体须经审核确认）"
+                     *         },
+                     *         {
+                     *           "code": "penalty_bar",
+                     *           "label": "申报（推荐）之日前2年内有已公示的罚款及以上行政处罚，尚未完成信用修复"
+                     *         },
+                     *         {
+                     *           "code": "dishonest_debtor_bar",
+                     *           "label": "经营者被人民法院列为失信被执行人"
+                     *         },
+                     *         {
+                     *           "code": "fraud_bar",
+                     *           "label": "因弄虚作假被撤销认定，5年内不得再次申报"
+                     *         },
+                     *         {
+                     *           "code": "local_bar:major_safety_accident",
+                     *           "label": "本地规定：近年内发生重大安全事故"
+                     *         },
+                     *         {
+                     *           "code": "local_bar:serious_illegal",
+                     *           "label": "本地规定：近年内被列入严重违法失信名单"
+                     *         },
+                     *         {
+                     *           "code": "quota",
+                     *           "label": "本县在认定状态的“名特优新”个体工商户已达成长型、发展型总数的5%"
+                     *         },
+                     *         {
+                     *           "code": "one_category",
+                     *           "label": "同一个体工商户只能认定为一个类型"
+                     *         },
+                     *         {
+                     *           "code": "one_per_person",
+                     *           "label": "同一自然人在同一县只能有一个个体工商户获得认定"
+                     *         },
+                     *         {
+                     *           "code": "calendar",
+                     *           "label": "不在本年度认定时间内（8月起至11月底；异议成立恢复的至12月底）"
+                     *         }
+                     *       ],
+                     *       "region": {
+                     *         "calendar_reason": null,
+                     *         "overrides": {
+                     *           "window_closes": [
+                     *             11,
+                     *             20
+                     *           ]
+                     *         },
+                     *         "region_code": "232701",
+                     *         "region_name": "漠河市",
+                     *         "relaxed_groups": [
+                     *           {
+                     *             "code": "veteran",
+                     *             "label": "退役军人"
+                     *           },
+                     *           {
+                     *             "code": "graduate",
+                     *             "label": "高校毕业生"
+                     *           },
+                     *           {
+                     *             "code": "disabled",
+                     *             "label": "残疾人"
+                     *           },
+                     *           {
+                     *             "code": "returning_migrant_worker",
+                     *             "label": "返乡创业农民工"
+                     *           }
+                     *         ],
+                     *         "relaxed_groups_added": [],
+                     *         "ruleset": "fltx-2024+232701",
+                     *         "updated_at": "2026-08-12T01:30:00+00:00"
+                     *       },
+                     *       "ruleset": "fltx-2024"
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listWindows: {
         parameters: {
             query?: {
@@ -13493,6 +14254,125 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorklist: {
+        parameters: {
+            query: {
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "evaluations_due": [],
+                     *       "info_reports_to_review": [
+                     *         {
+                     *           "category": "distinctive",
+                     *           "kind": "yearly",
+                     *           "late": false,
+                     *           "name": "漠河蓝莓小馆",
+                     *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "report_id": 7,
+                     *           "submitted_on": "2026-07-20",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2029-09-14",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "material_requests": [],
+                     *       "on": "2026-09-15",
+                     *       "one_person_conflicts": [
+                     *         {
+                     *           "category": "distinctive",
+                     *           "conflict_with": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "name": "漠河北极村山货铺",
+                     *           "reason": "同一自然人在本县设立的个体工商户 92232701L00000101H 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个个体工商户获得认定），本认定应予取消",
+                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
+                     *           "uscc": "92232701L00000109A",
+                     *           "valid_until": "2028-09-19"
+                     *         }
+                     *       ],
+                     *       "operator_changes_pending": [],
+                     *       "region_code": "232701"
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
