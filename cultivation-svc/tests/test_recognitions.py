@@ -231,3 +231,27 @@ def test_the_workers_expiry_round_expires_every_lapsed_recognition(world_on):
             for r in recs} == {"expired"}
     with w.sessions() as s:
         assert expire_lapsed(s, today=dt.date(2029, 9, 25)) == 0
+
+
+def test_evaluation_reads_the_agencies_data_and_judges_the_term(world):
+    """二(六) A from the social-insurance data (四(四): not asked of the business); an extended recognition's next term
+    is judged against its type when that term began (C) and needs the department's consent for that term (D)."""
+    from getihu_kit.schemas.data_sharing import BusinessFacts
+    from getihu_kit.events import make_event
+    from cultivation_svc.projections import handlers
+    reports = [{"year": 2025, "submitted_on": "2026-04-01", "employees": 2}]
+    u, rec = world.recognised("232762", reports=reports)
+    facts = BusinessFacts(uscc=u, year=2028, social_insurance={"batch_id": "b9", "insured_employees": 4})
+    world.apply_batch(handlers.business_facts, [make_event(facts, source="test", subject=u)])
+    out = world.client(dt.date(2029, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    [a] = out["grounds"]
+    assert a["condition"] == "A" and a["fact"]["employees"] == ["2", "4"]
+    assert a["fact"]["sources"]["employees"] == ["annual_report", "social_insurance"]
+    assert out["valid_until"] == "2032-09-24" and out["type_at_term_start"] == "growth"
+    # The second term began on 2029-09-25: its type then is the one published in August 2029.
+    world.typed(u, "development", year=2029, region="232762",
+                published_at=dt.datetime(2029, 8, 10, tzinfo=dt.timezone.utc))
+    out = world.client(dt.date(2032, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    assert out["type_at_term_start"] == "development" and "C" not in [g["condition"] for g in out["grounds"]]

@@ -331,3 +331,28 @@ def test_thresholds_are_dated_parameters_with_their_clause(monkeypatch):
     assert defaults(D(2026, 12, 31)).penalty_window_years == 2
     assert defaults(D(2027, 1, 1)).penalty_window_years == 1
     assert rules_for(D(2027, 1, 1), {"penalty_window_years": 3}, "232701").penalty_window_years == 3
+
+
+# --- 二(六) A 的数据：部门共享数据优先，其次信息报告、年报（四(四) 不得要求另行提供） ---------------------------------------
+@pytest.mark.parametrize("name, annual, info, facts, expected", [
+    ("只有年报", [{"year": 2025, "tax_paid": "100"}], [], {}, ("100", "annual_report")),
+    ("信息报告优先于年报", [{"year": 2025, "tax_paid": "100"}], [{"year": 2025, "tax_paid": "150"}], {},
+     ("150", "info_report")),
+    ("税务数据优先于两者", [{"year": 2025, "tax_paid": "100"}], [{"year": 2025, "tax_paid": "150"}],
+     {2025: {"tax_paid": "180", "insured_employees": None}}, ("180", "tax")),
+    ("税务当年无数据：退回信息报告", [], [{"year": 2025, "tax_paid": "150"}],
+     {2025: {"tax_paid": None, "insured_employees": 3}}, ("150", "info_report")),
+])
+def test_indicator_sources(name, annual, info, facts, expected):
+    [row] = lifecycle.indicators_by_year(annual_reports=annual, info_reports=info, facts=facts)
+    assert (row["tax_paid"], row["sources"]["tax_paid"]) == expected, name
+
+
+def test_ground_a_names_the_source_of_each_figure():
+    rows = lifecycle.indicators_by_year(annual_reports=[{"year": 2025, "employees": 2}], info_reports=[],
+                                        facts={2028: {"tax_paid": None, "insured_employees": 5}})
+    args = {"reports": rows, "marks": [], "recognised_on": REC, "on": EVAL, "type_at_recognition": "growth",
+            "latest_type": "growth", "source": "self", "department_consented": False, "rules": RULES}
+    [a] = lifecycle.extension_grounds(**args)
+    assert a["condition"] == "A" and a["fact"]["employees"] == ["2", "5"]
+    assert a["fact"]["sources"]["employees"] == ["annual_report", "social_insurance"]

@@ -60,6 +60,8 @@ def business_facts(session: Session, batch: list[CloudEvent]) -> None:
     latest, _ = newest_per_key((e.data for e in batch), key=lambda d: (d["uscc"], int(d["year"])),
                                version=lambda d: d.get("version", 1))
     repository.upsert_facts(session, [{"uscc": d["uscc"], "year": int(d["year"]), "certificates": d.get("certificates") or [],
+                                       "tax_paid": (d.get("tax") or {}).get("tax_paid"),
+                                       "insured_employees": (d.get("social_insurance") or {}).get("insured_employees"),
                                        "version": d.get("version", 1)} for d in latest.values()])
 
 

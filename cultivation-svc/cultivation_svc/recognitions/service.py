@@ -283,18 +283,32 @@ def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.d
     rules = rules_in(session, rec.region_code, today)
     business = proj.business(session, rec.uscc)
     latest = proj.latest_type(session, rec.uscc)
-    # Counted from the start of the current term: an extended recognition is judged on its latest 3 years.
+    # Judged on the term being evaluated: an extended recognition on its latest 3 years, against the type it had
+    # when that term began (C), with the department's consent given for that term (D).
     term_start = add_years(rec.valid_until + dt.timedelta(days=1), -rules.validity_years) \
         if rec.extensions else rec.recognised_on
+    if rec.extensions:
+        at_start = proj.type_as_of(session, rec.uscc, dt.datetime.combine(term_start, dt.time.max, dt.timezone.utc))
+        type_at_start = at_start.type if at_start else rec.type_at_recognition
+    else:
+        type_at_start = rec.type_at_recognition
+    # 二(六) A from the agencies' data and the info reports as well as the annual reports (四(四)).
+    reports = lifecycle.indicators_by_year(
+        annual_reports=(business.state.get("annual_reports") or []) if business else [],
+        info_reports=[{"year": r.year, **(r.content or {})} for r in repository.reports(session, rec.id)
+                      if r.kind == "yearly" and r.reviewed != "correction_requested"],
+        facts={y: {"tax_paid": f.tax_paid, "insured_employees": f.insured_employees}
+               for y, f in proj.facts_by_year(session, rec.uscc).items()})
     grounds = lifecycle.extension_grounds(
-        reports=(business.state.get("annual_reports") or []) if business else [],
-        marks=(business.state.get("marks") or []) if business else [], recognised_on=term_start, on=today,
-        type_at_recognition=rec.type_at_recognition, latest_type=latest.type if latest else None, source=rec.source,
+        reports=reports, marks=(business.state.get("marks") or []) if business else [], recognised_on=term_start,
+        on=today, type_at_recognition=type_at_start, latest_type=latest.type if latest else None, source=rec.source,
         department_consented=rec.department_consented, rules=rules)
-    result = {"recognition_id": rec.id, "grounds": grounds, "extended": bool(grounds), "ruleset": rules.version}
+    result = {"recognition_id": rec.id, "grounds": grounds, "extended": bool(grounds), "ruleset": rules.version,
+              "term_start": term_start, "type_at_term_start": type_at_start}
     if grounds:
         rec.valid_until = add_years(rec.valid_until, rules.extension_years)
         rec.status = "extended"
+        rec.department_consented = False  # D is given for a term: the next evaluation asks the department again
         rec.extensions = list(rec.extensions or []) + [{"on": today.isoformat(), "grounds": grounds,
                                                         "valid_until": rec.valid_until.isoformat()}]
         rec.changed_at = clock.now()

@@ -31,11 +31,16 @@ def upgrade() -> None:
     # 二(六) 认定部门应当审核信息报告: who reviewed it, and the note (what to correct).
     op.add_column('info_report', sa.Column('review_note', sa.Text(), nullable=True))
     op.add_column('info_report', sa.Column('reviewed_by', sa.String(length=200), nullable=True))
+    # 二(六) A from the agencies' data (四(四): not asked again): tax paid and insured employees per year.
+    op.add_column('facts_projection', sa.Column('tax_paid', sa.Numeric(16, 2), nullable=True))
+    op.add_column('facts_projection', sa.Column('insured_employees', sa.Integer(), nullable=True))
     # Existing revocations ended the recognition on the day they were made.
     op.execute("UPDATE recognition SET revoked_on = ended_on, revoked_from = 'granted' WHERE status = 'revoked'")
 
 
 def downgrade() -> None:
+    op.drop_column('facts_projection', 'insured_employees')
+    op.drop_column('facts_projection', 'tax_paid')
     op.drop_column('info_report', 'reviewed_by')
     op.drop_column('info_report', 'review_note')
     op.drop_column('recognition', 'recognised_at')
