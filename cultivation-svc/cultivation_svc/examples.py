@@ -147,6 +147,9 @@ EXAMPLES: dict[str, dict] = {
         "info_reports_to_review": [{"recognition_id": _REC_ID, "uscc": USCC_MOHE, "name": "漠河蓝莓小馆",
                                     "category": "distinctive", "valid_until": "2029-09-14", "report_id": 7,
                                     "year": 2026, "kind": "yearly", "submitted_on": "2026-07-20", "late": False}]}}},
+    "drawSpotCheckSample": {"responses": {"200": {"region_code": "232701", "year": 2026, "seed": "232701:2026",
+                                                 "rate": "0.1", "population": 12,
+                                                 "sample": [_REC_ID, "rec_0d2f4a6c8e1b3d5f7a9c"]}}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "getCultivationStandards": {"responses": {"200": {**seed_standards(dt.date(2026, 9, 15)), "region": {

@@ -255,3 +255,30 @@ def test_evaluation_reads_the_agencies_data_and_judges_the_term(world):
     out = world.client(dt.date(2032, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
                                                    headers=world.county("232762")).json()
     assert out["type_at_term_start"] == "development" and "C" not in [g["condition"] for g in out["grounds"]]
+
+
+def test_spot_check_sample_and_a_lapsed_material_request(world_on):
+    """二(五)2: the prefecture's sample is reproducible from its seed; a material request that lapses is refused
+    (lapsed_material_outcome), and that refusal is a result the operator may object to."""
+    from getihu_kit.db import unit_of_work
+    from cultivation_svc.recognitions.service import lapse_material_requests
+    w = world_on("test_cultivation_spot_sample")
+    w.publish_typing()
+    recs = [w.recognised("232763")[1] for _ in range(3)]
+    c = w.client(dt.date(2026, 10, 1))
+    params = {"region_code": "232763", "year": 2026, "seed": "抽查-2026-1"}
+    first = c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json()
+    assert first["population"] == 3 and len(first["sample"]) == 1 and first["rate"] == "0.1"
+    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json() == first
+    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.county("232763")).status_code == 403
+    target = first["sample"][0]
+    c.post(f"{API}/recognitions/{target}/spot-check", json={"action": "request_material", "due_on": "2026-10-15"},
+           headers=w.prefecture())
+    with unit_of_work(w.sessions) as s:
+        assert lapse_material_requests(s, today=dt.date(2026, 10, 15)) == 0
+    with unit_of_work(w.sessions) as s:
+        assert lapse_material_requests(s, today=dt.date(2026, 10, 16)) == 1
+    got = c.get(f"{API}/recognitions/{target}", headers=w.prefecture()).json()
+    assert (got["status"], got["spot_check"]) == ("cancelled", "refused") and "逾期未补充材料" in got["end_reason"]
+    assert got["end_reason"].startswith("spot_check_refused")  # appeal-svc takes it as a spot-check refusal
+    assert {r["id"] for r in recs} >= {target}

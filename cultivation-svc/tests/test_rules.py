@@ -356,3 +356,28 @@ def test_ground_a_names_the_source_of_each_figure():
     [a] = lifecycle.extension_grounds(**args)
     assert a["condition"] == "A" and a["fact"]["employees"] == ["2", "5"]
     assert a["fact"]["sources"]["employees"] == ["annual_report", "social_insurance"]
+
+
+# --- 二(五)2 抽查：可复现的随机样本；逾期未补充材料 -----------------------------------------------------------------------
+@pytest.mark.parametrize("population, size", [(0, 0), (1, 1), (10, 1), (11, 2), (20, 2), (21, 3)])
+def test_spot_check_sample_size_rounds_up_at_least_one(population, size):
+    from cultivation_svc.rules import spot_checks
+    assert spot_checks.sample_size(population, RULES.spot_check_rate) == size
+
+
+def test_spot_check_sample_is_reproducible_and_order_free():
+    from cultivation_svc.rules import spot_checks
+    ids = [f"rec_{i:04d}" for i in range(30)]
+    first = spot_checks.draw(ids, RULES.spot_check_rate, "232701:2026")
+    assert first == spot_checks.draw(list(reversed(ids)), RULES.spot_check_rate, "232701:2026") and len(first) == 3
+    assert first != spot_checks.draw(ids, RULES.spot_check_rate, "another seed")
+
+
+@pytest.mark.parametrize("status, due, on, lapsed", [
+    ("material_requested", D(2026, 10, 15), D(2026, 10, 15), False),  # the due day itself is still in time
+    ("material_requested", D(2026, 10, 15), D(2026, 10, 16), True),
+    ("material_submitted", D(2026, 10, 15), D(2026, 10, 16), False),
+])
+def test_material_request_lapses_the_day_after(status, due, on, lapsed):
+    from cultivation_svc.rules import spot_checks
+    assert spot_checks.material_lapsed(status, due, on) == lapsed

@@ -136,3 +136,15 @@ def reports_to_review(session: Session, rec_ids: list[str]) -> list[InfoReport]:
 def report(session: Session, rec_id: str, report_id: int) -> InfoReport | None:
     r = session.get(InfoReport, report_id, with_for_update=True)
     return r if r is not None and r.recognition_id == rec_id else None
+
+
+def of_cycle(session: Session, region_code: str, year: int) -> list[str]:
+    """The ids of a county's recognitions of one cycle in force (the population of a spot-check sample)."""
+    return list(session.scalars(select(Recognition.id).where(
+        Recognition.region_code == region_code, Recognition.year == year, Recognition.status.in_(ACTIVE))))
+
+
+def material_overdue(session: Session, on: dt.date, limit: int) -> list[Recognition]:
+    return list(session.scalars(select(Recognition).where(
+        Recognition.spot_check == "material_requested", Recognition.spot_check_due_on < on,
+        Recognition.status.in_(ACTIVE)).order_by(Recognition.id).limit(limit).with_for_update(skip_locked=True)))

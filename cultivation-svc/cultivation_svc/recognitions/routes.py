@@ -91,6 +91,13 @@ def cancel_conflicting_recognition(rec_id: Text, request: Request, session: Sess
                                                      traceparent=traceparent(request)))
 
 
+@router.get("/spot-check-sample", summary="地局抽查样本（可复现：同一种子、同一批认定得到同一样本）")
+def draw_spot_check_sample(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
+                           seed: Text | None = None, principal: Principal = Depends(PREFECTURE)) -> dict:
+    return service.spot_check_sample(session, region_code=region_code, year=year, seed=seed, principal=principal,
+                                     today=today)
+
+
 @router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")
 def get_worklist(region_code: RegionCode, session: SessionDep, today: TodayDep,
                  principal: Principal = Depends(STAFF)) -> dict:

@@ -25,7 +25,7 @@ from cultivation_svc.recognitions.models import InfoReport, Recognition
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, Recognise,
                                                   Revocation, SpotCheck, SupplementaryMaterial)
 from cultivation_svc.regional.service import county, rules_in
-from cultivation_svc.rules import eligibility, lifecycle, limits
+from cultivation_svc.rules import eligibility, lifecycle, limits, spot_checks
 from cultivation_svc.rules.parameters import ratio_text
 
 
@@ -442,3 +442,36 @@ def worklist(session: Session, *, region_code: str, principal: Principal, today:
                                                                                and r.spot_check_due_on < today))
                               for r in recs if r.spot_check in ("material_requested", "material_submitted")],
     }
+
+
+def spot_check_sample(session: Session, *, region_code: str, year: int, seed: str | None, principal: Principal,
+                      today: dt.date) -> dict:
+    """二(五)2 抽查: the prefecture draws a reproducible sample of a county's recognitions of a cycle."""
+    if not principal.has("prefecture_staff", "admin"):
+        raise Forbidden("抽查由地区市场监管局办理")
+    region = county(region_code)
+    rules = rules_in(session, region, today)
+    seed = seed or f"{region}:{year}"
+    population = repository.of_cycle(session, region, year)
+    return {"region_code": region, "year": year, "seed": seed, "rate": ratio_text(rules.spot_check_rate),
+            "population": len(population), "sample": spot_checks.draw(population, rules.spot_check_rate, seed)}
+
+
+def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 500) -> int:
+    """二(五)2 限期补充材料: a request whose period ran out with nothing supplied has its outcome (the dated parameter
+    lapsed_material_outcome: 不予认定), which the operator may object to like any spot-check refusal."""
+    recs = repository.material_overdue(session, today, limit)
+    for rec in recs:
+        if not spot_checks.material_lapsed(rec.spot_check, rec.spot_check_due_on, today):
+            continue
+        rules = rules_in(session, rec.region_code, today)
+        if rules.lapsed_material_outcome != "refuse":
+            continue
+        note = f"逾期未补充材料（期限 {rec.spot_check_due_on.isoformat()}）"
+        app = app_repo.get(session, rec.application_id, lock=True)
+        rec.spot_check, rec.spot_check_note = "refused", note
+        applications.record_step(session, app, step="spot_check", status="refused", actor="platform",
+                                 detail={"lapsed": True, "due_on": rec.spot_check_due_on.isoformat()},
+                                 reason=f"地局抽查不予认定：{note}")
+        _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {note}", traceparent=None)
+    return len(recs)

@@ -37,6 +37,14 @@ PARAMETERS: dict[str, DatedParameter] = by_name([
     # recognised in December of the cycle year at the latest, and counts against that cycle.
     DatedParameter.of("restored_by", (12, 31), SEED_EFFECTIVE,
                       "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理"),
+    # 二(五)2 上级……可以通过抽查方式进行监督: the seed sets no rate; one in ten of a county's recognitions of a cycle
+    # (at least one) is the platform's default, a sample any reviewer can redraw from its seed.
+    DatedParameter.of("spot_check_rate", Fraction(10, 100), SEED_EFFECTIVE,
+                      "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）"),
+    # 二(五)2 要求限期补充材料: the seed does not say what a lapsed request leads to; not supplying what was asked by the
+    # deadline is taken as not showing the conditions — 不予认定 (the operator may object, 四(四)).
+    DatedParameter.of("lapsed_material_outcome", "refuse", SEED_EFFECTIVE,
+                      "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）"),
     DatedParameter.of("relaxed_groups", (("veteran", "退役军人"), ("graduate", "高校毕业生"), ("disabled", "残疾人"),
                                          ("returning_migrant_worker", "返乡创业农民工")), SEED_EFFECTIVE,
                       "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源"),
@@ -112,6 +120,8 @@ class CultivationRules:
     clear_growth_ratio: Fraction
     recognitions_by: tuple[int, int]
     restored_by: tuple[int, int]
+    spot_check_rate: Fraction
+    lapsed_material_outcome: str
     relaxed_groups: tuple[tuple[str, str], ...]
     extra_bars: tuple[ExtraBar, ...] = field(default_factory=tuple)
     relaxed_groups_added: tuple[AddedGroup, ...] = field(default_factory=tuple)
