@@ -960,6 +960,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/spot-check-sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地局抽查样本（可复现：同一种子、同一批认定得到同一样本） */
+        get: operations["drawSpotCheckSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/standards": {
         parameters: {
             query?: never;
@@ -13646,6 +13663,107 @@ export interface operations {
             };
         };
     };
+    drawSpotCheckSample: {
+        parameters: {
+            query: {
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+                /** @description 年度（2000–2100） */
+                year: number;
+                seed?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "population": 12,
+                     *       "rate": "0.1",
+                     *       "region_code": "232701",
+                     *       "sample": [
+                     *         "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *         "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *       ],
+                     *       "seed": "232701:2026",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCultivationStandards: {
         parameters: {
             query?: {
@@ -13806,6 +13924,32 @@ export interface operations {
                      *             12,
                      *             31
                      *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "spot_check_rate",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.1"
+                     *             }
+                     *           ],
+                     *           "value": "0.1"
+                     *         },
+                     *         {
+                     *           "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "lapsed_material_outcome",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "refuse"
+                     *             }
+                     *           ],
+                     *           "value": "refuse"
                      *         },
                      *         {
                      *           "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
