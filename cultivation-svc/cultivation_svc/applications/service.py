@@ -112,6 +112,11 @@ def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_g
     if criteria is None:
         raise RuleViolation(f"本县尚未公示 {window.year} 年度“{CATEGORY_LABELS[category]}”类分类标准，暂不能申报",
                             code="criteria_not_published", field="category")
+    # 四(四)：能够通过政府部门之间信息共享获得的……不得要求个体工商户另行提供
+    again = scoring.asked_again(criteria.indicators, indicator_values)
+    if again:
+        raise InvalidInput("以下指标由部门共享数据提供，无需填写：" + "、".join(again), field="indicator_values",
+                           indicators=again)
     now = clock.now()
     app = Application(
         id=f"app_{uuid.uuid4().hex[:20]}", uscc=uscc, region_code=business.region_code, year=window.year,
@@ -120,7 +125,8 @@ def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_g
         indicator_values={k: str(v) for k, v in indicator_values.items()}, criteria_id=criteria.id,
         type_at_application=latest.type if latest else None, applied_on=today, created_by="", created_at=now,
         updated_at=now)
-    total, detail = scoring.score(criteria.indicators, indicator_values, proj.certificates(session, uscc), today)
+    total, detail = scoring.score(criteria.indicators, indicator_values, proj.certificates(session, uscc), today,
+                                  shared=proj.shared_figures(session, uscc))
     app.score, app.score_detail = total, detail
     return app, business
 

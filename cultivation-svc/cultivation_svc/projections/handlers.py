@@ -62,6 +62,8 @@ def business_facts(session: Session, batch: list[CloudEvent]) -> None:
     repository.upsert_facts(session, [{"uscc": d["uscc"], "year": int(d["year"]), "certificates": d.get("certificates") or [],
                                        "tax_paid": (d.get("tax") or {}).get("tax_paid"),
                                        "insured_employees": (d.get("social_insurance") or {}).get("insured_employees"),
+                                       "trademarks_in_use": sum(1 for t in d.get("trademarks") or [] if t.get("in_use")),
+                                       "patents": len(d.get("patents") or []),
                                        "version": d.get("version", 1)} for d in latest.values()])
 
 

@@ -64,6 +64,8 @@ class FactsProjection(Base):
     certificates: Mapped[list] = mapped_column(JSON)
     tax_paid: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))  # the tax authority's, for 二(六) A
     insured_employees: Mapped[int | None] = mapped_column(Integer)  # social insurance's, for 二(六) A
+    trademarks_in_use: Mapped[int | None] = mapped_column(Integer)  # for the counties' indicators (四(四))
+    patents: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -34,11 +34,15 @@ def upgrade() -> None:
     # 二(六) A from the agencies' data (四(四): not asked again): tax paid and insured employees per year.
     op.add_column('facts_projection', sa.Column('tax_paid', sa.Numeric(16, 2), nullable=True))
     op.add_column('facts_projection', sa.Column('insured_employees', sa.Integer(), nullable=True))
+    op.add_column('facts_projection', sa.Column('trademarks_in_use', sa.Integer(), nullable=True))
+    op.add_column('facts_projection', sa.Column('patents', sa.Integer(), nullable=True))
     # Existing revocations ended the recognition on the day they were made.
     op.execute("UPDATE recognition SET revoked_on = ended_on, revoked_from = 'granted' WHERE status = 'revoked'")
 
 
 def downgrade() -> None:
+    op.drop_column('facts_projection', 'patents')
+    op.drop_column('facts_projection', 'trademarks_in_use')
     op.drop_column('facts_projection', 'insured_employees')
     op.drop_column('facts_projection', 'tax_paid')
     op.drop_column('info_report', 'reviewed_by')
