@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from getihu_kit import clock
 from getihu_kit.domain import id_number
 
 API = "/api/v1/cultivation"
@@ -23,7 +24,9 @@ def test_operator_change_puts_two_recognitions_under_one_person(world):
     assert c.get(f"{API}/recognitions/{rec1['id']}", headers=staff).json()["conflict_with"] is None  # earlier stands
     work = c.get(f"{API}/worklist", params={"region_code": region}, headers=staff).json()
     assert [x["recognition_id"] for x in work["one_person_conflicts"] if x["uscc"] in (first, second)] == [rec2["id"]]
-    assert rec2["id"] in [x["recognition_id"] for x in work["operator_changes_pending"]]
+    pending = {x["recognition_id"]: x for x in work["operator_changes_pending"]}
+    # 及时报告: due 30 days (operator_change_report_days) after the change the registry recorded
+    assert pending[rec2["id"]]["due_on"] == (clock.today() + dt.timedelta(days=30)).isoformat()
     r = c.post(f"{API}/recognitions/{rec3['id']}/cancellation", headers=staff)
     assert r.status_code == 409  # no conflict: not cancelled this way
     r = c.post(f"{API}/recognitions/{rec2['id']}/cancellation", headers=staff)

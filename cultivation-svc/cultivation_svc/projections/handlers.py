@@ -16,6 +16,15 @@ from cultivation_svc.recognitions import restoration
 from cultivation_svc.windows import service as windows
 
 
+def operator_changed_on(state: dict) -> dt.date:
+    """The day of an operator change: the new operator's `since`, else the day the registry recorded the state."""
+    since = (state.get("operator") or {}).get("since")
+    if since:
+        return dt.date.fromisoformat(str(since)[:10])
+    changed_at = state.get("changed_at")
+    return clock.local_date(dt.datetime.fromisoformat(changed_at)) if changed_at else clock.today()
+
+
 def business_states(session: Session, batch: list[CloudEvent]) -> None:
     latest, _ = newest_per_key((e.data for e in batch), key=lambda d: d["uscc"], version=lambda d: d.get("version", 0))
     before = repository.operators_of(session, latest)
@@ -27,7 +36,7 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
     # 二(六)：个体工商户变更经营者的，要在变更后及时报告 — flag the recognitions whose operator changed.
     changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
                and before[r["uscc"]] != r["operator_id_number"]]
-    rec_repo.flag_operator_change(session, changed)
+    rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
     rec_repo.recheck_operators(session, changed)
 
 

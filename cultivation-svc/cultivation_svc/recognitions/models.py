@@ -35,6 +35,7 @@ class Recognition(Base):
     spot_check_note: Mapped[str | None] = mapped_column(Text)
     department_consented: Mapped[bool] = mapped_column(Boolean, default=False)
     operator_change_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator_change_due_on: Mapped[dt.date | None] = mapped_column(Date)  # 及时报告: by this day
     extensions: Mapped[list] = mapped_column(JSON)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     # 二(六) 撤销认定: the day of the revocation (the 5-year bar runs from it), also for one that had ended before.

@@ -10,6 +10,7 @@ from getihu_kit.idempotency import lock_id
 from getihu_kit.upserts import any_of
 
 from cultivation_svc.recognitions.models import InfoReport, Recognition
+from cultivation_svc.rules.parameters import PARAMETERS
 
 ACTIVE = ("granted", "extended")
 
@@ -55,10 +56,18 @@ def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Re
         Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id)))
 
 
-def flag_operator_change(session: Session, usccs: list[str]) -> None:
-    if usccs:
-        session.execute(update(Recognition).where(any_of(Recognition.uscc, usccs), Recognition.status.in_(ACTIVE))
-                        .values(operator_change_pending=True))
+def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> None:
+    """二(六) 变更经营者的，要在变更后及时报告: the recognitions of these businesses wait for that report, due
+    `operator_change_report_days` after the change (one statement for the batch)."""
+    if not changed_on:
+        return
+    usccs = list(changed_on)
+    days = [PARAMETERS["operator_change_report_days"].on(changed_on[u]) for u in usccs]
+    session.execute(text(
+        "UPDATE recognition AS r SET operator_change_pending = true, operator_change_due_on = v.changed_on + v.days "
+        "FROM unnest(CAST(:u AS text[]), CAST(:d AS date[]), CAST(:n AS int[])) AS v(uscc, changed_on, days) "
+        "WHERE r.uscc = v.uscc AND r.status IN ('granted', 'extended')"),
+        {"u": usccs, "d": [changed_on[u] for u in usccs], "n": days})
 
 
 def public(*, region_code: str | None, category: str | None, on: dt.date) -> Select:

@@ -98,6 +98,7 @@ class RecognitionRead(BaseModel):
     end_reason: str | None = None
     revoked_on: dt.date | None = None
     restored_from: str | None = None
+    operator_change_due_on: dt.date | None = None
     conflict_with: str | None = None
     conflict_reason: str | None = None
 

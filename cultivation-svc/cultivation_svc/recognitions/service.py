@@ -209,7 +209,7 @@ def info_report(session: Session, *, rec_id: str, data: InfoReportCreate, princi
                    submitted_by=principal.audit_name())
     session.add(r)
     if data.kind == "operator_change":
-        rec.operator_change_pending = False
+        rec.operator_change_pending, rec.operator_change_due_on = False, None
         business = proj.business(session, rec.uscc)
         if business is not None:
             rec.operator_id_number = business.operator_id_number
@@ -348,7 +348,7 @@ def read(session: Session, rec: Recognition) -> dict:
         "id", "application_id", "uscc", "region_code", "category", "source", "department", "relaxed_group",
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
-        "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
+        "spot_check_due_on", "department_consented", "operator_change_pending", "operator_change_due_on", "extensions", "ended_on",
         "end_reason", "revoked_on", "restored_from", "conflict_with", "conflict_reason")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
@@ -434,7 +434,9 @@ def worklist(session: Session, *, region_code: str, principal: Principal, today:
         "region_code": region, "on": today,
         "one_person_conflicts": [item(r, conflict_with=r.conflict_with, reason=r.conflict_reason)
                                  for r in recs if r.conflict_with],
-        "operator_changes_pending": [item(r) for r in recs if r.operator_change_pending],
+        "operator_changes_pending": [item(r, due_on=r.operator_change_due_on,
+                                          overdue=bool(r.operator_change_due_on and r.operator_change_due_on < today))
+                                     for r in recs if r.operator_change_pending],
         "evaluations_due": [item(r) for r in recs if lifecycle.in_last_year(r.valid_until, today)],
         "info_reports_to_review": [item(by_id[x.recognition_id], report_id=x.id, year=x.year, kind=x.kind,
                                         submitted_on=x.submitted_on, late=x.late) for x in reports],

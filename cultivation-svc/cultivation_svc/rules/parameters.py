@@ -45,6 +45,10 @@ PARAMETERS: dict[str, DatedParameter] = by_name([
     # deadline is taken as not showing the conditions — 不予认定 (the operator may object, 四(四)).
     DatedParameter.of("lapsed_material_outcome", "refuse", SEED_EFFECTIVE,
                       "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）"),
+    # 二(六) 变更经营者的，要在变更后及时报告: “及时” has no length in the seed; 30 days from the change is the
+    # platform's reading (a month, as for most registration changes), shown on the county's worklist.
+    DatedParameter.of("operator_change_report_days", 30, SEED_EFFECTIVE,
+                      "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）"),
     DatedParameter.of("relaxed_groups", (("veteran", "退役军人"), ("graduate", "高校毕业生"), ("disabled", "残疾人"),
                                          ("returning_migrant_worker", "返乡创业农民工")), SEED_EFFECTIVE,
                       "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源"),
@@ -122,6 +126,7 @@ class CultivationRules:
     restored_by: tuple[int, int]
     spot_check_rate: Fraction
     lapsed_material_outcome: str
+    operator_change_report_days: int
     relaxed_groups: tuple[tuple[str, str], ...]
     extra_bars: tuple[ExtraBar, ...] = field(default_factory=tuple)
     relaxed_groups_added: tuple[AddedGroup, ...] = field(default_factory=tuple)

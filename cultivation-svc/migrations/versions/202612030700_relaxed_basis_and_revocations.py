@@ -27,6 +27,7 @@ def upgrade() -> None:
     op.add_column('recognition', sa.Column('conflict_reason', sa.Text(), nullable=True))
     # which of two same-day recognitions came first (the earlier stands)
     op.add_column('recognition', sa.Column('recognised_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('recognition', sa.Column('operator_change_due_on', sa.Date(), nullable=True))
     op.execute("UPDATE recognition SET recognised_at = recognised_on::timestamptz")
     # 二(六) 认定部门应当审核信息报告: who reviewed it, and the note (what to correct).
     op.add_column('info_report', sa.Column('review_note', sa.Text(), nullable=True))
@@ -47,6 +48,7 @@ def downgrade() -> None:
     op.drop_column('facts_projection', 'tax_paid')
     op.drop_column('info_report', 'reviewed_by')
     op.drop_column('info_report', 'review_note')
+    op.drop_column('recognition', 'operator_change_due_on')
     op.drop_column('recognition', 'recognised_at')
     op.drop_column('recognition', 'conflict_reason')
     op.drop_column('recognition', 'conflict_with')
