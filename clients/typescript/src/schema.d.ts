@@ -3409,7 +3409,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
+             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
              * @default declared
              */
             source?: string;
@@ -3438,7 +3438,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
+             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
              * @default declared
              */
             source?: string;
@@ -4406,6 +4406,8 @@ export interface components {
             id: string;
             /** Name */
             name?: string | null;
+            /** Operator Change Due On */
+            operator_change_due_on?: string | null;
             /**
              * Operator Change Pending
              * @default false
@@ -13950,6 +13952,19 @@ export interface operations {
                      *             }
                      *           ],
                      *           "value": "refuse"
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "operator_change_report_days",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 30
+                     *             }
+                     *           ],
+                     *           "value": 30
                      *         },
                      *         {
                      *           "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
