@@ -184,7 +184,10 @@ def filter_case(ctx, case):
         group, basis = body.get("relaxed_group"), str(body.get("relaxed_basis") or "").strip()
         if (group is None) != (not basis) or (group is not None and group not in RELAXED_GROUPS):
             return False
-    if path.endswith("/review") and path.startswith("/api/v1/cultivation/") \
+    if "/info-reports/" in path and path.endswith("/review") and body.get("decision") == "correction_requested" \
+            and not str(body.get("note") or "").strip():
+        return False  # asking for a correction names what to correct
+    if path.endswith("/review") and path.startswith("/api/v1/cultivation/applications/") \
             and body.get("relaxed_group_confirmed") is not None:
         return False  # the seeded stack's cases claim no relaxed group: nothing to confirm
     if path.startswith("/api/v1/businesses"):
