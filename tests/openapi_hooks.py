@@ -171,14 +171,25 @@ def filter_case(ctx, case):
             return False
         if body.get("action") == "refuse" and not str(body.get("note") or "").strip():
             return False
-    if path.startswith("/api/v1/cultivation/region-settings/"):
-        for field in ("window_opens", "window_closes"):
-            md = body.get(field)
-            if isinstance(md, list) and len(md) == 2 and all(isinstance(x, int) for x in md):
-                try:
-                    dt.date(2024, *md)
-                except ValueError:
-                    return False
+    if path.startswith("/api/v1/cultivation/region-settings/") and ctx.operation.method.upper() == "PUT":
+        # The calendar's and the relaxed groups' cross-field rules: the service's own validator, not a copy.
+        from cultivation_svc.rules.parameters import validate_overrides
+        try:
+            return not validate_overrides({k: v for k, v in body.items() if v is not None}, TODAY)
+        except Exception:  # a value the validator cannot read is refused by the schema already
+            return False
+    if path == "/api/v1/cultivation/applications" and ctx.operation.method.upper() == "POST":
+        # 二(四)1: a relaxed group is one of the groups in force and names its basis; a basis needs a group.
+        from cultivation_svc.rules.eligibility import RELAXED_GROUPS
+        group, basis = body.get("relaxed_group"), str(body.get("relaxed_basis") or "").strip()
+        if (group is None) != (not basis) or (group is not None and group not in RELAXED_GROUPS):
+            return False
+    if "/info-reports/" in path and path.endswith("/review") and body.get("decision") == "correction_requested" \
+            and not str(body.get("note") or "").strip():
+        return False  # asking for a correction names what to correct
+    if path.endswith("/review") and path.startswith("/api/v1/cultivation/applications/") \
+            and body.get("relaxed_group_confirmed") is not None:
+        return False  # the seeded stack's cases claim no relaxed group: nothing to confirm
     if path.startswith("/api/v1/businesses"):
         # The registry records what has happened: no date of a registration event after the bureau's today.
         dated = [v for k, v in _flat(body) if k.endswith("_on")]

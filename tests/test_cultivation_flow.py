@@ -4,7 +4,8 @@ Businesses are registered with their annual reports; a typing run is published, 
 windows; a self-application and a department recommendation (with the operator's consent) go through review,
 site visit, opinion solicitation and public notice to recognition; the 名录 shows the category and the
 business's inbox holds the messages. In a second county an objection filed during the notice holds the case
-and, upheld, refuses it.
+and, upheld, refuses it. Back in the first, a case refused at review is objected to by its operator
+(四(四)); the objection, upheld, reopens the case, which is then recognised.
 
 The stack runs on the real clock, so the county used for recognition records its notice as held outside the
 platform (public_notice_days 0) and both counties keep their window open all year.
@@ -25,6 +26,11 @@ REGION, NOTICE_REGION = "232762", "232763"
 API = "/api/v1/cultivation"
 # Filed before the typing reference date (30 June) and not after today in any time zone.
 REPORTED_ON = min(dt.date(YEAR, 3, 1), TODAY - dt.timedelta(days=1)).isoformat()
+
+
+# The stack runs on the real clock: the prefecture opens the calendar all year, naming its decision (二(五)1).
+ALL_YEAR = {"window_opens": [1, 1], "window_closes": [12, 31], "recognitions_by": [12, 31],
+            "calendar_reason": "跨服务测试：地区市场监管局决定全年受理（示例）"}
 
 
 def ok(r, status=200):
@@ -103,12 +109,12 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     county = gateway.token("songling-clerk", ["county_staff"], region_code=REGION)
     county2 = gateway.token("xinlin-clerk", ["county_staff"], region_code=NOTICE_REGION)
     ok(gateway.put(f"{API}/region-settings/{REGION}", headers=prefecture,
-                   json={"public_notice_days": 0, "window_opens": [1, 1], "window_closes": [12, 31]}))
+                   json={"public_notice_days": 0, **ALL_YEAR}))
     ok(gateway.put(f"{API}/region-settings/{NOTICE_REGION}", headers=prefecture,
-                   json={"window_opens": [1, 1], "window_closes": [12, 31]}))
+                   json=ALL_YEAR))
 
-    # 40 成长型 in 松岭区 give a 5% quota of 2; one business in 新林区 for the objection.
-    usccs = [register(gateway, county, REGION, 880_000 + i, f"松岭山珍{i}号") for i in range(40)]
+    # 60 成长型 in 松岭区 give a 5% quota of 3; one business in 新林区 for the objection.
+    usccs = [register(gateway, county, REGION, 880_000 + i, f"松岭山珍{i}号") for i in range(60)]
     objected = register(gateway, county2, NOTICE_REGION, 881_000, "新林木艺坊")
     published = publish_typing(gateway, prefecture, usccs + [objected])
     assert published["status"] == "published"
@@ -117,10 +123,10 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
         "year": YEAR, "region_code": REGION}))["items"] if w["typing_run_id"] == published["id"]], timeout=60, interval=1,
         message="typing-published opened the window")
     assert windows[0]["opens_on"] <= TODAY.isoformat() <= windows[0]["closes_on"]
-    quota = testing.wait_until(lambda: (lambda q: q if q["base_count"] >= 40 else None)(ok(gateway.get(
+    quota = testing.wait_until(lambda: (lambda q: q if q["base_count"] >= 60 else None)(ok(gateway.get(
         f"{API}/quota", params={"region_code": REGION, "year": YEAR}, headers=county))), timeout=60, interval=1,
         message="the county's 成长型+发展型 count")
-    assert quota["limit"] == quota["base_count"] // 20 and quota["left"] >= 2
+    assert quota["limit"] == quota["base_count"] // 20 and quota["left"] >= 3
     publish_criteria(gateway, county, prefecture, REGION)
     publish_criteria(gateway, county2, prefecture, NOTICE_REGION)
     assert any(c["category"] == "quality" for c in ok(gateway.get(f"{API}/criteria", params={"region_code": REGION}))["items"])
@@ -152,7 +158,9 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     assert {p["uscc"]: p["category"] for p in public if p["uscc"] in (own, recommended)} == {
         own: "distinctive", recommended: "quality"}
     measures = ok(gateway.get(f"/api/v1/cultivation/businesses/{own}/measures", headers=op_own))
-    assert measures["category"] == "distinctive" and any(m["code"] == "distinctive.A" for m in measures["measures"])
+    # 二(五)1：次年1月1日起……开始享受 — the category's measures are listed from then, not yet.
+    assert measures["category"] == "distinctive" and measures["category_benefits_from"] == f"{YEAR + 1}-01-01"
+    assert not any(m["code"].startswith("distinctive.") for m in measures["measures"])
 
     # The 名录 shows the category; the inbox holds the recognition and the 免申即享 measures.
     def listed():
@@ -188,3 +196,31 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     ok(gateway.post(f"/api/v1/appeals/{filed['id']}/decision", headers=prefecture,
                     json={"decision": "upheld", "reason": "经走访核实，该店已停业"}))
     testing.wait_until(lambda: status() == "refused", timeout=60, interval=1, message="upheld objection refuses")
+
+
+    # 四(四): 松岭区 refuses a third application at review; its operator objects to the refusal through appeal-svc,
+    # the prefecture upholds it, and the case is reopened at review and, gone through again, recognised.
+    third = usccs[2]
+    op_third = gateway.token("op-songling-2", ["operator"], usccs=[third])
+    refused_app = apply_when_known(gateway, op_third, {"uscc": third, "category": "distinctive",
+                                                       "indicator_values": {"years": 6}})
+    refused = ok(gateway.post(f"{API}/applications/{refused_app['id']}/review", headers=county,
+                              json={"approve": False, "note": "经营年限材料缺失"}))
+    assert refused["status"] == "refused"
+    grounds = {"target_kind": "cultivation_refusal", "target_id": refused_app["id"],
+               "grounds": "经营年限材料已于申报时上传（营业执照副本），请复核"}
+    objection = testing.wait_until(lambda: (lambda r: r.json() if r.status_code == 201 else None)(
+        gateway.post("/api/v1/appeals/cultivation-objections", headers=op_third, json=grounds)), timeout=60,
+        interval=1, message="appeal-svc knows the refusal")
+    assert objection["target_kind"] == "cultivation_refusal" and objection["status"] == "filed"
+    ok(gateway.post(f"/api/v1/appeals/{objection['id']}/review", headers=prefecture))
+    decided = ok(gateway.post(f"/api/v1/appeals/{objection['id']}/decision", headers=prefecture,
+                              json={"decision": "upheld", "reason": "经复核，营业执照副本已载明成立日期，材料齐全"}))
+    assert decided["decision"] == "upheld" and [s["action"] for s in decided["trail"]][-1] == "decide"
+    case = lambda: ok(gateway.get(f"{API}/applications/{refused_app['id']}", headers=county))  # noqa: E731
+    reopened = testing.wait_until(lambda: (lambda c: c if c["status"] == "submitted" else None)(case()), timeout=60,
+                                  interval=1, message="the upheld objection reopens the case")
+    assert reopened["reopened_by"] == objection["id"] and reopened["steps"][-1]["step"] == "objection_upheld"
+    through_notice(gateway, county, refused_app["id"])
+    restored = ok(gateway.post(f"{API}/applications/{refused_app['id']}/recognise", headers=county, json={}), 201)
+    assert restored["uscc"] == third and restored["year"] == YEAR

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -114,4 +114,18 @@ class NoticeProjection(Base):
     category: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(30))
     notice_ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CultivationResultProjection(Base):
+    """The cultivation results an operator may object to (四(四)): a refused application, a cancelled, spot-check
+    refused or revoked recognition. `open` turns false when the result no longer stands (reopened, restored)."""
+    __tablename__ = "cultivation_result_projection"
+    target_kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int | None] = mapped_column(Integer)
+    open: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from getihu_kit.pagination import PageRequest, scalars_page
 from getihu_kit.upserts import upsert_newest, upsert_newest_json
-from appeal_svc.models import Appeal, AppealStep, EvidenceFile, NoticeProjection, TypingResultProjection
+from appeal_svc.models import (Appeal, AppealStep, CultivationResultProjection, EvidenceFile, NoticeProjection,
+                               TypingResultProjection)
 
 
 # --- objections ----------------------------------------------------------------------------------
@@ -117,3 +118,30 @@ def upsert_notices(session: Session, rows: list[dict]) -> None:
     if rows:
         session.execute(upsert_newest(NoticeProjection.__table__, ("application_id",), _NOTICE_COLUMNS,
                                       version="changed_at"), rows)
+
+
+_RESULT_COLUMNS = ("uscc", "region_code", "year", "open", "reason", "changed_at")
+
+
+def upsert_cultivation_results(session: Session, rows: list[dict]) -> None:
+    """Set-based upsert of the results objectionable or no longer standing; an older change never overwrites a newer."""
+    if rows:
+        session.execute(upsert_newest(CultivationResultProjection.__table__, ("target_kind", "target_id"),
+                                      _RESULT_COLUMNS, version="changed_at"), rows)
+
+
+def close_cultivation_results(session: Session, changed_at_by_id: dict[str, dt.datetime]) -> None:
+    """The results of these targets no longer stand (the case was reopened, the recognition restored): one statement
+    for the batch; a change older than what the row holds leaves it as it is."""
+    if not changed_at_by_id:
+        return
+    ids = list(changed_at_by_id)
+    session.execute(text(
+        "UPDATE cultivation_result_projection AS p SET open = false, changed_at = v.changed_at "
+        "FROM unnest(CAST(:ids AS text[]), CAST(:ats AS timestamptz[])) AS v(target_id, changed_at) "
+        "WHERE p.target_id = v.target_id AND p.open AND p.changed_at < v.changed_at"),
+        {"ids": ids, "ats": [changed_at_by_id[i] for i in ids]})
+
+
+def cultivation_result(session: Session, target_kind: str, target_id: str) -> CultivationResultProjection | None:
+    return session.get(CultivationResultProjection, (target_kind, target_id))

@@ -13,7 +13,7 @@ from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from getihu_kit.fields import Date, RegionCode, Text
 from appeal_svc import service
-from appeal_svc.schemas import (STATUS_LIST_PATTERN, TargetKind, AnonymousMaterialSupply, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
+from appeal_svc.schemas import (STATUS_LIST_PATTERN, TargetKind, AnonymousMaterialSupply, CultivationObjectionCreate, AnonymousProof, AnonymousWithdrawal, AppealPage, AppealRead, Decision,
                                 MaterialRequest, MaterialSupply, NoticeObjectionCreate, TypingObjectionCreate,
                                 Withdrawal)
 
@@ -39,6 +39,14 @@ def file_typing_objection(body: TypingObjectionCreate, request: Request, session
                           principal: Principal = Depends(OPERATOR)) -> AppealRead:
     return service.file_typing_objection(session, data=body, principal=principal, settings=_settings(request),
                                          traceparent=traceparent(request))
+
+
+@router.post("/cultivation-objections", status_code=201, response_model=AppealRead,
+             summary="经营者对本户“名特优新”不予认定、取消认定、抽查不予认定或撤销认定提出异议")
+def file_cultivation_objection(body: CultivationObjectionCreate, request: Request, session: SessionDep,
+                               principal: Principal = Depends(OPERATOR)) -> AppealRead:
+    return service.file_cultivation_objection(session, data=body, principal=principal, settings=_settings(request),
+                                              traceparent=traceparent(request))
 
 
 @router.post("/notice-objections", status_code=201, response_model=AppealRead,

@@ -13,7 +13,10 @@ from getihu_kit.fields import USCC, TypeOrExcluded
 TypeName = Literal[TYPE_CODES]
 # rules.workflow's statuses and objects (kept equal by the schema test).
 AppealStatus = Literal["filed", "in_review", "material_requested", "upheld", "rejected", "withdrawn"]
-TargetKind = Literal["typing_result", "cultivation_notice"]
+TargetKind = Literal["typing_result", "cultivation_notice", "cultivation_refusal", "cultivation_cancellation",
+                     "cultivation_spot_check", "cultivation_revocation"]
+CultivationResultKind = Literal["cultivation_refusal", "cultivation_cancellation", "cultivation_spot_check",
+                                "cultivation_revocation"]
 _ONE_STATUS = "(" + "|".join(get_args(AppealStatus)) + ")"
 # A status filter value: one status or several separated by commas (filed,in_review).
 STATUS_LIST_PATTERN = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
@@ -43,6 +46,23 @@ class TypingObjectionCreate(BaseModel):
     year: int = Field(ge=2000, le=2100, description="分型年度")
     grounds: str = Field(max_length=4000, pattern=GROUNDS_PATTERN, description="异议理由（不少于5个字）")
     requested_type: TypeName | None = Field(default=None, description="申请人认为应属的类型")
+    evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料")
+
+    @field_validator("grounds")
+    @classmethod
+    def _g(cls, v: str) -> str:
+        return _grounds(v)
+
+
+class CultivationObjectionCreate(BaseModel):
+    """经营者对本户“名特优新”结果提出异议（四(四)）：不予认定（申报编号）、取消认定、抽查不予认定、撤销认定（认定编号）。"""
+    model_config = ConfigDict(extra="forbid")
+    target_kind: CultivationResultKind = Field(description="异议对象：cultivation_refusal 不予认定、cultivation_cancellation "
+                                                           "取消认定、cultivation_spot_check 抽查不予认定、"
+                                                           "cultivation_revocation 撤销认定")
+    target_id: str = Field(min_length=1, max_length=64, pattern=r"^(app|rec)_[0-9a-f]{1,40}$",
+                           description="不予认定填申报编号（app_…），其余填认定编号（rec_…）")
+    grounds: str = Field(max_length=4000, pattern=GROUNDS_PATTERN, description="异议理由（不少于5个字）")
     evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料")
 
     @field_validator("grounds")

@@ -13,7 +13,7 @@ from getihu_kit.auth import ANONYMOUS, Principal, require_readable, require_regi
 from getihu_kit.domain.masking import mask_name, mask_phone
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation, Unauthorized
 from getihu_kit.outbox import Outbox
-from getihu_kit.labels import type_label
+from getihu_kit.labels import APPEAL_TARGET_LABELS, type_label
 from getihu_kit.pagination import PageRequest
 from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
 from appeal_svc import repository
@@ -21,7 +21,7 @@ from appeal_svc.models import Appeal, AppealStep, outbox as outbox_table
 from appeal_svc.rules import workflow as wf
 from appeal_svc.rules.deadlines import is_overdue, reply_due_on
 from appeal_svc.rules.evidence import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES, CheckedFile, check_evidence
-from appeal_svc.schemas import (AppealPage, AppealRead, Decision, EvidenceIn, EvidenceRead, MaterialRequest,
+from appeal_svc.schemas import (AppealPage, AppealRead, CultivationObjectionCreate, Decision, EvidenceIn, EvidenceRead, MaterialRequest,
                                 MaterialSupply, NoticeObjectionCreate, StepRead, TypingObjectionCreate,
                                 Withdrawal)
 from appeal_svc.settings import Settings
@@ -274,6 +274,32 @@ def file_notice_objection(session: Session, *, data: NoticeObjectionCreate, prin
         objector_phone=data.objector_phone, grounds=data.grounds, requested_type=None,
         open_key=wf.open_key(wf.CULTIVATION_NOTICE, notice.application_id, appellant))
     return _file(session, appeal, evidence=data.evidence, settings=settings, traceparent=traceparent)
+
+
+def file_cultivation_objection(session: Session, *, data: CultivationObjectionCreate, principal: Principal,
+                               settings: Settings, traceparent: str | None = None) -> AppealRead:
+    """四(四)：建立申诉机制，及时受理个体工商户对分型分类结果异议 — the operator objects to a cultivation result of
+    their own business (a refusal, a cancellation, a spot-check refusal, a revocation), with the same deadlines,
+    reply and trail as a typing objection; upheld, cultivation-svc reopens or restores the case."""
+    require_roles(principal, "operator")
+    result = repository.cultivation_result(session, data.target_kind, data.target_id)
+    if result is None or not principal.owns(result.uscc):
+        raise NotFound(f"未找到本户可提出异议的结果“{data.target_id}”（{wf_target_label(data.target_kind)}），请核对编号",
+                       code="cultivation_result_not_found", field="target_id")
+    if not result.open:
+        raise RuleViolation("该结果已不再有效（案件已重新办理或认定已恢复），无需提出异议", code="result_superseded",
+                            field="target_id")
+    appeal = _new_appeal(
+        settings=settings, now=clock.now(), target_kind=data.target_kind, target_id=data.target_id, uscc=result.uscc,
+        year=result.year, region_code=result.region_code, ruleset=None, original_type=None,
+        appellant=principal.sub, appellant_kind="user", objector_name=None, objector_phone=None,
+        grounds=data.grounds, requested_type=None,
+        open_key=wf.open_key(data.target_kind, data.target_id, principal.sub))
+    return _file(session, appeal, evidence=data.evidence, settings=settings, traceparent=traceparent)
+
+
+def wf_target_label(kind: str) -> str:
+    return APPEAL_TARGET_LABELS.get(kind, kind)
 
 
 # --- handling -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from getihu_kit.auth import issue_dev_token
 from getihu_kit.db import unit_of_work
 from getihu_kit.domain import uscc as uscc_rules
 from getihu_kit.events import CloudEvent
-from appeal_svc.projections import apply_application_changes, apply_typing_results
+from appeal_svc.projections import apply_application_changes, apply_recognition_changes, apply_typing_results
 from appeal_svc.settings import Settings
 
 REGION, OTHER_REGION = "232701", "232721"
@@ -68,6 +68,14 @@ class Api:
                 "notice_ends_on": ends_on.isoformat() if status in ("public_notice", "on_hold") else None,
                 "changed_at": (changed_at or clock.now()).isoformat()}
         self._feed(apply_application_changes, "getihu.cultivation.application.changed.v1", data)
+
+    def recognition(self, recognition_id: str, uscc: str, *, status: str, reason: str | None = None,
+                    region: str = REGION, changed_at: dt.datetime | None = None) -> None:
+        data = {"recognition_id": recognition_id, "uscc": uscc, "region_code": region, "category": "distinctive",
+                "status": status, "recognised_on": "2025-09-20", "valid_until": "2028-09-19",
+                "benefits_from": "2026-01-01", "reason": reason, "changed_at": (changed_at or clock.now()).isoformat(),
+                "year": 2025}
+        self._feed(apply_recognition_changes, "getihu.cultivation.recognition.changed.v1", data)
 
     def _feed(self, handler, event_type: str, data: dict) -> None:
         with unit_of_work(self.client.app.state.sessions) as session:

@@ -2,8 +2,11 @@
 by operationId for the answers that are plain objects; the request ones are sent by schemathesis."""
 from __future__ import annotations
 
+import datetime as dt
+
 from getihu_kit.examples import USCC_MOHE
 from cultivation_svc.measures import catalog
+from cultivation_svc.standards.service import seed_standards
 
 _APP_ID = "app_7c2e9a4f1b3d5e6a8c0b"
 _REC_ID = "rec_4e1a7c9b2d5f8a3c6e0b"
@@ -60,7 +63,10 @@ _REGION_SETTINGS = {
     "effective": {"penalty_window_years": 2, "fraud_bar_years": 5, "quota_ratio": "0.05", "validity_years": 3,
                   "extension_years": 3, "window_opens": [8, 1], "window_closes": [11, 30],
                   "benefits_from": [1, 1], "info_report_due": [7, 31], "public_notice_days": 10,
-                  "clear_growth_ratio": "0.2", "extra_bars": []},
+                  "clear_growth_ratio": "0.2", "extra_bars": [], "recognitions_by": [11, 30], "restored_by": [12, 31],
+                  "calendar_reason": None,
+                  "relaxed_groups": {"veteran": "退役军人", "graduate": "高校毕业生", "disabled": "残疾人",
+                                     "returning_migrant_worker": "返乡创业农民工"}},
 }
 _MEASURES = [m.as_dict() for m in catalog.qualifying("growth", "distinctive")][:3]
 
@@ -98,6 +104,7 @@ EXAMPLES: dict[str, dict] = {
     "InfoReportCreate": {"year": 2026, "kind": "yearly", "revenue": "512000.00", "tax_paid": "6120.00",
                          "employees": 3, "operator_name": None, "note": None},
     "Confirmation": {"region_code": "232701", "year": 2026},
+    "InfoReportReview": {"decision": "correction_requested", "note": "营业收入与年报不一致，请核对后重新报告"},
     "Revocation": {"reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"},
     "DepartmentConsent": {"agree": True, "note": "同意延期"},
     "RecognitionRead": _RECOGNITION,
@@ -117,7 +124,8 @@ EXAMPLES: dict[str, dict] = {
     "confirmRecognitions": {"responses": {"200": {
         "region_code": "232701", "year": 2026, "ruleset": "fltx-2024", "confirmed": [_REC_ID],
         "cancelled": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
-                       "refusals": [{"rule": "registered", "clause": "二(六)", "message": "已注销，不再符合基础标准",
+                       "refusals": [{"rule": "not_registered", "clause": "二(四)1、一(四)1",
+                                     "message": "该户已注销，不再为登记在册状态，不能申报、推荐或认定为“名特优新”个体工商户",
                                      "fact": {"status": "cancelled"}}]}],
         "expired": [], "missing_reports": []}}},
     "evaluateRecognition": {"responses": {"200": {
@@ -125,6 +133,30 @@ EXAMPLES: dict[str, dict] = {
         "grounds": [{"condition": "C", "fact": {"from": "growth", "to": "development"}}]}}},
     "fileInfoReport": {"responses": {"201": {"id": "irp_5b7d9f1a3c5e7a9b", "recognition_id": _REC_ID, "year": 2026,
                                              "kind": "yearly", "submitted_on": "2026-07-20", "late": False}}},
+    "reviewInfoReport": {"responses": {"200": {"id": 7, "recognition_id": _REC_ID, "year": 2026, "kind": "yearly",
+                                              "submitted_on": "2026-07-20", "late": False, "reviewed": "accepted",
+                                              "review_note": None}}},
+    "getWorklist": {"responses": {"200": {
+        "region_code": "232701", "on": "2026-09-15",
+        "one_person_conflicts": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
+                                  "name": "漠河北极村山货铺", "category": "distinctive", "valid_until": "2028-09-19",
+                                  "conflict_with": _REC_ID, "reason": "同一自然人在本县设立的个体工商户 "
+                                  + USCC_MOHE + " 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个"
+                                  "个体工商户获得认定），本认定应予取消"}],
+        "operator_changes_pending": [], "evaluations_due": [], "material_requests": [],
+        "info_reports_to_review": [{"recognition_id": _REC_ID, "uscc": USCC_MOHE, "name": "漠河蓝莓小馆",
+                                    "category": "distinctive", "valid_until": "2029-09-14", "report_id": 7,
+                                    "year": 2026, "kind": "yearly", "submitted_on": "2026-07-20", "late": False}]}}},
+    "drawSpotCheckSample": {"responses": {"200": {"region_code": "232701", "year": 2026, "seed": "232701:2026",
+                                                 "rate": "0.1", "population": 12,
+                                                 "sample": [_REC_ID, "rec_0d2f4a6c8e1b3d5f7a9c"]}}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
+    "getCultivationStandards": {"responses": {"200": {**seed_standards(dt.date(2026, 9, 15)), "region": {
+        "region_code": "232701", "region_name": "漠河市", "ruleset": "fltx-2024+232701",
+        "overrides": {"window_closes": [11, 20]}, "calendar_reason": None, "updated_at": "2026-08-12T01:30:00+00:00",
+        "relaxed_groups": [{"code": "veteran", "label": "退役军人"}, {"code": "graduate", "label": "高校毕业生"},
+                           {"code": "disabled", "label": "残疾人"},
+                           {"code": "returning_migrant_worker", "label": "返乡创业农民工"}],
+        "relaxed_groups_added": []}}}},
 }

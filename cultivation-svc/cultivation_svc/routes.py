@@ -8,8 +8,9 @@ from cultivation_svc.criteria.routes import router as criteria
 from cultivation_svc.measures.routes import router as measures
 from cultivation_svc.recognitions.routes import router as recognitions
 from cultivation_svc.regional.routes import router as regional
+from cultivation_svc.standards.routes import router as standards
 from cultivation_svc.windows.routes import router as windows
 
 router = APIRouter(prefix="/api/v1/cultivation")
-for r in (criteria, windows, applications, recognitions, measures, regional):
+for r in (criteria, windows, applications, recognitions, measures, regional, standards):
     router.include_router(r)

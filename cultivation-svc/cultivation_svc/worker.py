@@ -1,4 +1,5 @@
-"""The worker process of cultivation-svc: outbox relay, consumers, and the hourly expiry of lapsed recognitions."""
+"""The worker process of cultivation-svc: outbox relay, consumers, and the hourly round: lapsed recognitions expire,
+lapsed spot-check material requests get their outcome."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,7 @@ from getihu_kit.db import unit_of_work
 from getihu_kit.worker import WorkerSpec, periodic, run_forever
 from cultivation_svc.consumers import subscriptions
 from cultivation_svc.models import inbox, outbox
-from cultivation_svc.recognitions.service import expire_lapsed
+from cultivation_svc.recognitions.service import expire_lapsed, lapse_material_requests
 from cultivation_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 log = logging.getLogger(__name__)
@@ -22,9 +23,10 @@ def expiry_round(settings: Settings):
         while True:  # in bounded batches, each its own transaction
             with unit_of_work(sessions) as session:
                 n = expire_lapsed(session, today=today)
-            if n == 0:
+                m = lapse_material_requests(session, today=today)
+            if n == 0 and m == 0:
                 return
-            log.info("expired %d lapsed recognitions", n)
+            log.info("expired %d lapsed recognitions, refused %d lapsed material requests", n, m)
     return expire_recognitions
 
 

@@ -86,12 +86,12 @@ class World:
 
     def business(self, region: str = "232701", *, operator_id: str | None = None, operator_name: str = "张三",
                  type_: str | None = "growth", marks: list | None = None, reports: list | None = None,
-                 version: int = 1, uscc: str | None = None, name: str | None = None) -> str:
+                 version: int = 1, uscc: str | None = None, name: str | None = None, status: str = "registered") -> str:
         n = next(self._serial)
         u = uscc or uscc_code.make(region, serial=n)
         state = BusinessState(uscc=u, name=name or f"测试小店{n}", region_code=region, established_on=dt.date(2018, 1, 1),
                               operator=OperatorState(name=operator_name, id_number=operator_id or id_number.make(serial=n)),
-                              marks=marks or [], annual_reports=reports or [], version=version)
+                              marks=marks or [], annual_reports=reports or [], version=version, status=status)
         self.apply_batch(handlers.business_states, [ev(state, u)])
         if type_:
             self.typed(u, type_, region=region)
@@ -113,15 +113,16 @@ class World:
                                                            "issued_on": dt.date(2025, 1, 1)}])
         self.apply_batch(handlers.business_facts, [ev(f, u)])
 
-    def objection(self, appeal_id: str, app_id: str, u: str, decision: str | None = None) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+    def objection(self, appeal_id: str, app_id: str, u: str, decision: str | None = None,
+                  target_kind: str = "cultivation_notice", decided_at: dt.datetime | None = None) -> None:
+        now = decided_at or dt.datetime.now(dt.timezone.utc)
         if decision is None:
-            p = AppealFiled(appeal_id=appeal_id, target_kind="cultivation_notice", target_id=app_id, uscc=u,
+            p = AppealFiled(appeal_id=appeal_id, target_kind=target_kind, target_id=app_id, uscc=u,
                             appellant="someone", grounds="经营情况不实", filed_at=now, due_on=TODAY)
             with unit_of_work(self.sessions) as s:
                 handlers.appeal_filed(s, ev(p, u))
         else:
-            p = AppealDecided(appeal_id=appeal_id, target_kind="cultivation_notice", target_id=app_id, uscc=u,
+            p = AppealDecided(appeal_id=appeal_id, target_kind=target_kind, target_id=app_id, uscc=u,
                               appellant="someone", decision=decision, reason="经核查", decided_at=now)
             with unit_of_work(self.sessions) as s:
                 handlers.appeal_decided(s, ev(p, u))
@@ -155,9 +156,11 @@ class World:
         assert r.status_code == expect, r.text
         return r.json()["id"] if expect == 201 else r.json()
 
-    def to_notice(self, app_id: str, region: str = "232701") -> dict:
+    def to_notice(self, app_id: str, region: str = "232701", relaxed_group_confirmed: bool | None = None) -> dict:
         c, staff = self.client(), self.county(region)
-        for path, body in (("review", {"approve": True}),
+        review = {"approve": True} if relaxed_group_confirmed is None else {
+            "approve": True, "relaxed_group_confirmed": relaxed_group_confirmed}
+        for path, body in (("review", review),
                            ("site-visit", {"verified": True, "visited_on": TODAY.isoformat()}),
                            ("opinions", {"proceed": True, "opinions": [{"department": "地区商务局", "opinion": "同意"}]})):
             r = c.post(f"/api/v1/cultivation/applications/{app_id}/{path}", json=body, headers=staff)

@@ -82,7 +82,7 @@ def test_each_refusal_names_its_rule_and_fact(world):
 
 def test_relaxed_group_may_apply_from_survival(world):
     u = world.business("232701", type_="survival")
-    assert world.apply(u, relaxed_group="veteran")
+    assert world.apply(u, relaxed_group="veteran", relaxed_basis="退役军人优待证 第123456号")
 
 
 def test_latest_published_type_and_correction(world):

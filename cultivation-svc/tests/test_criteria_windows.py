@@ -41,13 +41,18 @@ def test_criteria_list_newest_first_in_pages(world):
 
 
 def test_window_close_date_is_configurable(world):
+    """二(五)1: a county shortens its window; it cannot extend it past 30 November (the prefecture's last day)."""
     c = world.client()
-    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-12-15"}, headers=world.county("232722"))
-    assert r.status_code == 200 and r.json()["closes_on"] == "2026-12-15"
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-12-01"}, headers=world.county("232722"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "closes_on" and "11月底" in r.json()["detail"]
+    r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-11-20"}, headers=world.county("232722"))
+    assert r.status_code == 200 and r.json()["closes_on"] == "2026-11-20"
     u = world.business("232722")
     world.criteria("232722")
-    r = world.client(dt.date(2026, 12, 10)).post(f"{API}/applications", json={
-        "uscc": u, "category": "distinctive", "indicator_values": {"years": 5}}, headers=world.operator(u))
+    body = {"uscc": u, "category": "distinctive", "indicator_values": {"years": 5}}
+    r = world.client(dt.date(2026, 11, 21)).post(f"{API}/applications", json=body, headers=world.operator(u))
+    assert r.status_code == 409 and r.json()["code"] == "window_closed"
+    r = world.client(dt.date(2026, 11, 20)).post(f"{API}/applications", json=body, headers=world.operator(u))
     assert r.status_code == 201, r.text
     r = c.patch(f"{API}/windows/232722/2026", json={"closes_on": "2026-01-01"}, headers=world.county("232722"))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "closes_on"
@@ -72,3 +77,35 @@ def test_region_settings_view(world):
     assert body["region_code"] == "232701" and body["effective"]["penalty_window_years"] == 2
     assert body["effective"]["quota_ratio"] == "0.05" and body["effective"]["window_closes"] == [11, 30]
     assert world.client().get(f"{API}/region-settings/110101", headers=world.prefecture()).status_code == 422
+
+
+def test_shared_data_indicators_are_read_not_asked(world):
+    """四(四)：能够通过政府部门之间信息共享获得的材料和数据，不得要求个体工商户另行提供 — an indicator the agencies answer
+    (here the social-insurance headcount) is filled from data-sharing's facts, shown as such, and refused if declared."""
+    from getihu_kit.events import make_event
+    from getihu_kit.schemas.data_sharing import BusinessFacts
+    from cultivation_svc.projections import handlers
+    region, staff, c = "232764", world.county("232764"), world.client()
+    body = {"region_code": region, "year": 2026, "category": "emerging", "title": "新兴类", "text": "……",
+            "pass_score": "50", "indicators": [
+                {"code": "insured", "name": "参保人数", "weight": 50, "threshold": 3, "source": "shared:insured_employees"},
+                {"code": "years", "name": "经营年限", "weight": 50, "threshold": 3}]}
+    bad = c.post(f"{API}/criteria", json={**body, "indicators": [{**body["indicators"][0], "source": "shared:rumours"}]},
+                 headers=staff)
+    assert bad.status_code == 422
+    cid = c.post(f"{API}/criteria", json=body, headers=staff).json()["id"]
+    c.post(f"{API}/criteria/{cid}/file", headers=staff)
+    c.post(f"{API}/criteria/{cid}/acknowledge", headers=world.prefecture())
+    assert c.post(f"{API}/criteria/{cid}/publish", headers=staff).status_code == 200
+    u = world.business(region)
+    facts = BusinessFacts(uscc=u, year=2025, social_insurance={"batch_id": "b7", "insured_employees": 4})
+    world.apply_batch(handlers.business_facts, [make_event(facts, source="test", subject=u)])
+    r = c.post(f"{API}/applications", json={"uscc": u, "category": "emerging",
+                                            "indicator_values": {"years": 5, "insured": 9}}, headers=world.operator(u))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "indicator_values" and "insured" in r.json()["detail"]
+    r = c.post(f"{API}/applications", json={"uscc": u, "category": "emerging", "indicator_values": {"years": 5}},
+               headers=world.operator(u))
+    assert r.status_code == 201, r.text
+    detail = {d["code"]: d for d in r.json()["score_detail"]}
+    assert detail["insured"] == {**detail["insured"], "value": "4", "met": True, "source": "shared:insured_employees"}
+    assert float(r.json()["score"]) == 100

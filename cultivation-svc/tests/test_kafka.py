@@ -98,4 +98,5 @@ def test_events_flow_in_and_out(running, kafka_bootstrap):
     assert w.recognise(app_id)["status"] == "granted"
     # The debtor's business is refused, naming the listing that decided it.
     body = w.apply(usccs[2], expect=409)
-    assert {r["rule"] for r in body["refusals"]} == {"type_requirement", "dishonest_debtor_bar"}
+    # 不符合分型条件 (二(四)1, 一(四)1): no source reaches it, and the listing is named too
+    assert {r["rule"] for r in body["refusals"]} == {"typing_base_conditions", "dishonest_debtor_bar"}

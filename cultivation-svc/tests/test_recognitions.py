@@ -67,8 +67,8 @@ def test_yearly_confirmation_cancels_who_no_longer_qualifies(world):
     keep, keep_rec = world.recognised("232764")
     fallen, fallen_rec = world.recognised("232764")
     veteran = world.business("232764", type_="survival")  # 退役军人: the relaxed source holds at confirmation too
-    vet_app = world.apply(veteran, "232764", relaxed_group="veteran")
-    world.to_notice(vet_app, "232764")
+    vet_app = world.apply(veteran, "232764", relaxed_group="veteran", relaxed_basis="退役军人优待证 第654321号")
+    world.to_notice(vet_app, "232764", relaxed_group_confirmed=True)
     vet_rec = world.recognise(vet_app, "232764")
     world.typed(fallen, "survival", year=2027, region="232764",
                 published_at=dt.datetime(2027, 8, 10, tzinfo=dt.timezone.utc))
@@ -185,6 +185,13 @@ def test_measures_catalog_and_per_business(world):
     assert all(m["text"] and m["department"] and m["conditions"] for m in growth)
     assert c.get(f"{API}/measures", params={"category": "famous"}).status_code == 422
     u, rec = world.recognised("232701", category="distinctive")
+    # 二(五)1：次年1月1日起……开始享受相关扶持政策 — the category's measures show from that day, not before.
+    before = c.get(f"{API}/businesses/{u}/measures", headers=world.operator(u)).json()
+    assert before["category"] == "distinctive" and before["category_benefits_from"] == "2027-01-01"
+    assert not [m for m in before["measures"] if m["code"].startswith("distinctive.")]
+    assert world.client(dt.date(2026, 12, 31)).get(f"{API}/businesses/{u}/measures", headers=world.operator(u)
+                                                   ).json()["measures"] == before["measures"]
+    c = world.client(dt.date(2027, 1, 1))
     mine = c.get(f"{API}/businesses/{u}/measures", headers=world.operator(u)).json()
     codes = [m["code"] for m in mine["measures"]]
     assert mine["type"] == "growth" and mine["category"] == "distinctive"
@@ -224,3 +231,54 @@ def test_the_workers_expiry_round_expires_every_lapsed_recognition(world_on):
             for r in recs} == {"expired"}
     with w.sessions() as s:
         assert expire_lapsed(s, today=dt.date(2029, 9, 25)) == 0
+
+
+def test_evaluation_reads_the_agencies_data_and_judges_the_term(world):
+    """二(六) A from the social-insurance data (四(四): not asked of the business); an extended recognition's next term
+    is judged against its type when that term began (C) and needs the department's consent for that term (D)."""
+    from getihu_kit.schemas.data_sharing import BusinessFacts
+    from getihu_kit.events import make_event
+    from cultivation_svc.projections import handlers
+    reports = [{"year": 2025, "submitted_on": "2026-04-01", "employees": 2}]
+    u, rec = world.recognised("232762", reports=reports)
+    facts = BusinessFacts(uscc=u, year=2028, social_insurance={"batch_id": "b9", "insured_employees": 4})
+    world.apply_batch(handlers.business_facts, [make_event(facts, source="test", subject=u)])
+    out = world.client(dt.date(2029, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    [a] = out["grounds"]
+    assert a["condition"] == "A" and a["fact"]["employees"] == ["2", "4"]
+    assert a["fact"]["sources"]["employees"] == ["annual_report", "social_insurance"]
+    assert out["valid_until"] == "2032-09-24" and out["type_at_term_start"] == "growth"
+    # The second term began on 2029-09-25: its type then is the one published in August 2029.
+    world.typed(u, "development", year=2029, region="232762",
+                published_at=dt.datetime(2029, 8, 10, tzinfo=dt.timezone.utc))
+    out = world.client(dt.date(2032, 9, 1)).post(f"{API}/recognitions/{rec['id']}/evaluation",
+                                                   headers=world.county("232762")).json()
+    assert out["type_at_term_start"] == "development" and "C" not in [g["condition"] for g in out["grounds"]]
+
+
+def test_spot_check_sample_and_a_lapsed_material_request(world_on):
+    """二(五)2: the prefecture's sample is reproducible from its seed; a material request that lapses is refused
+    (lapsed_material_outcome), and that refusal is a result the operator may object to."""
+    from getihu_kit.db import unit_of_work
+    from cultivation_svc.recognitions.service import lapse_material_requests
+    w = world_on("test_cultivation_spot_sample")
+    w.publish_typing()
+    recs = [w.recognised("232763")[1] for _ in range(3)]
+    c = w.client(dt.date(2026, 10, 1))
+    params = {"region_code": "232763", "year": 2026, "seed": "抽查-2026-1"}
+    first = c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json()
+    assert first["population"] == 3 and len(first["sample"]) == 1 and first["rate"] == "0.1"
+    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json() == first
+    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.county("232763")).status_code == 403
+    target = first["sample"][0]
+    c.post(f"{API}/recognitions/{target}/spot-check", json={"action": "request_material", "due_on": "2026-10-15"},
+           headers=w.prefecture())
+    with unit_of_work(w.sessions) as s:
+        assert lapse_material_requests(s, today=dt.date(2026, 10, 15)) == 0
+    with unit_of_work(w.sessions) as s:
+        assert lapse_material_requests(s, today=dt.date(2026, 10, 16)) == 1
+    got = c.get(f"{API}/recognitions/{target}", headers=w.prefecture()).json()
+    assert (got["status"], got["spot_check"]) == ("cancelled", "refused") and "逾期未补充材料" in got["end_reason"]
+    assert got["end_reason"].startswith("spot_check_refused")  # appeal-svc takes it as a spot-check refusal
+    assert {r["id"] for r in recs} >= {target}

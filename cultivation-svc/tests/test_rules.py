@@ -31,19 +31,52 @@ def penalty(publicized_on, penalty_kind="罚款", end_on=None):
     ("成长型可以自主申报", {"latest_type": "growth"}, False),
     ("发展型可以自主申报", {"latest_type": "development"}, False),
     ("生存型不得自主申报", {"latest_type": "survival"}, True),
-    ("不符合分型条件不得自主申报", {"latest_type": "excluded"}, True),
+    ("不符合分型条件由基础条件一条说明，不在此重复", {"latest_type": "excluded"}, False),
     ("尚无分型结果不得自主申报", {"latest_type": None}, True),
     ("部门推荐不受成长型、发展型所限", {"latest_type": "survival", "source": "recommendation"}, False),
     ("退役军人经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "veteran"}, False),
     ("高校毕业生经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "graduate"}, False),
     ("残疾人经营的可放宽来源", {"latest_type": "survival", "relaxed_group": "disabled"}, False),
     ("返乡创业农民工经营的可放宽来源", {"latest_type": None, "relaxed_group": "returning_migrant_worker"}, False),
+    ("所称群体经审核确认：放宽", {"latest_type": "survival", "relaxed_group": "veteran", "relaxed_confirmed": True}, False),
+    ("所称群体经审核未确认：不放宽", {"latest_type": "survival", "relaxed_group": "veteran", "relaxed_confirmed": False},
+     True),
+    ("所称群体未确认但本为成长型：不受影响", {"latest_type": "growth", "relaxed_group": "veteran", "relaxed_confirmed": False},
+     False),
+    ("未列入的群体不放宽", {"latest_type": "survival", "relaxed_group": "poverty_relieved"}, True),
+    ("本县增设且已施行的群体：放宽", {"latest_type": "survival", "relaxed_group": "poverty_relieved",
+                                  "relaxed_groups": {"poverty_relieved": "脱贫户"}}, False),
 ])
 def test_type_requirement(name, kw, refused):
     r = eligibility.type_requirement(subject(**kw))
     assert (r is not None) == refused, name
     if r:
         assert r.rule == "type_requirement" and r.clause == "二(四)1" and "latest_type" in r.fact
+
+
+# --- 二(四)1 登记在册、符合分型条件：任何来源都不能越过 ---------------------------------------------------------------
+@pytest.mark.parametrize("name, kw, rules", [
+    ("登记在册：可以", {"business_status": "registered"}, []),
+    ("吊销：不得申报", {"business_status": "revoked"}, ["not_registered"]),
+    ("注销：不得推荐", {"business_status": "cancelled", "source": "recommendation"}, ["not_registered"]),
+    ("撤销：放宽群体也不得", {"business_status": "withdrawn", "relaxed_group": "veteran"}, ["not_registered"]),
+    ("不符合分型条件：不得自主申报", {"latest_type": "excluded"}, ["typing_base_conditions"]),
+    ("不符合分型条件：部门推荐也不得", {"latest_type": "excluded", "source": "recommendation"}, ["typing_base_conditions"]),
+    ("不符合分型条件：放宽群体也不得", {"latest_type": "excluded", "relaxed_group": "disabled"}, ["typing_base_conditions"]),
+    ("生存型经部门推荐：可以", {"latest_type": "survival", "source": "recommendation"}, []),
+])
+def test_who_may_be_recognised_at_all(name, kw, rules):
+    assert [r.rule for r in eligibility.check(subject(**kw), RULES)] == rules, name
+
+
+def test_county_added_relaxed_group_is_dated():
+    """二(四)1 “等”: a group a county adds applies from its date, not before."""
+    added = [{"code": "poverty_relieved", "label": "脱贫户", "in_force_from": "2026-09-16", "reason": "县政府决定"}]
+    before, after = rules_for(D(2026, 9, 15), {"relaxed_groups_added": added}), rules_for(D(2026, 9, 16),
+                                                                                       {"relaxed_groups_added": added})
+    assert "poverty_relieved" not in before.relaxed_group_labels()
+    assert after.relaxed_group_labels()["poverty_relieved"] == "脱贫户"
+    assert list(after.relaxed_group_labels())[:4] == ["veteran", "graduate", "disabled", "returning_migrant_worker"]
 
 
 # --- 二(四)1 A 申报之日前2年内的罚款及以上行政处罚 ----------------------------------------------------------
@@ -65,6 +98,19 @@ def test_penalty_window(name, marks, refused):
     assert (r is not None) == refused, name
     if r:
         assert r.fact["publicized_on"] and r.clause == "二(四)1 A"
+
+
+@pytest.mark.parametrize("name, publicized, repaired, on, refused", [
+    ("认定时重查：申报之后才公示的处罚不阻止该申报", D(2026, 9, 16), None, D(2026, 9, 25), False),
+    ("认定时重查：申报当日公示的仍受限", APPLIED, None, D(2026, 9, 25), True),
+    ("认定时重查：窗口仍从申报之日起算，恰好2年前", D(2024, 9, 15), None, D(2026, 9, 25), True),
+    ("认定时重查：申报日2年前再早1天（按认定日算则在窗口内）", D(2024, 9, 14), None, D(2026, 9, 25), False),
+    ("认定前完成信用修复：不再受限", D(2026, 1, 1), D(2026, 9, 20), D(2026, 9, 25), False),
+    ("认定后才信用修复：仍受限", D(2026, 1, 1), D(2026, 9, 26), D(2026, 9, 25), True),
+])
+def test_penalty_window_counts_back_from_the_application_date(name, publicized, repaired, on, refused):
+    s = subject(on=on, applied_on=APPLIED, marks=(penalty(publicized, end_on=repaired),))
+    assert (eligibility.penalty_bar(s, RULES.penalty_window_years) is not None) == refused, name
 
 
 def test_penalty_window_regional_one_year():
@@ -100,6 +146,13 @@ def test_fraud_bar(name, revoked_on, refused):
     assert (r is not None) == refused, name
 
 
+@pytest.mark.parametrize("source, refused", [("self", True), ("recommendation", False)])
+def test_fraud_bar_bars_applications_not_recommendations(source, refused):
+    """二(六)：5年内不得再次申报 — the business's own application; a department may still recommend it."""
+    r = eligibility.fraud_bar(subject(source=source, revocations_for_fraud=(APPLIED,)), RULES.fraud_bar_years)
+    assert (r is not None) == refused
+
+
 def test_local_bar_major_safety_accident():
     rules = rules_for(APPLIED, {"extra_bars": [{"kind": "major_safety_accident", "years": 3}]}, "232722")
     accident = {"id": "x", "kind": "penalty", "penalty_kind": "警告", "start_on": D(2024, 1, 1),
@@ -113,6 +166,8 @@ def test_check_lists_every_reason():
                 revocations_for_fraud=(D(2024, 1, 1),))
     assert [r.rule for r in eligibility.check(s, RULES)] == ["type_requirement", "penalty_bar", "dishonest_debtor_bar",
                                                              "fraud_bar"]
+    assert [r.rule for r in eligibility.check(subject(business_status="cancelled", latest_type="excluded"), RULES)] == [
+        "not_registered", "typing_base_conditions"]
 
 
 # --- 二(四)3 5%名额（向下取整） -----------------------------------------------------------------------------
@@ -151,16 +206,38 @@ def test_valid_three_years_from_recognition(recognised, until):
 
 
 def test_benefits_from_first_of_january_next_year_and_report_by_31_july():
-    assert lifecycle.benefits_from(D(2026, 11, 30), RULES) == D(2027, 1, 1)
+    assert lifecycle.benefits_from(2026, RULES) == D(2027, 1, 1)
     assert lifecycle.info_report_due(2027, RULES) == D(2027, 7, 31)
 
 
-@pytest.mark.parametrize("published, window", [
-    (D(2026, 7, 20), (D(2026, 8, 1), D(2026, 11, 30))),   # published before August: opens 1 August
-    (D(2026, 8, 20), (D(2026, 8, 20), D(2026, 11, 30))),  # published later: opens that day
+# --- 二(五)1 时间安排：8月起，11月底前完成；三(四) 异议恢复的在12月 ----------------------------------------------------
+@pytest.mark.parametrize("name, on, restored, refused", [
+    ("7月31日：窗口未开", D(2026, 7, 31), False, True),
+    ("8月1日：可以认定", D(2026, 8, 1), False, False),
+    ("11月30日：最后一天", D(2026, 11, 30), False, False),
+    ("12月1日：已过11月底", D(2026, 12, 1), False, True),
+    ("异议成立恢复的：12月1日可以", D(2026, 12, 1), True, False),
+    ("异议成立恢复的：12月31日可以", D(2026, 12, 31), True, False),
+    ("异议成立恢复的：次年1月1日不行", D(2027, 1, 1), True, True),
 ])
-def test_window_from_august_to_30_november(published, window):
-    assert lifecycle.window_dates(2026, published, RULES) == window
+def test_calendar_of_a_cycle(name, on, restored, refused):
+    r = limits.calendar_check(2026, on, RULES, restored=restored)
+    assert (r is not None) == refused, name
+    if r:
+        assert r.rule == "calendar" and r.fact["cycle_year"] == 2026
+
+
+def test_only_the_prefecture_with_its_reason_moves_the_calendar():
+    """二(五)1: a later last day (or an earlier opening) needs the prefecture's decision named in calendar_reason."""
+    later = {"recognitions_by": [12, 31], "window_closes": [12, 31]}
+    assert [e["field"] for e in validate_overrides(later)] == ["recognitions_by"]
+    assert validate_overrides({**later, "calendar_reason": "地区局决定：补录延至年底"}) == []
+    rules = rules_for(D(2026, 12, 5), {**later, "calendar_reason": "地区局决定"})
+    assert limits.calendar_check(2026, D(2026, 12, 5), rules) is None
+    assert limits.calendar_check(2026, D(2026, 12, 5), RULES) is not None
+    early = {"window_opens": [1, 1]}
+    assert [e["field"] for e in validate_overrides(early)] == ["window_opens"]
+    assert validate_overrides({**early, "calendar_reason": "地区局决定"}) == []
 
 
 @pytest.mark.parametrize("on, last_year", [
@@ -212,14 +289,22 @@ def test_scoring_with_declared_values_and_certificates():
     ({"window_closes": [2, 30]}, "window_closes"),
     ({"extra_bars": [{"kind": "unknown", "years": 3}]}, "extra_bars"),
     ({"quota_ratio": 0.1}, "quota_ratio"),  # the 5% limit is the seed's, not a local setting
+    ({"window_closes": [12, 1]}, "window_closes"),  # a county shortens, never extends past 30 November
+    ({"window_opens": [7, 31]}, "window_opens"),    # nor opens before August
+    ({"relaxed_groups_added": [{"code": "veteran", "label": "x", "in_force_from": "2026-01-01", "reason": "r"}]},
+     "relaxed_groups_added"),                        # the seed's groups are not added twice
+    ({"relaxed_groups_added": [{"code": "poverty_relieved", "label": "脱贫户", "in_force_from": "2026-01-01",
+                                "reason": " "}]}, "relaxed_groups_added"),  # a group without its reason
 ])
 def test_region_overrides_validated(overrides, bad_field):
     assert [e["field"] for e in validate_overrides(overrides)] == [bad_field]
 
 
 def test_region_overrides_accepted():
-    assert validate_overrides({"penalty_window_years": 1, "public_notice_days": 5,
+    assert validate_overrides({"penalty_window_years": 1, "public_notice_days": 5, "window_closes": [11, 30],
+                               "window_opens": [8, 1],
                                "extra_bars": [{"kind": "major_safety_accident", "years": 3}]}) == []
+    assert validate_overrides({"window_closes": [11, 15]}) == []  # shortening is the county's to choose
     assert rules_for(APPLIED, {"extra_bars": [{"kind": "major_safety_accident", "years": 3}]}).extra_bars == (
         ExtraBar("major_safety_accident", 3, "major_safety_accident"),)
 
@@ -246,3 +331,53 @@ def test_thresholds_are_dated_parameters_with_their_clause(monkeypatch):
     assert defaults(D(2026, 12, 31)).penalty_window_years == 2
     assert defaults(D(2027, 1, 1)).penalty_window_years == 1
     assert rules_for(D(2027, 1, 1), {"penalty_window_years": 3}, "232701").penalty_window_years == 3
+
+
+# --- 二(六) A 的数据：部门共享数据优先，其次信息报告、年报（四(四) 不得要求另行提供） ---------------------------------------
+@pytest.mark.parametrize("name, annual, info, facts, expected", [
+    ("只有年报", [{"year": 2025, "tax_paid": "100"}], [], {}, ("100", "annual_report")),
+    ("信息报告优先于年报", [{"year": 2025, "tax_paid": "100"}], [{"year": 2025, "tax_paid": "150"}], {},
+     ("150", "info_report")),
+    ("税务数据优先于两者", [{"year": 2025, "tax_paid": "100"}], [{"year": 2025, "tax_paid": "150"}],
+     {2025: {"tax_paid": "180", "insured_employees": None}}, ("180", "tax")),
+    ("税务当年无数据：退回信息报告", [], [{"year": 2025, "tax_paid": "150"}],
+     {2025: {"tax_paid": None, "insured_employees": 3}}, ("150", "info_report")),
+])
+def test_indicator_sources(name, annual, info, facts, expected):
+    [row] = lifecycle.indicators_by_year(annual_reports=annual, info_reports=info, facts=facts)
+    assert (row["tax_paid"], row["sources"]["tax_paid"]) == expected, name
+
+
+def test_ground_a_names_the_source_of_each_figure():
+    rows = lifecycle.indicators_by_year(annual_reports=[{"year": 2025, "employees": 2}], info_reports=[],
+                                        facts={2028: {"tax_paid": None, "insured_employees": 5}})
+    args = {"reports": rows, "marks": [], "recognised_on": REC, "on": EVAL, "type_at_recognition": "growth",
+            "latest_type": "growth", "source": "self", "department_consented": False, "rules": RULES}
+    [a] = lifecycle.extension_grounds(**args)
+    assert a["condition"] == "A" and a["fact"]["employees"] == ["2", "5"]
+    assert a["fact"]["sources"]["employees"] == ["annual_report", "social_insurance"]
+
+
+# --- 二(五)2 抽查：可复现的随机样本；逾期未补充材料 -----------------------------------------------------------------------
+@pytest.mark.parametrize("population, size", [(0, 0), (1, 1), (10, 1), (11, 2), (20, 2), (21, 3)])
+def test_spot_check_sample_size_rounds_up_at_least_one(population, size):
+    from cultivation_svc.rules import spot_checks
+    assert spot_checks.sample_size(population, RULES.spot_check_rate) == size
+
+
+def test_spot_check_sample_is_reproducible_and_order_free():
+    from cultivation_svc.rules import spot_checks
+    ids = [f"rec_{i:04d}" for i in range(30)]
+    first = spot_checks.draw(ids, RULES.spot_check_rate, "232701:2026")
+    assert first == spot_checks.draw(list(reversed(ids)), RULES.spot_check_rate, "232701:2026") and len(first) == 3
+    assert first != spot_checks.draw(ids, RULES.spot_check_rate, "another seed")
+
+
+@pytest.mark.parametrize("status, due, on, lapsed", [
+    ("material_requested", D(2026, 10, 15), D(2026, 10, 15), False),  # the due day itself is still in time
+    ("material_requested", D(2026, 10, 15), D(2026, 10, 16), True),
+    ("material_submitted", D(2026, 10, 15), D(2026, 10, 16), False),
+])
+def test_material_request_lapses_the_day_after(status, due, on, lapsed):
+    from cultivation_svc.rules import spot_checks
+    assert spot_checks.material_lapsed(status, due, on) == lapsed

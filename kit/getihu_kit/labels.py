@@ -9,6 +9,9 @@ TYPE_CODES = tuple(TYPE_LABELS)
 # 附件1 二: the four 名特优新 categories.
 CATEGORY_LABELS: dict[str, str] = {"renowned": "知名", "distinctive": "特色", "quality": "优质", "emerging": "新兴"}
 CATEGORY_CODES = tuple(CATEGORY_LABELS)
+# 附件1 一(四)1: a business's registration status (登记在册, or 吊销/注销/撤销).
+BUSINESS_STATUS_LABELS: dict[str, str] = {"registered": "登记在册", "revoked": "吊销", "cancelled": "注销",
+                                          "withdrawn": "撤销"}
 
 
 def type_label(code: str | None, default: str = "") -> str:
@@ -25,3 +28,55 @@ STATUS_LABELS: dict[str, str] = {"queued": "排队中", "waiting_for_data": "等
 
 def status_label(code: str | None) -> str:
     return STATUS_LABELS.get(code or "", code or "未知")
+
+# Reason codes as the people who read a result see them (附件1; DESIGN: codes stable English, labels Chinese).
+# Typing (the national ruleset's conditions): a basic condition is a reason when it *failed* (不符合分型条件), a
+# growth or development criterion when it was *met*; the two fallbacks name why a business is 生存型.
+TYPING_REASON_LABELS: dict[str, str] = {
+    "registered_on_reference_date": "基准日不是登记在册状态（已吊销、注销或撤销）",
+    "annual_report_submitted": "上一年度未报送年度报告",
+    "not_marked_abnormal": "被标记为经营异常状态，尚未恢复正常记载状态",
+    "not_serious_illegal": "被列入市场监督管理严重违法失信名单，未实施信用修复",
+    "not_abnormal_taxpayer": "被税务部门列为“非正常户”，尚未解除",
+    "not_suspended": "已办理歇业备案，尚在法定最长歇业期内",
+    "established_two_years": "成立2年（含）以上",
+    "general_taxpayer": "税务部门认定的一般纳税人",
+    "insured_four_or_more": "上一年度有以单位形式为4名（含）以上雇员缴纳社保的记录",
+    "trademark_in_use": "拥有1件（含）以上在经营中实际使用的商标",
+    "patent_held": "拥有1件（含）以上专利",
+    "four_or_more_employees": "上一年度有4名以上雇员",
+    "tax_paid_prior_year": "上一年度实际缴纳过税款",
+    "insured_one_to_three": "上一年度有以单位形式为1-3名（含）雇员缴纳社保的记录",
+    "two_to_three_employees": "上一年度有2-3名（含）雇员",
+    "no_growth_criterion": "成立满2年，但未满足“成长型”“发展型”的任一条件",
+    "established_less_than_two_years": "成立不满2年",
+}
+# Cultivation (附件1 二): why an application, recommendation or recognition is refused or cancelled.
+CULTIVATION_REASON_LABELS: dict[str, str] = {
+    "not_registered": "不是登记在册状态（已吊销、注销或撤销）",
+    "typing_base_conditions": "分型结果为“不符合分型条件”",
+    "type_requirement": "自主申报应为“成长型”或“发展型”个体工商户（放宽来源的群体须经审核确认）",
+    "penalty_bar": "申报（推荐）之日前2年内有已公示的罚款及以上行政处罚，尚未完成信用修复",
+    "dishonest_debtor_bar": "经营者被人民法院列为失信被执行人",
+    "fraud_bar": "因弄虚作假被撤销认定，5年内不得再次申报",
+    "local_bar:major_safety_accident": "本地规定：近年内发生重大安全事故",
+    "local_bar:serious_illegal": "本地规定：近年内被列入严重违法失信名单",
+    "quota": "本县在认定状态的“名特优新”个体工商户已达成长型、发展型总数的5%",
+    "one_category": "同一个体工商户只能认定为一个类型",
+    "one_per_person": "同一自然人在同一县只能有一个个体工商户获得认定",
+    "calendar": "不在本年度认定时间内（8月起至11月底；异议成立恢复的至12月底）",
+}
+# Appeals (附件1 一(三)3、四(四)): what an objection is about and how it ended.
+APPEAL_TARGET_LABELS: dict[str, str] = {
+    "typing_result": "分型结果", "cultivation_notice": "“名特优新”认定公示",
+    "cultivation_refusal": "“名特优新”申报不予认定", "cultivation_cancellation": "“名特优新”认定取消",
+    "cultivation_spot_check": "“名特优新”抽查不予认定", "cultivation_revocation": "“名特优新”认定撤销",
+}
+APPEAL_DECISION_LABELS: dict[str, str] = {"upheld": "异议成立", "rejected": "异议不成立", "withdrawn": "已撤回"}
+REASON_LABELS: dict[str, str] = {**TYPING_REASON_LABELS, **CULTIVATION_REASON_LABELS, **APPEAL_TARGET_LABELS,
+                                 **APPEAL_DECISION_LABELS}
+
+
+def reason_label(code: str) -> str:
+    """The Chinese label of a reason code; an unknown code is shown as it is (a test keeps that from happening)."""
+    return REASON_LABELS.get(code, code)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from getihu_kit.labels import APPEAL_DECISION_LABELS, APPEAL_TARGET_LABELS, reason_label
+
 EMAIL, SMS = "email", "sms"
 SMS_SIGNATURE = "【个体工商户服务】"
 
@@ -135,14 +137,10 @@ APPLICATION_STATUS_LABELS = {
     "site_visit": "实地核查中", "soliciting": "征求意见中", "public_notice": "公示中", "on_hold": "暂缓办理",
     "recognised": "已认定", "refused": "未通过", "withdrawn": "已撤回", "material_requested": "需补充材料",
 }
-DECISION_LABELS = {"upheld": "异议成立", "rejected": "异议不成立", "withdrawn": "已撤回"}
-TARGET_LABELS = {"typing_result": "分型结果", "cultivation_notice": "“名特优新”认定公示"}
-REASON_LABELS = {
-    "not_registered": "非登记在册状态", "annual_report_missing": "上一年度未报送年度报告",
-    "abnormal": "被列入经营异常名录", "serious_illegal": "被列入严重违法失信名单",
-    "abnormal_taxpayer": "税务非正常户", "suspended": "处于歇业状态",
-}
+# One table each, in kit (the labels every service and the console show).
+DECISION_LABELS = APPEAL_DECISION_LABELS
+TARGET_LABELS = APPEAL_TARGET_LABELS
 
 
 def reason_text(codes: list[str]) -> str:
-    return "、".join(REASON_LABELS.get(c, c) for c in codes) or "未满足分型基础条件"
+    return "、".join(reason_label(c) for c in codes) or "未满足分型基础条件"

@@ -45,7 +45,7 @@ def test_type_published_message_names_the_type_and_lists_its_measures():
 
 
 def test_excluded_business_is_told_why_and_never_given_a_type():
-    [w] = consumers.typing_result_messages(_result(type="excluded", reasons=["annual_report_missing"]), {})
+    [w] = consumers.typing_result_messages(_result(type="excluded", reasons=["annual_report_submitted"]), {})
     title, body = templates.current(w.template).render(w.data)
     assert w.template == "typing.excluded"
     assert "不符合分型条件" in title and "上一年度未报送年度报告" in body and "生存型" not in body

@@ -12,7 +12,12 @@ STATUS_LABELS = {FILED: "已受理待审查", IN_REVIEW: "审查中", MATERIAL_R
                  UPHELD: "异议成立", REJECTED: "异议不成立", WITHDRAWN: "已撤回"}
 
 TYPING_RESULT, CULTIVATION_NOTICE = "typing_result", "cultivation_notice"
-TARGET_KINDS = (TYPING_RESULT, CULTIVATION_NOTICE)
+# 四(四)“及时受理个体工商户对分型分类结果异议”: the results of the cultivation cycle an operator may object to —
+# a refusal (target: the application), a cancellation, a spot-check refusal, a revocation (target: the recognition).
+CULTIVATION_REFUSAL, CULTIVATION_CANCELLATION = "cultivation_refusal", "cultivation_cancellation"
+CULTIVATION_SPOT_CHECK, CULTIVATION_REVOCATION = "cultivation_spot_check", "cultivation_revocation"
+CULTIVATION_RESULTS = (CULTIVATION_REFUSAL, CULTIVATION_CANCELLATION, CULTIVATION_SPOT_CHECK, CULTIVATION_REVOCATION)
+TARGET_KINDS = (TYPING_RESULT, CULTIVATION_NOTICE) + CULTIVATION_RESULTS
 
 # action -> (statuses it may start from, status it leads to; None: chosen by the decision)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -49,3 +54,14 @@ def open_key(target_kind: str, target: str, appellant: str) -> str:
     """四(四)“建立申诉机制，及时受理…异议…妥善处理个体工商户诉求”：同一对象、同一人只能有一件
     未办结的异议，重复提出的请等待处理结果或先撤回。"""
     return f"{target_kind}:{target}:{appellant}"
+
+
+def cultivation_result_kind(recognition_status: str, reason: str | None) -> str | None:
+    """Which objectionable result a recognition's change is: cultivation-svc ends a spot-check refusal with the
+    reason "spot_check_refused: …", a fraud revocation with status revoked; other cancellations are the yearly
+    confirmation's (二(六) 取消认定). None: nothing to object to (granted, extended, expired)."""
+    if recognition_status == "revoked":
+        return CULTIVATION_REVOCATION
+    if recognition_status == "cancelled":
+        return CULTIVATION_SPOT_CHECK if (reason or "").startswith("spot_check_refused") else CULTIVATION_CANCELLATION
+    return None

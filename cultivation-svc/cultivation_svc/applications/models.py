@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cultivation_svc.base import Base
@@ -21,6 +21,10 @@ class Application(Base):
     department: Mapped[str | None] = mapped_column(String(100))
     recommendation_reason: Mapped[str | None] = mapped_column(Text)
     relaxed_group: Mapped[str | None] = mapped_column(String(40))
+    relaxed_basis: Mapped[str | None] = mapped_column(Text)  # what shows the group (证件、证明), checked at review
+    relaxed_confirmed: Mapped[bool | None] = mapped_column(Boolean)  # None: not reviewed yet
+    # 四(四): the appeal whose upheld objection reopened a refused case (三(四): it may be recognised in December).
+    reopened_by: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
     materials: Mapped[list] = mapped_column(JSON)
     indicator_values: Mapped[dict] = mapped_column(JSON)

@@ -12,6 +12,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from getihu_kit import clock
+from getihu_kit.clock import add_years
 from getihu_kit.auth import Principal, readable_by, require_region, scoped_region
 from getihu_kit.domain import masking
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -29,18 +30,22 @@ from cultivation_svc.rules import eligibility, limits, scoring
 from cultivation_svc.windows import repository as windows_repo
 
 
-def subject_for(session: Session, *, uscc: str, on: dt.date, source: str, relaxed_group: str | None):
-    """The facts the eligibility rules read, from this service's projections."""
+def subject_for(session: Session, *, uscc: str, on: dt.date, source: str, relaxed_group: str | None,
+                applied_on: dt.date | None = None, relaxed_confirmed: bool | None = None, rules=None):
+    """The facts the eligibility rules read, from this service's projections (`on`: the day of the check;
+    `applied_on`: the application's date, which the penalty window counts back from)."""
     business = proj.business(session, uscc)
     if business is None:
         raise NotFound(f"未找到个体工商户 {uscc} 的登记信息（登记信息同步后再试）", field="uscc")
+    rules = rules or rules_in(session, business.region_code, on)
     latest = proj.latest_type(session, uscc)
     subject = eligibility.Subject(
-        uscc=uscc, on=on, source=source, relaxed_group=relaxed_group,
+        uscc=uscc, on=on, source=source, relaxed_group=relaxed_group, relaxed_confirmed=relaxed_confirmed,
+        relaxed_groups=rules.relaxed_group_labels(), applied_on=applied_on, business_status=business.status,
         latest_type=latest.type if latest else None, latest_type_year=latest.year if latest else None,
         marks=tuple(business.state.get("marks") or ()), operator_id_number=business.operator_id_number,
         debtor_listings=tuple(proj.debtor_listings(session, business.operator_id_number)),
-        revocations_for_fraud=tuple(rec_repo.fraud_revocations(session, uscc)))
+        revocations_for_fraud=tuple(r.revoked_on for r in rec_repo.fraud_revocations(session, uscc)))
     return subject, business, latest
 
 
@@ -70,11 +75,32 @@ def _open_window(session: Session, region_code: str, today: dt.date):
     return w
 
 
+def check_relaxed_claim(rules, relaxed_group: str | None, relaxed_basis: str | None) -> None:
+    """二(四)1 放宽分类来源 is no free self-declaration: the group must be one in force in the county (the seed's or
+    a county's dated addition) and the claim names what shows it, for the reviewing staff to confirm."""
+    if relaxed_group is None:
+        if relaxed_basis:
+            raise InvalidInput("未选择放宽来源的群体（relaxed_group），不应填写其依据", field="relaxed_basis")
+        return
+    groups = rules.relaxed_group_labels()
+    if relaxed_group not in groups:
+        raise InvalidInput(f"“{relaxed_group}”不是本县放宽分类来源的群体；可选：" +
+                           "、".join(f"{k}（{v}）" for k, v in groups.items()), field="relaxed_group")
+    if not (relaxed_basis or "").strip():
+        raise InvalidInput(f"称属“{groups[relaxed_group]}”的，应写明依据（证件名称及编号或证明出具单位），供县级审核确认",
+                           field="relaxed_basis")
+
+
 def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_group: str | None, today: dt.date,
-           materials: list, indicator_values: dict) -> tuple[Application, object]:
-    subject, business, latest = subject_for(session, uscc=uscc, on=today, source=source, relaxed_group=relaxed_group)
-    window = _open_window(session, business.region_code, today)
+           materials: list, indicator_values: dict, relaxed_basis: str | None = None) -> tuple[Application, object]:
+    business = proj.business(session, uscc)
+    if business is None:
+        raise NotFound(f"未找到个体工商户 {uscc} 的登记信息（登记信息同步后再试）", field="uscc")
     rules = rules_in(session, business.region_code, today)
+    check_relaxed_claim(rules, relaxed_group, relaxed_basis)
+    subject, business, latest = subject_for(session, uscc=uscc, on=today, source=source, relaxed_group=relaxed_group,
+                                            rules=rules)
+    window = _open_window(session, business.region_code, today)
     refuse_if_ineligible(eligibility.check(subject, rules), rules.version)
     active = rec_repo.active_for_uscc(session, uscc, today)
     refusal = limits.one_category_per_business(uscc, CATEGORY_LABELS.get(active.category) if active else None)
@@ -86,14 +112,21 @@ def _start(session: Session, *, uscc: str, category: str, source: str, relaxed_g
     if criteria is None:
         raise RuleViolation(f"本县尚未公示 {window.year} 年度“{CATEGORY_LABELS[category]}”类分类标准，暂不能申报",
                             code="criteria_not_published", field="category")
+    # 四(四)：能够通过政府部门之间信息共享获得的……不得要求个体工商户另行提供
+    again = scoring.asked_again(criteria.indicators, indicator_values)
+    if again:
+        raise InvalidInput("以下指标由部门共享数据提供，无需填写：" + "、".join(again), field="indicator_values",
+                           indicators=again)
     now = clock.now()
     app = Application(
         id=f"app_{uuid.uuid4().hex[:20]}", uscc=uscc, region_code=business.region_code, year=window.year,
-        category=category, source=source, relaxed_group=relaxed_group, status="new", materials=materials,
+        category=category, source=source, relaxed_group=relaxed_group, relaxed_basis=relaxed_basis, status="new",
+        materials=materials,
         indicator_values={k: str(v) for k, v in indicator_values.items()}, criteria_id=criteria.id,
         type_at_application=latest.type if latest else None, applied_on=today, created_by="", created_at=now,
         updated_at=now)
-    total, detail = scoring.score(criteria.indicators, indicator_values, proj.certificates(session, uscc), today)
+    total, detail = scoring.score(criteria.indicators, indicator_values, proj.certificates(session, uscc), today,
+                                  shared=proj.shared_figures(session, uscc))
     app.score, app.score_detail = total, detail
     return app, business
 
@@ -104,7 +137,7 @@ def submit(session: Session, *, data: ApplicationCreate, principal: Principal, t
     if not principal.owns(data.uscc):
         raise Forbidden("只有该个体工商户的经营者可以自主申报")
     app, _ = _start(session, uscc=data.uscc, category=data.category, source="self", relaxed_group=data.relaxed_group,
-                    today=today, materials=[m.model_dump() for m in data.materials],
+                    relaxed_basis=data.relaxed_basis, today=today, materials=[m.model_dump() for m in data.materials],
                     indicator_values=data.indicator_values)
     app.created_by = principal.audit_name()
     session.add(app)
@@ -176,6 +209,22 @@ def review(session: Session, *, app_id: str, data: Review, principal: Principal,
     """县级审核: the application is scored against the county's published standard."""
     app = _staff(session, app_id, principal)
     _expect(app, "submitted", action="审核")
+    if data.relaxed_group_confirmed is not None and not app.relaxed_group:
+        raise InvalidInput("该申报未称属放宽来源的群体，无需确认", field="relaxed_group_confirmed")
+    if app.relaxed_group and data.approve and data.relaxed_group_confirmed is None:
+        raise InvalidInput("申报称属放宽来源的群体，审核通过前应确认其依据是否属实（relaxed_group_confirmed）",
+                           field="relaxed_group_confirmed")
+    if data.relaxed_group_confirmed is not None:
+        app.relaxed_confirmed = data.relaxed_group_confirmed
+        # 二(四)1: a rejected claim leaves the type requirement to decide on its own.
+        subject, _, _ = subject_for(session, uscc=app.uscc, on=today, source=app.source, relaxed_group=app.relaxed_group,
+                                    relaxed_confirmed=app.relaxed_confirmed, applied_on=app.applied_on)
+        refusal = eligibility.type_requirement(subject)
+        if refusal is not None:
+            record_step(session, app, step="review", status="refused", actor=principal.audit_name(),
+                        detail={"note": data.note, "relaxed_group_confirmed": False, "refusals": [refusal.as_dict()]},
+                        reason=refusal.message, traceparent=traceparent)
+            return app
     if not data.approve:
         record_step(session, app, step="review", status="refused", actor=principal.audit_name(),
                 detail={"note": data.note}, reason=data.note or "县级审核未通过", traceparent=traceparent)
@@ -185,7 +234,8 @@ def review(session: Session, *, app_id: str, data: Review, principal: Principal,
         raise RuleViolation(f"申报得分 {app.score} 低于本县分类标准的认定分数 {criteria.pass_score}，不能审核通过",
                             code="below_pass_score", score=str(app.score), pass_score=str(criteria.pass_score))
     record_step(session, app, step="review", status="site_visit", actor=principal.audit_name(),
-            detail={"note": data.note, "score": str(app.score)}, traceparent=traceparent)
+            detail={"note": data.note, "score": str(app.score), "relaxed_group_confirmed": app.relaxed_confirmed},
+            traceparent=traceparent)
     return app
 
 
@@ -272,10 +322,16 @@ def objection_decided(session: Session, *, appeal_id: str, application_id: str, 
 def read(session: Session, app: Application, *, with_steps: bool = True) -> dict:
     business = proj.business(session, app.uscc)
     out = {c: getattr(app, c) for c in ("id", "uscc", "region_code", "year", "category", "source", "department",
-                                        "relaxed_group", "status", "score", "score_detail", "criteria_id",
-                                        "type_at_application", "notice_starts_on", "notice_ends_on", "reason",
-                                        "applied_on", "materials")}
+                                        "relaxed_group", "relaxed_basis", "relaxed_confirmed", "status", "score",
+                                        "score_detail", "criteria_id", "type_at_application", "notice_starts_on",
+                                        "notice_ends_on", "reason", "applied_on", "materials", "reopened_by")}
     out["name"] = business.name if business else None
+    rules = rules_in(session, app.region_code, app.applied_on)
+    out["relaxed_group_label"] = rules.relaxed_group_labels().get(app.relaxed_group) if app.relaxed_group else None
+    out["fraud_revocations"] = [
+        {"recognition_id": r.id, "revoked_on": r.revoked_on, "reason": r.end_reason,
+         "applications_barred_until": add_years(r.revoked_on, rules.fraud_bar_years)}
+        for r in rec_repo.fraud_revocations(session, app.uscc)]
     out["open_objections"] = proj.open_appeals(session, app.id)
     out["steps"] = [{"step": s.step, "status_after": s.status_after, "actor": s.actor, "detail": s.detail, "at": s.at}
                     for s in repository.steps(session, app.id)] if with_steps else []

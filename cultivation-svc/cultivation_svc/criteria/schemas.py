@@ -17,14 +17,19 @@ class Indicator(BaseModel):
     weight: Decimal = Field(gt=0, le=100)
     threshold: Decimal = Field(ge=0)
     unit: str | None = None
-    source: str = Field(default="declared", pattern=r"^(declared|certificate:.+)$",
-                        description="declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）")
+    source: str = Field(default="declared",
+                        pattern=r"^(declared|certificate:.+|shared:(tax_paid|insured_employees|trademarks|patents))$",
+                        description="declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 "
+                                    "shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、"
+                                    "shared:patents 专利数（四(四)：不要求个体工商户另行提供）")
 
     @field_validator("source")
     @classmethod
     def _source(cls, v: str) -> str:
-        if v != "declared" and not (v.startswith("certificate:") and len(v) > len("certificate:")):
-            raise ValueError("指标来源应为 declared（申报值）或 certificate:<证书种类>（如 certificate:绿色食品）")
+        from cultivation_svc.rules.scoring import SHARED_INDICATORS
+        if v != "declared" and not (v.startswith("certificate:") and len(v) > len("certificate:")) \
+                and v not in SHARED_INDICATORS:
+            raise ValueError("指标来源应为 declared（申报值）、certificate:<证书种类> 或 shared:<共享数据项>")
         return v
 
 

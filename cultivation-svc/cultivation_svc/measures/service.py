@@ -36,9 +36,11 @@ def for_business(session: Session, *, uscc: str, principal: Principal, today: dt
     rec = rec_repo.active_for_uscc(session, uscc, today)
     type_code = latest.type if latest else None
     category = rec.category if rec else None
+    # 二(五)1：次年1月1日起……开始享受相关扶持政策 — the category's measures only from that day.
+    benefiting = category if rec is not None and today >= rec.benefits_from else None
     return {
         "uscc": uscc, "type": type_code, "type_year": latest.year if latest else None, "category": category,
         "category_benefits_from": rec.benefits_from if rec else None,
         "catalog": catalog.CATALOG_VERSION,
-        "measures": [m.as_dict() for m in catalog.qualifying(type_code, category)],
+        "measures": [m.as_dict() for m in catalog.qualifying(type_code, benefiting)],
     }

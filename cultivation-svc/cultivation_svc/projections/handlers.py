@@ -12,7 +12,17 @@ from cultivation_svc import events
 from cultivation_svc.applications import service as applications
 from cultivation_svc.projections import repository
 from cultivation_svc.recognitions import repository as rec_repo
+from cultivation_svc.recognitions import restoration
 from cultivation_svc.windows import service as windows
+
+
+def operator_changed_on(state: dict) -> dt.date:
+    """The day of an operator change: the new operator's `since`, else the day the registry recorded the state."""
+    since = (state.get("operator") or {}).get("since")
+    if since:
+        return dt.date.fromisoformat(str(since)[:10])
+    changed_at = state.get("changed_at")
+    return clock.local_date(dt.datetime.fromisoformat(changed_at)) if changed_at else clock.today()
 
 
 def business_states(session: Session, batch: list[CloudEvent]) -> None:
@@ -26,7 +36,8 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
     # 二(六)：个体工商户变更经营者的，要在变更后及时报告 — flag the recognitions whose operator changed.
     changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
                and before[r["uscc"]] != r["operator_id_number"]]
-    rec_repo.flag_operator_change(session, changed)
+    rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
+    rec_repo.recheck_operators(session, changed)
 
 
 def typing_results(session: Session, batch: list[CloudEvent]) -> None:
@@ -58,6 +69,10 @@ def business_facts(session: Session, batch: list[CloudEvent]) -> None:
     latest, _ = newest_per_key((e.data for e in batch), key=lambda d: (d["uscc"], int(d["year"])),
                                version=lambda d: d.get("version", 1))
     repository.upsert_facts(session, [{"uscc": d["uscc"], "year": int(d["year"]), "certificates": d.get("certificates") or [],
+                                       "tax_paid": (d.get("tax") or {}).get("tax_paid"),
+                                       "insured_employees": (d.get("social_insurance") or {}).get("insured_employees"),
+                                       "trademarks_in_use": sum(1 for t in d.get("trademarks") or [] if t.get("in_use")),
+                                       "patents": len(d.get("patents") or []),
                                        "version": d.get("version", 1)} for d in latest.values()])
 
 
@@ -70,6 +85,11 @@ def person_facts(session: Session, batch: list[CloudEvent]) -> None:
 
 def appeal_filed(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
+        restoration.objection_filed(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
+                                    target_id=d["target_id"], filed_at=dt.datetime.fromisoformat(d["filed_at"]),
+                                    traceparent=event.traceparent)
+        return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_filed(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
@@ -78,6 +98,12 @@ def appeal_filed(session: Session, event: CloudEvent) -> None:
 
 def appeal_decided(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
+        restoration.objection_decided(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
+                                      target_id=d["target_id"], decision=d["decision"], reason=d.get("reason") or "",
+                                      decided_at=dt.datetime.fromisoformat(d["decided_at"]),
+                                      traceparent=event.traceparent)
+        return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_decided(session, appeal_id=d["appeal_id"], application_id=d["target_id"],

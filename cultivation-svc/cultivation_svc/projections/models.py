@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy import JSON, DateTime, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cultivation_svc.base import Base
@@ -61,6 +62,10 @@ class FactsProjection(Base):
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     certificates: Mapped[list] = mapped_column(JSON)
+    tax_paid: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))  # the tax authority's, for 二(六) A
+    insured_employees: Mapped[int | None] = mapped_column(Integer)  # social insurance's, for 二(六) A
+    trademarks_in_use: Mapped[int | None] = mapped_column(Integer)  # for the counties' indicators (四(四))
+    patents: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

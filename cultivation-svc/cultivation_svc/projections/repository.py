@@ -122,3 +122,25 @@ def open_appeals(session: Session, application_id: str) -> list[str]:
         AppealProjection.application_id == application_id, AppealProjection.status == "filed")))
 
 
+
+
+def facts_by_year(session: Session, uscc: str) -> dict[int, FactsProjection]:
+    return {f.year: f for f in session.scalars(select(FactsProjection).where(FactsProjection.uscc == uscc))}
+
+
+def type_as_of(session: Session, uscc: str, on) -> BusinessType | None:
+    """The type a business had on a day: the newest year published by then (its current version)."""
+    return session.scalars(select(BusinessType).where(BusinessType.uscc == uscc, BusinessType.published_at <= on)
+                           .order_by(BusinessType.year.desc()).limit(1)).first()
+
+
+def shared_figures(session: Session, uscc: str) -> dict[str, object]:
+    """The agencies' latest figure of each shared indicator (the newest year that has it), with that year."""
+    out: dict[str, object] = {}
+    for f in sorted(facts_by_year(session, uscc).values(), key=lambda f: f.year):
+        for key in ("tax_paid", "insured_employees", "trademarks_in_use", "patents"):
+            value = getattr(f, key)
+            if value is not None:
+                out["trademarks" if key == "trademarks_in_use" else key] = value
+                out[f"{key}_year"] = f.year
+    return out

@@ -23,6 +23,7 @@ class Recognition(Base):
     type_at_recognition: Mapped[str | None] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
     recognised_on: Mapped[dt.date] = mapped_column(Date)
+    recognised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # orders same-day ones
     valid_until: Mapped[dt.date] = mapped_column(Date)
     benefits_from: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))  # granted | extended | cancelled | revoked | expired
@@ -34,9 +35,19 @@ class Recognition(Base):
     spot_check_note: Mapped[str | None] = mapped_column(Text)
     department_consented: Mapped[bool] = mapped_column(Boolean, default=False)
     operator_change_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator_change_due_on: Mapped[dt.date | None] = mapped_column(Date)  # 及时报告: by this day
     extensions: Mapped[list] = mapped_column(JSON)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    # 二(六) 撤销认定: the day of the revocation (the 5-year bar runs from it), also for one that had ended before.
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    revoked_from: Mapped[str | None] = mapped_column(String(20))  # the status a revocation ended (granted, expired…)
+    # An upheld objection restores a recognition in place; this names the appeal that did it.
+    restored_from: Mapped[str | None] = mapped_column(String(40))
     end_reason: Mapped[str | None] = mapped_column(Text)
+    # 二(四)3 一人一户: set when an operator change puts this (the later) recognition beside an earlier one of the same
+    # person in the county; the county's worklist shows it, to be cancelled with this reason.
+    conflict_with: Mapped[str | None] = mapped_column(String(40))
+    conflict_reason: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("ix_recognition_scope", "region_code", "status", "category"),
                       Index("ix_recognition_operator", "region_code", "operator_id_number"))
@@ -52,5 +63,7 @@ class InfoReport(Base):
     content: Mapped[dict] = mapped_column(JSON)
     submitted_on: Mapped[dt.date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
-    reviewed: Mapped[str | None] = mapped_column(String(20))
+    reviewed: Mapped[str | None] = mapped_column(String(20))  # accepted | correction_requested
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str] = mapped_column(String(200))

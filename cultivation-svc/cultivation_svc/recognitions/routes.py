@@ -10,7 +10,8 @@ from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
 from cultivation_svc.recognitions import service
-from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, PublicRecognition,
+from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
+                                                  PublicRecognition,
                                                   Recognise, RecognitionRead, Revocation, SpotCheck,
                                                   SupplementaryMaterial)
 
@@ -72,6 +73,35 @@ def file_info_report(rec_id: Text, body: InfoReportCreate, session: SessionDep, 
     r = service.info_report(session, rec_id=rec_id, data=body, principal=principal, today=today)
     return {"id": r.id, "recognition_id": r.recognition_id, "year": r.year, "kind": r.kind,
             "submitted_on": r.submitted_on, "late": r.late}
+
+
+@router.post("/recognitions/{rec_id}/info-reports/{report_id}/review", summary="审核信息报告（通过或要求更正）")
+def review_info_report(rec_id: Text, report_id: int, body: InfoReportReview, session: SessionDep,
+                       principal: Principal = Depends(STAFF)) -> dict:
+    r = service.review_info_report(session, rec_id=rec_id, report_id=report_id, data=body, principal=principal)
+    return {"id": r.id, "recognition_id": r.recognition_id, "year": r.year, "kind": r.kind,
+            "submitted_on": r.submitted_on, "late": r.late, "reviewed": r.reviewed, "review_note": r.review_note}
+
+
+@router.post("/recognitions/{rec_id}/cancellation", response_model=RecognitionRead,
+             summary="取消认定：同一自然人在本县多户获认定的，取消后获认定的一户（工作清单所列）")
+def cancel_conflicting_recognition(rec_id: Text, request: Request, session: SessionDep, today: TodayDep,
+                                   principal: Principal = Depends(STAFF)) -> RecognitionRead:
+    return _out(session, service.cancel_for_conflict(session, rec_id=rec_id, principal=principal, today=today,
+                                                     traceparent=traceparent(request)))
+
+
+@router.get("/spot-check-sample", summary="地局抽查样本（可复现：同一种子、同一批认定得到同一样本）")
+def draw_spot_check_sample(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
+                           seed: Text | None = None, principal: Principal = Depends(PREFECTURE)) -> dict:
+    return service.spot_check_sample(session, region_code=region_code, year=year, seed=seed, principal=principal,
+                                     today=today)
+
+
+@router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")
+def get_worklist(region_code: RegionCode, session: SessionDep, today: TodayDep,
+                 principal: Principal = Depends(STAFF)) -> dict:
+    return service.worklist(session, region_code=region_code, principal=principal, today=today)
 
 
 @router.post("/confirmations", summary="年度确认（不再符合标准的取消认定）")

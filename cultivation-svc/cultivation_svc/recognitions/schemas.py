@@ -44,6 +44,18 @@ class InfoReportCreate(BaseModel):
     note: str | None = Field(default=None, max_length=4000)
 
 
+class InfoReportReview(BaseModel):
+    """二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct)."""
+    decision: Literal["accepted", "correction_requested"]
+    note: str | None = Field(default=None, max_length=4000, description="要求更正时必填：需更正的内容")
+
+    @model_validator(mode="after")
+    def _note(self):
+        if self.decision == "correction_requested" and not (self.note or "").strip():
+            raise ValueError("要求更正时须填写需更正的内容 note")
+        return self
+
+
 class Confirmation(BaseModel):
     region_code: RegionCode
     year: int = Field(ge=2024, le=2100)
@@ -84,6 +96,11 @@ class RecognitionRead(BaseModel):
     extensions: list = []
     ended_on: dt.date | None = None
     end_reason: str | None = None
+    revoked_on: dt.date | None = None
+    restored_from: str | None = None
+    operator_change_due_on: dt.date | None = None
+    conflict_with: str | None = None
+    conflict_reason: str | None = None
 
 
 class PublicRecognition(BaseModel):

@@ -25,7 +25,7 @@ from cultivation_svc.recognitions.models import InfoReport, Recognition
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, Recognise,
                                                   Revocation, SpotCheck, SupplementaryMaterial)
 from cultivation_svc.regional.service import county, rules_in
-from cultivation_svc.rules import eligibility, lifecycle, limits
+from cultivation_svc.rules import eligibility, lifecycle, limits, spot_checks
 from cultivation_svc.rules.parameters import ratio_text
 
 
@@ -52,6 +52,27 @@ def _fail(refusals: list[eligibility.Refusal], ruleset: str) -> None:
                             refusals=[r.as_dict() for r in refusals], ruleset=ruleset)
 
 
+def recognisable(session: Session, *, app, today: dt.date, restored: bool = False):
+    """Every rule a recognition must meet on `today`, run under the county's quota lock: who may be recognised
+    (二(四)1, re-checked now; the penalty window still counts back from the application date), one category and one
+    person (二(四)3), the 5% (二(四)3) and the calendar (二(五)1; 三(四) for a restored case)."""
+    repository.lock_county_quota(session, app.region_code, app.year)
+    rules = rules_in(session, app.region_code, today)
+    subject, business, latest = applications.subject_for(
+        session, uscc=app.uscc, on=today, source=app.source, relaxed_group=app.relaxed_group,
+        relaxed_confirmed=bool(app.relaxed_confirmed) if app.relaxed_group else None, applied_on=app.applied_on,
+        rules=rules)
+    refusals = eligibility.check(subject, rules)
+    active = repository.active_for_uscc(session, app.uscc, today)
+    other = repository.active_for_person(session, app.region_code, business.operator_id_number, today, app.uscc)
+    q = quota(session, region_code=app.region_code, year=app.year, on=today)
+    refusals += [r for r in (
+        limits.one_category_per_business(app.uscc, CATEGORY_LABELS.get(active.category) if active else None),
+        limits.one_per_person_per_county(masking.mask_name(business.operator_name), other.uscc if other else None),
+        limits.quota_check(q), limits.calendar_check(app.year, today, rules, restored=restored)) if r]
+    return refusals, rules, business, latest, q
+
+
 def recognise(session: Session, *, app_id: str, data: Recognise, principal: Principal, today: dt.date,
               traceparent: str | None = None) -> Recognition:
     """认定并标注具体分类: after the notice period with no open objection; eligibility re-checked; limits held."""
@@ -65,31 +86,30 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
         raise Conflict(f"申报当前状态为“{app.status}”，只有公示中的申报可以认定", code="invalid_state")
     if today <= app.notice_ends_on:
         raise Conflict(f"公示期至 {app.notice_ends_on.isoformat()} 结束，公示期满后方可认定", code="notice_running")
-    rules = rules_in(session, app.region_code, today)
-    subject, business, latest = applications.subject_for(session, uscc=app.uscc, on=today, source=app.source,
-                                                         relaxed_group=app.relaxed_group)
-    refusals = eligibility.check(subject, rules)
-    active = repository.active_for_uscc(session, app.uscc, today)
-    other = repository.active_for_person(session, app.region_code, business.operator_id_number, today, app.uscc)
-    q = quota(session, region_code=app.region_code, year=app.year, on=today)
-    refusals += [r for r in (
-        limits.one_category_per_business(app.uscc, CATEGORY_LABELS.get(active.category) if active else None),
-        limits.one_per_person_per_county(masking.mask_name(business.operator_name), other.uscc if other else None),
-        limits.quota_check(q)) if r]
+    refusals, rules, business, latest, q = recognisable(session, app=app, today=today, restored=bool(app.reopened_by))
     _fail(refusals, rules.version)
-    rec = Recognition(
-        id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
-        operator_id_number=business.operator_id_number, category=app.category, source=app.source,
-        department=app.department, relaxed_group=app.relaxed_group, type_at_recognition=latest.type if latest else None, year=app.year,
-        recognised_on=today, valid_until=lifecycle.valid_until(today, rules.validity_years),
-        benefits_from=lifecycle.benefits_from(today, rules), status="granted", criteria_id=app.criteria_id,
-        ruleset=rules.version, extensions=[], changed_at=clock.now())
-    session.add(rec)
+    rec = _grant(session, app=app, business=business, latest=latest, rules=rules, today=today)
     applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
                          detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
                          traceparent=traceparent)
     events.recognition_changed(session, rec, traceparent=traceparent)
     events.category_measures_granted(session, rec, traceparent=traceparent)
+    return rec
+
+
+def _grant(session: Session, *, app, business, latest, rules, today: dt.date, restored_from: str | None = None) -> Recognition:
+    rec = Recognition(
+        id=f"rec_{uuid.uuid4().hex[:20]}", application_id=app.id, uscc=app.uscc, region_code=app.region_code,
+        operator_id_number=business.operator_id_number, category=app.category, source=app.source,
+        department=app.department,
+        # 二(四)1: only a claim staff confirmed at review is the recognition's relaxed source.
+        relaxed_group=app.relaxed_group if app.relaxed_confirmed else None,
+        type_at_recognition=latest.type if latest else None, year=app.year,
+        recognised_on=today, recognised_at=clock.now(), valid_until=lifecycle.valid_until(today, rules.validity_years),
+        benefits_from=lifecycle.benefits_from(app.year, rules), status="granted", criteria_id=app.criteria_id,
+        ruleset=rules.version, extensions=[], changed_at=clock.now(), restored_from=restored_from)
+    session.add(rec)
+    session.flush()
     return rec
 
 
@@ -189,7 +209,7 @@ def info_report(session: Session, *, rec_id: str, data: InfoReportCreate, princi
                    submitted_by=principal.audit_name())
     session.add(r)
     if data.kind == "operator_change":
-        rec.operator_change_pending = False
+        rec.operator_change_pending, rec.operator_change_due_on = False, None
         business = proj.business(session, rec.uscc)
         if business is not None:
             rec.operator_id_number = business.operator_id_number
@@ -222,17 +242,13 @@ def confirm(session: Session, *, data: Confirmation, principal: Principal, today
         t = types.get(rec.uscc)
         subject = eligibility.Subject(
             uscc=rec.uscc, on=today, source=rec.source, relaxed_group=rec.relaxed_group,
-            latest_type=t.type if t else None,
+            relaxed_confirmed=True if rec.relaxed_group else None, relaxed_groups=rules.relaxed_group_labels(),
+            business_status=b.status if b else "registered", latest_type=t.type if t else None,
             latest_type_year=t.year if t else None, marks=tuple((b.state.get("marks") or ()) if b else ()),
             operator_id_number=b.operator_id_number if b else None,
             debtor_listings=tuple(debtors.get(b.operator_id_number, ()) if b else ()))
+        # 二(六) 是否继续符合分型和分类基础标准: registered, not 不符合分型条件, the type or its relaxation, the bars.
         refusals = eligibility.check(subject, rules)
-        if b is not None and b.status != "registered":
-            refusals.append(eligibility.Refusal("base_standard", "一(四)1", f"个体工商户已{b.status}，不再为登记在册状态",
-                                                {"status": b.status}))
-        if t is not None and t.type == "excluded":
-            refusals.append(eligibility.Refusal("base_standard", "一(四)1", "最近一次分型为“不符合分型条件”",
-                                                {"year": t.year}))
         if refusals:
             _end(session, rec, status="cancelled", on=today, reason="；".join(r.message for r in refusals),
                  traceparent=traceparent)
@@ -267,18 +283,32 @@ def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.d
     rules = rules_in(session, rec.region_code, today)
     business = proj.business(session, rec.uscc)
     latest = proj.latest_type(session, rec.uscc)
-    # Counted from the start of the current term: an extended recognition is judged on its latest 3 years.
+    # Judged on the term being evaluated: an extended recognition on its latest 3 years, against the type it had
+    # when that term began (C), with the department's consent given for that term (D).
     term_start = add_years(rec.valid_until + dt.timedelta(days=1), -rules.validity_years) \
         if rec.extensions else rec.recognised_on
+    if rec.extensions:
+        at_start = proj.type_as_of(session, rec.uscc, dt.datetime.combine(term_start, dt.time.max, dt.timezone.utc))
+        type_at_start = at_start.type if at_start else rec.type_at_recognition
+    else:
+        type_at_start = rec.type_at_recognition
+    # 二(六) A from the agencies' data and the info reports as well as the annual reports (四(四)).
+    reports = lifecycle.indicators_by_year(
+        annual_reports=(business.state.get("annual_reports") or []) if business else [],
+        info_reports=[{"year": r.year, **(r.content or {})} for r in repository.reports(session, rec.id)
+                      if r.kind == "yearly" and r.reviewed != "correction_requested"],
+        facts={y: {"tax_paid": f.tax_paid, "insured_employees": f.insured_employees}
+               for y, f in proj.facts_by_year(session, rec.uscc).items()})
     grounds = lifecycle.extension_grounds(
-        reports=(business.state.get("annual_reports") or []) if business else [],
-        marks=(business.state.get("marks") or []) if business else [], recognised_on=term_start, on=today,
-        type_at_recognition=rec.type_at_recognition, latest_type=latest.type if latest else None, source=rec.source,
+        reports=reports, marks=(business.state.get("marks") or []) if business else [], recognised_on=term_start,
+        on=today, type_at_recognition=type_at_start, latest_type=latest.type if latest else None, source=rec.source,
         department_consented=rec.department_consented, rules=rules)
-    result = {"recognition_id": rec.id, "grounds": grounds, "extended": bool(grounds), "ruleset": rules.version}
+    result = {"recognition_id": rec.id, "grounds": grounds, "extended": bool(grounds), "ruleset": rules.version,
+              "term_start": term_start, "type_at_term_start": type_at_start}
     if grounds:
         rec.valid_until = add_years(rec.valid_until, rules.extension_years)
         rec.status = "extended"
+        rec.department_consented = False  # D is given for a term: the next evaluation asks the department again
         rec.extensions = list(rec.extensions or []) + [{"on": today.isoformat(), "grounds": grounds,
                                                         "valid_until": rec.valid_until.isoformat()}]
         rec.changed_at = clock.now()
@@ -291,12 +321,24 @@ def evaluate(session: Session, *, rec_id: str, principal: Principal, today: dt.d
 
 def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Principal, today: dt.date,
            traceparent: str | None = None) -> Recognition:
-    """二(六)：以欺诈、贿赂等手段……弄虚作假取得认定的，应当撤销认定 — and the 5-year bar starts today."""
+    """二(六)：市场监管部门发现已认定的“名特优新”个体工商户，在自主申报过程中以欺诈、贿赂等手段隐瞒真实情况、弄虚作假
+    取得认定的，应当撤销认定。个体工商户自被撤销认定之日起5年内不得再次申报 — a self-applied recognition, in force or
+    already ended (cancelled, expired): the fraud is found later; the 5-year bar starts on the day of the revocation."""
     rec = _get(session, rec_id)
     require_region(principal, rec.region_code)
-    if rec.status not in repository.ACTIVE:
-        raise Conflict(f"认定当前状态为“{rec.status}”，不能撤销", code="invalid_state")
-    _end(session, rec, status="revoked", on=today, reason=f"fraud: {data.reason}", traceparent=traceparent)
+    if rec.source != "self":
+        raise RuleViolation("撤销认定适用于自主申报取得的认定（二(六)：在自主申报过程中以欺诈、贿赂等手段……取得认定的）；"
+                            "推荐认定的由推荐部门核查处理", code="revocation_self_only")
+    if rec.status == "revoked":
+        raise Conflict(f"该认定已于 {rec.revoked_on.isoformat() if rec.revoked_on else rec.ended_on} 撤销", code="invalid_state")
+    reason = f"fraud: {data.reason}"
+    rec.revoked_on, rec.revoked_from = today, rec.status
+    if rec.status in repository.ACTIVE:
+        _end(session, rec, status="revoked", on=today, reason=reason, traceparent=traceparent)
+    else:  # ended before: it keeps the day it ended; the revocation and its bar are recorded on top
+        rec.status, rec.end_reason, rec.changed_at = "revoked", reason, clock.now()
+        session.flush()
+        events.recognition_changed(session, rec, reason=reason, traceparent=traceparent)
     return rec
 
 
@@ -306,8 +348,8 @@ def read(session: Session, rec: Recognition) -> dict:
         "id", "application_id", "uscc", "region_code", "category", "source", "department", "relaxed_group",
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
-        "spot_check_due_on", "department_consented", "operator_change_pending", "extensions", "ended_on",
-        "end_reason")}
+        "spot_check_due_on", "department_consented", "operator_change_pending", "operator_change_due_on", "extensions", "ended_on",
+        "end_reason", "revoked_on", "restored_from", "conflict_with", "conflict_reason")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
     return out
@@ -333,4 +375,105 @@ def expire_lapsed(session: Session, *, today: dt.date, limit: int = 1000) -> int
     for rec in recs:
         _end(session, rec, status="expired", on=rec.valid_until + dt.timedelta(days=1), reason="有效期届满",
              traceparent=None)
+    return len(recs)
+
+
+def cancel_for_conflict(session: Session, *, rec_id: str, principal: Principal, today: dt.date,
+                        traceparent: str | None = None) -> Recognition:
+    """二(四)3 一人一户, from the county's worklist: the later of two recognitions of one person is cancelled, with the
+    reason recorded when the operator change showed the conflict."""
+    rec = _get(session, rec_id)
+    require_region(principal, rec.region_code)
+    if rec.status not in repository.ACTIVE or not rec.conflict_with:
+        raise Conflict("该认定没有待处理的“同一自然人多户获认定”情形，不能按此取消", code="invalid_state")
+    earlier = repository.get(session, rec.conflict_with)
+    if earlier is None or earlier.status not in repository.ACTIVE:
+        rec.conflict_with = rec.conflict_reason = None  # the earlier one ended meanwhile: nothing to cancel
+        rec.changed_at = clock.now()
+        session.flush()
+        raise Conflict("先获认定的另一户已不在认定状态，本认定不再冲突，无需取消", code="invalid_state")
+    app = app_repo.get(session, rec.application_id, lock=True)
+    _end(session, rec, status="cancelled", on=today, reason=rec.conflict_reason, traceparent=traceparent)
+    applications.record_step(session, app, step="cancelled", status="refused", actor=principal.audit_name(),
+                             detail={"recognition_id": rec.id, "conflict_with": earlier.id},
+                             reason=rec.conflict_reason, traceparent=traceparent)
+    return rec
+
+
+def review_info_report(session: Session, *, rec_id: str, report_id: int, data, principal: Principal) -> InfoReport:
+    """二(六)：认定部门应当审核信息报告 — accept it, or ask for a correction (the operator then files it again)."""
+    rec = _get(session, rec_id, lock=False)
+    require_region(principal, rec.region_code)
+    r = repository.report(session, rec_id, report_id)
+    if r is None:
+        raise NotFound(f"认定 {rec_id} 下没有编号为 {report_id} 的信息报告")
+    if r.reviewed is not None:
+        raise Conflict(f"该信息报告已审核（{r.reviewed}）", code="invalid_state")
+    if data.decision == "correction_requested" and not (data.note or "").strip():
+        raise InvalidInput("要求更正时须写明需更正的内容", field="note")
+    r.reviewed, r.review_note, r.reviewed_by = data.decision, data.note, principal.audit_name()
+    session.flush()
+    return r
+
+
+def worklist(session: Session, *, region_code: str, principal: Principal, today: dt.date) -> dict:
+    """What a county's staff have to do now: one-person conflicts to cancel, operator changes without their report,
+    evaluations due (the last year of a term), info reports to review, spot-check material requests running."""
+    region = county(region_code)
+    require_region(principal, region)
+    recs = repository.worklist(session, region)
+    names = proj.businesses(session, [r.uscc for r in recs])
+
+    def item(r: Recognition, **extra) -> dict:
+        b = names.get(r.uscc)
+        return {"recognition_id": r.id, "uscc": r.uscc, "name": b.name if b else None, "category": r.category,
+                "valid_until": r.valid_until, **extra}
+    reports = repository.reports_to_review(session, [r.id for r in recs])
+    by_id = {r.id: r for r in recs}
+    return {
+        "region_code": region, "on": today,
+        "one_person_conflicts": [item(r, conflict_with=r.conflict_with, reason=r.conflict_reason)
+                                 for r in recs if r.conflict_with],
+        "operator_changes_pending": [item(r, due_on=r.operator_change_due_on,
+                                          overdue=bool(r.operator_change_due_on and r.operator_change_due_on < today))
+                                     for r in recs if r.operator_change_pending],
+        "evaluations_due": [item(r) for r in recs if lifecycle.in_last_year(r.valid_until, today)],
+        "info_reports_to_review": [item(by_id[x.recognition_id], report_id=x.id, year=x.year, kind=x.kind,
+                                        submitted_on=x.submitted_on, late=x.late) for x in reports],
+        "material_requests": [item(r, due_on=r.spot_check_due_on, overdue=bool(r.spot_check_due_on
+                                                                               and r.spot_check_due_on < today))
+                              for r in recs if r.spot_check in ("material_requested", "material_submitted")],
+    }
+
+
+def spot_check_sample(session: Session, *, region_code: str, year: int, seed: str | None, principal: Principal,
+                      today: dt.date) -> dict:
+    """二(五)2 抽查: the prefecture draws a reproducible sample of a county's recognitions of a cycle."""
+    if not principal.has("prefecture_staff", "admin"):
+        raise Forbidden("抽查由地区市场监管局办理")
+    region = county(region_code)
+    rules = rules_in(session, region, today)
+    seed = seed or f"{region}:{year}"
+    population = repository.of_cycle(session, region, year)
+    return {"region_code": region, "year": year, "seed": seed, "rate": ratio_text(rules.spot_check_rate),
+            "population": len(population), "sample": spot_checks.draw(population, rules.spot_check_rate, seed)}
+
+
+def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 500) -> int:
+    """二(五)2 限期补充材料: a request whose period ran out with nothing supplied has its outcome (the dated parameter
+    lapsed_material_outcome: 不予认定), which the operator may object to like any spot-check refusal."""
+    recs = repository.material_overdue(session, today, limit)
+    for rec in recs:
+        if not spot_checks.material_lapsed(rec.spot_check, rec.spot_check_due_on, today):
+            continue
+        rules = rules_in(session, rec.region_code, today)
+        if rules.lapsed_material_outcome != "refuse":
+            continue
+        note = f"逾期未补充材料（期限 {rec.spot_check_due_on.isoformat()}）"
+        app = app_repo.get(session, rec.application_id, lock=True)
+        rec.spot_check, rec.spot_check_note = "refused", note
+        applications.record_step(session, app, step="spot_check", status="refused", actor="platform",
+                                 detail={"lapsed": True, "due_on": rec.spot_check_due_on.isoformat()},
+                                 reason=f"地局抽查不予认定：{note}")
+        _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {note}", traceparent=None)
     return len(recs)

@@ -21,5 +21,6 @@ def get_region_settings(region_code: RegionCode, session: SessionDep, today: Tod
 @router.put("/region-settings/{region_code}", summary="设置地区参数（地区市场监管局）")
 def put_region_settings(region_code: RegionCode, body: RegionOverrides, session: SessionDep, today: TodayDep,
                  principal: Principal = Depends(PREFECTURE)) -> dict:
-    row = service.put_settings(session, region_code=region_code, overrides=body.model_dump(mode="json", exclude_unset=True), principal=principal)
+    row = service.put_settings(session, region_code=region_code, overrides=body.model_dump(mode="json", exclude_unset=True), principal=principal,
+                               today=today)
     return service.view(session, region_code=row.region_code, on=today)

@@ -26,9 +26,10 @@ def rules_in(session: Session, region_code: str, on: dt.date) -> CultivationRule
     return rules_for(on, row.overrides if row else None, region_code)
 
 
-def put_settings(session: Session, *, region_code: str, overrides: dict, principal: Principal) -> RegionSetting:
+def put_settings(session: Session, *, region_code: str, overrides: dict, principal: Principal,
+                 today: dt.date | None = None) -> RegionSetting:
     region_code = county(region_code)
-    errors = validate_overrides(overrides)
+    errors = validate_overrides(overrides, today)
     if errors:
         raise InvalidInput("地区参数设置有误：" + "；".join(f"{e['field']}：{e['message']}" for e in errors),
                            errors=errors)
@@ -58,5 +59,8 @@ def view(session: Session, *, region_code: str, on: dt.date) -> dict:
             "info_report_due": list(r.info_report_due), "public_notice_days": r.public_notice_days,
             "clear_growth_ratio": ratio_text(r.clear_growth_ratio),
             "extra_bars": [{"kind": b.kind, "years": b.years, "label": b.label} for b in r.extra_bars],
+            "recognitions_by": list(r.recognitions_by), "restored_by": list(r.restored_by),
+            "calendar_reason": r.calendar_reason,
+            "relaxed_groups": r.relaxed_group_labels(),
         },
     }

@@ -18,9 +18,22 @@ def valid_until(recognised_on: dt.date, years: int) -> dt.date:
     return add_years(recognised_on, years) - dt.timedelta(days=1)
 
 
-def benefits_from(recognised_on: dt.date, rules: CultivationRules) -> dt.date:
-    """二(五)1：次年1月1日起，认定的“名特优新”个体工商户开始享受相关扶持政策。"""
-    return on_day(recognised_on.year + 1, rules.benefits_from)
+def benefits_from(cycle_year: int, rules: CultivationRules) -> dt.date:
+    """二(五)1：次年1月1日起，认定的“名特优新”个体工商户开始享受相关扶持政策 — the year after the *cycle's* year,
+    also for a case an upheld objection restores later (三(四))."""
+    return on_day(cycle_year + 1, rules.benefits_from)
+
+
+def recognitions_by(cycle_year: int, rules: CultivationRules, *, restored: bool = False) -> dt.date:
+    """二(五)1：当年8月起……于11月底前完成分类 — the last day a cycle's recognition may fall on (a later one only as the
+    prefecture's dated parameter). 三(四)：总结提高阶段（12月）……做好分型分类异议处理 — a case an upheld objection
+    restores may be recognised in that December."""
+    return on_day(cycle_year, rules.restored_by if restored else rules.recognitions_by)
+
+
+def recognition_in_calendar(cycle_year: int, on: dt.date, rules: CultivationRules, *, restored: bool = False) -> bool:
+    """A recognition of the cycle `cycle_year` falls within it: from its window's opening (1 August) to its last day."""
+    return on_day(cycle_year, rules.window_opens) <= on <= recognitions_by(cycle_year, rules, restored=restored)
 
 
 def info_report_due(year: int, rules: CultivationRules) -> dt.date:
@@ -50,6 +63,35 @@ class Growth:
     indicator: str
     before: Decimal
     after: Decimal
+
+
+# 四(四) 能够通过政府部门之间信息共享获得的……不得要求个体工商户另行提供: an indicator the agencies report is read from
+# their data first, then the business's info report (二(六) 信息报告), then its annual report.
+INDICATOR_SOURCES = {"revenue": (("info_report", "revenue"), ("annual_report", "revenue")),
+                     "tax_paid": (("tax", "tax_paid"), ("info_report", "tax_paid"), ("annual_report", "tax_paid")),
+                     "employees": (("social_insurance", "insured_employees"), ("info_report", "employees"),
+                                   ("annual_report", "employees"))}
+
+
+def indicators_by_year(*, annual_reports: list[dict], info_reports: list[dict], facts: dict[int, dict]) -> list[dict]:
+    """One row per year with each indicator from the first source that has it, and which source that was."""
+    by_source: dict[str, dict[int, dict]] = {
+        "annual_report": {int(r["year"]): r for r in annual_reports},
+        "info_report": {int(r["year"]): r for r in info_reports},
+        "tax": {y: {"tax_paid": f.get("tax_paid")} for y, f in facts.items()},
+        "social_insurance": {y: {"insured_employees": f.get("insured_employees")} for y, f in facts.items()}}
+    years = sorted({y for rows in by_source.values() for y in rows})
+    out = []
+    for y in years:
+        row: dict = {"year": y, "sources": {}}
+        for indicator, sources in INDICATOR_SOURCES.items():
+            for source, key in sources:
+                value = by_source[source].get(y, {}).get(key)
+                if value is not None:
+                    row[indicator], row["sources"][indicator] = value, source
+                    break
+        out.append(row)
+    return out
 
 
 def clear_growth(reports: list[dict], recognised_on: dt.date, on: dt.date, ratio: Fraction) -> list[Growth]:
@@ -102,7 +144,12 @@ def extension_grounds(*, reports: list[dict], marks: list[dict], recognised_on: 
     grounds = []
     growth = clear_growth(reports, recognised_on, on, rules.clear_growth_ratio)
     if growth:
-        grounds.append({"condition": "A", "fact": {g.indicator: [str(g.before), str(g.after)] for g in growth}})
+        fact: dict = {g.indicator: [str(g.before), str(g.after)] for g in growth}
+        by_year = {int(r["year"]): r.get("sources") or {} for r in reports}
+        base, last = recognised_on.year - 1, max(y for y in by_year if recognised_on.year <= y <= on.year)
+        sources = {g.indicator: [by_year.get(base, {}).get(g.indicator, "annual_report"),
+                                 by_year.get(last, {}).get(g.indicator, "annual_report")] for g in growth}
+        grounds.append({"condition": "A", "fact": {**fact, "sources": sources}})
     award = award_within(marks, recognised_on, on)
     if award:
         grounds.append({"condition": "B", "fact": {"mark_id": award.get("id"), "level": award.get("level"),

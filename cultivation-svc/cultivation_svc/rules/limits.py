@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+import datetime as dt
+
+from cultivation_svc.rules import lifecycle
 from cultivation_svc.rules.eligibility import Refusal
+from cultivation_svc.rules.parameters import CultivationRules
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ def quota_limit(growth: int, development: int, ratio: Fraction) -> int:
 
 
 def quota_check(quota: Quota) -> Refusal | None:
+    """二(四)3 5%以内: one more recognition is allowed while those in force are below the limit."""
     if quota.in_force < quota.limit:
         return None
     return Refusal("quota", "二(四)3",
@@ -49,3 +54,15 @@ def one_per_person_per_county(operator_masked: str | None, other_uscc: str | Non
                    f"经营者（{operator_masked}）在本县设立的另一个体工商户 {other_uscc} 已获认定，同一自然人在同一县"
                    "最多只能有一个个体工商户获得认定",
                    {"other_uscc": other_uscc})
+
+
+def calendar_check(cycle_year: int, on: dt.date, rules: CultivationRules, *, restored: bool = False) -> Refusal | None:
+    """二(五)1：当年8月起……并于11月底前完成分类; 三(四) 12月 for a case an upheld objection restores."""
+    if lifecycle.recognition_in_calendar(cycle_year, on, rules, restored=restored):
+        return None
+    last = lifecycle.recognitions_by(cycle_year, rules, restored=restored)
+    why = "（异议成立恢复的案件可在12月处理）" if restored else "（二(五)1：于11月底前完成分类）"
+    return Refusal("calendar", "二(五)1" if not restored else "二(五)1、三(四)",
+                   f"{cycle_year} 年度的认定应在 {cycle_year} 年 {rules.window_opens[0]} 月 {rules.window_opens[1]} 日至 "
+                   f"{last.isoformat()} 之间作出{why}，今天为 {on.isoformat()}",
+                   {"cycle_year": cycle_year, "last_day": last.isoformat(), "on": on.isoformat(), "restored": restored})

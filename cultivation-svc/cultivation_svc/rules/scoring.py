@@ -11,6 +11,16 @@ import datetime as dt
 from decimal import Decimal
 
 
+# 四(四)：能够通过政府部门之间信息共享获得的材料和数据，不得要求个体工商户另行提供 — indicators the agencies answer.
+SHARED_INDICATORS = {"shared:tax_paid": "纳税额（税务部门）", "shared:insured_employees": "参保人数（人社部门）",
+                     "shared:trademarks": "在用商标数（知识产权部门）", "shared:patents": "专利数（知识产权部门）"}
+
+
+def asked_again(indicators: list[dict], values: dict) -> list[str]:
+    """四(四): the codes of indicators the shared data answers that the applicant nevertheless declared."""
+    return [i["code"] for i in indicators if (i.get("source") or "declared") in SHARED_INDICATORS and i["code"] in values]
+
+
 def certificate_held(certificates: list[dict], kind: str, on: dt.date) -> bool:
     for c in certificates:
         if c.get("kind") != kind:
@@ -22,12 +32,18 @@ def certificate_held(certificates: list[dict], kind: str, on: dt.date) -> bool:
     return False
 
 
-def score(indicators: list[dict], values: dict[str, object], certificates: list[dict], on: dt.date) -> tuple[Decimal, list[dict]]:
+def score(indicators: list[dict], values: dict[str, object], certificates: list[dict], on: dt.date,
+          shared: dict[str, object] | None = None) -> tuple[Decimal, list[dict]]:
+    """`shared`: the agencies' latest figures (tax_paid, insured_employees, trademarks, patents) — read, never asked."""
     total = Decimal(0)
     detail = []
+    shared = shared or {}
     for ind in indicators:
         source = ind.get("source") or "declared"
-        if source.startswith("certificate:"):
+        if source in SHARED_INDICATORS:
+            raw = shared.get(source.split(":", 1)[1])
+            value = Decimal(str(raw)) if raw is not None else None
+        elif source.startswith("certificate:"):
             value: Decimal | None = Decimal(1) if certificate_held(certificates, source.split(":", 1)[1], on) else Decimal(0)
         else:
             raw = values.get(ind["code"])

@@ -11,7 +11,8 @@ from getihu_kit.errors import InvalidInput, NotFound
 from getihu_kit.schemas.cultivation import WindowOpened
 from cultivation_svc.base import OUTBOX
 from cultivation_svc.regional import repository as regional_repo
-from cultivation_svc.rules.lifecycle import window_dates
+from cultivation_svc.regional.service import rules_in
+from cultivation_svc.rules.lifecycle import recognitions_by, window_dates
 from cultivation_svc.rules.parameters import rules_for
 from cultivation_svc.windows import repository
 from cultivation_svc.windows.models import Window
@@ -50,6 +51,11 @@ def change_close(session: Session, *, region_code: str, year: int, closes_on: dt
         raise NotFound(f"{regions.name(region_code)} {year} 年度的申报窗口尚未开启（分型结果公布后开启）")
     if closes_on < w.opens_on:
         raise InvalidInput(f"截止日期不能早于开始日期 {w.opens_on.isoformat()}", field="closes_on")
+    # 二(五)1: a county shortens its window, never extends it past the cycle's last recognition day.
+    last = recognitions_by(year, rules_in(session, region_code, w.opens_on))
+    if closes_on > last:
+        raise InvalidInput(f"截止日期不能晚于 {last.isoformat()}（二(五)1：于11月底前完成分类；更晚的日期只能由地区市场监管局设定）",
+                           field="closes_on")
     w.closes_on = closes_on
     session.flush()
     return w
