@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 
 def document() -> dict[str, Any]:
+    # The apps are only asked for their documents, never served: build them as the development stack
+    # does (the development issuer's path included), which every process refuses without a real
+    # secret unless dev auth is on.
+    os.environ.setdefault("GETIHU_DEV_AUTH", "1")
     from gateway_svc import openapi
     from gateway_svc.main import app as gateway
 

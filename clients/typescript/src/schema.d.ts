@@ -2117,6 +2117,29 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** BarrierSource */
+        BarrierSource: {
+            /**
+             * Outbox Through
+             * @description 运行开始前该服务已提交事件的序号上限：此前的事件均已应用
+             */
+            outbox_through: number;
+            /**
+             * Service
+             * @description 上游服务（registry 登记注册、data-sharing 数据共享）
+             */
+            service: string;
+        };
+        /** BarrierTopic */
+        BarrierTopic: {
+            /**
+             * End Offset
+             * @description 等待时该主题各分区末端位点之和：此前的事件均已应用
+             */
+            end_offset: number;
+            /** Topic */
+            topic: string;
+        };
         /**
          * BatchCreate
          * @example {
@@ -2657,6 +2680,28 @@ export interface components {
             target_kind: "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
         };
         /**
+         * DataBarrierRead
+         * @description 运行读取投影之前等待的数据：上游已接收的变更全部应用后才开始分型。
+         */
+        DataBarrierRead: {
+            /**
+             * Passed At
+             * Format: date-time
+             */
+            passed_at: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Sources */
+            sources: components["schemas"]["BarrierSource"][];
+            /** Topics */
+            topics: components["schemas"]["BarrierTopic"][];
+            /** Waited S */
+            waited_s: number;
+        };
+        /**
          * DatasetCoverage
          * @example {
          *       "accepted": 4826,
@@ -2803,7 +2848,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending" | "sent" | "dead";
+            status: "pending" | "sending" | "sent" | "dead" | "unknown";
         };
         /**
          * DeliveryStatus
@@ -4887,6 +4932,8 @@ export interface components {
             created_at?: string | null;
             /** Created By */
             created_by?: string | null;
+            /** @description 状态 waiting_for_data 结束时记录：运行等待了哪些上游数据 */
+            data_barrier?: components["schemas"]["DataBarrierRead"] | null;
             /** Finished At */
             finished_at?: string | null;
             /** Id */
@@ -15267,6 +15314,7 @@ export interface operations {
     searchDirectory: {
         parameters: {
             query?: {
+                /** @description 名称中的至少2个字，或18位统一社会信用代码（全角、小写均可） */
                 q?: string | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -15310,6 +15358,13 @@ export interface operations {
                      *     } */
                     "application/json": components["schemas"]["DirectoryPage"];
                 };
+            };
+            /** @description 未变化：与 If-None-Match 中的 ETag 相同，沿用缓存的答复 */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 请求有误（如地址或参数含控制字符） */
             400: {
@@ -15488,7 +15543,7 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                status?: ("pending" | "sent" | "dead") | null;
+                status?: ("pending" | "sending" | "sent" | "dead" | "unknown") | null;
                 channel?: ("email" | "sms") | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
