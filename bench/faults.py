@@ -64,7 +64,9 @@ class Infra:
     def __init__(self, root: Path):
         self.root = root
         self.kafka_env = {**os.environ, "KAFKA_PORT": str(free_port()), "KAFKA_CONTROLLER_PORT": str(free_port()),
-                          "KAFKA_DATA_DIR": str(root / "kafka")}
+                          "KAFKA_DATA_DIR": str(root / "kafka"),
+                          # a broker killed with SIGKILL recovers its logs first: give it time on a busy host
+                          "KAFKA_START_TIMEOUT": os.environ.get("KAFKA_START_TIMEOUT", "300")}
         self.pg_env = {**os.environ, "PG_PORT": str(free_port()), "PG_DATA_DIR": str(root / "postgres")}
         self.pg_env.pop("DATABASE_URL", None)
         self.bootstrap = f"127.0.0.1:{self.kafka_env['KAFKA_PORT']}"
@@ -180,30 +182,47 @@ class Faults(threading.Thread):
         self.stack, self.infra, self.rng, self.every = stack, infra, rng, every
         self.stop_event = threading.Event()
         self.log: list[tuple[str, float, float]] = []  # (victim, at s, recovery s)
+        self.failures: list[str] = []
         self.started = time.monotonic()
 
     def run(self) -> None:
         victims = [*PROCESS_VICTIMS, "kafka", "postgres"]
         while not self.stop_event.wait(self.rng.uniform(*self.every)):
             victim = self.rng.choice(victims)
-            at = time.monotonic() - self.started
-            t0 = time.monotonic()
-            if victim == "kafka":
-                self.infra.kill_kafka()
-                time.sleep(self.rng.uniform(0.5, 2))
-                self.infra.start_kafka()
-            elif victim == "postgres":
-                self.infra.kill_postgres()
-                time.sleep(self.rng.uniform(0.5, 2))
-                self.infra.start_postgres()
-            else:
-                self.stack.kill9(victim)
-                time.sleep(self.rng.uniform(0.5, 2))
-                self.stack.start(victim)
-                if victim.endswith("-api"):
-                    self.stack.wait_ready_services(120)
-            self.log.append((victim, round(at, 1), round(time.monotonic() - t0, 2)))
-            print(f"fault: {victim} killed at {at:.1f} s, serving again after {self.log[-1][2]:.2f} s", flush=True)
+            try:
+                self._inject(victim)
+            except Exception as exc:  # noqa: BLE001 - a restart that failed is a finding, and is retried
+                self.failures.append(f"{victim}: {exc!r}")
+                print(f"fault: restarting {victim} failed: {exc!r}; retrying", flush=True)
+                self._restart(victim)
+
+    def _restart(self, victim: str) -> None:
+        if victim == "kafka":
+            self.infra.start_kafka()
+        elif victim == "postgres":
+            self.infra.start_postgres()
+        else:
+            self.stack.start(victim)
+
+    def _inject(self, victim: str) -> None:
+        at = time.monotonic() - self.started
+        t0 = time.monotonic()
+        if victim == "kafka":
+            self.infra.kill_kafka()
+            time.sleep(self.rng.uniform(0.5, 2))
+            self.infra.start_kafka()
+        elif victim == "postgres":
+            self.infra.kill_postgres()
+            time.sleep(self.rng.uniform(0.5, 2))
+            self.infra.start_postgres()
+        else:
+            self.stack.kill9(victim)
+            time.sleep(self.rng.uniform(0.5, 2))
+            self.stack.start(victim)
+            if victim.endswith("-api"):
+                self.stack.wait_ready_services(120)
+        self.log.append((victim, round(at, 1), round(time.monotonic() - t0, 2)))
+        print(f"fault: {victim} killed at {at:.1f} s, serving again after {self.log[-1][2]:.2f} s", flush=True)
 
 
 def count(url: str, sql: str, **params) -> list:
@@ -242,6 +261,9 @@ def verify(base_url: str, codes: list[str], timeout: float = 600) -> dict:
 
 
 def main() -> int:
+    # SIGTERM (a CI timeout, Ctrl-C's sibling) ends the run through `finally`: the suite's own
+    # broker, database server and platform are stopped, not left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=17)
@@ -287,6 +309,7 @@ def main() -> int:
             "national feed: one row per business": result["feed"] in ((n, n), (None, None)),
             "inbox: one typing message per business": result["inbox"] == (n, n),
             "no outbox row left": not any(result["outbox_left"].values()),
+            "every killed part came back": not faults.failures,
         }
         report = {"n": n, "seed": args.seed, "faults": faults.log, "seconds": round(work_s, 1), "checks": checks,
                   "result": result, "jobs": [(j["status"], j["accepted"], j["rejected"]) for j in jobs],
