@@ -11,7 +11,7 @@ PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
-.PHONY: up down status test bench bootstrap lock client client-deps kafka-up kafka-down pg-up pg-down clean
+.PHONY: up down status test bench faults bootstrap lock client client-deps kafka-up kafka-down pg-up pg-down clean
 
 bootstrap:
 	@bash deploy/bootstrap.sh
@@ -75,6 +75,11 @@ bench: kafka-up
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) bench/run.py $(BENCH)
+
+## make faults: the fault suite (bench/faults.py): N businesses (default 100000) imported, typed and
+## published while workers, APIs, its own broker and its own database server are killed -9 and restarted
+faults: bootstrap
+	@GETIHU_DEV_AUTH=1 $(PY) bench/faults.py --n $${N:-100000} $(FAULTS_ARGS)
 
 ## make clean: stop everything (both PostgreSQL instances too), then delete var/ (all local data)
 clean: down

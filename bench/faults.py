@@ -335,7 +335,7 @@ def record(report: dict) -> None:
         by_victim.setdefault(v, []).append(r)
     lines = [f"\n## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC — {report['n']:,} businesses, seed {report['seed']}\n",
              f"- work from the first upload to published: {report['seconds']} s; faults injected: {len(recov)}",
-             f"- recovery (kill to serving again), by victim: " + "; ".join(
+             "- recovery (kill to serving again), by victim: " + "; ".join(
                  f"{v} ×{len(rs)} max {max(rs):.2f} s" for v, rs in sorted(by_victim.items())),
              f"- jobs: {report['jobs']}; run: {report['run'][0]}, counts {report['run'][1]}, waited for data {report['run'][2]} s",
              "- checks: " + "; ".join(f"{k}: {'ok' if ok else 'FAILED'}" for k, ok in report["checks"].items()),
