@@ -20,7 +20,7 @@ from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import openapi, problem_pages, routing
+from gateway_svc import console, openapi, problem_pages, routing
 from gateway_svc.proxy import forward
 from gateway_svc.settings import Settings, settings as default_settings
 
@@ -154,6 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 connect=settings.connect_timeout_s)
         return await forward(request, request.app.state.client, services[service], service, timeout)
 
+    # Last: the web console answers every path no route above claims.
+    console.install(app)
     return app
 
 
