@@ -6,7 +6,6 @@ Kept apart from the proxy: nothing here touches /api/v1.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,9 +21,8 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>�
 <p>接口仍可使用：<a href="/docs">接口文档</a>。</p></body></html>"""
 
 
-def default_dist() -> Path:
-    """console/dist beside the gateway package in a checkout; GATEWAY_CONSOLE_DIR elsewhere (images)."""
-    configured = os.environ.get("GATEWAY_CONSOLE_DIR")
+def dist_dir(configured: str | None) -> Path:
+    """GATEWAY_CONSOLE_DIR when set (images); else console/dist of the checkout the gateway runs from."""
     return Path(configured) if configured else Path(__file__).resolve().parents[2] / "console" / "dist"
 
 
@@ -42,9 +40,8 @@ def file_in(dist: Path, path: str) -> Path | None:
     return candidate
 
 
-def install(app: FastAPI, dist: Path | None = None) -> None:
+def install(app: FastAPI, dist: Path) -> None:
     """Add the console's catch-all route; call it after every other route of the gateway."""
-    dist = dist or default_dist()
 
     @app.get("/{path:path}", include_in_schema=False)
     def console(path: str, request: Request) -> Response:

@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await forward(request, request.app.state.client, services[service], service, timeout)
 
     # Last: the web console answers every path no route above claims.
-    console.install(app)
+    console.install(app, console.dist_dir(settings.console_dir))
     return app
 
 
