@@ -51,7 +51,7 @@ export const ROLE: Record<string, string> = {
 
 // Condition groups of the typing explanation (the ruleset's groups).
 export const CONDITION_GROUP: Record<string, string> = {
-  basic: "基础条件", growth: "成长型条件", development: "发展型条件",
+  basic: "基础条件", seniority: "成长型、发展型共同条件", growth: "成长型条件", development: "发展型条件",
 };
 
 // The keys of an explanation's `fact` and `source` (typing-svc service.explanation).
