@@ -16,6 +16,7 @@ export default defineConfig({
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     trace: "off",
+    actionTimeout: 15_000,
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.GETIHU_CHROMIUM ?? "/usr/bin/chromium",

@@ -42,12 +42,8 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** Sign in through the console's own page (the development issuer). */
 export async function signIn(page: Page, role: string, extra: { county?: string; uscc?: string } = {}): Promise<void> {
   await page.goto("/signin");
-  await page.getByRole("combobox", { name: "身份" }).click();
-  await page.getByRole("option", { name: role, exact: true }).click();
-  if (extra.county) {
-    await page.getByRole("combobox", { name: "所属县（市、区）" }).click();
-    await page.getByRole("option", { name: extra.county, exact: true }).click();
-  }
+  await choose(page, "身份", role);
+  if (extra.county) await choose(page, "所属县（市、区）", extra.county);
   if (extra.uscc) await page.getByLabel("经营的个体户（统一社会信用代码，多个用逗号分隔）").fill(extra.uscc);
   await scan(page, "登录");
   await page.getByRole("button", { name: "登录" }).last().click();
@@ -60,4 +56,12 @@ export async function go(page: Page, name: string): Promise<void> {
   if (await menu.isVisible()) await menu.click();
   await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name }).click();
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+}
+
+/** Pick an option of a select by keyboard (Element Plus's select opens on Enter). */
+export async function choose(page: Page, name: string, option: string): Promise<void> {
+  await page.getByRole("combobox", { name }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("option", { name: option, exact: true }).click();
+  await expect(page.getByRole("option", { name: option, exact: true })).toBeHidden();
 }

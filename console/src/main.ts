@@ -7,5 +7,7 @@ import { createApp } from "vue";
 
 import App from "./App.vue";
 import { router } from "./router";
+import { keyboardScrollable } from "./scrollable";
 
 createApp(App).use(router).use(ElementPlus, { locale: zhCn }).mount("#app");
+keyboardScrollable(document.body);
