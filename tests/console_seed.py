@@ -67,7 +67,8 @@ def seed(gw: Gateway) -> dict:
     operator = gw.token("e2e-seed-operator", ["operator"], usccs=[reviewed])
 
     def apply():
-        r = gw.post(f"{API}/applications", headers=operator, json={"uscc": reviewed, "category": "distinctive"})
+        r = gw.post(f"{API}/applications", headers=operator, json={"uscc": reviewed, "category": "distinctive",
+                                                           "indicator_values": {"years": 8}})
         assert r.status_code in (201, 404, 409), r.text
         return r.json() if r.status_code == 201 else None
     testing.wait_until(apply, timeout=120, interval=1, message="the business known to cultivation-svc")

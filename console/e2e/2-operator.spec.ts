@@ -29,6 +29,8 @@ test("经营者（手机）：查看分型结果及每项条件的事实与来�
 
   await go(page, "培育申报");
   await choose(page, "申报类别", "特色");
+  await expect(page.getByTestId("indicators")).toContainText("漠河市特色个体工商户分类标准");
+  await page.getByLabel("持续经营年限").fill("8");
   await page.getByRole("button", { name: "提交申报" }).click();
   await expect(page.getByRole("status")).toContainText("申报已提交");
   await expect(page.getByTestId("applications")).toContainText(seed.operator_uscc);
