@@ -7,7 +7,7 @@ set -euo pipefail
 BROWSER="${GETIHU_CHROMIUM:-/usr/bin/chromium}"
 missing=()
 [ -x "$BROWSER" ] || missing+=(chromium)
-if ! command -v fc-list >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then missing+=(fonts-noto-cjk); fi
+if ! command -v fc-list >/dev/null || ! fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then missing+=(fonts-noto-cjk); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
   echo "browser-bootstrap: install ${missing[*]} (Chromium and the Noto CJK fonts) with your package manager" >&2
