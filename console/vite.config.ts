@@ -11,7 +11,7 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
-    rollupOptions: { output: { manualChunks: { "element-plus": ["element-plus"], vue: ["vue", "vue-router"] } } },
+    rollupOptions: { output: { manualChunks: { vue: ["vue", "vue-router"] } } },
   },
   server: { proxy: { "/api": process.env.GETIHU_URL ?? "http://127.0.0.1:8000" } },
 });

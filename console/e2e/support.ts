@@ -24,6 +24,10 @@ export async function scan(page: Page, where: string): Promise<void> {
   await page.waitForLoadState("networkidle");
   // Judge the page at rest: a tag or alert fading in is half transparent for axe's contrast rule.
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
+  // A component the console forgot to register stays an unknown <el-…> element and renders nothing.
+  const unresolved = await page.evaluate(() => [...new Set([...document.querySelectorAll("*")]
+    .map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith("el-")))]);
+  expect(unresolved, `${where}: components not registered`).toEqual([]);
   const text = await page.locator("body").innerText();
   for (const [name, pattern] of [["raw code", RAW_CODE], ["English status word", STATUS_WORDS], ["stack trace", TRACE]] as const) {
     const m = text.match(pattern);
