@@ -7,7 +7,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 120_000,
+  // Generous for a shared CI machine: a journey takes 10-20 s when the machine is quiet.
+  timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [["list"]],
   outputDir: "test-results",

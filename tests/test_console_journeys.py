@@ -56,7 +56,7 @@ def test_every_audience_journey_passes_in_chromium(seeded, tmp_path):
            "GETIHU_CHROMIUM": BROWSER}
     started = time.monotonic()
     done = subprocess.run([str(APP / "node_modules" / ".bin" / "playwright"), "test", "--output", str(tmp_path)],
-                          cwd=APP, env=env, capture_output=True, text=True, timeout=540)
+                          cwd=APP, env=env, capture_output=True, text=True, timeout=560)
     out = done.stdout + done.stderr
     print(f"console journeys: {time.monotonic() - started:.0f} s")
     print("\n".join(line for line in out.splitlines() if "first-render" in line or "passed" in line))

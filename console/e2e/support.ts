@@ -1,7 +1,7 @@
 /** What every journey does on every page: read the visible text for raw codes, English status words
  * and stack traces; run axe-core; take a screenshot of the main pages. */
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 export interface Seed {
   year: number;
@@ -20,6 +20,8 @@ const RAW_CODE = /[a-z]+_[a-z_]+/;
 const STATUS_WORDS = /\b(queued|running|completed|failed|publishing|published|pending|submitted|approved|rejected|withdrawn|registered|error|success|not found|unauthorized|forbidden|undefined|null|true|false|NaN|Internal Server Error|Bad Request|Unprocessable)\b/i;
 const TRACE = /(Traceback \(most recent call last\)|\bat [\w.$<>]+ \(.*:\d+:\d+\)|[A-Za-z]+Error: |\[object Object\])/;
 
+const checked = new Set<string>();
+
 export async function scan(page: Page, where: string): Promise<void> {
   await page.waitForLoadState("networkidle");
   // Judge the page at rest: a tag or alert fading in is half transparent for axe's contrast rule.
@@ -33,6 +35,12 @@ export async function scan(page: Page, where: string): Promise<void> {
     const m = text.match(pattern);
     expect(m, `${where}: visible ${name} “${m?.[0]}” in: …${m ? text.slice(Math.max(0, m.index! - 60), m.index! + 60) : ""}…`).toBeNull();
   }
+  // axe once per page of a journey, and once more when it shows a refusal (the alert's colours);
+  // the text after every state change.
+  const alert = (await page.getByRole("alert").count()) > 0;
+  const key = `${test.info().title} ${new URL(page.url()).pathname}${alert ? " alert" : ""}`;
+  if (checked.has(key)) return;
+  checked.add(key);
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const found = axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
   expect(found, `${where}: accessibility violations`).toEqual([]);
