@@ -11,7 +11,7 @@ PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/
 TEST_DATABASE_URL ?= postgresql+psycopg://getihu:getihu@127.0.0.1:$(PG_PORT)/
 
-.PHONY: up down status test bench faults bootstrap lock client client-deps kafka-up kafka-down pg-up pg-down clean
+.PHONY: up down status test bench faults bootstrap lock client client-deps console browser-deps kafka-up kafka-down pg-up pg-down clean
 
 bootstrap:
 	@bash deploy/bootstrap.sh
@@ -33,6 +33,14 @@ client: bootstrap
 	@echo "client: regenerated clients/typescript/src/schema.d.ts"
 	@cd clients/typescript && node_modules/.bin/tsc --noEmit -p .
 
+## make console: build the web console (console/dist, served by the gateway at /) if missing or stale
+console:
+	@bash deploy/console-build.sh
+
+## the browser the console's journeys drive (Debian's chromium) and the CJK fonts, if missing
+browser-deps:
+	@bash deploy/browser-bootstrap.sh
+
 kafka-up: bootstrap
 	@bash deploy/kafka/start.sh
 
@@ -47,8 +55,8 @@ pg-down:
 	@$(PG_LOCAL) bash deploy/postgres/stop.sh
 
 ## make up: the broker, PostgreSQL (unless DATABASE_URL names a server) and every service with the
-## gateway on :8000; each service uses its own database on that server
-up: kafka-up
+## gateway on :8000 (serving the web console at /); each service uses its own database on that server
+up: kafka-up console
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_LOCAL) bash deploy/postgres/start.sh $(PG_DATABASES) >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DATABASE_URL)}"; \
 	  $(PY) deploy/local/stack.py up
@@ -64,9 +72,11 @@ status:
 	@$(PG_TEST) bash deploy/postgres/status.sh || true
 
 ## make test: real Kafka and real PostgreSQL (the server at DATABASE_URL, or the tests' own one); the
-## TypeScript client's npm packages too, for its test. Tests sign with the development issuer
-## (GETIHU_DEV_AUTH=1), which every process otherwise refuses to start with.
-test: kafka-up client-deps
+## TypeScript client's npm packages too, for its test; the console's build and browser for its journeys.
+## Tests sign with the development issuer (GETIHU_DEV_AUTH=1), which every process otherwise refuses
+## to start with.
+test: kafka-up client-deps browser-deps
+	@GETIHU_REQUIRE_NODE=1 bash deploy/console-build.sh
 	@if [ -z "$$DATABASE_URL" ]; then $(PG_TEST) bash deploy/postgres/start.sh >/dev/null; fi
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" GETIHU_DEV_AUTH="$${GETIHU_DEV_AUTH:-1}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import openapi, problem_pages, proxy, routing
+from gateway_svc import console, openapi, problem_pages, proxy, routing
 from gateway_svc.settings import Settings, settings as default_settings
 
 
@@ -165,6 +165,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_route("/api/v1/{rest:path}", forward_to_service, methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                   include_in_schema=False)
 
+    # Last: the web console answers every path no route above claims.
+    console.install(app, console.dist_dir(settings.console_dir))
     return app
 
 

@@ -19,6 +19,8 @@ class Settings(ServiceSettings):
     read_timeout_s: float = 30.0
     upload_timeout_s: float = 600.0
     cors_origins: str = "*"
+    # The web console's built files (console/dist of the checkout unless set; images set it).
+    console_dir: str | None = None
 
     def services(self) -> dict[str, str]:
         return {"registry": self.registry_url, "data-sharing": self.data_sharing_url, "typing": self.typing_url,
