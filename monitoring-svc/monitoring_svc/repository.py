@@ -1,0 +1,137 @@
+"""Every query of monitoring-svc."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+
+from getihu_kit.pagination import PageRequest, keyset_page, scalars_page
+from getihu_kit.upserts import any_of, upsert_newest, upsert_newest_json
+from monitoring_svc.models import (BusinessProjection, ContactPoint, ContactPointBusiness, OperatingReturn, Policy,
+                                   PolicyPublication, ReturnRead, TypingResultProjection)
+
+
+# --- policies ----------------------------------------------------------------------------------------
+def get_policy(session: Session, policy_id: str, *, for_update: bool = False) -> Policy | None:
+    stmt = select(Policy).where(Policy.id == policy_id)
+    return session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
+
+
+def publications(session: Session, policy_id: str) -> list[PolicyPublication]:
+    return list(session.execute(select(PolicyPublication).where(PolicyPublication.policy_id == policy_id)
+                                .order_by(PolicyPublication.seq)).scalars())
+
+
+def policies_page(session: Session, *, statuses: Sequence[str], department: str | None, measure_code: str | None,
+                  in_force_on, page: PageRequest) -> tuple[list[Policy], str | None]:
+    stmt = select(Policy).where(Policy.status.in_(statuses))
+    if in_force_on is not None:  # rules.policy_in_force, as SQL
+        stmt = stmt.where(Policy.in_force_from <= in_force_on,
+                          or_(Policy.in_force_to.is_(None), Policy.in_force_to >= in_force_on))
+    if department:
+        stmt = stmt.where(Policy.department == department)
+    if measure_code:
+        stmt = stmt.where(Policy.measure_codes.cast(JSONB).contains([measure_code]))
+    return scalars_page(session, stmt, keys=[Policy.created_at, Policy.id], page=page, descending=True)
+
+
+# --- contact points -----------------------------------------------------------------------------------
+def get_contact_point(session: Session, cp_id: str, *, for_update: bool = False) -> ContactPoint | None:
+    stmt = select(ContactPoint).where(ContactPoint.id == cp_id)
+    return session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
+
+
+def followed(session: Session, cp_id: str) -> list[str]:
+    return list(session.execute(select(ContactPointBusiness.uscc).where(ContactPointBusiness.contact_point_id == cp_id)
+                                .order_by(ContactPointBusiness.uscc)).scalars())
+
+
+def follows(session: Session, cp_id: str, uscc: str) -> bool:
+    return session.execute(select(ContactPointBusiness.uscc).where(
+        ContactPointBusiness.contact_point_id == cp_id, ContactPointBusiness.uscc == uscc)).first() is not None
+
+
+def replace_followed(session: Session, cp_id: str, usccs: Sequence[str], at) -> None:
+    session.execute(delete(ContactPointBusiness).where(ContactPointBusiness.contact_point_id == cp_id))
+    if usccs:
+        session.execute(insert(ContactPointBusiness), [{"contact_point_id": cp_id, "uscc": u, "added_at": at}
+                                                       for u in dict.fromkeys(usccs)])
+
+
+def contact_points_page(session: Session, *, region_code: str | None, status: str | None,
+                        page: PageRequest) -> tuple[list, str | None]:
+    counts = (select(func.count()).where(ContactPointBusiness.contact_point_id == ContactPoint.id)
+              .correlate(ContactPoint).scalar_subquery())
+    stmt = select(ContactPoint.region_code, ContactPoint.id, ContactPoint, counts.label("businesses"))
+    if region_code:
+        stmt = stmt.where(ContactPoint.region_code == region_code)
+    if status:
+        stmt = stmt.where(ContactPoint.status == status)
+    return keyset_page(session, stmt, keys=[ContactPoint.region_code, ContactPoint.id], page=page)
+
+
+# --- businesses -----------------------------------------------------------------------------------------
+def business(session: Session, uscc: str) -> BusinessProjection | None:
+    return session.get(BusinessProjection, uscc)
+
+
+def businesses(session: Session, usccs: Sequence[str]) -> dict[str, BusinessProjection]:
+    if not usccs:
+        return {}
+    rows = session.execute(select(BusinessProjection).where(any_of(BusinessProjection.uscc, usccs))).scalars()
+    return {b.uscc: b for b in rows}
+
+
+def upsert_businesses(session: Session, rows: list[dict]) -> None:
+    upsert_newest_json(session, BusinessProjection.__table__, rows, keys=["uscc"],
+                       columns=["name", "region_code", "industry_code", "status", "version"], version="version")
+
+
+def upsert_typing_results(session: Session, rows: list[dict]) -> None:
+    upsert_newest_json(session, TypingResultProjection.__table__, rows, keys=["uscc", "year"],
+                       columns=["type", "region_code", "industry_code", "ruleset", "version", "published_at"],
+                       version="version")
+
+
+# --- returns ---------------------------------------------------------------------------------------------
+RETURN_COLUMNS = ("region_code", "sales", "costs", "profit", "employees", "new_hires", "loans_outstanding",
+                  "loans_obtained", "financing_need", "outlook", "difficulties", "source", "contact_point_id",
+                  "submitted_by", "submitted_at")
+
+
+def upsert_returns(session: Session, rows: list[dict]) -> None:
+    """Insert or replace the quarter's return, counting its revisions (each submission adds one)."""
+    if not rows:
+        return
+    stmt = upsert_newest(OperatingReturn.__table__, ["uscc", "year", "quarter"], [*RETURN_COLUMNS, "revision"],
+                         version="submitted_at", accumulate=["revision"])
+    session.execute(stmt, [{**r, "revision": 1} for r in rows])
+
+
+def get_return(session: Session, uscc: str, year: int, quarter: int) -> OperatingReturn | None:
+    return session.get(OperatingReturn, (uscc, year, quarter))
+
+
+def returns_page(session: Session, *, region_code: str | None, uscc: str | None, year: int | None,
+                 quarter: int | None, page: PageRequest) -> tuple[list[OperatingReturn], str | None]:
+    stmt = select(OperatingReturn)
+    for col, value in ((OperatingReturn.region_code, region_code), (OperatingReturn.uscc, uscc),
+                       (OperatingReturn.year, year), (OperatingReturn.quarter, quarter)):
+        if value is not None:
+            stmt = stmt.where(col == value)
+    return scalars_page(session, stmt, keys=[OperatingReturn.year, OperatingReturn.quarter, OperatingReturn.uscc],
+                        page=page)
+
+
+def audit_read(session: Session, rows: list[dict]) -> None:
+    session.execute(insert(ReturnRead), rows)
+
+
+def audit_page(session: Session, *, uscc: str | None, page: PageRequest) -> tuple[list[ReturnRead], str | None]:
+    stmt = select(ReturnRead)
+    if uscc:
+        stmt = stmt.where(ReturnRead.uscc == uscc)
+    return scalars_page(session, stmt, keys=[ReturnRead.id], page=page, descending=True)
+

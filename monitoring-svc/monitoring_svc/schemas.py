@@ -1,0 +1,277 @@
+"""Request and response models of monitoring-svc."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from getihu_kit.fields import USCC, Date, Money, RegionCode, SignedMoney, Text
+from getihu_kit.pagination import Page
+
+PolicyStatus = Literal["draft", "published", "withdrawn"]
+ContactPointStatus = Literal["filed", "acknowledged", "returned"]
+ReturnSource = Literal["operator", "contact_point", "county_import"]
+Outlook = Literal["better", "stable", "worse"]
+FinancingNeed = Literal["none", "met", "unmet"]
+ChannelKind = Literal["website", "notice_board", "media", "hotline", "service_hall", "other"]
+# cultivation's support-measure codes: the basis and the seed's letter (growth.A, renowned.C)
+MEASURE_CODE_PATTERN = r"^(survival|growth|development|renowned|distinctive|quality|emerging)\.[A-Z]$"
+PHONE_PATTERN = r"^(1\d{10}|0\d{2,3}-?\d{7,8})$"
+
+OUTLOOK_LABELS = {"better": "向好", "stable": "持平", "worse": "下滑"}
+POLICY_STATUS_LABELS = {"draft": "草稿", "published": "已公示", "withdrawn": "已撤回"}
+CONTACT_POINT_STATUS_LABELS = {"filed": "已报备案", "acknowledged": "已备案", "returned": "退回修改"}
+
+
+def _non_blank(v: str) -> str:
+    v = v.strip()
+    if not v:
+        raise ValueError("不能为空")
+    return v
+
+
+# --- 惠企政策 ----------------------------------------------------------------------------------------
+class Channel(BaseModel):
+    """A publicity channel (政府网站、公示栏、新闻媒体…)."""
+    model_config = ConfigDict(extra="forbid")
+    kind: ChannelKind = Field(description="渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、"
+                                          "service_hall 政务服务大厅、other 其他")
+    name: Text = Field(min_length=1, max_length=200, description="渠道名称")
+    url: Text | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$", description="网址（网站渠道）")
+
+
+class PolicyFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Text = Field(min_length=1, max_length=200, description="政策名称")
+    content: Text = Field(min_length=1, max_length=20000, description="政策内容")
+    conditions: Text = Field(min_length=1, max_length=10000, description="申请条件")
+    procedure: Text = Field(min_length=1, max_length=10000, description="办理流程")
+    department: Text = Field(min_length=1, max_length=100, description="责任部门")
+    in_force_from: Date = Field(description="有效期起（含）")
+    in_force_to: Date | None = Field(default=None, description="有效期止（含）；不填为长期有效")
+    channels: list[Channel] = Field(default_factory=list, max_length=20, description="公示宣传渠道")
+    measure_codes: list[str] = Field(default_factory=list, max_length=40,
+                                     description="对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）")
+
+    _blank = field_validator("title", "content", "conditions", "procedure", "department")(_non_blank)
+
+    @field_validator("measure_codes")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        import re
+        bad = [c for c in v if not re.fullmatch(MEASURE_CODE_PATTERN, c)]
+        if bad:
+            raise ValueError(f"帮扶措施编号应为“类型或类别.字母”，如 growth.A：{'、'.join(bad[:5])}")
+        return list(dict.fromkeys(v))
+
+
+class PolicyCreate(PolicyFields):
+    """地区局工作人员新建一项惠企政策（草稿，公示后公众可见）。"""
+
+
+class PolicyUpdate(BaseModel):
+    """修改政策的部分字段；已公示的政策修改后即以新版本公示，并记录公示日期。"""
+    model_config = ConfigDict(extra="forbid")
+    title: Text | None = Field(default=None, min_length=1, max_length=200)
+    content: Text | None = Field(default=None, min_length=1, max_length=20000)
+    conditions: Text | None = Field(default=None, min_length=1, max_length=10000)
+    procedure: Text | None = Field(default=None, min_length=1, max_length=10000)
+    department: Text | None = Field(default=None, min_length=1, max_length=100)
+    in_force_from: Date | None = None
+    in_force_to: Date | None = None
+    channels: list[Channel] | None = Field(default=None, max_length=20)
+    measure_codes: list[str] | None = Field(default=None, max_length=40)
+
+    _blank = field_validator("title", "content", "conditions", "procedure", "department")(_non_blank)
+    _codes = field_validator("measure_codes")(lambda v: PolicyFields._codes(v) if v is not None else v)
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("请至少修改一个字段")
+        return self
+
+
+class Publication(BaseModel):
+    revision: int
+    action: Literal["published", "republished", "withdrawn"]
+    at: dt.datetime
+
+
+class PolicyRead(BaseModel):
+    id: str
+    title: str
+    content: str
+    conditions: str
+    procedure: str
+    department: str
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+    in_force_today: bool = Field(description="今天是否在有效期内")
+    channels: list[Channel]
+    measure_codes: list[str]
+    status: PolicyStatus
+    status_label: str
+    revision: int
+    first_published_at: dt.datetime | None
+    last_published_at: dt.datetime | None
+    publications: list[Publication]
+
+
+class PolicySummary(BaseModel):
+    id: str
+    title: str
+    department: str
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+    in_force_today: bool
+    measure_codes: list[str]
+    status: PolicyStatus
+    status_label: str
+    first_published_at: dt.datetime | None
+    last_published_at: dt.datetime | None
+
+
+class PolicyPage(Page[PolicySummary]):
+    """One page of policies, the newest first."""
+
+
+# --- 联系点 ----------------------------------------------------------------------------------------
+class ContactPointCreate(BaseModel):
+    """县级工作人员新设联系点并报地区局备案。"""
+    model_config = ConfigDict(extra="forbid")
+    region_code: RegionCode
+    name: Text = Field(min_length=1, max_length=200, description="联系点名称")
+    address: Text | None = Field(default=None, max_length=300)
+    contact_person: Text = Field(min_length=1, max_length=100, description="联系人")
+    contact_phone: str = Field(pattern=PHONE_PATTERN, description="联系电话：11位手机号或带区号的固定电话")
+    usccs: list[USCC] = Field(default_factory=list, max_length=5000, description="联系的个体工商户")
+
+    _blank = field_validator("name", "contact_person")(_non_blank)
+
+
+class ContactPointUpdate(BaseModel):
+    """调整联系点（名称、联系人、联系的个体工商户）；调整后重新报备案。"""
+    model_config = ConfigDict(extra="forbid")
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    address: Text | None = Field(default=None, max_length=300)
+    contact_person: Text | None = Field(default=None, min_length=1, max_length=100)
+    contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    usccs: list[USCC] | None = Field(default=None, max_length=5000, description="联系的个体工商户（整体替换）")
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("请至少修改一个字段")
+        return self
+
+
+class ContactPointReview(BaseModel):
+    """地区局对联系点备案的确认或退回。"""
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["acknowledged", "returned"] = Field(description="acknowledged 确认备案；returned 退回修改")
+    note: Text | None = Field(default=None, max_length=2000, description="意见（退回时必填）")
+
+    @model_validator(mode="after")
+    def _note(self):
+        if self.decision == "returned" and not (self.note or "").strip():
+            raise ValueError("退回时请写明退回意见")
+        return self
+
+
+class ContactPointRead(BaseModel):
+    id: str
+    region_code: str
+    name: str
+    address: str | None
+    contact_person: str
+    contact_phone: str
+    status: ContactPointStatus
+    status_label: str
+    version: int
+    filed_by: str
+    filed_at: dt.datetime
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    review_note: str | None
+    usccs: list[str]
+
+
+class ContactPointSummary(BaseModel):
+    id: str
+    region_code: str
+    name: str
+    status: ContactPointStatus
+    status_label: str
+    version: int
+    filed_at: dt.datetime
+    businesses: int
+
+
+class ContactPointPage(Page[ContactPointSummary]):
+    """One page of contact points."""
+
+
+# --- 经营数据 --------------------------------------------------------------------------------------
+class ReturnFigures(BaseModel):
+    """一个季度的经营数据（销售额、利润、成本，经营预期，吸纳就业，贷款融资）。"""
+    model_config = ConfigDict(extra="forbid")
+    sales: Money = Field(description="销售额（元）")
+    costs: Money = Field(description="成本（元）")
+    profit: SignedMoney = Field(description="利润（元），亏损为负")
+    employees: int = Field(ge=0, le=100000, description="季末从业人数（吸纳就业）")
+    new_hires: int = Field(default=0, ge=0, le=100000, description="本季度新增就业人数")
+    loans_outstanding: Money = Field(default=Decimal(0), description="季末贷款余额（元）")
+    loans_obtained: Money = Field(default=Decimal(0), description="本季度新获贷款（元）")
+    financing_need: FinancingNeed = Field(default="none", description="融资需求：none 无、met 已满足、unmet 未满足")
+    outlook: Outlook = Field(description="经营预期：better 向好、stable 持平、worse 下滑")
+    difficulties: Text | None = Field(default=None, max_length=4000, description="困难诉求和意见建议")
+
+
+class ReturnCreate(ReturnFigures):
+    """经营者在线报送，或联系点代报（带 contact_point_id）。"""
+    uscc: USCC
+    year: int = Field(ge=2000, le=2100, description="年度")
+    quarter: int = Field(ge=1, le=4, description="季度（1–4）")
+    contact_point_id: Text | None = Field(default=None, max_length=40, description="联系点代报时填联系点编号")
+
+
+class ReturnRead(ReturnFigures):
+    uscc: str
+    year: int
+    quarter: int
+    region_code: str
+    outlook_label: str
+    source: ReturnSource
+    contact_point_id: str | None
+    submitted_by: str
+    submitted_at: dt.datetime
+    revision: int
+
+
+class ReturnPage(Page[ReturnRead]):
+    """One page of operating returns (confidential: every staff read is audited)."""
+
+
+class ReturnImportRow(ReturnFigures):
+    """A row of a county's import (the CSV/XLSX columns are these fields)."""
+    uscc: USCC
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+
+
+class ReturnReadAudit(BaseModel):
+    id: int
+    reader: str
+    roles: list[str]
+    reader_region: str | None
+    uscc: str | None
+    query: dict
+    rows: int
+    at: dt.datetime
+
+
+class ReturnReadAuditPage(Page[ReturnReadAudit]):
+    """The audit of staff reads of returns, newest first."""
