@@ -23,12 +23,12 @@ from stack import SERVICES, Stack  # noqa: E402
 
 
 def free_base_port() -> int:
-    """A base port whose next 6 ports are free too (gateway + six services)."""
+    """A base port whose next ports are free too (the gateway and one per service)."""
     for _ in range(50):
         base = random.randrange(20000, 60000, 10)
         try:
             socks = []
-            for p in range(base, base + 7):
+            for p in range(base, base + 1 + len(SERVICES)):
                 s = socket.socket()
                 s.bind(("127.0.0.1", p))
                 socks.append(s)

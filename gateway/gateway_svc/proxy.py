@@ -12,7 +12,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
               "transfer-encoding", "upgrade", "host", "content-length"}
 
 SERVICE_NAMES = {"registry": "登记服务", "data-sharing": "数据共享服务", "typing": "分型服务",
-                 "cultivation": "培育服务", "appeal": "异议服务", "notify": "通知服务"}
+                 "cultivation": "培育服务", "appeal": "异议服务", "notify": "通知服务",
+                 "monitoring": "监测分析服务"}
 
 
 async def forward(request: Request, client: httpx.AsyncClient, base_url: str, service: str,
