@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from getihu_kit.pagination import PageRequest, keyset_page, scalars_page
-from getihu_kit.upserts import any_of, upsert_newest, upsert_newest_json
-from monitoring_svc.models import (BusinessProjection, ContactPoint, ContactPointBusiness, OperatingReturn, Policy,
-                                   PolicyPublication, ReturnRead, TypingResultProjection)
+from getihu_kit.upserts import any_of, json_param, json_rows, upsert, upsert_newest, upsert_newest_json
+from monitoring_svc.models import (AppealProjection, BusinessProjection, ContactPoint, ContactPointBusiness,
+                                   OperatingReturn, Policy, PolicyPublication, RecognitionProjection, ReturnRead,
+                                   TypingResultProjection)
 
 
 # --- policies ----------------------------------------------------------------------------------------
@@ -135,3 +136,34 @@ def audit_page(session: Session, *, uscc: str | None, page: PageRequest) -> tupl
         stmt = stmt.where(ReturnRead.uscc == uscc)
     return scalars_page(session, stmt, keys=[ReturnRead.id], page=page, descending=True)
 
+
+
+def upsert_recognitions(session: Session, rows: list[dict]) -> None:
+    upsert_newest_json(session, RecognitionProjection.__table__, rows, keys=["recognition_id"],
+                       columns=["uscc", "region_code", "category", "status", "year", "recognised_on", "valid_until",
+                                "changed_at"], version="changed_at")
+
+
+_APPEAL_FILED = ("target_kind", "uscc", "year", "region_code", "filed_at", "due_on")
+
+
+def record_appeals_filed(session: Session, rows: list[dict]) -> None:
+    """The filing's facts; an objection already known (its decision came first, or a replay) keeps its decision."""
+    if rows:
+        session.execute(upsert(AppealProjection.__table__, ["appeal_id"], _APPEAL_FILED),
+                        [{**r, "decision": None, "decided_at": None} for r in rows])
+
+
+def record_appeals_decided(session: Session, rows: list[dict]) -> None:
+    """The decision; the filing's time comes with it (when given) so an out-of-order pair still counts."""
+    if rows:
+        table = AppealProjection.__table__
+        stmt = upsert(table, ["appeal_id"], ["decision", "decided_at"])
+        session.execute(stmt, rows)
+        gaps = [{"appeal_id": r["appeal_id"], "filed_at": r["filed_at"], "due_on": r["due_on"]}
+                for r in rows if r.get("filed_at") is not None]
+        if gaps:  # the filing's time carried by the decision fills a gap only, in one statement
+            session.execute(text(
+                f"UPDATE appeal_projection a SET filed_at = r.filed_at, due_on = r.due_on FROM "
+                f"{json_rows(table, ['appeal_id', 'filed_at', 'due_on']).text} "
+                f"WHERE a.appeal_id = r.appeal_id AND a.filed_at IS NULL"), {"rows": json_param(gaps)})

@@ -11,9 +11,9 @@ from getihu_kit.fields import USCC, Date, RegionCode, Text
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
-from getihu_kit.web import ANYONE, SessionDep, YearPath, YearQuery, requires
+from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearPath, YearQuery, requires
 from monitoring_svc import imports, returns, service
-from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, ContactPointCreate, ContactPointPage, ContactPointRead,
+from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, AnalysisRead, ContactPointCreate, ContactPointPage, ContactPointRead,
                                     ContactPointReview, ContactPointStatus, ContactPointUpdate, PolicyCreate,
                                     PolicyPage, PolicyRead, PolicyStatus, PolicyUpdate, ReturnCreate, ReturnPage,
                                     ReturnRead, ReturnReadAuditPage)
@@ -153,3 +153,10 @@ def get_monitoring_job(job_id: Text, session: SessionDep, principal: Principal =
 @jobs_router.get("/{job_id}", response_model=JobRead)
 def get_job_of_monitoring(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+# --- 分析 ------------------------------------------------------------------------------------------
+@router.get("/analysis", response_model=AnalysisRead, summary="监测分析数据（供图表）：分布、类型变化、名额、异议、经营指标")
+def get_analysis(session: SessionDep, year: RequiredYearQuery, principal: Principal = Depends(STAFF),
+                 region_code: RegionCode | None = None, quarter: QuarterQuery = None) -> AnalysisRead:
+    return service.analysis(session, principal=principal, year=year, region_code=region_code, quarter=quarter)

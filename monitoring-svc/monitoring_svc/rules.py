@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 from getihu_kit.parameters import DatedParameter
 
@@ -103,3 +104,17 @@ def type_for_quarter(published: dict[int, str], year: int) -> tuple[int, str] | 
     business held then: the newest published typing year not after the return's year."""
     years = [y for y in published if y <= year]
     return (max(years), published[max(years)]) if years else None
+
+
+# --- 名额 (reported here, enforced by cultivation) -----------------------------------------------------
+QUOTA_RATIO = DatedParameter.of(
+    "quota_ratio", Fraction(5, 100), SEED_START,
+    "二(四)3：各县（市、区）“名特优新”个体工商户的数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
+    "名额比例：成长型与发展型户数之和的5%")
+
+
+def quota_limit(growth_and_development: int, day: dt.date) -> int:
+    """二(四)3：“数量应当控制在当地‘成长型’‘发展型’个体工商户总数的5%以内（以每年个体工商户集中分型判定数量为基准）”
+    — the analysis shows the use of the quota the cultivation service enforces; rounded down as it is
+    (5% of 39 is 1, of 40 is 2)."""
+    return int(growth_and_development * QUOTA_RATIO.on(day))

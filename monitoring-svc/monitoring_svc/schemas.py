@@ -275,3 +275,25 @@ class ReturnReadAudit(BaseModel):
 
 class ReturnReadAuditPage(Page[ReturnReadAudit]):
     """The audit of staff reads of returns, newest first."""
+
+
+# --- 分析 ------------------------------------------------------------------------------------------
+class AnalysisColumn(BaseModel):
+    key: str
+    label: str
+
+
+class AnalysisTable(BaseModel):
+    name: str
+    title: str
+    columns: list[AnalysisColumn]
+    rows: list[dict[str, str | int | float | None]]
+
+
+class AnalysisRead(BaseModel):
+    """分析结果：分县、分行业、分类型、分类别的分布，年度间类型变化，名额使用，异议件数与结果，分季度分类型经营指标。"""
+    year: int
+    region_code: str | None
+    quarters: list[int]
+    computed_at: dt.datetime
+    tables: dict[str, AnalysisTable]

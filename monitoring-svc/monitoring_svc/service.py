@@ -12,9 +12,9 @@ from getihu_kit import clock
 from getihu_kit.auth import Principal, require_region, scoped_region
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from getihu_kit.pagination import PageRequest
-from monitoring_svc import repository, rules
+from monitoring_svc import analysis as tables, repository, rules
 from monitoring_svc.models import ContactPoint, Policy, PolicyPublication
-from monitoring_svc.schemas import (CONTACT_POINT_STATUS_LABELS, POLICY_STATUS_LABELS, ContactPointCreate,
+from monitoring_svc.schemas import (CONTACT_POINT_STATUS_LABELS, AnalysisRead, POLICY_STATUS_LABELS, ContactPointCreate,
                                     ContactPointPage, ContactPointRead, ContactPointReview, ContactPointSummary,
                                     ContactPointUpdate, PolicyCreate, PolicyPage, PolicyRead, PolicySummary,
                                     PolicyUpdate, Publication)
@@ -231,3 +231,13 @@ def list_contact_points(session: Session, *, principal: Principal, region_code: 
         id=cp.id, region_code=cp.region_code, name=cp.name, status=cp.status,
         status_label=CONTACT_POINT_STATUS_LABELS[cp.status], version=cp.version, filed_at=cp.filed_at,
         businesses=n) for _, _, cp, n in rows], next_cursor=nxt)
+
+
+# --- 分析 ------------------------------------------------------------------------------------------
+def analysis(session: Session, *, principal: Principal, year: int, region_code: str | None,
+             quarter: int | None) -> AnalysisRead:
+    """County staff see their county's figures, the prefecture every county's (or the one asked for)."""
+    region = scoped_region(principal, region_code)
+    quarters = (quarter,) if quarter else (1, 2, 3, 4)
+    computed = tables.compute(session, year=year, region_code=region, quarters=quarters)
+    return AnalysisRead.model_validate(tables.as_json(computed, year=year, region_code=region, quarters=quarters))

@@ -69,3 +69,8 @@ def test_a_return_is_for_a_begun_quarter_within_the_lookback(name, year, quarter
 ])
 def test_a_quarter_counts_under_the_newest_type_published_for_a_year_not_after_it(published, year, expected):
     assert rules.type_for_quarter(published, year) == expected
+
+
+@pytest.mark.parametrize("base, limit", [(0, 0), (19, 0), (20, 1), (39, 1), (40, 2)])
+def test_the_quota_is_five_percent_of_growth_and_development_rounded_down(base, limit):
+    assert rules.quota_limit(base, D(2026, 1, 1)) == limit
