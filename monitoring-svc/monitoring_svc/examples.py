@@ -35,6 +35,17 @@ _RETURN = {**_RETURN_IN, "region_code": "232701", "outlook_label": "持平", "so
 _AUDIT = {"id": 1207, "reader": "county-mohe-01", "roles": ["county_staff"], "reader_region": "232701",
           "uscc": USCC_MOHE, "query": {"year": 2025, "quarter": 2}, "rows": 1, "at": "2025-07-06T01:00:00Z"}
 
+_TABLE = {"name": "types_by_county", "title": "2025年度分县分型户数",
+          "columns": [{"key": "region_code", "label": "区划代码"}, {"key": "region_name", "label": "县（市、区）"},
+                      {"key": "type", "label": "类型代码"}, {"key": "type_label", "label": "类型"},
+                      {"key": "businesses", "label": "户数"}],
+          "rows": [{"region_code": "232701", "region_name": "漠河市", "type": "growth", "type_label": "成长型",
+                    "businesses": 412}]}
+_JOB = {"id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e", "kind": "returns", "status": "completed", "progress": 1.0,
+        "processed": 120, "accepted": 119, "rejected": 1,
+        "errors": [{"row": 14, "field": "sales", "message": "金额不能为负数"}], "message": None,
+        "created_at": "2025-07-08T01:15:00Z", "finished_at": "2025-07-08T01:15:09Z"}
+
 EXAMPLES: dict[str, dict] = {
     "Channel-Input": _CHANNELS[0],
     "Channel-Output": _CHANNELS[0],
@@ -55,4 +66,21 @@ EXAMPLES: dict[str, dict] = {
     "ReturnPage": {"items": [_RETURN], "next_cursor": None},
     "ReturnReadAudit": _AUDIT,
     "ReturnReadAuditPage": {"items": [_AUDIT], "next_cursor": None},
+    "AnalysisColumn": _TABLE["columns"][0],
+    "AnalysisTable": _TABLE,
+    "AnalysisRead": {"year": 2025, "region_code": "232701", "quarters": [1, 2, 3, 4],
+                     "computed_at": "2025-10-08T02:00:00Z", "tables": {"types_by_county": _TABLE}},
+    "ReportCreate": {"year": 2025, "quarter": 3, "region_code": "232701"},
+    "JobRead": _JOB,
+    "importReturns": {"requestBody": {
+        "description": "季度经营数据文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；"
+                       "列：uscc、year、quarter、sales、costs、profit、employees、new_hires、loans_outstanding、"
+                       "loans_obtained、financing_need、outlook、difficulties",
+        "content": {
+            "text/csv": "uscc,year,quarter,sales,costs,profit,employees,outlook\n"
+                        f"{USCC_MOHE},2025,2,86500.00,61200.00,25300.00,3,stable\n",
+            "application/x-ndjson": '{"uscc": "%s", "year": 2025, "quarter": 2, "sales": "86500.00", '
+                                    '"costs": "61200.00", "profit": "25300.00", "employees": 3, '
+                                    '"outlook": "stable"}\n' % USCC_MOHE,
+        }}},
 }

@@ -51,7 +51,7 @@ def create_import(session: Session, *, content_type: str | None, body: Iterable[
 
 
 def get_job(session: Session, *, job_id: str, principal: Principal) -> JobRead:
-    job = STORE.get(session, job_id)
+    job = STORE.get(session, job_id)  # a report job too: its progress, whoever may read the report
     created_by = session.execute(jobs.select().with_only_columns(jobs.c.created_by)
                                  .where(jobs.c.id == job_id)).scalar()
     if not (principal.sees_all_regions or created_by == principal.sub):
@@ -123,7 +123,9 @@ def process(engine: Engine, sessions: sessionmaker, job: dict, chunks: Iterator[
     progress.errors.sort(key=lambda e: (e["row"] or 0))
 
 
-def import_loop(idle_wait_s: float = 0.5):
-    loop = job_loop(STORE, {KIND: process}, idle_wait_s=idle_wait_s)
-    loop.__name__ = "monitoring-imports"
+def job_runner(idle_wait_s: float = 0.5):
+    """The worker's one job loop: imports of returns and report builds share the store."""
+    from monitoring_svc import report
+    loop = job_loop(STORE, {KIND: process, report.KIND: report.process}, idle_wait_s=idle_wait_s)
+    loop.__name__ = "monitoring-jobs"
     return loop

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger,
-                        String, Text)
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric,
+                        SmallInteger, String, Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from getihu_kit.consumer import inbox_table
@@ -183,3 +183,14 @@ class AppealProjection(Base):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(String(20))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- 分析报告 --------------------------------------------------------------------------------------
+class ReportFile(Base):
+    """The files of a finished report job (a few hundred kB: tables of counts, not of businesses)."""
+    __tablename__ = "report_file"
+    job_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

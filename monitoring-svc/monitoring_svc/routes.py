@@ -1,9 +1,11 @@
 """HTTP of monitoring-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
@@ -12,11 +14,11 @@ from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearPath, YearQuery, requires
-from monitoring_svc import imports, returns, service
-from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, AnalysisRead, ContactPointCreate, ContactPointPage, ContactPointRead,
-                                    ContactPointReview, ContactPointStatus, ContactPointUpdate, PolicyCreate,
-                                    PolicyPage, PolicyRead, PolicyStatus, PolicyUpdate, ReturnCreate, ReturnPage,
-                                    ReturnRead, ReturnReadAuditPage)
+from monitoring_svc import imports, report, returns, service
+from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, AnalysisRead, ContactPointCreate, ContactPointPage,
+                                    ContactPointRead, ContactPointReview, ContactPointStatus, ContactPointUpdate,
+                                    PolicyCreate, PolicyPage, PolicyRead, PolicyStatus, PolicyUpdate, ReportCreate,
+                                    ReturnCreate, ReturnPage, ReturnRead, ReturnReadAuditPage)
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 # The platform's one job resource (/api/v1/jobs/{id}, routed by the id's prefix "mo_"); documented
@@ -160,3 +162,24 @@ def get_job_of_monitoring(job_id: Text, session: SessionDep, principal: Principa
 def get_analysis(session: SessionDep, year: RequiredYearQuery, principal: Principal = Depends(STAFF),
                  region_code: RegionCode | None = None, quarter: QuarterQuery = None) -> AnalysisRead:
     return service.analysis(session, principal=principal, year=year, region_code=region_code, quarter=quarter)
+
+
+# --- 分析报告 --------------------------------------------------------------------------------------
+@router.post("/reports", status_code=202, response_model=JobRead, summary="生成季度或年度分析报告（任务）")
+def request_report(body: ReportCreate, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return report.request_report(session, data=body, principal=principal)
+
+
+_REPORT_FILES = {200: {"description": "报告文件（附件下载）", "content": {
+    report.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    "text/html": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/reports/{job_id}/file", summary="下载分析报告（xlsx 或 html）", response_class=Response,
+            responses=_REPORT_FILES)
+def download_report(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF),
+                    format: Annotated[Literal["xlsx", "html"], Query(description="xlsx 工作簿或 html 图文报告")] = "xlsx",
+                    ) -> Response:
+    content, media, filename = report.report_file(session, job_id=job_id, fmt=format, principal=principal)
+    return Response(content, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})

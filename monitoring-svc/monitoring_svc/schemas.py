@@ -297,3 +297,11 @@ class AnalysisRead(BaseModel):
     quarters: list[int]
     computed_at: dt.datetime
     tables: dict[str, AnalysisTable]
+
+
+class ReportCreate(BaseModel):
+    """生成季度或年度分析报告（XLSX 每表一页，HTML 含图表），作为任务运行。"""
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(ge=2000, le=2100, description="年度")
+    quarter: int | None = Field(default=None, ge=1, le=4, description="季度（1–4）；不填为年度报告")
+    region_code: RegionCode | None = Field(default=None, description="县（市、区）；不填为全地区（仅地区局）")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from getihu_kit import clock, testing
-from monitoring_svc.imports import import_loop
+from monitoring_svc.imports import job_runner as import_loop
 from monitoring_fixtures import OTHER_REGION, REGION, figures, new_uscc
 
 TODAY = clock.today()
