@@ -1082,6 +1082,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监测分析数据（供图表）：分布、类型变化、名额、异议、经营指标 */
+        get: operations["getAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联系点列表（县级看本县，地区局看全部） */
+        get: operations["listContactPoints"];
+        put?: never;
+        /** 县级设立联系点并报地区局备案 */
+        post: operations["createContactPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points/{cp_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联系点详情与联系的个体工商户 */
+        get: operations["getContactPoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 调整联系点（调整后重新报备案） */
+        patch: operations["updateContactPoint"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points/{cp_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 地区局确认备案或退回修改 */
+        post: operations["reviewContactPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询监测分析任务的进度和逐行错误 */
+        get: operations["getMonitoringJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 惠企政策目录（公众可查已公示政策） */
+        get: operations["listPolicies"];
+        put?: never;
+        /** 新建惠企政策（草稿） */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 惠企政策详情：内容、申请条件、办理流程、公示记录 */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改惠企政策（已公示的即以新版本公示） */
+        patch: operations["updatePolicy"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 公示惠企政策 */
+        post: operations["publishPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回已公示的惠企政策 */
+        post: operations["withdrawPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成季度或年度分析报告（任务） */
+        post: operations["requestReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/reports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载分析报告（xlsx 或 html） */
+        get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季度经营数据列表（保密：工作人员查看留痕） */
+        get: operations["listReturns"];
+        put?: never;
+        /** 报送季度经营数据（经营者在线报送，或联系点代报） */
+        post: operations["submitReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经营数据查看留痕（地区局、管理员） */
+        get: operations["listReturnReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级批量导入季度经营数据（CSV、XLSX、JSON Lines），逐行报告错误 */
+        post: operations["importReturns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/{uscc}/{year}/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某户某季度的经营数据（保密） */
+        get: operations["getReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/deliveries": {
         parameters: {
             query?: never;
@@ -1427,6 +1687,138 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AnalysisColumn
+         * @example {
+         *       "key": "region_code",
+         *       "label": "区划代码"
+         *     }
+         */
+        AnalysisColumn: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+        };
+        /**
+         * AnalysisRead
+         * @description 分析结果：分县、分行业、分类型、分类别的分布，年度间类型变化，名额使用，异议件数与结果，分季度分类型经营指标。
+         * @example {
+         *       "computed_at": "2025-10-08T02:00:00Z",
+         *       "quarters": [
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "region_code": "232701",
+         *       "tables": {
+         *         "types_by_county": {
+         *           "columns": [
+         *             {
+         *               "key": "region_code",
+         *               "label": "区划代码"
+         *             },
+         *             {
+         *               "key": "region_name",
+         *               "label": "县（市、区）"
+         *             },
+         *             {
+         *               "key": "type",
+         *               "label": "类型代码"
+         *             },
+         *             {
+         *               "key": "type_label",
+         *               "label": "类型"
+         *             },
+         *             {
+         *               "key": "businesses",
+         *               "label": "户数"
+         *             }
+         *           ],
+         *           "name": "types_by_county",
+         *           "rows": [
+         *             {
+         *               "businesses": 412,
+         *               "region_code": "232701",
+         *               "region_name": "漠河市",
+         *               "type": "growth",
+         *               "type_label": "成长型"
+         *             }
+         *           ],
+         *           "title": "2025年度分县分型户数"
+         *         }
+         *       },
+         *       "year": 2025
+         *     }
+         */
+        AnalysisRead: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Quarters */
+            quarters: number[];
+            /** Region Code */
+            region_code: string | null;
+            /** Tables */
+            tables: {
+                [key: string]: components["schemas"]["AnalysisTable"];
+            };
+            /** Year */
+            year: number;
+        };
+        /**
+         * AnalysisTable
+         * @example {
+         *       "columns": [
+         *         {
+         *           "key": "region_code",
+         *           "label": "区划代码"
+         *         },
+         *         {
+         *           "key": "region_name",
+         *           "label": "县（市、区）"
+         *         },
+         *         {
+         *           "key": "type",
+         *           "label": "类型代码"
+         *         },
+         *         {
+         *           "key": "type_label",
+         *           "label": "类型"
+         *         },
+         *         {
+         *           "key": "businesses",
+         *           "label": "户数"
+         *         }
+         *       ],
+         *       "name": "types_by_county",
+         *       "rows": [
+         *         {
+         *           "businesses": 412,
+         *           "region_code": "232701",
+         *           "region_name": "漠河市",
+         *           "type": "growth",
+         *           "type_label": "成长型"
+         *         }
+         *       ],
+         *       "title": "2025年度分县分型户数"
+         *     }
+         */
+        AnalysisTable: {
+            /** Columns */
+            columns: components["schemas"]["AnalysisColumn"][];
+            /** Name */
+            name: string;
+            /** Rows */
+            rows: {
+                [key: string]: string | number | null;
+            }[];
+            /** Title */
+            title: string;
+        };
         /**
          * AnnualReportIn
          * @example {
@@ -2274,6 +2666,60 @@ export interface components {
             received_at?: string | null;
         };
         /**
+         * Channel
+         * @description A publicity channel (政府网站、公示栏、新闻媒体…).
+         * @example {
+         *       "kind": "website",
+         *       "name": "大兴安岭地区行政公署网站",
+         *       "url": "https://www.dxal.gov.cn/"
+         *     }
+         */
+        "Channel-Input": {
+            /**
+             * Kind
+             * @description 渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、service_hall 政务服务大厅、other 其他
+             * @enum {string}
+             */
+            kind: "website" | "notice_board" | "media" | "hotline" | "service_hall" | "other";
+            /**
+             * Name
+             * @description 渠道名称
+             */
+            name: string;
+            /**
+             * Url
+             * @description 网址（网站渠道）
+             */
+            url?: string | null;
+        };
+        /**
+         * Channel
+         * @description A publicity channel (政府网站、公示栏、新闻媒体…).
+         * @example {
+         *       "kind": "website",
+         *       "name": "大兴安岭地区行政公署网站",
+         *       "url": "https://www.dxal.gov.cn/"
+         *     }
+         */
+        "Channel-Output": {
+            /**
+             * Kind
+             * @description 渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、service_hall 政务服务大厅、other 其他
+             * @enum {string}
+             */
+            kind: "website" | "notice_board" | "media" | "hotline" | "service_hall" | "other";
+            /**
+             * Name
+             * @description 渠道名称
+             */
+            name: string;
+            /**
+             * Url
+             * @description 网址（网站渠道）
+             */
+            url?: string | null;
+        };
+        /**
          * Confirmation
          * @example {
          *       "region_code": "232701",
@@ -2299,6 +2745,215 @@ export interface components {
         Consent: {
             /** Agree */
             agree: boolean;
+        };
+        /**
+         * ContactPointCreate
+         * @description 县级工作人员新设联系点并报地区局备案。
+         * @example {
+         *       "address": "漠河市北极镇中心街12号",
+         *       "contact_person": "王立新",
+         *       "contact_phone": "0457-2881234",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ]
+         *     }
+         */
+        ContactPointCreate: {
+            /** Address */
+            address?: string | null;
+            /**
+             * Contact Person
+             * @description 联系人
+             */
+            contact_person: string;
+            /**
+             * Contact Phone
+             * @description 联系电话：11位手机号或带区号的固定电话
+             */
+            contact_phone: string;
+            /**
+             * Name
+             * @description 联系点名称
+             */
+            name: string;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+            /**
+             * Usccs
+             * @description 联系的个体工商户
+             */
+            usccs?: string[];
+        };
+        /**
+         * ContactPointPage
+         * @description One page of contact points.
+         * @example {
+         *       "items": [
+         *         {
+         *           "businesses": 1,
+         *           "filed_at": "2025-04-02T01:30:00Z",
+         *           "id": "cp-5b7d9f1a3c5e7092",
+         *           "name": "漠河市北极镇个体工商户发展工作联系点",
+         *           "region_code": "232701",
+         *           "status": "acknowledged",
+         *           "status_label": "已备案",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ContactPointPage: {
+            /** Items */
+            items: components["schemas"]["ContactPointSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * ContactPointRead
+         * @example {
+         *       "address": "漠河市北极镇中心街12号",
+         *       "contact_person": "王立新",
+         *       "contact_phone": "0457-2881234",
+         *       "filed_at": "2025-04-02T01:30:00Z",
+         *       "filed_by": "county-mohe-01[county_staff]",
+         *       "id": "cp-5b7d9f1a3c5e7092",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "review_note": null,
+         *       "reviewed_at": "2025-04-03T06:00:00Z",
+         *       "reviewed_by": "pref-01[prefecture_staff]",
+         *       "status": "acknowledged",
+         *       "status_label": "已备案",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ],
+         *       "version": 1
+         *     }
+         */
+        ContactPointRead: {
+            /** Address */
+            address: string | null;
+            /** Contact Person */
+            contact_person: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Filed By */
+            filed_by: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Region Code */
+            region_code: string;
+            /** Review Note */
+            review_note: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "acknowledged" | "returned";
+            /** Status Label */
+            status_label: string;
+            /** Usccs */
+            usccs: string[];
+            /** Version */
+            version: number;
+        };
+        /**
+         * ContactPointReview
+         * @description 地区局对联系点备案的确认或退回。
+         * @example {
+         *       "decision": "acknowledged",
+         *       "note": null
+         *     }
+         */
+        ContactPointReview: {
+            /**
+             * Decision
+             * @description acknowledged 确认备案；returned 退回修改
+             * @enum {string}
+             */
+            decision: "acknowledged" | "returned";
+            /**
+             * Note
+             * @description 意见（退回时必填）
+             */
+            note?: string | null;
+        };
+        /**
+         * ContactPointSummary
+         * @example {
+         *       "businesses": 1,
+         *       "filed_at": "2025-04-02T01:30:00Z",
+         *       "id": "cp-5b7d9f1a3c5e7092",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "status": "acknowledged",
+         *       "status_label": "已备案",
+         *       "version": 1
+         *     }
+         */
+        ContactPointSummary: {
+            /** Businesses */
+            businesses: number;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Region Code */
+            region_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "acknowledged" | "returned";
+            /** Status Label */
+            status_label: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ContactPointUpdate
+         * @description 调整联系点（名称、联系人、联系的个体工商户）；调整后重新报备案。
+         * @example {
+         *       "contact_person": "李春梅"
+         *     }
+         */
+        ContactPointUpdate: {
+            /** Address */
+            address?: string | null;
+            /** Contact Person */
+            contact_person?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Usccs
+             * @description 联系的个体工商户（整体替换）
+             */
+            usccs?: string[] | null;
         };
         /**
          * CorrectionRead
@@ -3972,6 +4627,273 @@ export interface components {
             received_at?: string | null;
         };
         /**
+         * PolicyCreate
+         * @description 地区局工作人员新建一项惠企政策（草稿，公示后公众可见）。
+         * @example {
+         *       "channels": [
+         *         {
+         *           "kind": "website",
+         *           "name": "大兴安岭地区行政公署网站",
+         *           "url": "https://www.dxal.gov.cn/"
+         *         },
+         *         {
+         *           "kind": "notice_board",
+         *           "name": "漠河市市场监管局政务公开栏",
+         *           "url": null
+         *         }
+         *       ],
+         *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+         *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicyCreate: {
+            /**
+             * Channels
+             * @description 公示宣传渠道
+             */
+            channels?: components["schemas"]["Channel-Input"][];
+            /**
+             * Conditions
+             * @description 申请条件
+             */
+            conditions: string;
+            /**
+             * Content
+             * @description 政策内容
+             */
+            content: string;
+            /**
+             * Department
+             * @description 责任部门
+             */
+            department: string;
+            /**
+             * In Force From
+             * Format: date
+             * @description 有效期起（含）
+             */
+            in_force_from: string;
+            /**
+             * In Force To
+             * @description 有效期止（含）；不填为长期有效
+             */
+            in_force_to?: string | null;
+            /**
+             * Measure Codes
+             * @description 对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）
+             */
+            measure_codes?: string[];
+            /**
+             * Procedure
+             * @description 办理流程
+             */
+            procedure: string;
+            /**
+             * Title
+             * @description 政策名称
+             */
+            title: string;
+        };
+        /**
+         * PolicyPage
+         * @description One page of policies, the newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "department": "国家金融监督管理总局大兴安岭监管分局",
+         *           "first_published_at": "2025-03-01T02:00:00Z",
+         *           "id": "pol-1c9e5a7b3d2f4e60",
+         *           "in_force_from": "2025-01-01",
+         *           "in_force_to": "2027-12-31",
+         *           "in_force_today": true,
+         *           "last_published_at": "2025-03-01T02:00:00Z",
+         *           "measure_codes": [
+         *             "growth.A"
+         *           ],
+         *           "status": "published",
+         *           "status_label": "已公示",
+         *           "title": "个体工商户首贷和续贷支持"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PolicyPage: {
+            /** Items */
+            items: components["schemas"]["PolicySummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * PolicyRead
+         * @example {
+         *       "channels": [
+         *         {
+         *           "kind": "website",
+         *           "name": "大兴安岭地区行政公署网站",
+         *           "url": "https://www.dxal.gov.cn/"
+         *         },
+         *         {
+         *           "kind": "notice_board",
+         *           "name": "漠河市市场监管局政务公开栏",
+         *           "url": null
+         *         }
+         *       ],
+         *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+         *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "first_published_at": "2025-03-01T02:00:00Z",
+         *       "id": "pol-1c9e5a7b3d2f4e60",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "in_force_today": true,
+         *       "last_published_at": "2025-03-01T02:00:00Z",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+         *       "publications": [
+         *         {
+         *           "action": "published",
+         *           "at": "2025-03-01T02:00:00Z",
+         *           "revision": 1
+         *         }
+         *       ],
+         *       "revision": 1,
+         *       "status": "published",
+         *       "status_label": "已公示",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicyRead: {
+            /** Channels */
+            channels: components["schemas"]["Channel-Output"][];
+            /** Conditions */
+            conditions: string;
+            /** Content */
+            content: string;
+            /** Department */
+            department: string;
+            /** First Published At */
+            first_published_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from: string;
+            /** In Force To */
+            in_force_to: string | null;
+            /**
+             * In Force Today
+             * @description 今天是否在有效期内
+             */
+            in_force_today: boolean;
+            /** Last Published At */
+            last_published_at: string | null;
+            /** Measure Codes */
+            measure_codes: string[];
+            /** Procedure */
+            procedure: string;
+            /** Publications */
+            publications: components["schemas"]["Publication"][];
+            /** Revision */
+            revision: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PolicySummary
+         * @example {
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "first_published_at": "2025-03-01T02:00:00Z",
+         *       "id": "pol-1c9e5a7b3d2f4e60",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "in_force_today": true,
+         *       "last_published_at": "2025-03-01T02:00:00Z",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "status": "published",
+         *       "status_label": "已公示",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicySummary: {
+            /** Department */
+            department: string;
+            /** First Published At */
+            first_published_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from: string;
+            /** In Force To */
+            in_force_to: string | null;
+            /** In Force Today */
+            in_force_today: boolean;
+            /** Last Published At */
+            last_published_at: string | null;
+            /** Measure Codes */
+            measure_codes: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PolicyUpdate
+         * @description 修改政策的部分字段；已公示的政策修改后即以新版本公示，并记录公示日期。
+         * @example {
+         *       "procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"
+         *     }
+         */
+        PolicyUpdate: {
+            /** Channels */
+            channels?: components["schemas"]["Channel-Input"][] | null;
+            /** Conditions */
+            conditions?: string | null;
+            /** Content */
+            content?: string | null;
+            /** Department */
+            department?: string | null;
+            /** In Force From */
+            in_force_from?: string | null;
+            /** In Force To */
+            in_force_to?: string | null;
+            /** Measure Codes */
+            measure_codes?: string[] | null;
+            /** Procedure */
+            procedure?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable, `detail` is Chinese a person can act on.
          */
@@ -4096,6 +5018,28 @@ export interface components {
              * Format: date
              */
             valid_until: string;
+        };
+        /**
+         * Publication
+         * @example {
+         *       "action": "published",
+         *       "at": "2025-03-01T02:00:00Z",
+         *       "revision": 1
+         *     }
+         */
+        Publication: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "published" | "republished" | "withdrawn";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Revision */
+            revision: number;
         };
         /**
          * Recognise
@@ -4298,6 +5242,32 @@ export interface components {
             window_opens?: number[] | null;
         };
         /**
+         * ReportCreate
+         * @description 生成季度或年度分析报告（XLSX 每表一页，HTML 含图表），作为任务运行。
+         * @example {
+         *       "quarter": 3,
+         *       "region_code": "232701",
+         *       "year": 2025
+         *     }
+         */
+        ReportCreate: {
+            /**
+             * Quarter
+             * @description 季度（1–4）；不填为年度报告
+             */
+            quarter?: number | null;
+            /**
+             * Region Code
+             * @description 县（市、区）；不填为全地区（仅地区局）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Year
+             * @description 年度
+             */
+            year: number;
+        };
+        /**
          * ResultItem
          * @example {
          *       "industry_code": "F5227",
@@ -4472,6 +5442,321 @@ export interface components {
             version?: number | null;
             /** Year */
             year: number;
+        };
+        /**
+         * ReturnCreate
+         * @description 经营者在线报送，或联系点代报（带 contact_point_id）。
+         * @example {
+         *       "costs": "61200.00",
+         *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *       "employees": 3,
+         *       "financing_need": "met",
+         *       "loans_obtained": "0.00",
+         *       "loans_outstanding": "50000.00",
+         *       "new_hires": 1,
+         *       "outlook": "stable",
+         *       "profit": "25300.00",
+         *       "quarter": 2,
+         *       "sales": "86500.00",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
+        ReturnCreate: {
+            /**
+             * Contact Point Id
+             * @description 联系点代报时填联系点编号
+             */
+            contact_point_id?: string | null;
+            /**
+             * Costs
+             * @description 成本（元）
+             */
+            costs: string | number;
+            /**
+             * Difficulties
+             * @description 困难诉求和意见建议
+             */
+            difficulties?: string | null;
+            /**
+             * Employees
+             * @description 季末从业人数（吸纳就业）
+             */
+            employees: number;
+            /**
+             * Financing Need
+             * @description 融资需求：none 无、met 已满足、unmet 未满足
+             * @default none
+             * @enum {string}
+             */
+            financing_need?: "none" | "met" | "unmet";
+            /**
+             * Loans Obtained
+             * @description 本季度新获贷款（元）
+             * @default 0
+             */
+            loans_obtained?: string | number;
+            /**
+             * Loans Outstanding
+             * @description 季末贷款余额（元）
+             * @default 0
+             */
+            loans_outstanding?: string | number;
+            /**
+             * New Hires
+             * @description 本季度新增就业人数
+             * @default 0
+             */
+            new_hires?: number;
+            /**
+             * Outlook
+             * @description 经营预期：better 向好、stable 持平、worse 下滑
+             * @enum {string}
+             */
+            outlook: "better" | "stable" | "worse";
+            /**
+             * Profit
+             * @description 利润（元），亏损为负
+             */
+            profit: string | number;
+            /**
+             * Quarter
+             * @description 季度（1–4）
+             */
+            quarter: number;
+            /**
+             * Sales
+             * @description 销售额（元）
+             */
+            sales: string | number;
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
+            uscc: string;
+            /**
+             * Year
+             * @description 年度
+             */
+            year: number;
+        };
+        /**
+         * ReturnPage
+         * @description One page of operating returns (confidential: every staff read is audited).
+         * @example {
+         *       "items": [
+         *         {
+         *           "contact_point_id": null,
+         *           "costs": "61200.00",
+         *           "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *           "employees": 3,
+         *           "financing_need": "met",
+         *           "loans_obtained": "0.00",
+         *           "loans_outstanding": "50000.00",
+         *           "new_hires": 1,
+         *           "outlook": "stable",
+         *           "outlook_label": "持平",
+         *           "profit": "25300.00",
+         *           "quarter": 2,
+         *           "region_code": "232701",
+         *           "revision": 1,
+         *           "sales": "86500.00",
+         *           "source": "operator",
+         *           "submitted_at": "2025-07-05T03:00:00Z",
+         *           "submitted_by": "op-zhang[operator]",
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ReturnPage: {
+            /** Items */
+            items: components["schemas"]["ReturnRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * ReturnRead
+         * @example {
+         *       "contact_point_id": null,
+         *       "costs": "61200.00",
+         *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *       "employees": 3,
+         *       "financing_need": "met",
+         *       "loans_obtained": "0.00",
+         *       "loans_outstanding": "50000.00",
+         *       "new_hires": 1,
+         *       "outlook": "stable",
+         *       "outlook_label": "持平",
+         *       "profit": "25300.00",
+         *       "quarter": 2,
+         *       "region_code": "232701",
+         *       "revision": 1,
+         *       "sales": "86500.00",
+         *       "source": "operator",
+         *       "submitted_at": "2025-07-05T03:00:00Z",
+         *       "submitted_by": "op-zhang[operator]",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
+        ReturnRead: {
+            /** Contact Point Id */
+            contact_point_id: string | null;
+            /**
+             * Costs
+             * @description 成本（元）
+             */
+            costs: string | number;
+            /**
+             * Difficulties
+             * @description 困难诉求和意见建议
+             */
+            difficulties?: string | null;
+            /**
+             * Employees
+             * @description 季末从业人数（吸纳就业）
+             */
+            employees: number;
+            /**
+             * Financing Need
+             * @description 融资需求：none 无、met 已满足、unmet 未满足
+             * @default none
+             * @enum {string}
+             */
+            financing_need?: "none" | "met" | "unmet";
+            /**
+             * Loans Obtained
+             * @description 本季度新获贷款（元）
+             * @default 0
+             */
+            loans_obtained?: string | number;
+            /**
+             * Loans Outstanding
+             * @description 季末贷款余额（元）
+             * @default 0
+             */
+            loans_outstanding?: string | number;
+            /**
+             * New Hires
+             * @description 本季度新增就业人数
+             * @default 0
+             */
+            new_hires?: number;
+            /**
+             * Outlook
+             * @description 经营预期：better 向好、stable 持平、worse 下滑
+             * @enum {string}
+             */
+            outlook: "better" | "stable" | "worse";
+            /** Outlook Label */
+            outlook_label: string;
+            /**
+             * Profit
+             * @description 利润（元），亏损为负
+             */
+            profit: string | number;
+            /** Quarter */
+            quarter: number;
+            /** Region Code */
+            region_code: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Sales
+             * @description 销售额（元）
+             */
+            sales: string | number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "operator" | "contact_point" | "county_import";
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Submitted By */
+            submitted_by: string;
+            /** Uscc */
+            uscc: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * ReturnReadAudit
+         * @example {
+         *       "at": "2025-07-06T01:00:00Z",
+         *       "id": 1207,
+         *       "query": {
+         *         "quarter": 2,
+         *         "year": 2025
+         *       },
+         *       "reader": "county-mohe-01",
+         *       "reader_region": "232701",
+         *       "roles": [
+         *         "county_staff"
+         *       ],
+         *       "rows": 1,
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        ReturnReadAudit: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Id */
+            id: number;
+            /** Query */
+            query: {
+                [key: string]: unknown;
+            };
+            /** Reader */
+            reader: string;
+            /** Reader Region */
+            reader_region: string | null;
+            /** Roles */
+            roles: string[];
+            /** Rows */
+            rows: number;
+            /** Uscc */
+            uscc: string | null;
+        };
+        /**
+         * ReturnReadAuditPage
+         * @description The audit of staff reads of returns, newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "at": "2025-07-06T01:00:00Z",
+         *           "id": 1207,
+         *           "query": {
+         *             "quarter": 2,
+         *             "year": 2025
+         *           },
+         *           "reader": "county-mohe-01",
+         *           "reader_region": "232701",
+         *           "roles": [
+         *             "county_staff"
+         *           ],
+         *           "rows": 1,
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ReturnReadAuditPage: {
+            /** Items */
+            items: components["schemas"]["ReturnReadAudit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /**
          * Review
@@ -5131,6 +6416,57 @@ export interface components {
             typing_run_id?: string | null;
             /** Year */
             year: number;
+        };
+        /**
+         * JobRead
+         * @example {
+         *       "accepted": 119,
+         *       "created_at": "2025-07-08T01:15:00Z",
+         *       "errors": [
+         *         {
+         *           "field": "sales",
+         *           "message": "金额不能为负数",
+         *           "row": 14
+         *         }
+         *       ],
+         *       "finished_at": "2025-07-08T01:15:09Z",
+         *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
+         *       "kind": "returns",
+         *       "message": null,
+         *       "processed": 120,
+         *       "progress": 1,
+         *       "rejected": 1,
+         *       "status": "completed"
+         *     }
+         */
+        monitoring__JobRead: {
+            /** Accepted */
+            accepted: number;
+            /** Created At */
+            created_at?: string | null;
+            /** Errors */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message?: string | null;
+            /** Processed */
+            processed: number;
+            /** Progress */
+            progress: number;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
         };
         /**
          * MarkRead
@@ -14036,6 +15372,2471 @@ export interface operations {
                      *       "status": "completed"
                      *     } */
                     "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAnalysis: {
+        parameters: {
+            query: {
+                /** @description 年度（2000–2100） */
+                year: number;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 季度（1–4） */
+                quarter?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "computed_at": "2025-10-08T02:00:00Z",
+                     *       "quarters": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "tables": {
+                     *         "types_by_county": {
+                     *           "columns": [
+                     *             {
+                     *               "key": "region_code",
+                     *               "label": "区划代码"
+                     *             },
+                     *             {
+                     *               "key": "region_name",
+                     *               "label": "县（市、区）"
+                     *             },
+                     *             {
+                     *               "key": "type",
+                     *               "label": "类型代码"
+                     *             },
+                     *             {
+                     *               "key": "type_label",
+                     *               "label": "类型"
+                     *             },
+                     *             {
+                     *               "key": "businesses",
+                     *               "label": "户数"
+                     *             }
+                     *           ],
+                     *           "name": "types_by_county",
+                     *           "rows": [
+                     *             {
+                     *               "businesses": 412,
+                     *               "region_code": "232701",
+                     *               "region_name": "漠河市",
+                     *               "type": "growth",
+                     *               "type_label": "成长型"
+                     *             }
+                     *           ],
+                     *           "title": "2025年度分县分型户数"
+                     *         }
+                     *       },
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["AnalysisRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listContactPoints: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 备案状态 */
+                status?: ("filed" | "acknowledged" | "returned") | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "businesses": 1,
+                     *           "filed_at": "2025-04-02T01:30:00Z",
+                     *           "id": "cp-5b7d9f1a3c5e7092",
+                     *           "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *           "region_code": "232701",
+                     *           "status": "acknowledged",
+                     *           "status_label": "已备案",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createContactPoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "address": "漠河市北极镇中心街12号",
+                 *       "contact_person": "王立新",
+                 *       "contact_phone": "0457-2881234",
+                 *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                 *       "region_code": "232701",
+                 *       "usccs": [
+                 *         "92232701L00000101H"
+                 *       ]
+                 *     } */
+                "application/json": components["schemas"]["ContactPointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getContactPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateContactPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "contact_person": "李春梅"
+                 *     } */
+                "application/json": components["schemas"]["ContactPointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewContactPoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "decision": "acknowledged",
+                 *       "note": null
+                 *     } */
+                "application/json": components["schemas"]["ContactPointReview"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 119,
+                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "sales",
+                     *           "message": "金额不能为负数",
+                     *           "row": 14
+                     *         }
+                     *       ],
+                     *       "finished_at": "2025-07-08T01:15:09Z",
+                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
+                     *       "kind": "returns",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 1,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["monitoring__JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: {
+                /** @description 状态（工作人员可查草稿、已撤回） */
+                status?: ("draft" | "published" | "withdrawn") | null;
+                /** @description 责任部门 */
+                department?: string | null;
+                /** @description 对应的帮扶措施编号，如 growth.A */
+                measure_code?: string | null;
+                /** @description 只列该日在有效期内的政策 */
+                in_force_on?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *           "first_published_at": "2025-03-01T02:00:00Z",
+                     *           "id": "pol-1c9e5a7b3d2f4e60",
+                     *           "in_force_from": "2025-01-01",
+                     *           "in_force_to": "2027-12-31",
+                     *           "in_force_today": true,
+                     *           "last_published_at": "2025-03-01T02:00:00Z",
+                     *           "measure_codes": [
+                     *             "growth.A"
+                     *           ],
+                     *           "status": "published",
+                     *           "status_label": "已公示",
+                     *           "title": "个体工商户首贷和续贷支持"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["PolicyPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "channels": [
+                 *         {
+                 *           "kind": "website",
+                 *           "name": "大兴安岭地区行政公署网站",
+                 *           "url": "https://www.dxal.gov.cn/"
+                 *         },
+                 *         {
+                 *           "kind": "notice_board",
+                 *           "name": "漠河市市场监管局政务公开栏",
+                 *           "url": null
+                 *         }
+                 *       ],
+                 *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                 *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                 *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                 *       "in_force_from": "2025-01-01",
+                 *       "in_force_to": "2027-12-31",
+                 *       "measure_codes": [
+                 *         "growth.A"
+                 *       ],
+                 *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                 *       "title": "个体工商户首贷和续贷支持"
+                 *     } */
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"
+                 *     } */
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "quarter": 3,
+                 *       "region_code": "232701",
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 119,
+                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "sales",
+                     *           "message": "金额不能为负数",
+                     *           "row": 14
+                     *         }
+                     *       ],
+                     *       "finished_at": "2025-07-08T01:15:09Z",
+                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
+                     *       "kind": "returns",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 1,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["monitoring__JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadReport: {
+        parameters: {
+            query?: {
+                /** @description xlsx 工作簿或 html 图文报告 */
+                format?: "xlsx" | "html";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 报告文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/html": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReturns: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                uscc?: string | null;
+                /** @description 年度（2000–2100） */
+                year?: number | null;
+                /** @description 季度（1–4） */
+                quarter?: number | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "contact_point_id": null,
+                     *           "costs": "61200.00",
+                     *           "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *           "employees": 3,
+                     *           "financing_need": "met",
+                     *           "loans_obtained": "0.00",
+                     *           "loans_outstanding": "50000.00",
+                     *           "new_hires": 1,
+                     *           "outlook": "stable",
+                     *           "outlook_label": "持平",
+                     *           "profit": "25300.00",
+                     *           "quarter": 2,
+                     *           "region_code": "232701",
+                     *           "revision": 1,
+                     *           "sales": "86500.00",
+                     *           "source": "operator",
+                     *           "submitted_at": "2025-07-05T03:00:00Z",
+                     *           "submitted_by": "op-zhang[operator]",
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ReturnPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "costs": "61200.00",
+                 *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                 *       "employees": 3,
+                 *       "financing_need": "met",
+                 *       "loans_obtained": "0.00",
+                 *       "loans_outstanding": "50000.00",
+                 *       "new_hires": 1,
+                 *       "outlook": "stable",
+                 *       "profit": "25300.00",
+                 *       "quarter": 2,
+                 *       "sales": "86500.00",
+                 *       "uscc": "92232701L00000101H",
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["ReturnCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "contact_point_id": null,
+                     *       "costs": "61200.00",
+                     *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *       "employees": 3,
+                     *       "financing_need": "met",
+                     *       "loans_obtained": "0.00",
+                     *       "loans_outstanding": "50000.00",
+                     *       "new_hires": 1,
+                     *       "outlook": "stable",
+                     *       "outlook_label": "持平",
+                     *       "profit": "25300.00",
+                     *       "quarter": 2,
+                     *       "region_code": "232701",
+                     *       "revision": 1,
+                     *       "sales": "86500.00",
+                     *       "source": "operator",
+                     *       "submitted_at": "2025-07-05T03:00:00Z",
+                     *       "submitted_by": "op-zhang[operator]",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["ReturnRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReturnReads: {
+        parameters: {
+            query?: {
+                uscc?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2025-07-06T01:00:00Z",
+                     *           "id": 1207,
+                     *           "query": {
+                     *             "quarter": 2,
+                     *             "year": 2025
+                     *           },
+                     *           "reader": "county-mohe-01",
+                     *           "reader_region": "232701",
+                     *           "roles": [
+                     *             "county_staff"
+                     *           ],
+                     *           "rows": 1,
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ReturnReadAuditPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importReturns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 季度经营数据文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；列：uscc、year、quarter、sales、costs、profit、employees、new_hires、loans_outstanding、loans_obtained、financing_need、outlook、difficulties */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /** @example {"uscc": "92232701L00000101H", "year": 2025, "quarter": 2, "sales": "86500.00", "costs": "61200.00", "profit": "25300.00", "employees": 3, "outlook": "stable"}
+                 *      */
+                "application/x-ndjson": string;
+                /** @example uscc,year,quarter,sales,costs,profit,employees,outlook
+                 *     92232701L00000101H,2025,2,86500.00,61200.00,25300.00,3,stable
+                 *      */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 119,
+                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "sales",
+                     *           "message": "金额不能为负数",
+                     *           "row": 14
+                     *         }
+                     *       ],
+                     *       "finished_at": "2025-07-08T01:15:09Z",
+                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
+                     *       "kind": "returns",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 1,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["monitoring__JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的文件类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误：errors 中逐项列出字段与原因；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+                /** @description 年度（2000–2100） */
+                year: number;
+                /** @description 季度（1–4） */
+                quarter: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "contact_point_id": null,
+                     *       "costs": "61200.00",
+                     *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *       "employees": 3,
+                     *       "financing_need": "met",
+                     *       "loans_obtained": "0.00",
+                     *       "loans_outstanding": "50000.00",
+                     *       "new_hires": 1,
+                     *       "outlook": "stable",
+                     *       "outlook_label": "持平",
+                     *       "profit": "25300.00",
+                     *       "quarter": 2,
+                     *       "region_code": "232701",
+                     *       "revision": 1,
+                     *       "sales": "86500.00",
+                     *       "source": "operator",
+                     *       "submitted_at": "2025-07-05T03:00:00Z",
+                     *       "submitted_by": "op-zhang[operator]",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["ReturnRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
