@@ -126,6 +126,19 @@ def returns_page(session: Session, *, region_code: str | None, uscc: str | None,
                         page=page)
 
 
+def returns_export(*, region_code: str | None, year: int | None, quarter: int | None, columns: Sequence[str]):
+    t = OperatingReturn.__table__
+    stmt = select(*[t.c[c] for c in columns])
+    for col, value in ((t.c.region_code, region_code), (t.c.year, year), (t.c.quarter, quarter)):
+        if value is not None:
+            stmt = stmt.where(col == value)
+    return stmt.order_by(t.c.year, t.c.quarter, t.c.uscc)
+
+
+def count_of(session: Session, stmt) -> int:
+    return session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+
+
 def audit_read(session: Session, rows: list[dict]) -> None:
     session.execute(insert(ReturnRead), rows)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from getihu_kit import clock
+from getihu_kit import clock, exports
 from getihu_kit.auth import Principal, scoped_region
 from getihu_kit.errors import Forbidden, NotFound, RuleViolation
 from getihu_kit.pagination import PageRequest
@@ -107,6 +107,27 @@ def list_returns(session: Session, *, principal: Principal, region_code: str | N
             k: v for k, v in (("region_code", region), ("year", year), ("quarter", quarter),
                               ("cursor", page.cursor)) if v is not None})
     return ReturnPage(items=[_read(r) for r in rows], next_cursor=nxt)
+
+
+EXPORT_COLUMNS = (("uscc", "统一社会信用代码"), ("year", "年度"), ("quarter", "季度"), ("region_code", "区划代码"),
+                  ("sales", "销售额（元）"), ("costs", "成本（元）"), ("profit", "利润（元）"), ("employees", "从业人数"),
+                  ("new_hires", "新增就业"), ("loans_outstanding", "贷款余额（元）"), ("loans_obtained", "新获贷款（元）"),
+                  ("financing_need", "融资需求"), ("outlook", "经营预期"), ("difficulties", "困难诉求"),
+                  ("source", "来源"), ("contact_point_id", "联系点"), ("submitted_at", "报送时间"), ("revision", "报送次数"))
+
+
+def export(session: Session, *, engine, principal: Principal, fmt: str, region_code: str | None,
+           year: int | None, quarter: int | None):
+    """The staff list as a streamed CSV or XLSX (kit.exports), in constant memory; the export is
+    audited like any read, with the number of rows it carries."""
+    region = scoped_region(principal, region_code)
+    stmt = repository.returns_export(region_code=region, year=year, quarter=quarter,
+                                     columns=[c for c, _ in EXPORT_COLUMNS])
+    rows = repository.count_of(session, stmt)
+    _audit(session, principal, uscc=None, rows=rows, query={
+        k: v for k, v in (("region_code", region), ("year", year), ("quarter", quarter), ("format", fmt))
+        if v is not None})
+    return exports.stream(fmt, [label for _, label in EXPORT_COLUMNS], exports.export_rows(engine, stmt))
 
 
 def list_audit(session: Session, *, uscc: str | None, page: PageRequest) -> ReturnReadAuditPage:

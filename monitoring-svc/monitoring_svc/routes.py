@@ -5,10 +5,11 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
+from getihu_kit.errors import Forbidden, InvalidInput
 from getihu_kit.fields import USCC, Date, RegionCode, Text
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -111,10 +112,28 @@ def submit_return(body: ReturnCreate, session: SessionDep, principal: Principal 
     return returns.submit(session, data=body, principal=principal)
 
 
-@router.get("/returns", response_model=ReturnPage, summary="季度经营数据列表（保密：工作人员查看留痕）")
-def list_returns(session: SessionDep, page: ListPage, principal: Principal = Depends(REPORTERS),
+_EXPORTS = {200: {"description": "一页经营数据（JSON）；format=csv 或 xlsx 时为整份导出文件（流式）", "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    report.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/returns", response_model=ReturnPage, summary="季度经营数据列表（保密：工作人员查看留痕）；可导出 CSV、XLSX",
+            responses=_EXPORTS)
+def list_returns(request: Request, session: SessionDep, page: ListPage, principal: Principal = Depends(REPORTERS),
                  region_code: RegionCode | None = None, uscc: USCC | None = None, year: YearQuery = None,
-                 quarter: QuarterQuery = None) -> ReturnPage:
+                 quarter: QuarterQuery = None,
+                 format: Annotated[Literal["json", "csv", "xlsx"], Query(
+                     description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式）")] = "json"):
+    if format != "json":
+        if not principal.is_staff:
+            raise Forbidden("导出仅限工作人员", field="format")
+        if uscc is not None:
+            raise InvalidInput("导出按辖区、年度、季度筛选，不按单户", field="uscc")
+        body, media = returns.export(session, engine=request.app.state.engine, principal=principal, fmt=format,
+                                     region_code=region_code, year=year, quarter=quarter)
+        name = f"经营数据_{year or '全部'}{f'Q{quarter}' if quarter else ''}.{format}"
+        return StreamingResponse(body, media_type=media, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
     return returns.list_returns(session, principal=principal, region_code=region_code, uscc=uscc, year=year,
                                 quarter=quarter, page=page)
 

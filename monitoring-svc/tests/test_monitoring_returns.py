@@ -149,3 +149,31 @@ def test_an_import_needs_a_county_and_a_real_file(api):
     not_xlsx = api.post("/api/v1/monitoring/returns/imports", content=b"uscc,year\n", headers={
         **api.county(), "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     assert not_xlsx.status_code == 422
+
+
+def test_staff_export_the_county_s_returns_as_csv_and_xlsx_audited(api):
+    import csv as csvlib
+    import io
+
+    from openpyxl import load_workbook
+
+    u = new_uscc()
+    api.register(u)
+    api.post("/api/v1/monitoring/returns", json=ret(u, sales="777.70"), headers=api.operator(u))
+    clerk = api.county(sub=f"exporter-{u[-6:]}")
+    r = api.get("/api/v1/monitoring/returns", params={"format": "csv", "year": YEAR, "quarter": QUARTER}, headers=clerk)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csvlib.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["统一社会信用代码", "年度", "季度", "区划代码", "销售额（元）"]
+    mine = [x for x in rows[1:] if x[0] == u]
+    assert mine and mine[0][4] == "777.70" and all(x[3] == REGION for x in rows[1:])
+    x = api.get("/api/v1/monitoring/returns", params={"format": "xlsx", "year": YEAR}, headers=clerk)
+    wb = load_workbook(io.BytesIO(x.content), read_only=True)
+    assert any(row[0] == u for row in wb["数据"].iter_rows(values_only=True))
+    audit = [a for a in api.get("/api/v1/monitoring/returns/audit", headers=api.prefecture()).json()["items"]
+             if a["reader"] == f"exporter-{u[-6:]}"]
+    assert {a["query"]["format"] for a in audit} == {"csv", "xlsx"} and all(a["rows"] >= 1 for a in audit)
+    assert api.get("/api/v1/monitoring/returns", params={"format": "csv", "uscc": u},
+                   headers=api.operator(u)).status_code == 403
+    assert api.get("/api/v1/monitoring/returns", params={"format": "csv", "region_code": OTHER_REGION},
+                   headers=clerk).status_code == 403
