@@ -1280,7 +1280,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 季度经营数据列表（保密：工作人员查看留痕） */
+        /** 季度经营数据列表（保密：工作人员查看留痕）；可导出 CSV、XLSX */
         get: operations["listReturns"];
         put?: never;
         /** 报送季度经营数据（经营者在线报送，或联系点代报） */
@@ -17292,6 +17292,8 @@ export interface operations {
                 year?: number | null;
                 /** @description 季度（1–4） */
                 quarter?: number | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -17303,7 +17305,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页经营数据（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17337,6 +17339,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["ReturnPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
