@@ -179,6 +179,11 @@ def filter_case(ctx, case):
                     dt.date(2024, *md)
                 except ValueError:
                     return False
+    if path == "/api/v1/monitoring/policies":
+        # A policy's period ends on or after its first day (monitoring rules.policy_period_valid).
+        start, end = _date(body.get("in_force_from")), _date(body.get("in_force_to"))
+        if start and end and end < start:
+            return False
     if path.startswith("/api/v1/businesses"):
         # The registry records what has happened: no date of a registration event after the bureau's today.
         dated = [v for k, v in _flat(body) if k.endswith("_on")]

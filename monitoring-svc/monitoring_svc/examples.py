@@ -47,8 +47,7 @@ _JOB = {"id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e", "kind": "returns", "status"
         "created_at": "2025-07-08T01:15:00Z", "finished_at": "2025-07-08T01:15:09Z"}
 
 EXAMPLES: dict[str, dict] = {
-    "Channel-Input": _CHANNELS[0],
-    "Channel-Output": _CHANNELS[0],
+    "Channel": _CHANNELS[0],
     "PolicyCreate": _POLICY_IN,
     "PolicyUpdate": {"procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"},
     "Publication": _PUB,
@@ -57,7 +56,8 @@ EXAMPLES: dict[str, dict] = {
     "PolicyPage": {"items": [_POLICY_SUMMARY], "next_cursor": None},
     "ContactPointCreate": _CP_IN,
     "ContactPointUpdate": {"contact_person": "李春梅"},
-    "ContactPointReview": {"decision": "acknowledged", "note": None},
+    "ContactPointAcknowledgement": {"decision": "acknowledged", "note": None},
+    "ContactPointReturn": {"decision": "returned", "note": "请补充联系人手机号码后重新报备案。"},
     "ContactPointRead": _CP,
     "ContactPointSummary": _CP_SUMMARY,
     "ContactPointPage": {"items": [_CP_SUMMARY], "next_cursor": None},

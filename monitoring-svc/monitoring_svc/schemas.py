@@ -5,9 +5,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Annotated, Union
 
-from getihu_kit.fields import USCC, Date, Money, RegionCode, SignedMoney, Text
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, WithJsonSchema, field_validator,
+                      model_validator)
+
+from getihu_kit.fields import USCC, Date, Money, RegionCode, SignedMoney
 from getihu_kit.pagination import Page
 
 PolicyStatus = Literal["draft", "published", "withdrawn"]
@@ -25,11 +28,47 @@ POLICY_STATUS_LABELS = {"draft": "草稿", "published": "已公示", "withdrawn"
 CONTACT_POINT_STATUS_LABELS = {"filed": "已报备案", "acknowledged": "已备案", "returned": "退回修改"}
 
 
-def _non_blank(v: str) -> str:
-    v = v.strip()
-    if not v:
-        raise ValueError("不能为空")
-    return v
+# Text a person writes: at least one character that is not a space; a line has no control character,
+# paragraphs keep their line breaks and tabs. The schema says it as a pattern, the validator as Chinese.
+LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+PARAGRAPHS_PATTERN = ("^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f]"
+                      "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$")
+_LINE_BREAKS = {"\t", "\n", "\r"}
+
+
+def _written(paragraphs: bool):
+    def check(v: str) -> str:
+        if any((ord(c) < 32 and not (paragraphs and c in _LINE_BREAKS)) or c == "\x7f" for c in v):
+            raise ValueError("含有不可见的控制字符，请删除后重试")
+        v = v.strip()
+        if not v:
+            raise ValueError("不能为空")
+        return v
+    return AfterValidator(check)
+
+
+def words(max_length: int, *, paragraphs: bool = False):
+    """A person's text of at most `max_length` characters (one line, or paragraphs)."""
+    return Annotated[str, Field(max_length=max_length), _written(paragraphs), WithJsonSchema({
+        "type": "string", "maxLength": max_length, "pattern": PARAGRAPHS_PATTERN if paragraphs else LINE_PATTERN})]
+
+
+Line100, Line200, Line300 = words(100), words(200), words(300)
+Paragraphs2k, Paragraphs4k, Paragraphs10k, Paragraphs20k = (words(2000, paragraphs=True), words(4000, paragraphs=True),
+                                                            words(10000, paragraphs=True), words(20000, paragraphs=True))
+AnalysisValue = Union[Annotated[str, Field(max_length=500)], int, float, None]
+AT_LEAST_ONE = {"minProperties": 1}
+
+
+class PartialUpdate(BaseModel):
+    """A change of some fields: at least one (the schema's minProperties, checked here too)."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra=AT_LEAST_ONE)
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("请至少修改一个字段")
+        return self
 
 
 # --- 惠企政策 ----------------------------------------------------------------------------------------
@@ -38,24 +77,22 @@ class Channel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: ChannelKind = Field(description="渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、"
                                           "service_hall 政务服务大厅、other 其他")
-    name: Text = Field(min_length=1, max_length=200, description="渠道名称")
-    url: Text | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$", description="网址（网站渠道）")
+    name: Line200 = Field(description="渠道名称")
+    url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$", description="网址（网站渠道）")
 
 
 class PolicyFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: Text = Field(min_length=1, max_length=200, description="政策名称")
-    content: Text = Field(min_length=1, max_length=20000, description="政策内容")
-    conditions: Text = Field(min_length=1, max_length=10000, description="申请条件")
-    procedure: Text = Field(min_length=1, max_length=10000, description="办理流程")
-    department: Text = Field(min_length=1, max_length=100, description="责任部门")
+    title: Line200 = Field(description="政策名称")
+    content: Paragraphs20k = Field(description="政策内容")
+    conditions: Paragraphs10k = Field(description="申请条件")
+    procedure: Paragraphs10k = Field(description="办理流程")
+    department: Line100 = Field(description="责任部门")
     in_force_from: Date = Field(description="有效期起（含）")
     in_force_to: Date | None = Field(default=None, description="有效期止（含）；不填为长期有效")
     channels: list[Channel] = Field(default_factory=list, max_length=20, description="公示宣传渠道")
     measure_codes: list[str] = Field(default_factory=list, max_length=40,
                                      description="对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）")
-
-    _blank = field_validator("title", "content", "conditions", "procedure", "department")(_non_blank)
 
     @field_validator("measure_codes")
     @classmethod
@@ -71,27 +108,23 @@ class PolicyCreate(PolicyFields):
     """地区局工作人员新建一项惠企政策（草稿，公示后公众可见）。"""
 
 
-class PolicyUpdate(BaseModel):
-    """修改政策的部分字段；已公示的政策修改后即以新版本公示，并记录公示日期。"""
-    model_config = ConfigDict(extra="forbid")
-    title: Text | None = Field(default=None, min_length=1, max_length=200)
-    content: Text | None = Field(default=None, min_length=1, max_length=20000)
-    conditions: Text | None = Field(default=None, min_length=1, max_length=10000)
-    procedure: Text | None = Field(default=None, min_length=1, max_length=10000)
-    department: Text | None = Field(default=None, min_length=1, max_length=100)
-    in_force_from: Date | None = None
+class PolicyUpdate(PartialUpdate):
+    """修改政策的部分字段（至少一项）；已公示的政策修改后即以新版本公示，并记录公示日期。"""
+    # Not nullable: a field left out stays as it is; only the period's end may be cleared (open-ended).
+    title: Line200 = None
+    content: Paragraphs20k = None
+    conditions: Paragraphs10k = None
+    procedure: Paragraphs10k = None
+    department: Line100 = None
+    in_force_from: Date = None
     in_force_to: Date | None = None
-    channels: list[Channel] | None = Field(default=None, max_length=20)
-    measure_codes: list[str] | None = Field(default=None, max_length=40)
+    channels: list[Channel] = Field(default=None, max_length=20)
+    measure_codes: list[str] = Field(default=None, max_length=40)
 
-    _blank = field_validator("title", "content", "conditions", "procedure", "department")(_non_blank)
-    _codes = field_validator("measure_codes")(lambda v: PolicyFields._codes(v) if v is not None else v)
-
-    @model_validator(mode="after")
-    def _something(self):
-        if not self.model_fields_set:
-            raise ValueError("请至少修改一个字段")
-        return self
+    @field_validator("measure_codes")
+    @classmethod
+    def _codes(cls, v):
+        return PolicyFields._codes(v)
 
 
 class Publication(BaseModel):
@@ -143,42 +176,37 @@ class ContactPointCreate(BaseModel):
     """县级工作人员新设联系点并报地区局备案。"""
     model_config = ConfigDict(extra="forbid")
     region_code: RegionCode
-    name: Text = Field(min_length=1, max_length=200, description="联系点名称")
-    address: Text | None = Field(default=None, max_length=300)
-    contact_person: Text = Field(min_length=1, max_length=100, description="联系人")
+    name: Line200 = Field(description="联系点名称")
+    address: Line300 | None = None
+    contact_person: Line100 = Field(description="联系人")
     contact_phone: str = Field(pattern=PHONE_PATTERN, description="联系电话：11位手机号或带区号的固定电话")
     usccs: list[USCC] = Field(default_factory=list, max_length=5000, description="联系的个体工商户")
 
-    _blank = field_validator("name", "contact_person")(_non_blank)
+
+class ContactPointUpdate(PartialUpdate):
+    """调整联系点（名称、联系人、联系的个体工商户，至少一项）；调整后重新报备案。"""
+    name: Line200 = None
+    address: Line300 | None = None
+    contact_person: Line100 = None
+    contact_phone: str = Field(default=None, pattern=PHONE_PATTERN)
+    usccs: list[USCC] = Field(default=None, max_length=5000, description="联系的个体工商户（整体替换）")
 
 
-class ContactPointUpdate(BaseModel):
-    """调整联系点（名称、联系人、联系的个体工商户）；调整后重新报备案。"""
+class ContactPointAcknowledgement(BaseModel):
+    """地区局确认备案。"""
     model_config = ConfigDict(extra="forbid")
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
-    address: Text | None = Field(default=None, max_length=300)
-    contact_person: Text | None = Field(default=None, min_length=1, max_length=100)
-    contact_phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
-    usccs: list[USCC] | None = Field(default=None, max_length=5000, description="联系的个体工商户（整体替换）")
-
-    @model_validator(mode="after")
-    def _something(self):
-        if not self.model_fields_set:
-            raise ValueError("请至少修改一个字段")
-        return self
+    decision: Literal["acknowledged"] = Field(description="acknowledged 确认备案")
+    note: Paragraphs2k | None = Field(default=None, description="意见")
 
 
-class ContactPointReview(BaseModel):
-    """地区局对联系点备案的确认或退回。"""
+class ContactPointReturn(BaseModel):
+    """地区局退回修改（须写明意见）。"""
     model_config = ConfigDict(extra="forbid")
-    decision: Literal["acknowledged", "returned"] = Field(description="acknowledged 确认备案；returned 退回修改")
-    note: Text | None = Field(default=None, max_length=2000, description="意见（退回时必填）")
+    decision: Literal["returned"] = Field(description="returned 退回修改")
+    note: Paragraphs2k = Field(description="退回意见")
 
-    @model_validator(mode="after")
-    def _note(self):
-        if self.decision == "returned" and not (self.note or "").strip():
-            raise ValueError("退回时请写明退回意见")
-        return self
+
+ContactPointReview = Annotated[Union[ContactPointAcknowledgement, ContactPointReturn], Discriminator("decision")]
 
 
 class ContactPointRead(BaseModel):
@@ -227,7 +255,7 @@ class ReturnFigures(BaseModel):
     loans_obtained: Money = Field(default=Decimal(0), description="本季度新获贷款（元）")
     financing_need: FinancingNeed = Field(default="none", description="融资需求：none 无、met 已满足、unmet 未满足")
     outlook: Outlook = Field(description="经营预期：better 向好、stable 持平、worse 下滑")
-    difficulties: Text | None = Field(default=None, max_length=4000, description="困难诉求和意见建议")
+    difficulties: Paragraphs4k | None = Field(default=None, description="困难诉求和意见建议")
 
 
 class ReturnCreate(ReturnFigures):
@@ -235,7 +263,8 @@ class ReturnCreate(ReturnFigures):
     uscc: USCC
     year: int = Field(ge=2000, le=2100, description="年度")
     quarter: int = Field(ge=1, le=4, description="季度（1–4）")
-    contact_point_id: Text | None = Field(default=None, max_length=40, description="联系点代报时填联系点编号")
+    contact_point_id: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
+                                         description="联系点代报时填联系点编号")
 
 
 class ReturnRead(ReturnFigures):
@@ -287,7 +316,7 @@ class AnalysisTable(BaseModel):
     name: str
     title: str
     columns: list[AnalysisColumn]
-    rows: list[dict[str, str | int | float | None]]
+    rows: list[dict[str, AnalysisValue]]
 
 
 class AnalysisRead(BaseModel):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from getihu_kit import clock
 from getihu_kit.auth import Principal, require_region, scoped_region
-from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.pagination import PageRequest
 from monitoring_svc import analysis as tables, repository, rules
 from monitoring_svc.models import ContactPoint, Policy, PolicyPublication
@@ -67,9 +67,11 @@ def update_policy(session: Session, *, policy_id: str, data: PolicyUpdate, princ
     for k in ("in_force_from", "in_force_to"):
         if k in changes:
             changes[k] = getattr(data, k)
-    if "in_force_from" in changes and changes["in_force_from"] is None:
-        raise InvalidInput("有效期起始日不能为空", field="in_force_from")
-    _check_period(changes.get("in_force_from", p.in_force_from), changes.get("in_force_to", p.in_force_to))
+    period = rules.policy_period_valid(changes.get("in_force_from", p.in_force_from),
+                                       changes.get("in_force_to", p.in_force_to))
+    if not period.ok:  # the new bound against the one on file: a conflict with the stored policy
+        raise RuleViolation(f"{period.detail}（现有效期 {p.in_force_from}—{p.in_force_to or '长期'}），请核对",
+                            field="in_force_to")
     for k, v in changes.items():
         setattr(p, k, v)
     now = clock.now()
@@ -148,15 +150,16 @@ def _cp_read(session: Session, cp: ContactPoint) -> ContactPointRead:
 def _check_followed_in_region(session: Session, usccs: list[str], region_code: str) -> None:
     """A point follows businesses of its own county (as the registry's state, projected here, places them)."""
     known = repository.businesses(session, usccs)
-    errors = []
-    for i, u in enumerate(usccs):
-        b = known.get(u)
-        if b is None:
-            errors.append({"field": f"usccs.{i}", "message": f"{u} 未在登记信息中找到（新登记的户稍后再试）"})
-        elif b.region_code != region_code:
-            errors.append({"field": f"usccs.{i}", "message": f"{u} 不属于本县（登记在 {b.region_code}）"})
-    if errors:
-        raise InvalidInput("联系的个体工商户有误：" + "；".join(e["message"] for e in errors[:5]), errors=errors)
+    unknown = [{"field": f"usccs.{i}", "message": f"{u} 未在登记信息中找到（新登记的户稍后再试）"}
+               for i, u in enumerate(usccs) if u not in known]
+    if unknown:
+        raise NotFound("联系的个体工商户未登记：" + "；".join(e["message"] for e in unknown[:5]),
+                       code="business_not_found", errors=unknown)
+    elsewhere = [{"field": f"usccs.{i}", "message": f"{u} 不属于本县（登记在 {known[u].region_code}）"}
+                 for i, u in enumerate(usccs) if known[u].region_code != region_code]
+    if elsewhere:
+        raise Forbidden("联系点只能联系本县的个体工商户：" + "；".join(e["message"] for e in elsewhere[:5]),
+                        errors=elsewhere)
 
 
 def create_contact_point(session: Session, *, data: ContactPointCreate, principal: Principal) -> ContactPointRead:
@@ -190,9 +193,6 @@ def update_contact_point(session: Session, *, cp_id: str, data: ContactPointUpda
     cp = _visible_cp(session, cp_id, principal, for_update=True)
     changes = data.model_dump(exclude_unset=True)
     usccs = changes.pop("usccs", None)
-    for k in ("name", "contact_person", "contact_phone"):
-        if k in changes and changes[k] is None:
-            raise InvalidInput("该字段不能为空", field=k)
     for k, v in changes.items():
         setattr(cp, k, v)
     now = clock.now()

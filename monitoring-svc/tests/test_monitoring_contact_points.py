@@ -46,7 +46,12 @@ def test_scope_roles_and_followed_businesses_of_the_county(api):
     assert prefecture.status_code == 403
     wrong = api.post("/api/v1/monitoring/contact-points", json={**CP, "usccs": [mine, theirs, new_uscc()]},
                      headers=api.county())
-    assert wrong.status_code == 422 and [e["field"] for e in wrong.json()["errors"]] == ["usccs.1", "usccs.2"]
+    assert wrong.status_code == 404 and wrong.json()["code"] == "business_not_found"
+    assert [e["field"] for e in wrong.json()["errors"]] == ["usccs.2"]
+    elsewhere = api.post("/api/v1/monitoring/contact-points", json={**CP, "usccs": [mine, theirs]}, headers=api.county())
+    assert elsewhere.status_code == 403 and [e["field"] for e in elsewhere.json()["errors"]] == ["usccs.1"]
+    blank = api.post("/api/v1/monitoring/contact-points", json={**CP, "name": "   ", "usccs": []}, headers=api.county())
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "name"
     cp = create(api, [mine])
     assert api.get(f"/api/v1/monitoring/contact-points/{cp['id']}", headers=api.county(OTHER_REGION)).status_code == 404
     assert api.get("/api/v1/monitoring/contact-points", params={"region_code": REGION},

@@ -75,5 +75,11 @@ def test_who_may_write_and_what_is_refused(api):
     assert empty.status_code == 422
     backwards_edit = api.patch(f"/api/v1/monitoring/policies/{p['id']}", json={"in_force_to": "2020-01-01"},
                                headers=api.prefecture())
-    assert backwards_edit.status_code == 422
+    assert backwards_edit.status_code == 409 and backwards_edit.json()["errors"][0]["field"] == "in_force_to"
+    nulled = api.patch(f"/api/v1/monitoring/policies/{p['id']}", json={"title": None}, headers=api.prefecture())
+    assert nulled.status_code == 422 and nulled.json()["errors"][0]["field"] == "title"
+    blank = api.post("/api/v1/monitoring/policies", json={**BODY, "content": " \n "}, headers=api.prefecture())
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "content"
+    paragraphs = create(api, content="第一条……\n第二条……")
+    assert paragraphs["content"] == "第一条……\n第二条……"
     assert api.get(f"/api/v1/monitoring/policies/{p['id']}", headers=api.prefecture()).json()["revision"] == 1

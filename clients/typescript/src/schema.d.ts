@@ -2674,34 +2674,7 @@ export interface components {
          *       "url": "https://www.dxal.gov.cn/"
          *     }
          */
-        "Channel-Input": {
-            /**
-             * Kind
-             * @description 渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、service_hall 政务服务大厅、other 其他
-             * @enum {string}
-             */
-            kind: "website" | "notice_board" | "media" | "hotline" | "service_hall" | "other";
-            /**
-             * Name
-             * @description 渠道名称
-             */
-            name: string;
-            /**
-             * Url
-             * @description 网址（网站渠道）
-             */
-            url?: string | null;
-        };
-        /**
-         * Channel
-         * @description A publicity channel (政府网站、公示栏、新闻媒体…).
-         * @example {
-         *       "kind": "website",
-         *       "name": "大兴安岭地区行政公署网站",
-         *       "url": "https://www.dxal.gov.cn/"
-         *     }
-         */
-        "Channel-Output": {
+        Channel: {
             /**
              * Kind
              * @description 渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、service_hall 政务服务大厅、other 其他
@@ -2745,6 +2718,26 @@ export interface components {
         Consent: {
             /** Agree */
             agree: boolean;
+        };
+        /**
+         * ContactPointAcknowledgement
+         * @description 地区局确认备案。
+         * @example {
+         *       "decision": "acknowledged",
+         *       "note": null
+         *     }
+         */
+        ContactPointAcknowledgement: {
+            /**
+             * @description acknowledged 确认备案 (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            decision: "acknowledged";
+            /**
+             * Note
+             * @description 意见
+             */
+            note?: string | null;
         };
         /**
          * ContactPointCreate
@@ -2876,25 +2869,24 @@ export interface components {
             version: number;
         };
         /**
-         * ContactPointReview
-         * @description 地区局对联系点备案的确认或退回。
+         * ContactPointReturn
+         * @description 地区局退回修改（须写明意见）。
          * @example {
-         *       "decision": "acknowledged",
-         *       "note": null
+         *       "decision": "returned",
+         *       "note": "请补充联系人手机号码后重新报备案。"
          *     }
          */
-        ContactPointReview: {
+        ContactPointReturn: {
             /**
-             * Decision
-             * @description acknowledged 确认备案；returned 退回修改
+             * @description returned 退回修改 (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            decision: "acknowledged" | "returned";
+            decision: "returned";
             /**
              * Note
-             * @description 意见（退回时必填）
+             * @description 退回意见
              */
-            note?: string | null;
+            note: string;
         };
         /**
          * ContactPointSummary
@@ -2935,7 +2927,7 @@ export interface components {
         };
         /**
          * ContactPointUpdate
-         * @description 调整联系点（名称、联系人、联系的个体工商户）；调整后重新报备案。
+         * @description 调整联系点（名称、联系人、联系的个体工商户，至少一项）；调整后重新报备案。
          * @example {
          *       "contact_person": "李春梅"
          *     }
@@ -2944,16 +2936,16 @@ export interface components {
             /** Address */
             address?: string | null;
             /** Contact Person */
-            contact_person?: string | null;
+            contact_person?: string;
             /** Contact Phone */
-            contact_phone?: string | null;
+            contact_phone?: string;
             /** Name */
-            name?: string | null;
+            name?: string;
             /**
              * Usccs
              * @description 联系的个体工商户（整体替换）
              */
-            usccs?: string[] | null;
+            usccs?: string[];
         };
         /**
          * CorrectionRead
@@ -4659,7 +4651,7 @@ export interface components {
              * Channels
              * @description 公示宣传渠道
              */
-            channels?: components["schemas"]["Channel-Input"][];
+            channels?: components["schemas"]["Channel"][];
             /**
              * Conditions
              * @description 申请条件
@@ -4775,7 +4767,7 @@ export interface components {
          */
         PolicyRead: {
             /** Channels */
-            channels: components["schemas"]["Channel-Output"][];
+            channels: components["schemas"]["Channel"][];
             /** Conditions */
             conditions: string;
             /** Content */
@@ -4868,30 +4860,33 @@ export interface components {
         };
         /**
          * PolicyUpdate
-         * @description 修改政策的部分字段；已公示的政策修改后即以新版本公示，并记录公示日期。
+         * @description 修改政策的部分字段（至少一项）；已公示的政策修改后即以新版本公示，并记录公示日期。
          * @example {
          *       "procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"
          *     }
          */
         PolicyUpdate: {
             /** Channels */
-            channels?: components["schemas"]["Channel-Input"][] | null;
+            channels?: components["schemas"]["Channel"][];
             /** Conditions */
-            conditions?: string | null;
+            conditions?: string;
             /** Content */
-            content?: string | null;
+            content?: string;
             /** Department */
-            department?: string | null;
-            /** In Force From */
-            in_force_from?: string | null;
+            department?: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from?: string;
             /** In Force To */
             in_force_to?: string | null;
             /** Measure Codes */
-            measure_codes?: string[] | null;
+            measure_codes?: string[];
             /** Procedure */
-            procedure?: string | null;
+            procedure?: string;
             /** Title */
-            title?: string | null;
+            title?: string;
         };
         /**
          * Problem
@@ -16048,11 +16043,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {
-                 *       "decision": "acknowledged",
-                 *       "note": null
-                 *     } */
-                "application/json": components["schemas"]["ContactPointReview"];
+                "application/json": components["schemas"]["ContactPointAcknowledgement"] | components["schemas"]["ContactPointReturn"];
             };
         };
         responses: {
