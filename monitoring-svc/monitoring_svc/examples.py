@@ -2,7 +2,7 @@
 the request ones are sent by schemathesis, so each is accepted as it is."""
 from __future__ import annotations
 
-from getihu_kit.examples import USCC_MOHE
+from getihu_kit.examples import JOB_READ, USCC_MOHE
 
 _CHANNELS = [{"kind": "website", "name": "大兴安岭地区行政公署网站", "url": "https://www.dxal.gov.cn/"},
              {"kind": "notice_board", "name": "漠河市市场监管局政务公开栏", "url": None}]
@@ -41,11 +41,6 @@ _TABLE = {"name": "types_by_county", "title": "2025年度分县分型户数",
                       {"key": "businesses", "label": "户数"}],
           "rows": [{"region_code": "232701", "region_name": "漠河市", "type": "growth", "type_label": "成长型",
                     "businesses": 412}]}
-_JOB = {"id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e", "kind": "returns", "status": "completed", "progress": 1.0,
-        "processed": 120, "accepted": 119, "rejected": 1,
-        "errors": [{"row": 14, "field": "sales", "message": "金额不能为负数"}], "message": None,
-        "created_at": "2025-07-08T01:15:00Z", "finished_at": "2025-07-08T01:15:09Z"}
-
 EXAMPLES: dict[str, dict] = {
     "Channel": _CHANNELS[0],
     "PolicyCreate": _POLICY_IN,
@@ -71,7 +66,8 @@ EXAMPLES: dict[str, dict] = {
     "AnalysisRead": {"year": 2025, "region_code": "232701", "quarters": [1, 2, 3, 4],
                      "computed_at": "2025-10-08T02:00:00Z", "tables": {"types_by_county": _TABLE}},
     "ReportCreate": {"year": 2025, "quarter": 3, "region_code": "232701"},
-    "JobRead": _JOB,
+    "JobRead": JOB_READ,  # kit's one example of its JobRead: the merged document keeps one schema
+    "reviewContactPoint": {"requestBody": {"content": {"application/json": {"decision": "acknowledged", "note": None}}}},
     "importReturns": {"requestBody": {
         "description": "季度经营数据文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；"
                        "列：uscc、year、quarter、sales、costs、profit、employees、new_hires、loans_outstanding、"

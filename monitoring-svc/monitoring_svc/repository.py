@@ -126,10 +126,11 @@ def returns_page(session: Session, *, region_code: str | None, uscc: str | None,
                         page=page)
 
 
-def returns_export(*, region_code: str | None, year: int | None, quarter: int | None, columns: Sequence[str]):
+def returns_export(*, region_code: str | None, uscc: str | None, year: int | None, quarter: int | None,
+                   columns: Sequence[str]):
     t = OperatingReturn.__table__
     stmt = select(*[t.c[c] for c in columns])
-    for col, value in ((t.c.region_code, region_code), (t.c.year, year), (t.c.quarter, quarter)):
+    for col, value in ((t.c.region_code, region_code), (t.c.uscc, uscc), (t.c.year, year), (t.c.quarter, quarter)):
         if value is not None:
             stmt = stmt.where(col == value)
     return stmt.order_by(t.c.year, t.c.quarter, t.c.uscc)

@@ -117,14 +117,14 @@ EXPORT_COLUMNS = (("uscc", "统一社会信用代码"), ("year", "年度"), ("qu
 
 
 def export(session: Session, *, engine, principal: Principal, fmt: str, region_code: str | None,
-           year: int | None, quarter: int | None):
+           uscc: str | None, year: int | None, quarter: int | None):
     """The staff list as a streamed CSV or XLSX (kit.exports), in constant memory; the export is
     audited like any read, with the number of rows it carries."""
     region = scoped_region(principal, region_code)
-    stmt = repository.returns_export(region_code=region, year=year, quarter=quarter,
+    stmt = repository.returns_export(region_code=region, uscc=uscc, year=year, quarter=quarter,
                                      columns=[c for c, _ in EXPORT_COLUMNS])
     rows = repository.count_of(session, stmt)
-    _audit(session, principal, uscc=None, rows=rows, query={
+    _audit(session, principal, uscc=uscc, rows=rows, query={
         k: v for k, v in (("region_code", region), ("year", year), ("quarter", quarter), ("format", fmt))
         if v is not None})
     return exports.stream(fmt, [label for _, label in EXPORT_COLUMNS], exports.export_rows(engine, stmt))

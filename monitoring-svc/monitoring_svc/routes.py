@@ -9,7 +9,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from getihu_kit.auth import Principal
-from getihu_kit.errors import Forbidden, InvalidInput
+from getihu_kit.errors import Forbidden
 from getihu_kit.fields import USCC, Date, RegionCode, Text
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -127,10 +127,8 @@ def list_returns(request: Request, session: SessionDep, page: ListPage, principa
     if format != "json":
         if not principal.is_staff:
             raise Forbidden("导出仅限工作人员", field="format")
-        if uscc is not None:
-            raise InvalidInput("导出按辖区、年度、季度筛选，不按单户", field="uscc")
         body, media = returns.export(session, engine=request.app.state.engine, principal=principal, fmt=format,
-                                     region_code=region_code, year=year, quarter=quarter)
+                                     region_code=region_code, uscc=uscc, year=year, quarter=quarter)
         name = f"经营数据_{year or '全部'}{f'Q{quarter}' if quarter else ''}.{format}"
         return StreamingResponse(body, media_type=media, headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

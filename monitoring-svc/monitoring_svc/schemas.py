@@ -56,6 +56,16 @@ def words(max_length: int, *, paragraphs: bool = False):
 Line100, Line200, Line300 = words(100), words(200), words(300)
 Paragraphs2k, Paragraphs4k, Paragraphs10k, Paragraphs20k = (words(2000, paragraphs=True), words(4000, paragraphs=True),
                                                             words(10000, paragraphs=True), words(20000, paragraphs=True))
+
+
+def _measure_code(v: str) -> str:
+    import re
+    if not re.fullmatch(MEASURE_CODE_PATTERN, v):
+        raise ValueError(f"帮扶措施编号应为“类型或类别.字母”，如 growth.A（收到“{v[:20]}”）")
+    return v
+
+
+MeasureCode = Annotated[str, AfterValidator(_measure_code), WithJsonSchema({"type": "string", "pattern": MEASURE_CODE_PATTERN})]
 AnalysisValue = Union[Annotated[str, Field(max_length=500)], int, float, None]
 AT_LEAST_ONE = {"minProperties": 1}
 
@@ -91,16 +101,12 @@ class PolicyFields(BaseModel):
     in_force_from: Date = Field(description="有效期起（含）")
     in_force_to: Date | None = Field(default=None, description="有效期止（含）；不填为长期有效")
     channels: list[Channel] = Field(default_factory=list, max_length=20, description="公示宣传渠道")
-    measure_codes: list[str] = Field(default_factory=list, max_length=40,
-                                     description="对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）")
+    measure_codes: list[MeasureCode] = Field(default_factory=list, max_length=40,
+                                             description="对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）")
 
     @field_validator("measure_codes")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
-        import re
-        bad = [c for c in v if not re.fullmatch(MEASURE_CODE_PATTERN, c)]
-        if bad:
-            raise ValueError(f"帮扶措施编号应为“类型或类别.字母”，如 growth.A：{'、'.join(bad[:5])}")
         return list(dict.fromkeys(v))
 
 
@@ -119,7 +125,7 @@ class PolicyUpdate(PartialUpdate):
     in_force_from: Date = None
     in_force_to: Date | None = None
     channels: list[Channel] = Field(default=None, max_length=20)
-    measure_codes: list[str] = Field(default=None, max_length=40)
+    measure_codes: list[MeasureCode] = Field(default=None, max_length=40)
 
     @field_validator("measure_codes")
     @classmethod

@@ -6413,57 +6413,6 @@ export interface components {
             year: number;
         };
         /**
-         * JobRead
-         * @example {
-         *       "accepted": 119,
-         *       "created_at": "2025-07-08T01:15:00Z",
-         *       "errors": [
-         *         {
-         *           "field": "sales",
-         *           "message": "金额不能为负数",
-         *           "row": 14
-         *         }
-         *       ],
-         *       "finished_at": "2025-07-08T01:15:09Z",
-         *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
-         *       "kind": "returns",
-         *       "message": null,
-         *       "processed": 120,
-         *       "progress": 1,
-         *       "rejected": 1,
-         *       "status": "completed"
-         *     }
-         */
-        monitoring__JobRead: {
-            /** Accepted */
-            accepted: number;
-            /** Created At */
-            created_at?: string | null;
-            /** Errors */
-            errors: {
-                [key: string]: unknown;
-            }[];
-            /** Finished At */
-            finished_at?: string | null;
-            /** Id */
-            id: string;
-            /** Kind */
-            kind: string;
-            /** Message */
-            message?: string | null;
-            /** Processed */
-            processed: number;
-            /** Progress */
-            progress: number;
-            /** Rejected */
-            rejected: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "running" | "completed" | "failed";
-        };
-        /**
          * MarkRead
          * @example {
          *       "ids": [
@@ -16043,6 +15992,10 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "decision": "acknowledged",
+                 *       "note": null
+                 *     } */
                 "application/json": components["schemas"]["ContactPointAcknowledgement"] | components["schemas"]["ContactPointReturn"];
             };
         };
@@ -16167,25 +16120,30 @@ export interface operations {
                 };
                 content: {
                     /** @example {
-                     *       "accepted": 119,
-                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
                      *       "errors": [
                      *         {
-                     *           "field": "sales",
-                     *           "message": "金额不能为负数",
-                     *           "row": 14
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
                      *         }
                      *       ],
-                     *       "finished_at": "2025-07-08T01:15:09Z",
-                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
-                     *       "kind": "returns",
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
                      *       "message": null,
                      *       "processed": 120,
                      *       "progress": 1,
-                     *       "rejected": 1,
+                     *       "rejected": 2,
                      *       "status": "completed"
                      *     } */
-                    "application/json": components["schemas"]["monitoring__JobRead"];
+                    "application/json": components["schemas"]["JobRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -17090,25 +17048,30 @@ export interface operations {
                 };
                 content: {
                     /** @example {
-                     *       "accepted": 119,
-                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
                      *       "errors": [
                      *         {
-                     *           "field": "sales",
-                     *           "message": "金额不能为负数",
-                     *           "row": 14
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
                      *         }
                      *       ],
-                     *       "finished_at": "2025-07-08T01:15:09Z",
-                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
-                     *       "kind": "returns",
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
                      *       "message": null,
                      *       "processed": 120,
                      *       "progress": 1,
-                     *       "rejected": 1,
+                     *       "rejected": 2,
                      *       "status": "completed"
                      *     } */
-                    "application/json": components["schemas"]["monitoring__JobRead"];
+                    "application/json": components["schemas"]["JobRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -17675,25 +17638,30 @@ export interface operations {
                 };
                 content: {
                     /** @example {
-                     *       "accepted": 119,
-                     *       "created_at": "2025-07-08T01:15:00Z",
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
                      *       "errors": [
                      *         {
-                     *           "field": "sales",
-                     *           "message": "金额不能为负数",
-                     *           "row": 14
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
                      *         }
                      *       ],
-                     *       "finished_at": "2025-07-08T01:15:09Z",
-                     *       "id": "mo_7e2a9c4b1d3f4a5e8b6c0d2f4a6b8c0e",
-                     *       "kind": "returns",
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
                      *       "message": null,
                      *       "processed": 120,
                      *       "progress": 1,
-                     *       "rejected": 1,
+                     *       "rejected": 2,
                      *       "status": "completed"
                      *     } */
-                    "application/json": components["schemas"]["monitoring__JobRead"];
+                    "application/json": components["schemas"]["JobRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
