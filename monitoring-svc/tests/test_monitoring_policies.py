@@ -68,7 +68,8 @@ def test_who_may_write_and_what_is_refused(api):
     assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "in_force_to"
     bad_code = api.post("/api/v1/monitoring/policies", json={**BODY, "measure_codes": ["growth.a"]},
                         headers=api.prefecture())
-    assert bad_code.status_code == 422 and bad_code.json()["errors"][0]["field"] == "measure_codes"
+    assert bad_code.status_code == 422 and bad_code.json()["errors"][0]["field"] == "measure_codes.0"
+    assert "growth.A" in bad_code.json()["errors"][0]["message"]
     assert api.get("/api/v1/monitoring/policies", params={"status": "draft"}).status_code == 403
     p = create(api)
     empty = api.patch(f"/api/v1/monitoring/policies/{p['id']}", json={}, headers=api.prefecture())
