@@ -19,6 +19,6 @@ echo "bootstrap: installing pinned Python packages into .venv"
   -r requirements/runtime.lock -r requirements/dev.lock
 # setuptools and wheel are pinned in the lock, so editable installs build offline and fast.
 "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation \
-  -e kit -e cli -e gateway -e registry-svc -e data-sharing-svc -e typing-svc -e cultivation-svc -e appeal-svc -e notify-svc \
+  -e kit -e cli -e gateway -e registry-svc -e data-sharing-svc -e typing-svc -e cultivation-svc -e appeal-svc -e notify-svc -e monitoring-svc \
   >/dev/null
 echo "$want" > "$STAMP"

@@ -23,14 +23,15 @@ from stack import METRICS_OFFSET, SERVICES, Stack  # noqa: E402
 
 
 def free_base_port() -> int:
-    """A base port whose next 9 ports are free too (the gateway and the services), and their metrics
+    """A base port whose next ports are free too (the gateway and one per service), and their metrics
     ports. Drawn below the kernel's ephemeral range (32768 and up on Linux), where no outgoing
     connection of another process can take a port between this check and the services' bind."""
     for _ in range(50):
         base = random.randrange(20000, 32000, 10)
         try:
             socks = []
-            for p in [*range(base, base + 10), *range(base + METRICS_OFFSET, base + METRICS_OFFSET + 10)]:
+            n = 1 + len(SERVICES)
+            for p in [*range(base, base + n), *range(base + METRICS_OFFSET, base + METRICS_OFFSET + n)]:
                 s = socket.socket()
                 s.bind(("127.0.0.1", p))
                 socks.append(s)

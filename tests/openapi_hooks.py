@@ -190,6 +190,11 @@ def filter_case(ctx, case):
     if path.endswith("/review") and path.startswith("/api/v1/cultivation/applications/") \
             and body.get("relaxed_group_confirmed") is not None:
         return False  # the seeded stack's cases claim no relaxed group: nothing to confirm
+    if path == "/api/v1/monitoring/policies":
+        # A policy's period ends on or after its first day (monitoring rules.policy_period_valid).
+        start, end = _date(body.get("in_force_from")), _date(body.get("in_force_to"))
+        if start and end and end < start:
+            return False
     if path.startswith("/api/v1/businesses"):
         # The registry records what has happened: no date of a registration event after the bureau's today.
         dated = [v for k, v in _flat(body) if k.endswith("_on")]

@@ -19,7 +19,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ["registry_svc", "data_sharing_svc", "typing_svc", "cultivation_svc", "appeal_svc", "notify_svc"]
+SERVICES = ["registry_svc", "data_sharing_svc", "typing_svc", "cultivation_svc", "appeal_svc", "notify_svc",
+            "monitoring_svc"]
 
 
 def _python_files() -> list[Path]:

@@ -24,7 +24,8 @@ from getihu_kit.domain import id_number, uscc
 from getihu_kit.web import operation_id
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("registry_svc", "data_sharing_svc", "typing_svc", "cultivation_svc", "appeal_svc", "notify_svc")
+SERVICES = ("registry_svc", "data_sharing_svc", "typing_svc", "cultivation_svc", "appeal_svc", "notify_svc",
+            "monitoring_svc")
 BINARY = {"type": "string", "format": "binary"}
 
 

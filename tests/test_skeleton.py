@@ -95,7 +95,7 @@ def test_ready_lists_every_service_and_the_broker(gateway):
     r = gateway.get("/readyz")
     assert r.status_code == 200
     assert r.json()["components"] == {s: "ready" for s in
-                                      ["registry", "data-sharing", "typing", "cultivation", "appeal", "notify", "kafka"]}
+                                      ["registry", "data-sharing", "typing", "cultivation", "appeal", "notify", "monitoring", "kafka"]}
     assert gateway.get("/healthz").json()["status"] == "ok"
     doc = gateway.get("/openapi.json").json()
     assert "/api/v1/businesses" in doc["paths"] and doc["x-services-missing"] == []

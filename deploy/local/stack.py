@@ -34,6 +34,7 @@ SERVICES: list[tuple[str, str, int, str]] = [
     ("cultivation", "cultivation_svc", 4, "CULTIVATION_"),
     ("appeal", "appeal_svc", 5, "APPEAL_"),
     ("notify", "notify_svc", 6, "NOTIFY_"),
+    ("monitoring", "monitoring_svc", 7, "MONITORING_"),
 ]
 
 

@@ -20,7 +20,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
 _NOT_RETURNED = {h.encode() for h in HOP_BY_HOP} | {b"date", b"server"}
 
 SERVICE_NAMES = {"registry": "登记服务", "data-sharing": "数据共享服务", "typing": "分型服务",
-                 "cultivation": "培育服务", "appeal": "异议服务", "notify": "通知服务"}
+                 "cultivation": "培育服务", "appeal": "异议服务", "notify": "通知服务",
+                 "monitoring": "监测分析服务"}
 
 # Bodies up to this size are read whole and sent in one write (nearly every API call: a JSON object, a
 # page of a list); larger or unsized ones (uploads, exports) are streamed chunk by chunk: flat memory.

@@ -12,11 +12,12 @@ PREFIXES: list[tuple[str, str]] = sorted([
     ("/api/v1/cultivation", "cultivation"),
     ("/api/v1/appeals", "appeal"),
     ("/api/v1/notifications", "notify"),
+    ("/api/v1/monitoring", "monitoring"),
 ], key=lambda p: -len(p[0]))
 
 # Job ids carry their owner's prefix, so one /api/v1/jobs/{id} resource spans services.
 JOB_PREFIXES = {"rg_": "registry", "ds_": "data-sharing", "ty_": "typing", "cu_": "cultivation",
-                "ap_": "appeal", "nt_": "notify"}
+                "ap_": "appeal", "nt_": "notify", "mo_": "monitoring"}
 
 # Writes that need no token (the coarse rule refuses every other anonymous write).
 ANONYMOUS_WRITES: tuple[str, ...] = ("/api/v1/auth/dev-token", "/api/v1/appeals/notice-objections")

@@ -15,6 +15,7 @@ class Settings(ServiceSettings):
     cultivation_url: str = "http://127.0.0.1:8004"
     appeal_url: str = "http://127.0.0.1:8005"
     notify_url: str = "http://127.0.0.1:8006"
+    monitoring_url: str = "http://127.0.0.1:8007"
     connect_timeout_s: float = 2.0
     read_timeout_s: float = 30.0
     upload_timeout_s: float = 600.0
@@ -24,7 +25,8 @@ class Settings(ServiceSettings):
 
     def services(self) -> dict[str, str]:
         return {"registry": self.registry_url, "data-sharing": self.data_sharing_url, "typing": self.typing_url,
-                "cultivation": self.cultivation_url, "appeal": self.appeal_url, "notify": self.notify_url}
+                "cultivation": self.cultivation_url, "appeal": self.appeal_url, "notify": self.notify_url,
+                "monitoring": self.monitoring_url}
 
 
 settings = Settings()

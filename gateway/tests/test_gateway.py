@@ -66,7 +66,7 @@ def upstream():
 def client(upstream):
     dead = f"http://127.0.0.1:{free_port()}"
     s = Settings(registry_url=upstream, data_sharing_url=dead, typing_url=dead, cultivation_url=dead,
-                 appeal_url=dead, notify_url=dead, read_timeout_s=0.5, dev_auth=True,
+                 appeal_url=dead, notify_url=dead, monitoring_url=dead, read_timeout_s=0.5, dev_auth=True,
                  kafka_bootstrap="127.0.0.1:1")
     with TestClient(create_app(s)) as c:
         yield c
@@ -82,7 +82,8 @@ def token(client, **body):
     ("/api/v1/data-sharing/batches", "data-sharing"), ("/api/v1/typing/runs", "typing"),
     ("/api/v1/cultivation/windows", "cultivation"), ("/api/v1/appeals", "appeal"),
     ("/api/v1/notifications/inbox", "notify"), ("/api/v1/jobs/rg_abc", "registry"),
-    ("/api/v1/jobs/ds_abc", "data-sharing"), ("/api/v1/jobs/zz_abc", None), ("/api/v1/businessesX", None),
+    ("/api/v1/jobs/ds_abc", "data-sharing"), ("/api/v1/monitoring/policies", "monitoring"),
+    ("/api/v1/jobs/mo_abc", "monitoring"), ("/api/v1/jobs/zz_abc", None), ("/api/v1/businessesX", None),
     ("/api/v1/typingfoo", None),
 ])
 def test_routing(path, svc):

@@ -19,7 +19,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 def client():
     dead = "http://127.0.0.1:9"  # nothing listens there: no upstream is needed for these pages
     s = Settings(registry_url=dead, data_sharing_url=dead, typing_url=dead, cultivation_url=dead, appeal_url=dead,
-                 notify_url=dead, read_timeout_s=0.5, connect_timeout_s=0.5, kafka_bootstrap="127.0.0.1:1")
+                 notify_url=dead, monitoring_url=dead, read_timeout_s=0.5, connect_timeout_s=0.5, kafka_bootstrap="127.0.0.1:1")
     with TestClient(create_app(s)) as c:
         yield c
 

@@ -101,6 +101,22 @@ def _money(v):
 Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema({
     "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "integer", "minimum": 0, "maximum": 10**15}],
     "description": "金额（元）：非负，最多两位小数，以字符串表示，如 \"12345.60\""})]
+SIGNED_MONEY_PATTERN = "^-?[0-9]{1,16}(\\.[0-9]{1,2})?$"
+
+
+def _signed_money(v):
+    """Money that may be negative (a profit that is a loss): Money's rules for its magnitude."""
+    if isinstance(v, str) and v.strip().startswith("-"):
+        return -_money(v.strip()[1:])
+    if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v < 0:
+        return -_money(-v)
+    return _money(v)
+
+
+SignedMoney = Annotated[Decimal, BeforeValidator(_signed_money), WithJsonSchema({
+    "anyOf": [{"type": "string", "pattern": SIGNED_MONEY_PATTERN},
+              {"type": "integer", "minimum": -10**15, "maximum": 10**15}],
+    "description": "金额（元），可为负（如亏损），最多两位小数，以字符串表示，如 \"-1200.50\""})]
 Text = Annotated[str, AfterValidator(_text), WithJsonSchema({"type": "string", "pattern": TEXT_PATTERN})]
 
 # The platform's codes as enums (labels.py has their Chinese labels).

@@ -244,7 +244,38 @@ _NOTIFY = [
        "查看投递记录的状态；投递中的会自动重试，无需手动重新投递。"),
 ]
 
-ALL: tuple[ProblemType, ...] = (*_GENERIC, *_REGISTRY, *_DATA_SHARING, *_TYPING, *_CULTIVATION, *_APPEAL, *_NOTIFY)
+_MONITORING = [
+    _p("policy_not_found", 404, "政策不存在",
+       "地址中的政策编号不存在，或该政策尚未公示、已撤回（公众只能查看已公示的政策）。",
+       "核对政策编号；公众请从惠企政策目录中选择。"),
+    _p("policy_already_published", 409, "政策已公示",
+       "该政策已处于公示状态，无需再次公示；修改内容后会以新版本自动公示并记录日期。",
+       "直接修改政策内容即可；需停止公示的请撤回。"),
+    _p("policy_not_published", 409, "政策未公示",
+       "只有已公示的政策可以撤回。",
+       "草稿无需撤回；如需公示请先公示。"),
+    _p("contact_point_not_found", 404, "联系点不存在",
+       "联系点编号不存在，或不属于本辖区。",
+       "核对联系点编号；县级人员只能办理本县的联系点。"),
+    _p("contact_point_not_filed", 409, "联系点不在备案审核中",
+       "只有已报备案（待地区局确认）的联系点可以确认备案或退回；已确认或已退回的，需县级调整后重新报备案。",
+       "请县级市场监管部门调整联系点后重新报备案。"),
+    _p("contact_point_cannot_report", 409, "联系点不能代报",
+       "联系点尚未经地区市场监管局备案确认，或该户不在联系点联系的个体工商户名单中。",
+       "请先完成联系点备案，或将该户加入联系点的联系名单后再代报。"),
+    _p("return_period_closed", 409, "不在报送期内",
+       "所报季度尚未开始，或早于可补报的最早年度（按季度跟踪监测，补报期限为两年）。",
+       "核对年度和季度后重新报送。"),
+    _p("report_not_ready", 404, "报告尚未生成",
+       "分析报告任务尚未完成（或已失败），文件还不能下载。",
+       "按任务编号查询进度（/api/v1/jobs/{id}），完成后再下载。"),
+    _p("return_not_found", 404, "经营数据不存在",
+       "该户该季度没有报送经营数据，或不在本辖区。",
+       "核对统一社会信用代码、年度和季度。"),
+]
+
+ALL: tuple[ProblemType, ...] = (*_GENERIC, *_REGISTRY, *_DATA_SHARING, *_TYPING, *_CULTIVATION, *_APPEAL, *_NOTIFY,
+                                *_MONITORING)
 PROBLEM_TYPES: dict[str, ProblemType] = {p.code: p for p in ALL}
 
 

@@ -73,23 +73,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/appeals/cultivation-objections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 经营者对本户“名特优新”不予认定、取消认定、抽查不予认定或撤销认定提出异议 */
-        post: operations["fileCultivationObjection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/appeals/mine": {
         parameters: {
             query?: never;
@@ -772,23 +755,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cultivation/recognitions/{rec_id}/cancellation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 取消认定：同一自然人在本县多户获认定的，取消后获认定的一户（工作清单所列） */
-        post: operations["cancelConflictingRecognition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/cultivation/recognitions/{rec_id}/department-consent": {
         parameters: {
             query?: never;
@@ -834,23 +800,6 @@ export interface paths {
         put?: never;
         /** 信息报告（每年7月底前；变更经营者后） */
         post: operations["fileInfoReport"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cultivation/recognitions/{rec_id}/info-reports/{report_id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 审核信息报告（通过或要求更正） */
-        post: operations["reviewInfoReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -960,40 +909,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cultivation/spot-check-sample": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 地局抽查样本（可复现：同一种子、同一批认定得到同一样本） */
-        get: operations["drawSpotCheckSample"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cultivation/standards": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** “名特优新”现行规则参数（公开：每项参数的取值、施行日期与依据；指定县时含本地调整及理由） */
-        get: operations["getCultivationStandards"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/cultivation/windows": {
         parameters: {
             query?: never;
@@ -1026,23 +941,6 @@ export interface paths {
         head?: never;
         /** 调整申报截止日期 */
         patch: operations["changeWindow"];
-        trace?: never;
-    };
-    "/api/v1/cultivation/worklist": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料 */
-        get: operations["getWorklist"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/data-sharing/audit": {
@@ -1176,6 +1074,266 @@ export interface paths {
         };
         /** 查询文件报送任务的进度与逐行报告 */
         get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监测分析数据（供图表）：分布、类型变化、名额、异议、经营指标 */
+        get: operations["getAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联系点列表（县级看本县，地区局看全部） */
+        get: operations["listContactPoints"];
+        put?: never;
+        /** 县级设立联系点并报地区局备案 */
+        post: operations["createContactPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points/{cp_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联系点详情与联系的个体工商户 */
+        get: operations["getContactPoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 调整联系点（调整后重新报备案） */
+        patch: operations["updateContactPoint"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/contact-points/{cp_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 地区局确认备案或退回修改 */
+        post: operations["reviewContactPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询监测分析任务的进度和逐行错误 */
+        get: operations["getMonitoringJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 惠企政策目录（公众可查已公示政策） */
+        get: operations["listPolicies"];
+        put?: never;
+        /** 新建惠企政策（草稿） */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 惠企政策详情：内容、申请条件、办理流程、公示记录 */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改惠企政策（已公示的即以新版本公示） */
+        patch: operations["updatePolicy"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 公示惠企政策 */
+        post: operations["publishPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/policies/{policy_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回已公示的惠企政策 */
+        post: operations["withdrawPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成季度或年度分析报告（任务） */
+        post: operations["requestReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/reports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载分析报告（xlsx 或 html） */
+        get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季度经营数据列表（保密：工作人员查看留痕）；可导出 CSV、XLSX */
+        get: operations["listReturns"];
+        put?: never;
+        /** 报送季度经营数据（经营者在线报送，或联系点代报） */
+        post: operations["submitReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经营数据查看留痕（地区局、管理员） */
+        get: operations["listReturnReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级批量导入季度经营数据（CSV、XLSX、JSON Lines），逐行报告错误 */
+        post: operations["importReturns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/returns/{uscc}/{year}/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某户某季度的经营数据（保密） */
+        get: operations["getReturn"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1530,31 +1688,136 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * AddedGroupIn
-         * @description 二(四)1 “等”: a relaxed group the county adds, in force from a date, with its reason.
+         * AnalysisColumn
+         * @example {
+         *       "key": "region_code",
+         *       "label": "区划代码"
+         *     }
          */
-        AddedGroupIn: {
-            /**
-             * Code
-             * @description 群体代码（小写英文），如 poverty_relieved
-             */
-            code: string;
-            /**
-             * In Force From
-             * Format: date
-             * @description 施行日期
-             */
-            in_force_from: string;
-            /**
-             * Label
-             * @description 群体名称，如 脱贫户
-             */
+        AnalysisColumn: {
+            /** Key */
+            key: string;
+            /** Label */
             label: string;
+        };
+        /**
+         * AnalysisRead
+         * @description 分析结果：分县、分行业、分类型、分类别的分布，年度间类型变化，名额使用，异议件数与结果，分季度分类型经营指标。
+         * @example {
+         *       "computed_at": "2025-10-08T02:00:00Z",
+         *       "quarters": [
+         *         1,
+         *         2,
+         *         3,
+         *         4
+         *       ],
+         *       "region_code": "232701",
+         *       "tables": {
+         *         "types_by_county": {
+         *           "columns": [
+         *             {
+         *               "key": "region_code",
+         *               "label": "区划代码"
+         *             },
+         *             {
+         *               "key": "region_name",
+         *               "label": "县（市、区）"
+         *             },
+         *             {
+         *               "key": "type",
+         *               "label": "类型代码"
+         *             },
+         *             {
+         *               "key": "type_label",
+         *               "label": "类型"
+         *             },
+         *             {
+         *               "key": "businesses",
+         *               "label": "户数"
+         *             }
+         *           ],
+         *           "name": "types_by_county",
+         *           "rows": [
+         *             {
+         *               "businesses": 412,
+         *               "region_code": "232701",
+         *               "region_name": "漠河市",
+         *               "type": "growth",
+         *               "type_label": "成长型"
+         *             }
+         *           ],
+         *           "title": "2025年度分县分型户数"
+         *         }
+         *       },
+         *       "year": 2025
+         *     }
+         */
+        AnalysisRead: {
             /**
-             * Reason
-             * @description 增设理由（县级市场监管部门的依据）
+             * Computed At
+             * Format: date-time
              */
-            reason: string;
+            computed_at: string;
+            /** Quarters */
+            quarters: number[];
+            /** Region Code */
+            region_code: string | null;
+            /** Tables */
+            tables: {
+                [key: string]: components["schemas"]["AnalysisTable"];
+            };
+            /** Year */
+            year: number;
+        };
+        /**
+         * AnalysisTable
+         * @example {
+         *       "columns": [
+         *         {
+         *           "key": "region_code",
+         *           "label": "区划代码"
+         *         },
+         *         {
+         *           "key": "region_name",
+         *           "label": "县（市、区）"
+         *         },
+         *         {
+         *           "key": "type",
+         *           "label": "类型代码"
+         *         },
+         *         {
+         *           "key": "type_label",
+         *           "label": "类型"
+         *         },
+         *         {
+         *           "key": "businesses",
+         *           "label": "户数"
+         *         }
+         *       ],
+         *       "name": "types_by_county",
+         *       "rows": [
+         *         {
+         *           "businesses": 412,
+         *           "region_code": "232701",
+         *           "region_name": "漠河市",
+         *           "type": "growth",
+         *           "type_label": "成长型"
+         *         }
+         *       ],
+         *       "title": "2025年度分县分型户数"
+         *     }
+         */
+        AnalysisTable: {
+            /** Columns */
+            columns: components["schemas"]["AnalysisColumn"][];
+            /** Name */
+            name: string;
+            /** Rows */
+            rows: {
+                [key: string]: string | number | null;
+            }[];
+            /** Title */
+            title: string;
         };
         /**
          * AnnualReportIn
@@ -1860,7 +2123,7 @@ export interface components {
              * Target Kind
              * @enum {string}
              */
-            target_kind: "typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
+            target_kind: "typing_result" | "cultivation_notice";
             /** Trail */
             trail?: components["schemas"]["appeal__StepRead"][] | null;
             /** Uscc */
@@ -1899,13 +2162,8 @@ export interface components {
             };
             /** Materials */
             materials?: components["schemas"]["Material"][];
-            /**
-             * Relaxed Basis
-             * @description 所称群体的依据（证件名称及编号、证明出具单位），放宽来源时必填，县级审核时确认
-             */
-            relaxed_basis?: string | null;
             /** Relaxed Group */
-            relaxed_group?: string | null;
+            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
             /**
              * Uscc
              * Format: uscc
@@ -1978,11 +2236,6 @@ export interface components {
             criteria_id?: string | null;
             /** Department */
             department?: string | null;
-            /**
-             * Fraud Revocations
-             * @default []
-             */
-            fraud_revocations?: components["schemas"]["FraudRevocationRead"][];
             /** Id */
             id: string;
             /**
@@ -2005,19 +2258,8 @@ export interface components {
             reason?: string | null;
             /** Region Code */
             region_code: string;
-            /** Relaxed Basis */
-            relaxed_basis?: string | null;
-            /** Relaxed Confirmed */
-            relaxed_confirmed?: boolean | null;
             /** Relaxed Group */
-            relaxed_group?: string | null;
-            /** Relaxed Group Label */
-            relaxed_group_label?: string | null;
-            /**
-             * Reopened By
-             * @description 异议成立、恢复办理本案的异议编号
-             */
-            reopened_by?: string | null;
+            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
             /** Score */
             score?: string | null;
             /** Score Detail */
@@ -2116,29 +2358,6 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             /** Next Cursor */
             next_cursor?: string | null;
-        };
-        /** BarrierSource */
-        BarrierSource: {
-            /**
-             * Outbox Through
-             * @description 运行开始前该服务已提交事件的序号上限：此前的事件均已应用
-             */
-            outbox_through: number;
-            /**
-             * Service
-             * @description 上游服务（registry 登记注册、data-sharing 数据共享）
-             */
-            service: string;
-        };
-        /** BarrierTopic */
-        BarrierTopic: {
-            /**
-             * End Offset
-             * @description 等待时该主题各分区末端位点之和：此前的事件均已应用
-             */
-            end_offset: number;
-            /** Topic */
-            topic: string;
         };
         /**
          * BatchCreate
@@ -2447,6 +2666,33 @@ export interface components {
             received_at?: string | null;
         };
         /**
+         * Channel
+         * @description A publicity channel (政府网站、公示栏、新闻媒体…).
+         * @example {
+         *       "kind": "website",
+         *       "name": "大兴安岭地区行政公署网站",
+         *       "url": "https://www.dxal.gov.cn/"
+         *     }
+         */
+        Channel: {
+            /**
+             * Kind
+             * @description 渠道：website 政府网站、notice_board 公示栏、media 新闻媒体、hotline 服务热线、service_hall 政务服务大厅、other 其他
+             * @enum {string}
+             */
+            kind: "website" | "notice_board" | "media" | "hotline" | "service_hall" | "other";
+            /**
+             * Name
+             * @description 渠道名称
+             */
+            name: string;
+            /**
+             * Url
+             * @description 网址（网站渠道）
+             */
+            url?: string | null;
+        };
+        /**
          * Confirmation
          * @example {
          *       "region_code": "232701",
@@ -2472,6 +2718,234 @@ export interface components {
         Consent: {
             /** Agree */
             agree: boolean;
+        };
+        /**
+         * ContactPointAcknowledgement
+         * @description 地区局确认备案。
+         * @example {
+         *       "decision": "acknowledged",
+         *       "note": null
+         *     }
+         */
+        ContactPointAcknowledgement: {
+            /**
+             * @description acknowledged 确认备案 (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            decision: "acknowledged";
+            /**
+             * Note
+             * @description 意见
+             */
+            note?: string | null;
+        };
+        /**
+         * ContactPointCreate
+         * @description 县级工作人员新设联系点并报地区局备案。
+         * @example {
+         *       "address": "漠河市北极镇中心街12号",
+         *       "contact_person": "王立新",
+         *       "contact_phone": "0457-2881234",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ]
+         *     }
+         */
+        ContactPointCreate: {
+            /** Address */
+            address?: string | null;
+            /**
+             * Contact Person
+             * @description 联系人
+             */
+            contact_person: string;
+            /**
+             * Contact Phone
+             * @description 联系电话：11位手机号或带区号的固定电话
+             */
+            contact_phone: string;
+            /**
+             * Name
+             * @description 联系点名称
+             */
+            name: string;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+            /**
+             * Usccs
+             * @description 联系的个体工商户
+             */
+            usccs?: string[];
+        };
+        /**
+         * ContactPointPage
+         * @description One page of contact points.
+         * @example {
+         *       "items": [
+         *         {
+         *           "businesses": 1,
+         *           "filed_at": "2025-04-02T01:30:00Z",
+         *           "id": "cp-5b7d9f1a3c5e7092",
+         *           "name": "漠河市北极镇个体工商户发展工作联系点",
+         *           "region_code": "232701",
+         *           "status": "acknowledged",
+         *           "status_label": "已备案",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ContactPointPage: {
+            /** Items */
+            items: components["schemas"]["ContactPointSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * ContactPointRead
+         * @example {
+         *       "address": "漠河市北极镇中心街12号",
+         *       "contact_person": "王立新",
+         *       "contact_phone": "0457-2881234",
+         *       "filed_at": "2025-04-02T01:30:00Z",
+         *       "filed_by": "county-mohe-01[county_staff]",
+         *       "id": "cp-5b7d9f1a3c5e7092",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "review_note": null,
+         *       "reviewed_at": "2025-04-03T06:00:00Z",
+         *       "reviewed_by": "pref-01[prefecture_staff]",
+         *       "status": "acknowledged",
+         *       "status_label": "已备案",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ],
+         *       "version": 1
+         *     }
+         */
+        ContactPointRead: {
+            /** Address */
+            address: string | null;
+            /** Contact Person */
+            contact_person: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Filed By */
+            filed_by: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Region Code */
+            region_code: string;
+            /** Review Note */
+            review_note: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "acknowledged" | "returned";
+            /** Status Label */
+            status_label: string;
+            /** Usccs */
+            usccs: string[];
+            /** Version */
+            version: number;
+        };
+        /**
+         * ContactPointReturn
+         * @description 地区局退回修改（须写明意见）。
+         * @example {
+         *       "decision": "returned",
+         *       "note": "请补充联系人手机号码后重新报备案。"
+         *     }
+         */
+        ContactPointReturn: {
+            /**
+             * @description returned 退回修改 (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            decision: "returned";
+            /**
+             * Note
+             * @description 退回意见
+             */
+            note: string;
+        };
+        /**
+         * ContactPointSummary
+         * @example {
+         *       "businesses": 1,
+         *       "filed_at": "2025-04-02T01:30:00Z",
+         *       "id": "cp-5b7d9f1a3c5e7092",
+         *       "name": "漠河市北极镇个体工商户发展工作联系点",
+         *       "region_code": "232701",
+         *       "status": "acknowledged",
+         *       "status_label": "已备案",
+         *       "version": 1
+         *     }
+         */
+        ContactPointSummary: {
+            /** Businesses */
+            businesses: number;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Region Code */
+            region_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "filed" | "acknowledged" | "returned";
+            /** Status Label */
+            status_label: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ContactPointUpdate
+         * @description 调整联系点（名称、联系人、联系的个体工商户，至少一项）；调整后重新报备案。
+         * @example {
+         *       "contact_person": "李春梅"
+         *     }
+         */
+        ContactPointUpdate: {
+            /** Address */
+            address?: string | null;
+            /** Contact Person */
+            contact_person?: string;
+            /** Contact Phone */
+            contact_phone?: string;
+            /** Name */
+            name?: string;
+            /**
+             * Usccs
+             * @description 联系的个体工商户（整体替换）
+             */
+            usccs?: string[];
         };
         /**
          * CorrectionRead
@@ -2641,67 +3115,6 @@ export interface components {
             year: number;
         };
         /**
-         * CultivationObjectionCreate
-         * @description 经营者对本户“名特优新”结果提出异议（四(四)）：不予认定（申报编号）、取消认定、抽查不予认定、撤销认定（认定编号）。
-         * @example {
-         *       "evidence": [
-         *         {
-         *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
-         *           "content_type": "application/pdf",
-         *           "filename": "2024年度完税证明.pdf"
-         *         }
-         *       ],
-         *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
-         *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
-         *       "target_kind": "cultivation_refusal"
-         *     }
-         */
-        CultivationObjectionCreate: {
-            /**
-             * Evidence
-             * @description 证明材料
-             */
-            evidence?: components["schemas"]["EvidenceIn"][];
-            /**
-             * Grounds
-             * @description 异议理由（不少于5个字）
-             */
-            grounds: string;
-            /**
-             * Target Id
-             * @description 不予认定填申报编号（app_…），其余填认定编号（rec_…）
-             */
-            target_id: string;
-            /**
-             * Target Kind
-             * @description 异议对象：cultivation_refusal 不予认定、cultivation_cancellation 取消认定、cultivation_spot_check 抽查不予认定、cultivation_revocation 撤销认定
-             * @enum {string}
-             */
-            target_kind: "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
-        };
-        /**
-         * DataBarrierRead
-         * @description 运行读取投影之前等待的数据：上游已接收的变更全部应用后才开始分型。
-         */
-        DataBarrierRead: {
-            /**
-             * Passed At
-             * Format: date-time
-             */
-            passed_at: string;
-            /**
-             * Requested At
-             * Format: date-time
-             */
-            requested_at: string;
-            /** Sources */
-            sources: components["schemas"]["BarrierSource"][];
-            /** Topics */
-            topics: components["schemas"]["BarrierTopic"][];
-            /** Waited S */
-            waited_s: number;
-        };
-        /**
          * DatasetCoverage
          * @example {
          *       "accepted": 4826,
@@ -2848,7 +3261,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending" | "sending" | "sent" | "dead" | "unknown";
+            status: "pending" | "sent" | "dead";
         };
         /**
          * DeliveryStatus
@@ -3354,27 +3767,6 @@ export interface components {
             status: "queued" | "running" | "completed" | "failed";
         };
         /**
-         * FraudRevocationRead
-         * @description 二(六) 撤销认定: shown in every case of the business (a recommending department sees why its case is one).
-         */
-        FraudRevocationRead: {
-            /**
-             * Applications Barred Until
-             * Format: date
-             * @description 此日（不含）前不得再次自主申报
-             */
-            applications_barred_until: string;
-            /** Reason */
-            reason?: string | null;
-            /** Recognition Id */
-            recognition_id: string;
-            /**
-             * Revoked On
-             * Format: date
-             */
-            revoked_on: string;
-        };
-        /**
          * ImportAccepted
          * @example {
          *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
@@ -3454,7 +3846,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
+             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
              * @default declared
              */
             source?: string;
@@ -3483,7 +3875,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
+             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
              * @default declared
              */
             source?: string;
@@ -3526,26 +3918,6 @@ export interface components {
             tax_paid?: (string | number) | null;
             /** Year */
             year: number;
-        };
-        /**
-         * InfoReportReview
-         * @description 二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct).
-         * @example {
-         *       "decision": "correction_requested",
-         *       "note": "营业收入与年报不一致，请核对后重新报告"
-         *     }
-         */
-        InfoReportReview: {
-            /**
-             * Decision
-             * @enum {string}
-             */
-            decision: "accepted" | "correction_requested";
-            /**
-             * Note
-             * @description 要求更正时必填：需更正的内容
-             */
-            note?: string | null;
         };
         /**
          * JobRead
@@ -4247,6 +4619,276 @@ export interface components {
             received_at?: string | null;
         };
         /**
+         * PolicyCreate
+         * @description 地区局工作人员新建一项惠企政策（草稿，公示后公众可见）。
+         * @example {
+         *       "channels": [
+         *         {
+         *           "kind": "website",
+         *           "name": "大兴安岭地区行政公署网站",
+         *           "url": "https://www.dxal.gov.cn/"
+         *         },
+         *         {
+         *           "kind": "notice_board",
+         *           "name": "漠河市市场监管局政务公开栏",
+         *           "url": null
+         *         }
+         *       ],
+         *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+         *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicyCreate: {
+            /**
+             * Channels
+             * @description 公示宣传渠道
+             */
+            channels?: components["schemas"]["Channel"][];
+            /**
+             * Conditions
+             * @description 申请条件
+             */
+            conditions: string;
+            /**
+             * Content
+             * @description 政策内容
+             */
+            content: string;
+            /**
+             * Department
+             * @description 责任部门
+             */
+            department: string;
+            /**
+             * In Force From
+             * Format: date
+             * @description 有效期起（含）
+             */
+            in_force_from: string;
+            /**
+             * In Force To
+             * @description 有效期止（含）；不填为长期有效
+             */
+            in_force_to?: string | null;
+            /**
+             * Measure Codes
+             * @description 对应培育目录中的帮扶措施编号（如 growth.A、renowned.C）
+             */
+            measure_codes?: string[];
+            /**
+             * Procedure
+             * @description 办理流程
+             */
+            procedure: string;
+            /**
+             * Title
+             * @description 政策名称
+             */
+            title: string;
+        };
+        /**
+         * PolicyPage
+         * @description One page of policies, the newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "department": "国家金融监督管理总局大兴安岭监管分局",
+         *           "first_published_at": "2025-03-01T02:00:00Z",
+         *           "id": "pol-1c9e5a7b3d2f4e60",
+         *           "in_force_from": "2025-01-01",
+         *           "in_force_to": "2027-12-31",
+         *           "in_force_today": true,
+         *           "last_published_at": "2025-03-01T02:00:00Z",
+         *           "measure_codes": [
+         *             "growth.A"
+         *           ],
+         *           "status": "published",
+         *           "status_label": "已公示",
+         *           "title": "个体工商户首贷和续贷支持"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PolicyPage: {
+            /** Items */
+            items: components["schemas"]["PolicySummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * PolicyRead
+         * @example {
+         *       "channels": [
+         *         {
+         *           "kind": "website",
+         *           "name": "大兴安岭地区行政公署网站",
+         *           "url": "https://www.dxal.gov.cn/"
+         *         },
+         *         {
+         *           "kind": "notice_board",
+         *           "name": "漠河市市场监管局政务公开栏",
+         *           "url": null
+         *         }
+         *       ],
+         *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+         *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "first_published_at": "2025-03-01T02:00:00Z",
+         *       "id": "pol-1c9e5a7b3d2f4e60",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "in_force_today": true,
+         *       "last_published_at": "2025-03-01T02:00:00Z",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+         *       "publications": [
+         *         {
+         *           "action": "published",
+         *           "at": "2025-03-01T02:00:00Z",
+         *           "revision": 1
+         *         }
+         *       ],
+         *       "revision": 1,
+         *       "status": "published",
+         *       "status_label": "已公示",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicyRead: {
+            /** Channels */
+            channels: components["schemas"]["Channel"][];
+            /** Conditions */
+            conditions: string;
+            /** Content */
+            content: string;
+            /** Department */
+            department: string;
+            /** First Published At */
+            first_published_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from: string;
+            /** In Force To */
+            in_force_to: string | null;
+            /**
+             * In Force Today
+             * @description 今天是否在有效期内
+             */
+            in_force_today: boolean;
+            /** Last Published At */
+            last_published_at: string | null;
+            /** Measure Codes */
+            measure_codes: string[];
+            /** Procedure */
+            procedure: string;
+            /** Publications */
+            publications: components["schemas"]["Publication"][];
+            /** Revision */
+            revision: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PolicySummary
+         * @example {
+         *       "department": "国家金融监督管理总局大兴安岭监管分局",
+         *       "first_published_at": "2025-03-01T02:00:00Z",
+         *       "id": "pol-1c9e5a7b3d2f4e60",
+         *       "in_force_from": "2025-01-01",
+         *       "in_force_to": "2027-12-31",
+         *       "in_force_today": true,
+         *       "last_published_at": "2025-03-01T02:00:00Z",
+         *       "measure_codes": [
+         *         "growth.A"
+         *       ],
+         *       "status": "published",
+         *       "status_label": "已公示",
+         *       "title": "个体工商户首贷和续贷支持"
+         *     }
+         */
+        PolicySummary: {
+            /** Department */
+            department: string;
+            /** First Published At */
+            first_published_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from: string;
+            /** In Force To */
+            in_force_to: string | null;
+            /** In Force Today */
+            in_force_today: boolean;
+            /** Last Published At */
+            last_published_at: string | null;
+            /** Measure Codes */
+            measure_codes: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PolicyUpdate
+         * @description 修改政策的部分字段（至少一项）；已公示的政策修改后即以新版本公示，并记录公示日期。
+         * @example {
+         *       "procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"
+         *     }
+         */
+        PolicyUpdate: {
+            /** Channels */
+            channels?: components["schemas"]["Channel"][];
+            /** Conditions */
+            conditions?: string;
+            /** Content */
+            content?: string;
+            /** Department */
+            department?: string;
+            /**
+             * In Force From
+             * Format: date
+             */
+            in_force_from?: string;
+            /** In Force To */
+            in_force_to?: string | null;
+            /** Measure Codes */
+            measure_codes?: string[];
+            /** Procedure */
+            procedure?: string;
+            /** Title */
+            title?: string;
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details; `code` is stable, `detail` is Chinese a person can act on.
          */
@@ -4373,6 +5015,28 @@ export interface components {
             valid_until: string;
         };
         /**
+         * Publication
+         * @example {
+         *       "action": "published",
+         *       "at": "2025-03-01T02:00:00Z",
+         *       "revision": 1
+         *     }
+         */
+        Publication: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "published" | "republished" | "withdrawn";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Revision */
+            revision: number;
+        };
+        /**
          * Recognise
          * @example {
          *       "note": "公示期满无异议，予以认定"
@@ -4427,10 +5091,6 @@ export interface components {
             category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
-            /** Conflict Reason */
-            conflict_reason?: string | null;
-            /** Conflict With */
-            conflict_with?: string | null;
             /** Department */
             department?: string | null;
             /**
@@ -4451,8 +5111,6 @@ export interface components {
             id: string;
             /** Name */
             name?: string | null;
-            /** Operator Change Due On */
-            operator_change_due_on?: string | null;
             /**
              * Operator Change Pending
              * @default false
@@ -4469,10 +5127,6 @@ export interface components {
             relaxed_group?: string | null;
             /** Reported At */
             reported_at?: string | null;
-            /** Restored From */
-            restored_from?: string | null;
-            /** Revoked On */
-            revoked_on?: string | null;
             /** Ruleset */
             ruleset: string;
             /**
@@ -4547,11 +5201,6 @@ export interface components {
          */
         RegionOverrides: {
             /**
-             * Calendar Reason
-             * @description 地区市场监管局调整认定时间（8月前开启或11月30日后截止）的决定理由
-             */
-            calendar_reason?: string | null;
-            /**
              * Clear Growth Ratio
              * @description 比例，如 0.2 表示 20%
              */
@@ -4577,18 +5226,8 @@ export interface components {
              */
             public_notice_days?: number | null;
             /**
-             * Recognitions By
-             * @description 本年度认定的截止 [月, 日]（文件规定 11 月 30 日；更晚须写明 calendar_reason）
-             */
-            recognitions_by?: number[] | null;
-            /**
-             * Relaxed Groups Added
-             * @description 本县增加的放宽分类来源的群体（二(四)1 “等”）
-             */
-            relaxed_groups_added?: components["schemas"]["AddedGroupIn"][] | null;
-            /**
              * Window Closes
-             * @description 认定窗口关闭的 [月, 日]（不晚于认定截止日）
+             * @description 认定窗口关闭的 [月, 日]
              */
             window_closes?: number[] | null;
             /**
@@ -4596,6 +5235,32 @@ export interface components {
              * @description 认定窗口开启的 [月, 日]
              */
             window_opens?: number[] | null;
+        };
+        /**
+         * ReportCreate
+         * @description 生成季度或年度分析报告（XLSX 每表一页，HTML 含图表），作为任务运行。
+         * @example {
+         *       "quarter": 3,
+         *       "region_code": "232701",
+         *       "year": 2025
+         *     }
+         */
+        ReportCreate: {
+            /**
+             * Quarter
+             * @description 季度（1–4）；不填为年度报告
+             */
+            quarter?: number | null;
+            /**
+             * Region Code
+             * @description 县（市、区）；不填为全地区（仅地区局）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Year
+             * @description 年度
+             */
+            year: number;
         };
         /**
          * ResultItem
@@ -4774,6 +5439,321 @@ export interface components {
             year: number;
         };
         /**
+         * ReturnCreate
+         * @description 经营者在线报送，或联系点代报（带 contact_point_id）。
+         * @example {
+         *       "costs": "61200.00",
+         *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *       "employees": 3,
+         *       "financing_need": "met",
+         *       "loans_obtained": "0.00",
+         *       "loans_outstanding": "50000.00",
+         *       "new_hires": 1,
+         *       "outlook": "stable",
+         *       "profit": "25300.00",
+         *       "quarter": 2,
+         *       "sales": "86500.00",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
+        ReturnCreate: {
+            /**
+             * Contact Point Id
+             * @description 联系点代报时填联系点编号
+             */
+            contact_point_id?: string | null;
+            /**
+             * Costs
+             * @description 成本（元）
+             */
+            costs: string | number;
+            /**
+             * Difficulties
+             * @description 困难诉求和意见建议
+             */
+            difficulties?: string | null;
+            /**
+             * Employees
+             * @description 季末从业人数（吸纳就业）
+             */
+            employees: number;
+            /**
+             * Financing Need
+             * @description 融资需求：none 无、met 已满足、unmet 未满足
+             * @default none
+             * @enum {string}
+             */
+            financing_need?: "none" | "met" | "unmet";
+            /**
+             * Loans Obtained
+             * @description 本季度新获贷款（元）
+             * @default 0
+             */
+            loans_obtained?: string | number;
+            /**
+             * Loans Outstanding
+             * @description 季末贷款余额（元）
+             * @default 0
+             */
+            loans_outstanding?: string | number;
+            /**
+             * New Hires
+             * @description 本季度新增就业人数
+             * @default 0
+             */
+            new_hires?: number;
+            /**
+             * Outlook
+             * @description 经营预期：better 向好、stable 持平、worse 下滑
+             * @enum {string}
+             */
+            outlook: "better" | "stable" | "worse";
+            /**
+             * Profit
+             * @description 利润（元），亏损为负
+             */
+            profit: string | number;
+            /**
+             * Quarter
+             * @description 季度（1–4）
+             */
+            quarter: number;
+            /**
+             * Sales
+             * @description 销售额（元）
+             */
+            sales: string | number;
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
+            uscc: string;
+            /**
+             * Year
+             * @description 年度
+             */
+            year: number;
+        };
+        /**
+         * ReturnPage
+         * @description One page of operating returns (confidential: every staff read is audited).
+         * @example {
+         *       "items": [
+         *         {
+         *           "contact_point_id": null,
+         *           "costs": "61200.00",
+         *           "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *           "employees": 3,
+         *           "financing_need": "met",
+         *           "loans_obtained": "0.00",
+         *           "loans_outstanding": "50000.00",
+         *           "new_hires": 1,
+         *           "outlook": "stable",
+         *           "outlook_label": "持平",
+         *           "profit": "25300.00",
+         *           "quarter": 2,
+         *           "region_code": "232701",
+         *           "revision": 1,
+         *           "sales": "86500.00",
+         *           "source": "operator",
+         *           "submitted_at": "2025-07-05T03:00:00Z",
+         *           "submitted_by": "op-zhang[operator]",
+         *           "uscc": "92232701L00000101H",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ReturnPage: {
+            /** Items */
+            items: components["schemas"]["ReturnRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * ReturnRead
+         * @example {
+         *       "contact_point_id": null,
+         *       "costs": "61200.00",
+         *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+         *       "employees": 3,
+         *       "financing_need": "met",
+         *       "loans_obtained": "0.00",
+         *       "loans_outstanding": "50000.00",
+         *       "new_hires": 1,
+         *       "outlook": "stable",
+         *       "outlook_label": "持平",
+         *       "profit": "25300.00",
+         *       "quarter": 2,
+         *       "region_code": "232701",
+         *       "revision": 1,
+         *       "sales": "86500.00",
+         *       "source": "operator",
+         *       "submitted_at": "2025-07-05T03:00:00Z",
+         *       "submitted_by": "op-zhang[operator]",
+         *       "uscc": "92232701L00000101H",
+         *       "year": 2025
+         *     }
+         */
+        ReturnRead: {
+            /** Contact Point Id */
+            contact_point_id: string | null;
+            /**
+             * Costs
+             * @description 成本（元）
+             */
+            costs: string | number;
+            /**
+             * Difficulties
+             * @description 困难诉求和意见建议
+             */
+            difficulties?: string | null;
+            /**
+             * Employees
+             * @description 季末从业人数（吸纳就业）
+             */
+            employees: number;
+            /**
+             * Financing Need
+             * @description 融资需求：none 无、met 已满足、unmet 未满足
+             * @default none
+             * @enum {string}
+             */
+            financing_need?: "none" | "met" | "unmet";
+            /**
+             * Loans Obtained
+             * @description 本季度新获贷款（元）
+             * @default 0
+             */
+            loans_obtained?: string | number;
+            /**
+             * Loans Outstanding
+             * @description 季末贷款余额（元）
+             * @default 0
+             */
+            loans_outstanding?: string | number;
+            /**
+             * New Hires
+             * @description 本季度新增就业人数
+             * @default 0
+             */
+            new_hires?: number;
+            /**
+             * Outlook
+             * @description 经营预期：better 向好、stable 持平、worse 下滑
+             * @enum {string}
+             */
+            outlook: "better" | "stable" | "worse";
+            /** Outlook Label */
+            outlook_label: string;
+            /**
+             * Profit
+             * @description 利润（元），亏损为负
+             */
+            profit: string | number;
+            /** Quarter */
+            quarter: number;
+            /** Region Code */
+            region_code: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Sales
+             * @description 销售额（元）
+             */
+            sales: string | number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "operator" | "contact_point" | "county_import";
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Submitted By */
+            submitted_by: string;
+            /** Uscc */
+            uscc: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * ReturnReadAudit
+         * @example {
+         *       "at": "2025-07-06T01:00:00Z",
+         *       "id": 1207,
+         *       "query": {
+         *         "quarter": 2,
+         *         "year": 2025
+         *       },
+         *       "reader": "county-mohe-01",
+         *       "reader_region": "232701",
+         *       "roles": [
+         *         "county_staff"
+         *       ],
+         *       "rows": 1,
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        ReturnReadAudit: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Id */
+            id: number;
+            /** Query */
+            query: {
+                [key: string]: unknown;
+            };
+            /** Reader */
+            reader: string;
+            /** Reader Region */
+            reader_region: string | null;
+            /** Roles */
+            roles: string[];
+            /** Rows */
+            rows: number;
+            /** Uscc */
+            uscc: string | null;
+        };
+        /**
+         * ReturnReadAuditPage
+         * @description The audit of staff reads of returns, newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "at": "2025-07-06T01:00:00Z",
+         *           "id": 1207,
+         *           "query": {
+         *             "quarter": 2,
+         *             "year": 2025
+         *           },
+         *           "reader": "county-mohe-01",
+         *           "reader_region": "232701",
+         *           "roles": [
+         *             "county_staff"
+         *           ],
+         *           "rows": 1,
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        ReturnReadAuditPage: {
+            /** Items */
+            items: components["schemas"]["ReturnReadAudit"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
          * Review
          * @example {
          *       "approve": true,
@@ -4785,11 +5765,6 @@ export interface components {
             approve: boolean;
             /** Note */
             note?: string | null;
-            /**
-             * Relaxed Group Confirmed
-             * @description 申报称属放宽来源群体的，审核通过时须确认其依据（true 属实 / false 不属实）
-             */
-            relaxed_group_confirmed?: boolean | null;
         };
         /**
          * Revocation
@@ -4932,8 +5907,6 @@ export interface components {
             created_at?: string | null;
             /** Created By */
             created_by?: string | null;
-            /** @description 状态 waiting_for_data 结束时记录：运行等待了哪些上游数据 */
-            data_barrier?: components["schemas"]["DataBarrierRead"] | null;
             /** Finished At */
             finished_at?: string | null;
             /** Id */
@@ -5800,7 +6773,7 @@ export interface operations {
                 /** @description 状态，可多个（重复参数或逗号分隔） */
                 status?: string[] | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
-                target_kind?: ("typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation") | null;
+                target_kind?: ("typing_result" | "cultivation_notice") | null;
                 /** @description 答复期限不晚于该日的未办结异议 */
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
@@ -5974,170 +6947,6 @@ export interface operations {
                  *       "year": 2025
                  *     } */
                 "application/json": components["schemas"]["TypingObjectionCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "appellant": "operator:张德福",
-                     *       "appellant_kind": "operator",
-                     *       "corrected_type": null,
-                     *       "decided_at": null,
-                     *       "decided_by": null,
-                     *       "decision": null,
-                     *       "due_on": "2025-07-24",
-                     *       "evidence": [
-                     *         {
-                     *           "content_type": "application/pdf",
-                     *           "filename": "2024年度完税证明.pdf",
-                     *           "id": "evd-8a2c4e6f0b1d3f57",
-                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
-                     *           "size": 37,
-                     *           "stage": "filing",
-                     *           "uploaded_at": "2025-07-10T03:12:00Z"
-                     *         }
-                     *       ],
-                     *       "filed_at": "2025-07-10T03:12:00Z",
-                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
-                     *       "id": "apl-3f9a1c7e2b6d4058",
-                     *       "material_due_on": null,
-                     *       "material_request": null,
-                     *       "objector_name": null,
-                     *       "objector_phone": null,
-                     *       "original_type": "survival",
-                     *       "overdue": false,
-                     *       "reason": null,
-                     *       "region_code": "232701",
-                     *       "requested_type": "growth",
-                     *       "ruleset": "national-2024",
-                     *       "status": "in_review",
-                     *       "status_label": "审查中",
-                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
-                     *       "target_kind": "typing_result",
-                     *       "trail": [
-                     *         {
-                     *           "action": "file",
-                     *           "actor": "operator:张德福",
-                     *           "actor_role": "operator",
-                     *           "at": "2025-07-10T03:12:00Z",
-                     *           "details": {
-                     *             "evidence": 1
-                     *           },
-                     *           "note": null,
-                     *           "status_from": null,
-                     *           "status_to": "filed"
-                     *         }
-                     *       ],
-                     *       "uscc": "92232701L00000101H",
-                     *       "year": 2025
-                     *     } */
-                    "application/json": components["schemas"]["AppealRead"];
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    fileCultivationObjection: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
-                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {
-                 *       "evidence": [
-                 *         {
-                 *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
-                 *           "content_type": "application/pdf",
-                 *           "filename": "2024年度完税证明.pdf"
-                 *         }
-                 *       ],
-                 *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
-                 *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
-                 *       "target_kind": "cultivation_refusal"
-                 *     } */
-                "application/json": components["schemas"]["CultivationObjectionCreate"];
             };
         };
         responses: {
@@ -10695,12 +11504,12 @@ export interface operations {
                      *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
                      *           "refusals": [
                      *             {
-                     *               "clause": "二(四)1、一(四)1",
+                     *               "clause": "二(六)",
                      *               "fact": {
                      *                 "status": "cancelled"
                      *               },
-                     *               "message": "该户已注销，不再为登记在册状态，不能申报、推荐或认定为“名特优新”个体工商户",
-                     *               "rule": "not_registered"
+                     *               "message": "已注销，不再符合基础标准",
+                     *               "rule": "registered"
                      *             }
                      *           ],
                      *           "uscc": "92232701L00000109A"
@@ -12130,130 +12939,6 @@ export interface operations {
             };
         };
     };
-    cancelConflictingRecognition: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
-                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
-            };
-            path: {
-                rec_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
-                     *       "benefits_from": "2027-01-01",
-                     *       "category": "distinctive",
-                     *       "category_label": "特色",
-                     *       "department": null,
-                     *       "department_consented": false,
-                     *       "end_reason": null,
-                     *       "ended_on": null,
-                     *       "extensions": [],
-                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *       "name": "漠河市北极村张记山货店",
-                     *       "operator_change_pending": false,
-                     *       "recognised_on": "2026-09-15",
-                     *       "region_code": "232701",
-                     *       "relaxed_group": null,
-                     *       "reported_at": "2026-09-16T01:00:00Z",
-                     *       "ruleset": "fltx-2024",
-                     *       "source": "self",
-                     *       "spot_check": null,
-                     *       "spot_check_due_on": null,
-                     *       "status": "recognised",
-                     *       "type_at_recognition": "growth",
-                     *       "uscc": "92232701L00000101H",
-                     *       "valid_until": "2029-09-14",
-                     *       "year": 2026
-                     *     } */
-                    "application/json": components["schemas"]["RecognitionRead"];
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     recordDepartmentConsent: {
         parameters: {
             query?: never;
@@ -12538,124 +13223,6 @@ export interface operations {
                      *       "kind": "yearly",
                      *       "late": false,
                      *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *       "submitted_on": "2026-07-20",
-                     *       "year": 2026
-                     *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reviewInfoReport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
-                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
-            };
-            path: {
-                rec_id: string;
-                report_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {
-                 *       "decision": "correction_requested",
-                 *       "note": "营业收入与年报不一致，请核对后重新报告"
-                 *     } */
-                "application/json": components["schemas"]["InfoReportReview"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "id": 7,
-                     *       "kind": "yearly",
-                     *       "late": false,
-                     *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *       "review_note": null,
-                     *       "reviewed": "accepted",
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
@@ -13447,7 +14014,6 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
-                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -13459,20 +14025,6 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
-                     *         "recognitions_by": [
-                     *           11,
-                     *           30
-                     *         ],
-                     *         "relaxed_groups": {
-                     *           "disabled": "残疾人",
-                     *           "graduate": "高校毕业生",
-                     *           "returning_migrant_worker": "返乡创业农民工",
-                     *           "veteran": "退役军人"
-                     *         },
-                     *         "restored_by": [
-                     *           12,
-                     *           31
-                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
@@ -13590,7 +14142,6 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
-                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -13602,20 +14153,6 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
-                     *         "recognitions_by": [
-                     *           11,
-                     *           30
-                     *         ],
-                     *         "relaxed_groups": {
-                     *           "disabled": "残疾人",
-                     *           "graduate": "高校毕业生",
-                     *           "returning_migrant_worker": "返乡创业农民工",
-                     *           "veteran": "退役军人"
-                     *         },
-                     *         "restored_by": [
-                     *           12,
-                     *           31
-                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
@@ -13676,573 +14213,6 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    drawSpotCheckSample: {
-        parameters: {
-            query: {
-                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
-                /** @description 年度（2000–2100） */
-                year: number;
-                seed?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "population": 12,
-                     *       "rate": "0.1",
-                     *       "region_code": "232701",
-                     *       "sample": [
-                     *         "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *         "rec_0d2f4a6c8e1b3d5f7a9c"
-                     *       ],
-                     *       "seed": "232701:2026",
-                     *       "year": 2026
-                     *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCultivationStandards: {
-        parameters: {
-            query?: {
-                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "on": "2026-09-15",
-                     *       "parameters": [
-                     *         {
-                     *           "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "penalty_window_years",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 2
-                     *             }
-                     *           ],
-                     *           "value": 2
-                     *         },
-                     *         {
-                     *           "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "fraud_bar_years",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 5
-                     *             }
-                     *           ],
-                     *           "value": 5
-                     *         },
-                     *         {
-                     *           "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "quota_ratio",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": "0.05"
-                     *             }
-                     *           ],
-                     *           "value": "0.05"
-                     *         },
-                     *         {
-                     *           "clause": "二(六)：认定有效期为3年，以认定时间为准",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "validity_years",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六)：认定有效期为3年，以认定时间为准",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 3
-                     *             }
-                     *           ],
-                     *           "value": 3
-                     *         },
-                     *         {
-                     *           "clause": "二(六)：符合以下情形之一的，有效期延长3年",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "extension_years",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六)：符合以下情形之一的，有效期延长3年",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 3
-                     *             }
-                     *           ],
-                     *           "value": 3
-                     *         },
-                     *         {
-                     *           "clause": "二(五)1：当年8月起……组织各地开展认定工作",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "window_opens",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)1：当年8月起……组织各地开展认定工作",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 8,
-                     *                 1
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             8,
-                     *             1
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(五)1：于11月底前完成分类",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "window_closes",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)1：于11月底前完成分类",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 11,
-                     *                 30
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             11,
-                     *             30
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "recognitions_by",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 11,
-                     *                 30
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             11,
-                     *             30
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "restored_by",
-                     *           "series": [
-                     *             {
-                     *               "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 12,
-                     *                 31
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             12,
-                     *             31
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "spot_check_rate",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": "0.1"
-                     *             }
-                     *           ],
-                     *           "value": "0.1"
-                     *         },
-                     *         {
-                     *           "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "lapsed_material_outcome",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": "refuse"
-                     *             }
-                     *           ],
-                     *           "value": "refuse"
-                     *         },
-                     *         {
-                     *           "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "operator_change_report_days",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 30
-                     *             }
-                     *           ],
-                     *           "value": 30
-                     *         },
-                     *         {
-                     *           "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "relaxed_groups",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 [
-                     *                   "veteran",
-                     *                   "退役军人"
-                     *                 ],
-                     *                 [
-                     *                   "graduate",
-                     *                   "高校毕业生"
-                     *                 ],
-                     *                 [
-                     *                   "disabled",
-                     *                   "残疾人"
-                     *                 ],
-                     *                 [
-                     *                   "returning_migrant_worker",
-                     *                   "返乡创业农民工"
-                     *                 ]
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             [
-                     *               "veteran",
-                     *               "退役军人"
-                     *             ],
-                     *             [
-                     *               "graduate",
-                     *               "高校毕业生"
-                     *             ],
-                     *             [
-                     *               "disabled",
-                     *               "残疾人"
-                     *             ],
-                     *             [
-                     *               "returning_migrant_worker",
-                     *               "返乡创业农民工"
-                     *             ]
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "benefits_from",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 1,
-                     *                 1
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             1,
-                     *             1
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(六)：于每年7月底前完成信息报告",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "info_report_due",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六)：于每年7月底前完成信息报告",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": [
-                     *                 7,
-                     *                 31
-                     *               ]
-                     *             }
-                     *           ],
-                     *           "value": [
-                     *             7,
-                     *             31
-                     *           ]
-                     *         },
-                     *         {
-                     *           "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "public_notice_days",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": 7
-                     *             }
-                     *           ],
-                     *           "value": 7
-                     *         },
-                     *         {
-                     *           "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
-                     *           "in_force_from": "2024-01-01",
-                     *           "name": "clear_growth_ratio",
-                     *           "series": [
-                     *             {
-                     *               "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
-                     *               "in_force_from": "2024-01-01",
-                     *               "value": "0.2"
-                     *             }
-                     *           ],
-                     *           "value": "0.2"
-                     *         }
-                     *       ],
-                     *       "refusal_reasons": [
-                     *         {
-                     *           "code": "not_registered",
-                     *           "label": "不是登记在册状态（已吊销、注销或撤销）"
-                     *         },
-                     *         {
-                     *           "code": "typing_base_conditions",
-                     *           "label": "分型结果为“不符合分型条件”"
-                     *         },
-                     *         {
-                     *           "code": "type_requirement",
-                     *           "label": "自主申报应为“成长型”或“发展型”个体工商户（放宽来源的群体须经审核确认）"
-                     *         },
-                     *         {
-                     *           "code": "penalty_bar",
-                     *           "label": "申报（推荐）之日前2年内有已公示的罚款及以上行政处罚，尚未完成信用修复"
-                     *         },
-                     *         {
-                     *           "code": "dishonest_debtor_bar",
-                     *           "label": "经营者被人民法院列为失信被执行人"
-                     *         },
-                     *         {
-                     *           "code": "fraud_bar",
-                     *           "label": "因弄虚作假被撤销认定，5年内不得再次申报"
-                     *         },
-                     *         {
-                     *           "code": "local_bar:major_safety_accident",
-                     *           "label": "本地规定：近年内发生重大安全事故"
-                     *         },
-                     *         {
-                     *           "code": "local_bar:serious_illegal",
-                     *           "label": "本地规定：近年内被列入严重违法失信名单"
-                     *         },
-                     *         {
-                     *           "code": "quota",
-                     *           "label": "本县在认定状态的“名特优新”个体工商户已达成长型、发展型总数的5%"
-                     *         },
-                     *         {
-                     *           "code": "one_category",
-                     *           "label": "同一个体工商户只能认定为一个类型"
-                     *         },
-                     *         {
-                     *           "code": "one_per_person",
-                     *           "label": "同一自然人在同一县只能有一个个体工商户获得认定"
-                     *         },
-                     *         {
-                     *           "code": "calendar",
-                     *           "label": "不在本年度认定时间内（8月起至11月底；异议成立恢复的至12月底）"
-                     *         }
-                     *       ],
-                     *       "region": {
-                     *         "calendar_reason": null,
-                     *         "overrides": {
-                     *           "window_closes": [
-                     *             11,
-                     *             20
-                     *           ]
-                     *         },
-                     *         "region_code": "232701",
-                     *         "region_name": "漠河市",
-                     *         "relaxed_groups": [
-                     *           {
-                     *             "code": "veteran",
-                     *             "label": "退役军人"
-                     *           },
-                     *           {
-                     *             "code": "graduate",
-                     *             "label": "高校毕业生"
-                     *           },
-                     *           {
-                     *             "code": "disabled",
-                     *             "label": "残疾人"
-                     *           },
-                     *           {
-                     *             "code": "returning_migrant_worker",
-                     *             "label": "返乡创业农民工"
-                     *           }
-                     *         ],
-                     *         "relaxed_groups_added": [],
-                     *         "ruleset": "fltx-2024+232701",
-                     *         "updated_at": "2026-08-12T01:30:00+00:00"
-                     *       },
-                     *       "ruleset": "fltx-2024"
-                     *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14460,125 +14430,6 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务不可用 */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 网关：后端服务响应超时 */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWorklist: {
-        parameters: {
-            query: {
-                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /** @example {
-                     *       "evaluations_due": [],
-                     *       "info_reports_to_review": [
-                     *         {
-                     *           "category": "distinctive",
-                     *           "kind": "yearly",
-                     *           "late": false,
-                     *           "name": "漠河蓝莓小馆",
-                     *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *           "report_id": 7,
-                     *           "submitted_on": "2026-07-20",
-                     *           "uscc": "92232701L00000101H",
-                     *           "valid_until": "2029-09-14",
-                     *           "year": 2026
-                     *         }
-                     *       ],
-                     *       "material_requests": [],
-                     *       "on": "2026-09-15",
-                     *       "one_person_conflicts": [
-                     *         {
-                     *           "category": "distinctive",
-                     *           "conflict_with": "rec_4e1a7c9b2d5f8a3c6e0b",
-                     *           "name": "漠河北极村山货铺",
-                     *           "reason": "同一自然人在本县设立的个体工商户 92232701L00000101H 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个个体工商户获得认定），本认定应予取消",
-                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
-                     *           "uscc": "92232701L00000109A",
-                     *           "valid_until": "2028-09-19"
-                     *         }
-                     *       ],
-                     *       "operator_changes_pending": [],
-                     *       "region_code": "232701"
-                     *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 请求有误（如地址或参数含控制字符） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 未登录或令牌无效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 无权操作 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15314,7 +15165,6 @@ export interface operations {
     searchDirectory: {
         parameters: {
             query?: {
-                /** @description 名称中的至少2个字，或18位统一社会信用代码（全角、小写均可） */
                 q?: string | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -15358,13 +15208,6 @@ export interface operations {
                      *     } */
                     "application/json": components["schemas"]["DirectoryPage"];
                 };
-            };
-            /** @description 未变化：与 If-None-Match 中的 ETag 相同，沿用缓存的答复 */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description 请求有误（如地址或参数含控制字符） */
             400: {
@@ -15540,10 +15383,2494 @@ export interface operations {
             };
         };
     };
+    getAnalysis: {
+        parameters: {
+            query: {
+                /** @description 年度（2000–2100） */
+                year: number;
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 季度（1–4） */
+                quarter?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "computed_at": "2025-10-08T02:00:00Z",
+                     *       "quarters": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "tables": {
+                     *         "types_by_county": {
+                     *           "columns": [
+                     *             {
+                     *               "key": "region_code",
+                     *               "label": "区划代码"
+                     *             },
+                     *             {
+                     *               "key": "region_name",
+                     *               "label": "县（市、区）"
+                     *             },
+                     *             {
+                     *               "key": "type",
+                     *               "label": "类型代码"
+                     *             },
+                     *             {
+                     *               "key": "type_label",
+                     *               "label": "类型"
+                     *             },
+                     *             {
+                     *               "key": "businesses",
+                     *               "label": "户数"
+                     *             }
+                     *           ],
+                     *           "name": "types_by_county",
+                     *           "rows": [
+                     *             {
+                     *               "businesses": 412,
+                     *               "region_code": "232701",
+                     *               "region_name": "漠河市",
+                     *               "type": "growth",
+                     *               "type_label": "成长型"
+                     *             }
+                     *           ],
+                     *           "title": "2025年度分县分型户数"
+                     *         }
+                     *       },
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["AnalysisRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listContactPoints: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 备案状态 */
+                status?: ("filed" | "acknowledged" | "returned") | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "businesses": 1,
+                     *           "filed_at": "2025-04-02T01:30:00Z",
+                     *           "id": "cp-5b7d9f1a3c5e7092",
+                     *           "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *           "region_code": "232701",
+                     *           "status": "acknowledged",
+                     *           "status_label": "已备案",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createContactPoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "address": "漠河市北极镇中心街12号",
+                 *       "contact_person": "王立新",
+                 *       "contact_phone": "0457-2881234",
+                 *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                 *       "region_code": "232701",
+                 *       "usccs": [
+                 *         "92232701L00000101H"
+                 *       ]
+                 *     } */
+                "application/json": components["schemas"]["ContactPointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getContactPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateContactPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "contact_person": "李春梅"
+                 *     } */
+                "application/json": components["schemas"]["ContactPointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewContactPoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                cp_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "decision": "acknowledged",
+                 *       "note": null
+                 *     } */
+                "application/json": components["schemas"]["ContactPointAcknowledgement"] | components["schemas"]["ContactPointReturn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "address": "漠河市北极镇中心街12号",
+                     *       "contact_person": "王立新",
+                     *       "contact_phone": "0457-2881234",
+                     *       "filed_at": "2025-04-02T01:30:00Z",
+                     *       "filed_by": "county-mohe-01[county_staff]",
+                     *       "id": "cp-5b7d9f1a3c5e7092",
+                     *       "name": "漠河市北极镇个体工商户发展工作联系点",
+                     *       "region_code": "232701",
+                     *       "review_note": null,
+                     *       "reviewed_at": "2025-04-03T06:00:00Z",
+                     *       "reviewed_by": "pref-01[prefecture_staff]",
+                     *       "status": "acknowledged",
+                     *       "status_label": "已备案",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ],
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["ContactPointRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonitoringJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: {
+                /** @description 状态（工作人员可查草稿、已撤回） */
+                status?: ("draft" | "published" | "withdrawn") | null;
+                /** @description 责任部门 */
+                department?: string | null;
+                /** @description 对应的帮扶措施编号，如 growth.A */
+                measure_code?: string | null;
+                /** @description 只列该日在有效期内的政策 */
+                in_force_on?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *           "first_published_at": "2025-03-01T02:00:00Z",
+                     *           "id": "pol-1c9e5a7b3d2f4e60",
+                     *           "in_force_from": "2025-01-01",
+                     *           "in_force_to": "2027-12-31",
+                     *           "in_force_today": true,
+                     *           "last_published_at": "2025-03-01T02:00:00Z",
+                     *           "measure_codes": [
+                     *             "growth.A"
+                     *           ],
+                     *           "status": "published",
+                     *           "status_label": "已公示",
+                     *           "title": "个体工商户首贷和续贷支持"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["PolicyPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "channels": [
+                 *         {
+                 *           "kind": "website",
+                 *           "name": "大兴安岭地区行政公署网站",
+                 *           "url": "https://www.dxal.gov.cn/"
+                 *         },
+                 *         {
+                 *           "kind": "notice_board",
+                 *           "name": "漠河市市场监管局政务公开栏",
+                 *           "url": null
+                 *         }
+                 *       ],
+                 *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                 *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                 *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                 *       "in_force_from": "2025-01-01",
+                 *       "in_force_to": "2027-12-31",
+                 *       "measure_codes": [
+                 *         "growth.A"
+                 *       ],
+                 *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                 *       "title": "个体工商户首贷和续贷支持"
+                 *     } */
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "procedure": "向辖区银行业金融机构或省融资信用服务平台提出申请。"
+                 *     } */
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "channels": [
+                     *         {
+                     *           "kind": "website",
+                     *           "name": "大兴安岭地区行政公署网站",
+                     *           "url": "https://www.dxal.gov.cn/"
+                     *         },
+                     *         {
+                     *           "kind": "notice_board",
+                     *           "name": "漠河市市场监管局政务公开栏",
+                     *           "url": null
+                     *         }
+                     *       ],
+                     *       "conditions": "经分型为成长型或发展型、信用良好、有融资需求的个体工商户。",
+                     *       "content": "持续扩大个体工商户首贷、信用贷投放，在风险可控情况下提供首贷和续贷支持。",
+                     *       "department": "国家金融监督管理总局大兴安岭监管分局",
+                     *       "first_published_at": "2025-03-01T02:00:00Z",
+                     *       "id": "pol-1c9e5a7b3d2f4e60",
+                     *       "in_force_from": "2025-01-01",
+                     *       "in_force_to": "2027-12-31",
+                     *       "in_force_today": true,
+                     *       "last_published_at": "2025-03-01T02:00:00Z",
+                     *       "measure_codes": [
+                     *         "growth.A"
+                     *       ],
+                     *       "procedure": "向辖区银行业金融机构提出申请，提交营业执照和经营情况说明；银行审核后放款。",
+                     *       "publications": [
+                     *         {
+                     *           "action": "published",
+                     *           "at": "2025-03-01T02:00:00Z",
+                     *           "revision": 1
+                     *         }
+                     *       ],
+                     *       "revision": 1,
+                     *       "status": "published",
+                     *       "status_label": "已公示",
+                     *       "title": "个体工商户首贷和续贷支持"
+                     *     } */
+                    "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "quarter": 3,
+                 *       "region_code": "232701",
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadReport: {
+        parameters: {
+            query?: {
+                /** @description xlsx 工作簿或 html 图文报告 */
+                format?: "xlsx" | "html";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 报告文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/html": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReturns: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                uscc?: string | null;
+                /** @description 年度（2000–2100） */
+                year?: number | null;
+                /** @description 季度（1–4） */
+                quarter?: number | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页经营数据（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "contact_point_id": null,
+                     *           "costs": "61200.00",
+                     *           "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *           "employees": 3,
+                     *           "financing_need": "met",
+                     *           "loans_obtained": "0.00",
+                     *           "loans_outstanding": "50000.00",
+                     *           "new_hires": 1,
+                     *           "outlook": "stable",
+                     *           "outlook_label": "持平",
+                     *           "profit": "25300.00",
+                     *           "quarter": 2,
+                     *           "region_code": "232701",
+                     *           "revision": 1,
+                     *           "sales": "86500.00",
+                     *           "source": "operator",
+                     *           "submitted_at": "2025-07-05T03:00:00Z",
+                     *           "submitted_by": "op-zhang[operator]",
+                     *           "uscc": "92232701L00000101H",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ReturnPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "costs": "61200.00",
+                 *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                 *       "employees": 3,
+                 *       "financing_need": "met",
+                 *       "loans_obtained": "0.00",
+                 *       "loans_outstanding": "50000.00",
+                 *       "new_hires": 1,
+                 *       "outlook": "stable",
+                 *       "profit": "25300.00",
+                 *       "quarter": 2,
+                 *       "sales": "86500.00",
+                 *       "uscc": "92232701L00000101H",
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["ReturnCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "contact_point_id": null,
+                     *       "costs": "61200.00",
+                     *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *       "employees": 3,
+                     *       "financing_need": "met",
+                     *       "loans_obtained": "0.00",
+                     *       "loans_outstanding": "50000.00",
+                     *       "new_hires": 1,
+                     *       "outlook": "stable",
+                     *       "outlook_label": "持平",
+                     *       "profit": "25300.00",
+                     *       "quarter": 2,
+                     *       "region_code": "232701",
+                     *       "revision": 1,
+                     *       "sales": "86500.00",
+                     *       "source": "operator",
+                     *       "submitted_at": "2025-07-05T03:00:00Z",
+                     *       "submitted_by": "op-zhang[operator]",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["ReturnRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReturnReads: {
+        parameters: {
+            query?: {
+                uscc?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2025-07-06T01:00:00Z",
+                     *           "id": 1207,
+                     *           "query": {
+                     *             "quarter": 2,
+                     *             "year": 2025
+                     *           },
+                     *           "reader": "county-mohe-01",
+                     *           "reader_region": "232701",
+                     *           "roles": [
+                     *             "county_staff"
+                     *           ],
+                     *           "rows": 1,
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["ReturnReadAuditPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importReturns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 季度经营数据文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；列：uscc、year、quarter、sales、costs、profit、employees、new_hires、loans_outstanding、loans_obtained、financing_need、outlook、difficulties */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /** @example {"uscc": "92232701L00000101H", "year": 2025, "quarter": 2, "sales": "86500.00", "costs": "61200.00", "profit": "25300.00", "employees": 3, "outlook": "stable"}
+                 *      */
+                "application/x-ndjson": string;
+                /** @example uscc,year,quarter,sales,costs,profit,employees,outlook
+                 *     92232701L00000101H,2025,2,86500.00,61200.00,25300.00,3,stable
+                 *      */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的文件类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误：errors 中逐项列出字段与原因；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+                /** @description 年度（2000–2100） */
+                year: number;
+                /** @description 季度（1–4） */
+                quarter: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "contact_point_id": null,
+                     *       "costs": "61200.00",
+                     *       "difficulties": "冬季客流少，希望延长外摆经营时间。",
+                     *       "employees": 3,
+                     *       "financing_need": "met",
+                     *       "loans_obtained": "0.00",
+                     *       "loans_outstanding": "50000.00",
+                     *       "new_hires": 1,
+                     *       "outlook": "stable",
+                     *       "outlook_label": "持平",
+                     *       "profit": "25300.00",
+                     *       "quarter": 2,
+                     *       "region_code": "232701",
+                     *       "revision": 1,
+                     *       "sales": "86500.00",
+                     *       "source": "operator",
+                     *       "submitted_at": "2025-07-05T03:00:00Z",
+                     *       "submitted_by": "op-zhang[operator]",
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["ReturnRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDeliveries: {
         parameters: {
             query?: {
-                status?: ("pending" | "sending" | "sent" | "dead" | "unknown") | null;
+                status?: ("pending" | "sent" | "dead") | null;
                 channel?: ("email" | "sms") | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */

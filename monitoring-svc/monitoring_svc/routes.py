@@ -1,0 +1,202 @@
+"""HTTP of monitoring-svc: parse, call the service, shape the response."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from getihu_kit.auth import Principal
+from getihu_kit.errors import Forbidden
+from getihu_kit.fields import USCC, Date, RegionCode, Text
+from getihu_kit.jobs import JobRead
+from getihu_kit.pagination import page_params
+from getihu_kit.uploads import spooled_body
+from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearPath, YearQuery, requires
+from monitoring_svc import imports, report, returns, service
+from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, AnalysisRead, ContactPointCreate, ContactPointPage,
+                                    ContactPointRead, ContactPointReview, ContactPointStatus, ContactPointUpdate,
+                                    PolicyCreate, PolicyPage, PolicyRead, PolicyStatus, PolicyUpdate, ReportCreate,
+                                    ReturnCreate, ReturnPage, ReturnRead, ReturnReadAuditPage)
+
+router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+# The platform's one job resource (/api/v1/jobs/{id}, routed by the id's prefix "mo_"); documented
+# under the monitoring path, since the merged document has one operation per path and method.
+jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["monitoring"], include_in_schema=False)
+POLICY_EDITORS = requires(*service.POLICY_EDITORS)
+STAFF = requires(*service.STAFF)
+PREFECTURE = requires("prefecture_staff", "admin")
+COUNTY = requires("county_staff", "admin")
+REPORTERS = requires("operator", *service.STAFF)
+AUDITORS = requires(*returns.AUDITORS)
+ListPage = page_params(500)
+QuarterQuery = Annotated[int | None, Query(ge=1, le=4, description="季度（1–4）")]
+
+
+# --- 惠企政策 ----------------------------------------------------------------------------------------
+@router.get("/policies", response_model=PolicyPage, summary="惠企政策目录（公众可查已公示政策）")
+def list_policies(session: SessionDep, page: ListPage, principal: Principal = Depends(ANYONE),
+                  status: Annotated[PolicyStatus | None, Query(description="状态（工作人员可查草稿、已撤回）")] = None,
+                  department: Annotated[Text | None, Query(max_length=100, description="责任部门")] = None,
+                  measure_code: Annotated[str | None, Query(pattern=MEASURE_CODE_PATTERN,
+                                                            description="对应的帮扶措施编号，如 growth.A")] = None,
+                  in_force_on: Annotated[Date | None, Query(description="只列该日在有效期内的政策")] = None) -> PolicyPage:
+    return service.list_policies(session, principal=principal, status=status, department=department,
+                                 measure_code=measure_code, in_force_on=in_force_on, page=page)
+
+
+@router.post("/policies", status_code=201, response_model=PolicyRead, summary="新建惠企政策（草稿）")
+def create_policy(body: PolicyCreate, session: SessionDep, principal: Principal = Depends(POLICY_EDITORS)) -> PolicyRead:
+    return service.create_policy(session, data=body, principal=principal)
+
+
+@router.get("/policies/{policy_id}", response_model=PolicyRead, summary="惠企政策详情：内容、申请条件、办理流程、公示记录")
+def get_policy(policy_id: Text, session: SessionDep, principal: Principal = Depends(ANYONE)) -> PolicyRead:
+    return service.get_policy(session, policy_id=policy_id, principal=principal)
+
+
+@router.patch("/policies/{policy_id}", response_model=PolicyRead, summary="修改惠企政策（已公示的即以新版本公示）")
+def update_policy(policy_id: Text, body: PolicyUpdate, session: SessionDep,
+                  principal: Principal = Depends(POLICY_EDITORS)) -> PolicyRead:
+    return service.update_policy(session, policy_id=policy_id, data=body, principal=principal)
+
+
+@router.post("/policies/{policy_id}/publication", response_model=PolicyRead, summary="公示惠企政策")
+def publish_policy(policy_id: Text, session: SessionDep, principal: Principal = Depends(POLICY_EDITORS)) -> PolicyRead:
+    return service.publish_policy(session, policy_id=policy_id, principal=principal)
+
+
+@router.post("/policies/{policy_id}/withdrawal", response_model=PolicyRead, summary="撤回已公示的惠企政策")
+def withdraw_policy(policy_id: Text, session: SessionDep, principal: Principal = Depends(POLICY_EDITORS)) -> PolicyRead:
+    return service.withdraw_policy(session, policy_id=policy_id, principal=principal)
+
+
+# --- 联系点 ----------------------------------------------------------------------------------------
+@router.get("/contact-points", response_model=ContactPointPage, summary="联系点列表（县级看本县，地区局看全部）")
+def list_contact_points(session: SessionDep, page: ListPage, principal: Principal = Depends(STAFF),
+                        region_code: RegionCode | None = None,
+                        status: Annotated[ContactPointStatus | None, Query(description="备案状态")] = None,
+                        ) -> ContactPointPage:
+    return service.list_contact_points(session, principal=principal, region_code=region_code, status=status, page=page)
+
+
+@router.post("/contact-points", status_code=201, response_model=ContactPointRead, summary="县级设立联系点并报地区局备案")
+def create_contact_point(body: ContactPointCreate, session: SessionDep,
+                         principal: Principal = Depends(COUNTY)) -> ContactPointRead:
+    return service.create_contact_point(session, data=body, principal=principal)
+
+
+@router.get("/contact-points/{cp_id}", response_model=ContactPointRead, summary="联系点详情与联系的个体工商户")
+def get_contact_point(cp_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> ContactPointRead:
+    return service.get_contact_point(session, cp_id=cp_id, principal=principal)
+
+
+@router.patch("/contact-points/{cp_id}", response_model=ContactPointRead, summary="调整联系点（调整后重新报备案）")
+def update_contact_point(cp_id: Text, body: ContactPointUpdate, session: SessionDep,
+                         principal: Principal = Depends(COUNTY)) -> ContactPointRead:
+    return service.update_contact_point(session, cp_id=cp_id, data=body, principal=principal)
+
+
+@router.post("/contact-points/{cp_id}/review", response_model=ContactPointRead, summary="地区局确认备案或退回修改")
+def review_contact_point(cp_id: Text, body: ContactPointReview, session: SessionDep,
+                         principal: Principal = Depends(PREFECTURE)) -> ContactPointRead:
+    return service.review_contact_point(session, cp_id=cp_id, data=body, principal=principal)
+
+
+# --- 经营数据 --------------------------------------------------------------------------------------
+@router.post("/returns", status_code=201, response_model=ReturnRead,
+             summary="报送季度经营数据（经营者在线报送，或联系点代报）")
+def submit_return(body: ReturnCreate, session: SessionDep, principal: Principal = Depends(REPORTERS)) -> ReturnRead:
+    return returns.submit(session, data=body, principal=principal)
+
+
+_EXPORTS = {200: {"description": "一页经营数据（JSON）；format=csv 或 xlsx 时为整份导出文件（流式）", "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    report.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/returns", response_model=ReturnPage, summary="季度经营数据列表（保密：工作人员查看留痕）；可导出 CSV、XLSX",
+            responses=_EXPORTS)
+def list_returns(request: Request, session: SessionDep, page: ListPage, principal: Principal = Depends(REPORTERS),
+                 region_code: RegionCode | None = None, uscc: USCC | None = None, year: YearQuery = None,
+                 quarter: QuarterQuery = None,
+                 format: Annotated[Literal["json", "csv", "xlsx"], Query(
+                     description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式）")] = "json"):
+    if format != "json":
+        if not principal.is_staff:
+            raise Forbidden("导出仅限工作人员", field="format")
+        body, media = returns.export(session, engine=request.app.state.engine, principal=principal, fmt=format,
+                                     region_code=region_code, uscc=uscc, year=year, quarter=quarter)
+        name = f"经营数据_{year or '全部'}{f'Q{quarter}' if quarter else ''}.{format}"
+        return StreamingResponse(body, media_type=media, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return returns.list_returns(session, principal=principal, region_code=region_code, uscc=uscc, year=year,
+                                quarter=quarter, page=page)
+
+
+@router.get("/returns/audit", response_model=ReturnReadAuditPage, summary="经营数据查看留痕（地区局、管理员）")
+def list_return_reads(session: SessionDep, page: ListPage, principal: Principal = Depends(AUDITORS),
+                      uscc: USCC | None = None) -> ReturnReadAuditPage:
+    return returns.list_audit(session, uscc=uscc, page=page)
+
+
+@router.get("/returns/{uscc}/{year}/{quarter}", response_model=ReturnRead, summary="某户某季度的经营数据（保密）")
+def get_return(uscc: USCC, year: YearPath, quarter: Annotated[int, Path(ge=1, le=4, description="季度（1–4）")],
+               session: SessionDep,
+               principal: Principal = Depends(REPORTERS)) -> ReturnRead:
+    return returns.get(session, uscc=uscc, year=year, quarter=quarter, principal=principal)
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("/returns/imports", status_code=202, response_model=JobRead,
+             summary="县级批量导入季度经营数据（CSV、XLSX、JSON Lines），逐行报告错误",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "text/csv": {"schema": {"type": "string", "minLength": 1}},
+                 _XLSX: {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+                 "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}}}})
+async def import_returns(request: Request, session: SessionDep, principal: Principal = Depends(COUNTY)) -> JobRead:
+    async with spooled_body(request) as body:
+        return await run_in_threadpool(imports.create_import, session, content_type=request.headers.get("content-type"),
+                                       body=body, principal=principal)
+
+
+@router.get("/jobs/{job_id}", response_model=JobRead, summary="查询监测分析任务的进度和逐行错误")
+def get_monitoring_job(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+@jobs_router.get("/{job_id}", response_model=JobRead)
+def get_job_of_monitoring(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+# --- 分析 ------------------------------------------------------------------------------------------
+@router.get("/analysis", response_model=AnalysisRead, summary="监测分析数据（供图表）：分布、类型变化、名额、异议、经营指标")
+def get_analysis(session: SessionDep, year: RequiredYearQuery, principal: Principal = Depends(STAFF),
+                 region_code: RegionCode | None = None, quarter: QuarterQuery = None) -> AnalysisRead:
+    return service.analysis(session, principal=principal, year=year, region_code=region_code, quarter=quarter)
+
+
+# --- 分析报告 --------------------------------------------------------------------------------------
+@router.post("/reports", status_code=202, response_model=JobRead, summary="生成季度或年度分析报告（任务）")
+def request_report(body: ReportCreate, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return report.request_report(session, data=body, principal=principal)
+
+
+_REPORT_FILES = {200: {"description": "报告文件（附件下载）", "content": {
+    report.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    "text/html": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/reports/{job_id}/file", summary="下载分析报告（xlsx 或 html）", response_class=Response,
+            responses=_REPORT_FILES)
+def download_report(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF),
+                    format: Annotated[Literal["xlsx", "html"], Query(description="xlsx 工作簿或 html 图文报告")] = "xlsx",
+                    ) -> Response:
+    content, media, filename = report.report_file(session, job_id=job_id, fmt=format, principal=principal)
+    return Response(content, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
