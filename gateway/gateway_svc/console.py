@@ -13,8 +13,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from getihu_kit.web import problem
 
-# The paths the gateway itself or the API owns (CONTRACT: Web console); never a console route.
-RESERVED = ("api/", "docs", "redoc", "openapi.json", "problems", "healthz", "readyz", "static/")
+# The paths the gateway itself or the API owns (CONTRACT: Web console), and /metrics, which the public
+# port never serves (a 404, not the console); never a console route.
+RESERVED = ("api/", "docs", "redoc", "openapi.json", "problems", "healthz", "readyz", "metrics", "static/")
 
 NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>控制台尚未构建</title>
 <body><h1>控制台尚未构建</h1><p>请在平台目录运行 make up（会自动构建控制台），或运行 make console。</p>

@@ -49,7 +49,7 @@ def test_a_missing_asset_is_a_404_problem_not_the_index(dist):
     assert "刷新" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("path", ["/api/v2/anything", "/api/", "/openapi.json/x", "/healthz/x", "/static/nothing.js"])
+@pytest.mark.parametrize("path", ["/api/v2/anything", "/api/", "/openapi.json/x", "/healthz/x", "/metrics", "/static/nothing.js"])
 def test_reserved_paths_never_get_the_console(dist, path):
     r = client(dist).get(path)
     assert r.status_code == 404, path

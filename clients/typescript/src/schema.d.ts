@@ -73,6 +73,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appeals/cultivation-objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 经营者对本户“名特优新”不予认定、取消认定、抽查不予认定或撤销认定提出异议 */
+        post: operations["fileCultivationObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appeals/mine": {
         parameters: {
             query?: never;
@@ -755,6 +772,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/recognitions/{rec_id}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消认定：同一自然人在本县多户获认定的，取消后获认定的一户（工作清单所列） */
+        post: operations["cancelConflictingRecognition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/recognitions/{rec_id}/department-consent": {
         parameters: {
             query?: never;
@@ -800,6 +834,23 @@ export interface paths {
         put?: never;
         /** 信息报告（每年7月底前；变更经营者后） */
         post: operations["fileInfoReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cultivation/recognitions/{rec_id}/info-reports/{report_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核信息报告（通过或要求更正） */
+        post: operations["reviewInfoReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -909,6 +960,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/spot-check-sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地局抽查样本（可复现：同一种子、同一批认定得到同一样本） */
+        get: operations["drawSpotCheckSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cultivation/standards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** “名特优新”现行规则参数（公开：每项参数的取值、施行日期与依据；指定县时含本地调整及理由） */
+        get: operations["getCultivationStandards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/windows": {
         parameters: {
             query?: never;
@@ -941,6 +1026,23 @@ export interface paths {
         head?: never;
         /** 调整申报截止日期 */
         patch: operations["changeWindow"];
+        trace?: never;
+    };
+    "/api/v1/cultivation/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料 */
+        get: operations["getWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/data-sharing/audit": {
@@ -1688,6 +1790,33 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AddedGroupIn
+         * @description 二(四)1 “等”: a relaxed group the county adds, in force from a date, with its reason.
+         */
+        AddedGroupIn: {
+            /**
+             * Code
+             * @description 群体代码（小写英文），如 poverty_relieved
+             */
+            code: string;
+            /**
+             * In Force From
+             * Format: date
+             * @description 施行日期
+             */
+            in_force_from: string;
+            /**
+             * Label
+             * @description 群体名称，如 脱贫户
+             */
+            label: string;
+            /**
+             * Reason
+             * @description 增设理由（县级市场监管部门的依据）
+             */
+            reason: string;
+        };
+        /**
          * AnalysisColumn
          * @example {
          *       "key": "region_code",
@@ -2123,7 +2252,7 @@ export interface components {
              * Target Kind
              * @enum {string}
              */
-            target_kind: "typing_result" | "cultivation_notice";
+            target_kind: "typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
             /** Trail */
             trail?: components["schemas"]["appeal__StepRead"][] | null;
             /** Uscc */
@@ -2162,8 +2291,13 @@ export interface components {
             };
             /** Materials */
             materials?: components["schemas"]["Material"][];
+            /**
+             * Relaxed Basis
+             * @description 所称群体的依据（证件名称及编号、证明出具单位），放宽来源时必填，县级审核时确认
+             */
+            relaxed_basis?: string | null;
             /** Relaxed Group */
-            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
+            relaxed_group?: string | null;
             /**
              * Uscc
              * Format: uscc
@@ -2236,6 +2370,11 @@ export interface components {
             criteria_id?: string | null;
             /** Department */
             department?: string | null;
+            /**
+             * Fraud Revocations
+             * @default []
+             */
+            fraud_revocations?: components["schemas"]["FraudRevocationRead"][];
             /** Id */
             id: string;
             /**
@@ -2258,8 +2397,19 @@ export interface components {
             reason?: string | null;
             /** Region Code */
             region_code: string;
+            /** Relaxed Basis */
+            relaxed_basis?: string | null;
+            /** Relaxed Confirmed */
+            relaxed_confirmed?: boolean | null;
             /** Relaxed Group */
-            relaxed_group?: ("veteran" | "graduate" | "disabled" | "returning_migrant_worker") | null;
+            relaxed_group?: string | null;
+            /** Relaxed Group Label */
+            relaxed_group_label?: string | null;
+            /**
+             * Reopened By
+             * @description 异议成立、恢复办理本案的异议编号
+             */
+            reopened_by?: string | null;
             /** Score */
             score?: string | null;
             /** Score Detail */
@@ -2358,6 +2508,29 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /** BarrierSource */
+        BarrierSource: {
+            /**
+             * Outbox Through
+             * @description 运行开始前该服务已提交事件的序号上限：此前的事件均已应用
+             */
+            outbox_through: number;
+            /**
+             * Service
+             * @description 上游服务（registry 登记注册、data-sharing 数据共享）
+             */
+            service: string;
+        };
+        /** BarrierTopic */
+        BarrierTopic: {
+            /**
+             * End Offset
+             * @description 等待时该主题各分区末端位点之和：此前的事件均已应用
+             */
+            end_offset: number;
+            /** Topic */
+            topic: string;
         };
         /**
          * BatchCreate
@@ -3115,6 +3288,67 @@ export interface components {
             year: number;
         };
         /**
+         * CultivationObjectionCreate
+         * @description 经营者对本户“名特优新”结果提出异议（四(四)）：不予认定（申报编号）、取消认定、抽查不予认定、撤销认定（认定编号）。
+         * @example {
+         *       "evidence": [
+         *         {
+         *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+         *           "content_type": "application/pdf",
+         *           "filename": "2024年度完税证明.pdf"
+         *         }
+         *       ],
+         *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
+         *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *       "target_kind": "cultivation_refusal"
+         *     }
+         */
+        CultivationObjectionCreate: {
+            /**
+             * Evidence
+             * @description 证明材料
+             */
+            evidence?: components["schemas"]["EvidenceIn"][];
+            /**
+             * Grounds
+             * @description 异议理由（不少于5个字）
+             */
+            grounds: string;
+            /**
+             * Target Id
+             * @description 不予认定填申报编号（app_…），其余填认定编号（rec_…）
+             */
+            target_id: string;
+            /**
+             * Target Kind
+             * @description 异议对象：cultivation_refusal 不予认定、cultivation_cancellation 取消认定、cultivation_spot_check 抽查不予认定、cultivation_revocation 撤销认定
+             * @enum {string}
+             */
+            target_kind: "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation";
+        };
+        /**
+         * DataBarrierRead
+         * @description 运行读取投影之前等待的数据：上游已接收的变更全部应用后才开始分型。
+         */
+        DataBarrierRead: {
+            /**
+             * Passed At
+             * Format: date-time
+             */
+            passed_at: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Sources */
+            sources: components["schemas"]["BarrierSource"][];
+            /** Topics */
+            topics: components["schemas"]["BarrierTopic"][];
+            /** Waited S */
+            waited_s: number;
+        };
+        /**
          * DatasetCoverage
          * @example {
          *       "accepted": 4826,
@@ -3261,7 +3495,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending" | "sent" | "dead";
+            status: "pending" | "sending" | "sent" | "dead" | "unknown";
         };
         /**
          * DeliveryStatus
@@ -3767,6 +4001,27 @@ export interface components {
             status: "queued" | "running" | "completed" | "failed";
         };
         /**
+         * FraudRevocationRead
+         * @description 二(六) 撤销认定: shown in every case of the business (a recommending department sees why its case is one).
+         */
+        FraudRevocationRead: {
+            /**
+             * Applications Barred Until
+             * Format: date
+             * @description 此日（不含）前不得再次自主申报
+             */
+            applications_barred_until: string;
+            /** Reason */
+            reason?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /**
+             * Revoked On
+             * Format: date
+             */
+            revoked_on: string;
+        };
+        /**
          * ImportAccepted
          * @example {
          *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
@@ -3846,7 +4101,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
+             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
              * @default declared
              */
             source?: string;
@@ -3875,7 +4130,7 @@ export interface components {
             name: string;
             /**
              * Source
-             * @description declared 申报值，或 certificate:<证书种类>（如 certificate:绿色食品）
+             * @description declared 申报值；certificate:<证书种类>（如 certificate:绿色食品）；或部门共享数据 shared:tax_paid 纳税额、shared:insured_employees 参保人数、shared:trademarks 在用商标数、shared:patents 专利数（四(四)：不要求个体工商户另行提供）
              * @default declared
              */
             source?: string;
@@ -3918,6 +4173,26 @@ export interface components {
             tax_paid?: (string | number) | null;
             /** Year */
             year: number;
+        };
+        /**
+         * InfoReportReview
+         * @description 二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct).
+         * @example {
+         *       "decision": "correction_requested",
+         *       "note": "营业收入与年报不一致，请核对后重新报告"
+         *     }
+         */
+        InfoReportReview: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "accepted" | "correction_requested";
+            /**
+             * Note
+             * @description 要求更正时必填：需更正的内容
+             */
+            note?: string | null;
         };
         /**
          * JobRead
@@ -5091,6 +5366,10 @@ export interface components {
             category: "renowned" | "distinctive" | "quality" | "emerging";
             /** Category Label */
             category_label: string;
+            /** Conflict Reason */
+            conflict_reason?: string | null;
+            /** Conflict With */
+            conflict_with?: string | null;
             /** Department */
             department?: string | null;
             /**
@@ -5111,6 +5390,8 @@ export interface components {
             id: string;
             /** Name */
             name?: string | null;
+            /** Operator Change Due On */
+            operator_change_due_on?: string | null;
             /**
              * Operator Change Pending
              * @default false
@@ -5127,6 +5408,10 @@ export interface components {
             relaxed_group?: string | null;
             /** Reported At */
             reported_at?: string | null;
+            /** Restored From */
+            restored_from?: string | null;
+            /** Revoked On */
+            revoked_on?: string | null;
             /** Ruleset */
             ruleset: string;
             /**
@@ -5201,6 +5486,11 @@ export interface components {
          */
         RegionOverrides: {
             /**
+             * Calendar Reason
+             * @description 地区市场监管局调整认定时间（8月前开启或11月30日后截止）的决定理由
+             */
+            calendar_reason?: string | null;
+            /**
              * Clear Growth Ratio
              * @description 比例，如 0.2 表示 20%
              */
@@ -5226,8 +5516,18 @@ export interface components {
              */
             public_notice_days?: number | null;
             /**
+             * Recognitions By
+             * @description 本年度认定的截止 [月, 日]（文件规定 11 月 30 日；更晚须写明 calendar_reason）
+             */
+            recognitions_by?: number[] | null;
+            /**
+             * Relaxed Groups Added
+             * @description 本县增加的放宽分类来源的群体（二(四)1 “等”）
+             */
+            relaxed_groups_added?: components["schemas"]["AddedGroupIn"][] | null;
+            /**
              * Window Closes
-             * @description 认定窗口关闭的 [月, 日]
+             * @description 认定窗口关闭的 [月, 日]（不晚于认定截止日）
              */
             window_closes?: number[] | null;
             /**
@@ -5765,6 +6065,11 @@ export interface components {
             approve: boolean;
             /** Note */
             note?: string | null;
+            /**
+             * Relaxed Group Confirmed
+             * @description 申报称属放宽来源群体的，审核通过时须确认其依据（true 属实 / false 不属实）
+             */
+            relaxed_group_confirmed?: boolean | null;
         };
         /**
          * Revocation
@@ -5907,6 +6212,8 @@ export interface components {
             created_at?: string | null;
             /** Created By */
             created_by?: string | null;
+            /** @description 状态 waiting_for_data 结束时记录：运行等待了哪些上游数据 */
+            data_barrier?: components["schemas"]["DataBarrierRead"] | null;
             /** Finished At */
             finished_at?: string | null;
             /** Id */
@@ -6773,7 +7080,7 @@ export interface operations {
                 /** @description 状态，可多个（重复参数或逗号分隔） */
                 status?: string[] | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
-                target_kind?: ("typing_result" | "cultivation_notice") | null;
+                target_kind?: ("typing_result" | "cultivation_notice" | "cultivation_refusal" | "cultivation_cancellation" | "cultivation_spot_check" | "cultivation_revocation") | null;
                 /** @description 答复期限不晚于该日的未办结异议 */
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
@@ -6947,6 +7254,170 @@ export interface operations {
                  *       "year": 2025
                  *     } */
                 "application/json": components["schemas"]["TypingObjectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "appellant": "operator:张德福",
+                     *       "appellant_kind": "operator",
+                     *       "corrected_type": null,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "decision": null,
+                     *       "due_on": "2025-07-24",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "2024年度完税证明.pdf",
+                     *           "id": "evd-8a2c4e6f0b1d3f57",
+                     *           "sha256": "dd321b1f8bb85e6fd9805f163b7efda5afe2c32a0d9a8e3f906b86be504b16e9",
+                     *           "size": 37,
+                     *           "stage": "filing",
+                     *           "uploaded_at": "2025-07-10T03:12:00Z"
+                     *         }
+                     *       ],
+                     *       "filed_at": "2025-07-10T03:12:00Z",
+                     *       "grounds": "2024年度已缴纳税款5832.50元，完税证明附后，应判定为成长型。",
+                     *       "id": "apl-3f9a1c7e2b6d4058",
+                     *       "material_due_on": null,
+                     *       "material_request": null,
+                     *       "objector_name": null,
+                     *       "objector_phone": null,
+                     *       "original_type": "survival",
+                     *       "overdue": false,
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "requested_type": "growth",
+                     *       "ruleset": "national-2024",
+                     *       "status": "in_review",
+                     *       "status_label": "审查中",
+                     *       "target_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "target_kind": "typing_result",
+                     *       "trail": [
+                     *         {
+                     *           "action": "file",
+                     *           "actor": "operator:张德福",
+                     *           "actor_role": "operator",
+                     *           "at": "2025-07-10T03:12:00Z",
+                     *           "details": {
+                     *             "evidence": 1
+                     *           },
+                     *           "note": null,
+                     *           "status_from": null,
+                     *           "status_to": "filed"
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H",
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["AppealRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileCultivationObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "evidence": [
+                 *         {
+                 *           "content_base64": "JVBERi0xLjQKJSAyMDI15bm057qz56iO6K+B5piOCiUlRU9GCg==",
+                 *           "content_type": "application/pdf",
+                 *           "filename": "2024年度完税证明.pdf"
+                 *         }
+                 *       ],
+                 *       "grounds": "走访当日店主外出采购，并非停业，营业记录附后，请求重新核实。",
+                 *       "target_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                 *       "target_kind": "cultivation_refusal"
+                 *     } */
+                "application/json": components["schemas"]["CultivationObjectionCreate"];
             };
         };
         responses: {
@@ -11504,12 +11975,12 @@ export interface operations {
                      *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
                      *           "refusals": [
                      *             {
-                     *               "clause": "二(六)",
+                     *               "clause": "二(四)1、一(四)1",
                      *               "fact": {
                      *                 "status": "cancelled"
                      *               },
-                     *               "message": "已注销，不再符合基础标准",
-                     *               "rule": "registered"
+                     *               "message": "该户已注销，不再为登记在册状态，不能申报、推荐或认定为“名特优新”个体工商户",
+                     *               "rule": "not_registered"
                      *             }
                      *           ],
                      *           "uscc": "92232701L00000109A"
@@ -12939,6 +13410,130 @@ export interface operations {
             };
         };
     };
+    cancelConflictingRecognition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                rec_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *       "benefits_from": "2027-01-01",
+                     *       "category": "distinctive",
+                     *       "category_label": "特色",
+                     *       "department": null,
+                     *       "department_consented": false,
+                     *       "end_reason": null,
+                     *       "ended_on": null,
+                     *       "extensions": [],
+                     *       "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "name": "漠河市北极村张记山货店",
+                     *       "operator_change_pending": false,
+                     *       "recognised_on": "2026-09-15",
+                     *       "region_code": "232701",
+                     *       "relaxed_group": null,
+                     *       "reported_at": "2026-09-16T01:00:00Z",
+                     *       "ruleset": "fltx-2024",
+                     *       "source": "self",
+                     *       "spot_check": null,
+                     *       "spot_check_due_on": null,
+                     *       "status": "recognised",
+                     *       "type_at_recognition": "growth",
+                     *       "uscc": "92232701L00000101H",
+                     *       "valid_until": "2029-09-14",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": components["schemas"]["RecognitionRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     recordDepartmentConsent: {
         parameters: {
             query?: never;
@@ -13223,6 +13818,124 @@ export interface operations {
                      *       "kind": "yearly",
                      *       "late": false,
                      *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "submitted_on": "2026-07-20",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewInfoReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                rec_id: string;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "decision": "correction_requested",
+                 *       "note": "营业收入与年报不一致，请核对后重新报告"
+                 *     } */
+                "application/json": components["schemas"]["InfoReportReview"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "id": 7,
+                     *       "kind": "yearly",
+                     *       "late": false,
+                     *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *       "review_note": null,
+                     *       "reviewed": "accepted",
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
@@ -14014,6 +14727,7 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
+                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -14025,6 +14739,20 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
+                     *         "recognitions_by": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "relaxed_groups": {
+                     *           "disabled": "残疾人",
+                     *           "graduate": "高校毕业生",
+                     *           "returning_migrant_worker": "返乡创业农民工",
+                     *           "veteran": "退役军人"
+                     *         },
+                     *         "restored_by": [
+                     *           12,
+                     *           31
+                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
@@ -14142,6 +14870,7 @@ export interface operations {
                      *           1,
                      *           1
                      *         ],
+                     *         "calendar_reason": null,
                      *         "clear_growth_ratio": "0.2",
                      *         "extension_years": 3,
                      *         "extra_bars": [],
@@ -14153,6 +14882,20 @@ export interface operations {
                      *         "penalty_window_years": 2,
                      *         "public_notice_days": 10,
                      *         "quota_ratio": "0.05",
+                     *         "recognitions_by": [
+                     *           11,
+                     *           30
+                     *         ],
+                     *         "relaxed_groups": {
+                     *           "disabled": "残疾人",
+                     *           "graduate": "高校毕业生",
+                     *           "returning_migrant_worker": "返乡创业农民工",
+                     *           "veteran": "退役军人"
+                     *         },
+                     *         "restored_by": [
+                     *           12,
+                     *           31
+                     *         ],
                      *         "validity_years": 3,
                      *         "window_closes": [
                      *           11,
@@ -14213,6 +14956,573 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    drawSpotCheckSample: {
+        parameters: {
+            query: {
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+                /** @description 年度（2000–2100） */
+                year: number;
+                seed?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "population": 12,
+                     *       "rate": "0.1",
+                     *       "region_code": "232701",
+                     *       "sample": [
+                     *         "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *         "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *       ],
+                     *       "seed": "232701:2026",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCultivationStandards: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "on": "2026-09-15",
+                     *       "parameters": [
+                     *         {
+                     *           "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "penalty_window_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)1 A：申报或推荐之日前2年内，有在国家企业信用信息公示系统公示的罚款及以上行政处罚信息，尚未完成信用修复的",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "value": 2
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "fraud_bar_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：个体工商户自被撤销认定之日起5年内不得再次申报",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 5
+                     *             }
+                     *           ],
+                     *           "value": 5
+                     *         },
+                     *         {
+                     *           "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "quota_ratio",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)3：数量应当控制在当地“成长型”“发展型”个体工商户总数的5%以内",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.05"
+                     *             }
+                     *           ],
+                     *           "value": "0.05"
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：认定有效期为3年，以认定时间为准",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "validity_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：认定有效期为3年，以认定时间为准",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 3
+                     *             }
+                     *           ],
+                     *           "value": 3
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：符合以下情形之一的，有效期延长3年",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "extension_years",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：符合以下情形之一的，有效期延长3年",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 3
+                     *             }
+                     *           ],
+                     *           "value": 3
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：当年8月起……组织各地开展认定工作",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "window_opens",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：当年8月起……组织各地开展认定工作",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 8,
+                     *                 1
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             8,
+                     *             1
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：于11月底前完成分类",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "window_closes",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：于11月底前完成分类",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 11,
+                     *                 30
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             11,
+                     *             30
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "recognitions_by",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：各地……完成申报、推荐、认定、公示等各项程序，并于11月底前完成分类",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 11,
+                     *                 30
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             11,
+                     *             30
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "restored_by",
+                     *           "series": [
+                     *             {
+                     *               "clause": "三(四)：总结提高阶段（12月）……做好个体工商户分型分类异议处理",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 12,
+                     *                 31
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             12,
+                     *             31
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "spot_check_rate",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)2：上级市场监管部门可以通过抽查方式进行监督（比例文件未规定，平台取10%、至少1户）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.1"
+                     *             }
+                     *           ],
+                     *           "value": "0.1"
+                     *         },
+                     *         {
+                     *           "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "lapsed_material_outcome",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)2：可以要求限期补充材料或者不予认定（逾期未补充的，平台按不予认定处理）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "refuse"
+                     *             }
+                     *           ],
+                     *           "value": "refuse"
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "operator_change_report_days",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：个体工商户变更经营者的，要在变更后及时报告（期限文件未规定，平台取变更后30日）",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 30
+                     *             }
+                     *           ],
+                     *           "value": 30
+                     *         },
+                     *         {
+                     *           "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "relaxed_groups",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(四)1：对退役军人、高校毕业生、残疾人、返乡创业农民工等经营的个体工商户，可以适当放宽分类来源",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 [
+                     *                   "veteran",
+                     *                   "退役军人"
+                     *                 ],
+                     *                 [
+                     *                   "graduate",
+                     *                   "高校毕业生"
+                     *                 ],
+                     *                 [
+                     *                   "disabled",
+                     *                   "残疾人"
+                     *                 ],
+                     *                 [
+                     *                   "returning_migrant_worker",
+                     *                   "返乡创业农民工"
+                     *                 ]
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             [
+                     *               "veteran",
+                     *               "退役军人"
+                     *             ],
+                     *             [
+                     *               "graduate",
+                     *               "高校毕业生"
+                     *             ],
+                     *             [
+                     *               "disabled",
+                     *               "残疾人"
+                     *             ],
+                     *             [
+                     *               "returning_migrant_worker",
+                     *               "返乡创业农民工"
+                     *             ]
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "benefits_from",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(五)1：次年1月1日起……开始享受相关扶持政策",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 1,
+                     *                 1
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             1,
+                     *             1
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(六)：于每年7月底前完成信息报告",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "info_report_due",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六)：于每年7月底前完成信息报告",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": [
+                     *                 7,
+                     *                 31
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "value": [
+                     *             7,
+                     *             31
+                     *           ]
+                     *         },
+                     *         {
+                     *           "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "public_notice_days",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(三)1：经走访核实、征求意见、信息公示等步骤后",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": 7
+                     *             }
+                     *           ],
+                     *           "value": 7
+                     *         },
+                     *         {
+                     *           "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
+                     *           "in_force_from": "2024-01-01",
+                     *           "name": "clear_growth_ratio",
+                     *           "series": [
+                     *             {
+                     *               "clause": "二(六) A：销售额或者营业收入、缴税、吸纳就业等指标3年内有明显增长的",
+                     *               "in_force_from": "2024-01-01",
+                     *               "value": "0.2"
+                     *             }
+                     *           ],
+                     *           "value": "0.2"
+                     *         }
+                     *       ],
+                     *       "refusal_reasons": [
+                     *         {
+                     *           "code": "not_registered",
+                     *           "label": "不是登记在册状态（已吊销、注销或撤销）"
+                     *         },
+                     *         {
+                     *           "code": "typing_base_conditions",
+                     *           "label": "分型结果为“不符合分型条件”"
+                     *         },
+                     *         {
+                     *           "code": "type_requirement",
+                     *           "label": "自主申报应为“成长型”或“发展型”个体工商户（放宽来源的群体须经审核确认）"
+                     *         },
+                     *         {
+                     *           "code": "penalty_bar",
+                     *           "label": "申报（推荐）之日前2年内有已公示的罚款及以上行政处罚，尚未完成信用修复"
+                     *         },
+                     *         {
+                     *           "code": "dishonest_debtor_bar",
+                     *           "label": "经营者被人民法院列为失信被执行人"
+                     *         },
+                     *         {
+                     *           "code": "fraud_bar",
+                     *           "label": "因弄虚作假被撤销认定，5年内不得再次申报"
+                     *         },
+                     *         {
+                     *           "code": "local_bar:major_safety_accident",
+                     *           "label": "本地规定：近年内发生重大安全事故"
+                     *         },
+                     *         {
+                     *           "code": "local_bar:serious_illegal",
+                     *           "label": "本地规定：近年内被列入严重违法失信名单"
+                     *         },
+                     *         {
+                     *           "code": "quota",
+                     *           "label": "本县在认定状态的“名特优新”个体工商户已达成长型、发展型总数的5%"
+                     *         },
+                     *         {
+                     *           "code": "one_category",
+                     *           "label": "同一个体工商户只能认定为一个类型"
+                     *         },
+                     *         {
+                     *           "code": "one_per_person",
+                     *           "label": "同一自然人在同一县只能有一个个体工商户获得认定"
+                     *         },
+                     *         {
+                     *           "code": "calendar",
+                     *           "label": "不在本年度认定时间内（8月起至11月底；异议成立恢复的至12月底）"
+                     *         }
+                     *       ],
+                     *       "region": {
+                     *         "calendar_reason": null,
+                     *         "overrides": {
+                     *           "window_closes": [
+                     *             11,
+                     *             20
+                     *           ]
+                     *         },
+                     *         "region_code": "232701",
+                     *         "region_name": "漠河市",
+                     *         "relaxed_groups": [
+                     *           {
+                     *             "code": "veteran",
+                     *             "label": "退役军人"
+                     *           },
+                     *           {
+                     *             "code": "graduate",
+                     *             "label": "高校毕业生"
+                     *           },
+                     *           {
+                     *             "code": "disabled",
+                     *             "label": "残疾人"
+                     *           },
+                     *           {
+                     *             "code": "returning_migrant_worker",
+                     *             "label": "返乡创业农民工"
+                     *           }
+                     *         ],
+                     *         "relaxed_groups_added": [],
+                     *         "ruleset": "fltx-2024+232701",
+                     *         "updated_at": "2026-08-12T01:30:00+00:00"
+                     *       },
+                     *       "ruleset": "fltx-2024"
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14430,6 +15740,125 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorklist: {
+        parameters: {
+            query: {
+                region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "evaluations_due": [],
+                     *       "info_reports_to_review": [
+                     *         {
+                     *           "category": "distinctive",
+                     *           "kind": "yearly",
+                     *           "late": false,
+                     *           "name": "漠河蓝莓小馆",
+                     *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "report_id": 7,
+                     *           "submitted_on": "2026-07-20",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2029-09-14",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "material_requests": [],
+                     *       "on": "2026-09-15",
+                     *       "one_person_conflicts": [
+                     *         {
+                     *           "category": "distinctive",
+                     *           "conflict_with": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "name": "漠河北极村山货铺",
+                     *           "reason": "同一自然人在本县设立的个体工商户 92232701L00000101H 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个个体工商户获得认定），本认定应予取消",
+                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c",
+                     *           "uscc": "92232701L00000109A",
+                     *           "valid_until": "2028-09-19"
+                     *         }
+                     *       ],
+                     *       "operator_changes_pending": [],
+                     *       "region_code": "232701"
+                     *     } */
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15165,6 +16594,7 @@ export interface operations {
     searchDirectory: {
         parameters: {
             query?: {
+                /** @description 名称中的至少2个字，或18位统一社会信用代码（全角、小写均可） */
                 q?: string | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
@@ -15208,6 +16638,13 @@ export interface operations {
                      *     } */
                     "application/json": components["schemas"]["DirectoryPage"];
                 };
+            };
+            /** @description 未变化：与 If-None-Match 中的 ETag 相同，沿用缓存的答复 */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 请求有误（如地址或参数含控制字符） */
             400: {
@@ -17870,7 +19307,7 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                status?: ("pending" | "sent" | "dead") | null;
+                status?: ("pending" | "sending" | "sent" | "dead" | "unknown") | null;
                 channel?: ("email" | "sms") | null;
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
