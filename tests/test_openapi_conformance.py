@@ -72,9 +72,12 @@ def test_every_operation_conforms(seeded: Gateway, role: str, claims: dict, exam
     cmd = [sys.executable, "-m", "schemathesis.cli", "run", f"{seeded.base_url}/openapi.json",
            "-H", f"Authorization: Bearer {token}", "--checks", CHECKS, "-n", str(examples),
            "--phases", phases, "--generation-deterministic",
-           "--generation-allow-x00", "false", "--request-timeout", "30", "--no-color"]
+           "--generation-allow-x00", "false", "--request-timeout", "30", "--no-color",
+           # hypothesis's own speed check: long paragraph fields with a non-blank pattern are slow to
+           # generate (monitoring's policies); it judges the generator, not the API
+           "--suppress-health-check", "too_slow"]
     started = time.monotonic()
-    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     out = done.stdout + done.stderr
     summary = re.findall(r"(Selected: \d+/\d+|\d+ generated, .*|=+ .* in [\d.]+s =+)", out)
     print(f"{role}: {' | '.join(summary)} ({time.monotonic() - started:.0f} s)")
