@@ -27,7 +27,9 @@ def seed(gw: Gateway) -> dict:
     prefecture = gw.token("e2e-seed-prefecture", ["prefecture_staff"])
     county = gw.token("e2e-seed-county", ["county_staff"], region_code=REGION)
     ok(gw.put(f"{API}/region-settings/{REGION}", headers=prefecture,
-              json={"window_opens": [1, 1], "window_closes": [12, 31]}))
+              json={"window_opens": [1, 1], "window_closes": [12, 31], "recognitions_by": [12, 31],
+                    # 二(五)1: only the prefecture moves the calendar, and it says why
+                    "calendar_reason": "浏览器测试：地区市场监管局决定全年受理（示例）"}))
     names = ["漠河市北极村张记山货店", "漠河市北极村李记蓝莓坊"] + [f"漠河市林下山珍{i}号" for i in range(18)]
     usccs = []
     for i, name in enumerate(names):
