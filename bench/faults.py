@@ -10,7 +10,8 @@ businesses file and an annual-reports file imported as jobs, a typing run of the
 publication. Meanwhile, every few seconds (seeded, reproducible), one of the registry worker (its
 outbox relay), the typing, notify and cultivation workers, the registry and typing APIs, the broker
 or the database server is killed with SIGKILL and started again; the time until it serves again is
-its recovery time.
+its recovery time. A supervisor starts again any process that stopped by itself (a worker whose
+database went away stops so that its supervisor restarts it), as compose and Kubernetes do.
 
 Afterwards, with the faults stopped and the platform quiet, it checks: every business is in typing's
 projection exactly once with every state event applied once (applied events = the registry's
@@ -176,9 +177,44 @@ def follow_run(client: Client, run_id: str, until: tuple[str, ...]) -> dict:
         time.sleep(1)
 
 
-class Faults(threading.Thread):
-    def __init__(self, stack: Stack, infra: Infra, rng: random.Random, every: tuple[float, float]):
+class Supervisor(threading.Thread):
+    """What compose (`restart: unless-stopped`) and Kubernetes do: start again any process of the
+    platform that exited. A worker whose loop lost its database stops itself for exactly this."""
+
+    def __init__(self, stack: Stack, busy: set[str]):
         super().__init__(daemon=True)
+        self.stack, self.stop_event, self.restarts, self.busy = stack, threading.Event(), [], busy
+
+    def run(self) -> None:
+        while not self.stop_event.wait(1.0):
+            for name in self.stack.procs:
+                if name in self.busy:  # the fault injector is killing and restarting it right now
+                    continue
+                pid = self.stack.pid(name)
+                exited = pid is None
+                if pid is not None:
+                    try:  # a child that exited stays a zombie (still "alive" to kill -0) until reaped
+                        exited = os.waitpid(pid, os.WNOHANG)[0] == pid
+                    except ChildProcessError:
+                        exited = _state(pid) in ("Z", None)
+                if exited:
+                    (self.stack.run_dir / f"{name}.pid").unlink(missing_ok=True)
+                    self.stack.start(name)
+                    self.restarts.append(name)
+                    print(f"supervisor: {name} had exited; started again", flush=True)
+
+
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+class Faults(threading.Thread):
+    def __init__(self, stack: Stack, infra: Infra, rng: random.Random, every: tuple[float, float], busy: set[str]):
+        super().__init__(daemon=True)
+        self.busy = busy
         self.stack, self.infra, self.rng, self.every = stack, infra, rng, every
         self.stop_event = threading.Event()
         self.log: list[tuple[str, float, float]] = []  # (victim, at s, recovery s)
@@ -189,12 +225,15 @@ class Faults(threading.Thread):
         victims = [*PROCESS_VICTIMS, "kafka", "postgres"]
         while not self.stop_event.wait(self.rng.uniform(*self.every)):
             victim = self.rng.choice(victims)
+            self.busy.add(victim)
             try:
                 self._inject(victim)
             except Exception as exc:  # noqa: BLE001 - a restart that failed is a finding, and is retried
                 self.failures.append(f"{victim}: {exc!r}")
                 print(f"fault: restarting {victim} failed: {exc!r}; retrying", flush=True)
                 self._restart(victim)
+            finally:
+                self.busy.discard(victim)
 
     def _restart(self, victim: str) -> None:
         if victim == "kafka":
@@ -286,7 +325,10 @@ def main() -> int:
         client = Client(f"http://127.0.0.1:{stack.base_port}")
         client.sign_in()
         businesses, reports, codes = write_files(root, args.n, rng)
-        faults = Faults(stack, infra, rng, tuple(args.every))
+        busy: set[str] = set()
+        supervisor = Supervisor(stack, busy)
+        supervisor.start()
+        faults = Faults(stack, infra, rng, tuple(args.every), busy)
         faults.start()
         jobs = [run_job(client, "/api/v1/businesses/imports?kind=businesses", businesses),
                 run_job(client, "/api/v1/businesses/imports?kind=annual_reports", reports)]
@@ -298,6 +340,8 @@ def main() -> int:
             run = follow_run(client, run["id"], ("published",)) if r.status_code == 202 else run
         faults.stop_event.set()
         faults.join(300)
+        time.sleep(3)  # the supervisor brings back what the last fault left down
+        supervisor.stop_event.set()
         work_s = time.monotonic() - t_start
         result = verify(base_url, codes)
         n = args.n
@@ -311,7 +355,8 @@ def main() -> int:
             "no outbox row left": not any(result["outbox_left"].values()),
             "every killed part came back": not faults.failures,
         }
-        report = {"n": n, "seed": args.seed, "faults": faults.log, "seconds": round(work_s, 1), "checks": checks,
+        report = {"n": n, "seed": args.seed, "faults": faults.log, "supervisor_restarts": supervisor.restarts,
+                  "seconds": round(work_s, 1), "checks": checks,
                   "result": result, "jobs": [(j["status"], j["accepted"], j["rejected"]) for j in jobs],
                   "run": (run["status"], run["counts"], run.get("data_barrier", {}) and run["data_barrier"]["waited_s"])}
         for k, ok in checks.items():
@@ -334,7 +379,9 @@ def record(report: dict) -> None:
     for v, _, r in report["faults"]:
         by_victim.setdefault(v, []).append(r)
     lines = [f"\n## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC — {report['n']:,} businesses, seed {report['seed']}\n",
-             f"- work from the first upload to published: {report['seconds']} s; faults injected: {len(recov)}",
+             f"- work from the first upload to published: {report['seconds']} s; faults injected: {len(recov)}; "
+             f"processes that stopped themselves and were started again by the supervisor: "
+             f"{len(report['supervisor_restarts'])} ({', '.join(sorted(set(report['supervisor_restarts']))) or '–'})",
              "- recovery (kill to serving again), by victim: " + "; ".join(
                  f"{v} ×{len(rs)} max {max(rs):.2f} s" for v, rs in sorted(by_victim.items())),
              f"- jobs: {report['jobs']}; run: {report['run'][0]}, counts {report['run'][1]}, waited for data {report['run'][2]} s",
