@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -370,6 +371,7 @@ def main() -> int:
             faults.stop_event.set()
         stack.down()
         infra.stop()
+        shutil.rmtree(root, ignore_errors=True)  # the suite's own broker and database data
 
 
 def record(report: dict) -> None:
