@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import httpx
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -140,6 +141,14 @@ class Barrier:
         if admin is None or not any(ends.values()):
             return 0
         gid = physical(group, self.prefix)
-        committed = admin.list_group_offsets({gid: list(ends)}).get(gid, {})
+        try:
+            committed = admin.list_group_offsets({gid: list(ends)}).get(gid, {})
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            # e.g. no group coordinator yet (a fresh broker creates its offsets topic on first use):
+            # nothing is known to be applied, so everything is still to wait for, within the bound
+            log.info("barrier: offsets of %s not readable yet: %r", gid, exc)
+            return sum(ends.values())
         return sum(max(0, end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0))
                    for tp, end in ends.items())

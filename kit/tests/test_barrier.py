@@ -137,3 +137,22 @@ def test_a_caught_up_projection_passes_at_once_and_a_stuck_one_fails_the_decisio
     with pytest.raises(DataNotReady) as exc:
         stuck.wait()
     assert exc.value.code == "data_not_ready" and group in exc.value.detail and "重新发起" in exc.value.detail
+
+
+def test_a_group_coordinator_not_there_yet_counts_as_still_waiting(kafka_bootstrap):
+    """A fresh broker answers CoordinatorNotAvailable until it has made its offsets topic: that is a
+    reason to wait (within the bound), not to fail the decision; an error that will not pass is raised."""
+    from kafka import TopicPartition
+    from kafka.errors import CoordinatorNotAvailableError, GroupAuthorizationFailedError
+
+    class Admin:  # the one call the barrier makes, answering as the broker did in that moment
+        def __init__(self, error):
+            self.error = error
+
+        def list_group_offsets(self, specs):
+            raise self.error("FindCoordinatorResponse error")
+    ends = {TopicPartition("t", 0): 4, TopicPartition("t", 1): 3}
+    barrier = Barrier([], [], bootstrap=kafka_bootstrap)
+    assert barrier._behind(Admin(CoordinatorNotAvailableError), "g", ends) == 7
+    with pytest.raises(GroupAuthorizationFailedError):
+        barrier._behind(Admin(GroupAuthorizationFailedError), "g", ends)
