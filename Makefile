@@ -5,7 +5,7 @@ PY := .venv/bin/python
 # never touching each other's data: make up's (var/postgres) and the tests' (var/test-postgres).
 GETIHU_PG_PORT ?= 55433
 PG_PORT ?= 55432
-PG_DATABASES := registry data_sharing typing cultivation appeal notify monitoring
+PG_DATABASES := registry data_sharing typing cultivation appeal notify monitoring gateway
 PG_LOCAL := PG_PORT=$(GETIHU_PG_PORT) PG_DATA_DIR=$(CURDIR)/var/postgres
 PG_TEST := PG_PORT=$(PG_PORT) PG_DATA_DIR=$(CURDIR)/var/test-postgres
 LOCAL_DATABASE_URL := postgresql+psycopg://getihu:getihu@127.0.0.1:$(GETIHU_PG_PORT)/

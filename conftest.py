@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from getihu_kit import testing
 from getihu_kit.bus import broker_ready, ensure_topics
+
+# Property tests check rules, not speed: no deadline per example (a loaded machine is not a wrong rule,
+# and speed is measured in bench/, never asserted in tests).
+hypothesis_settings.register_profile("getihu", deadline=None)
+hypothesis_settings.load_profile("getihu")
 
 
 @pytest.fixture(scope="session")

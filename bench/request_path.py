@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import subprocess
@@ -142,6 +143,23 @@ def database_url(name: str) -> str:
     return make_url(testing.server_url()).set(database=name).render_as_string(hide_password=False)
 
 
+def prewarm(*urls: str) -> float:
+    """Read every table and index of the databases into the OS page cache (pg_prewarm, mode 'read').
+
+    A 名录 that serves the public all day is warm; right after a build (or a reboot) a random key costs
+    a dozen reads from disk, so a cold run measures the disk. Returns the seconds it took."""
+    t0 = time.monotonic()
+    for url in urls:
+        with psycopg.connect(raw_conninfo(url), autocommit=True) as c:
+            c.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            rels = [r[0] for r in c.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't', 'm')")]
+            for rel in rels:
+                c.execute("SELECT pg_prewarm(%s::regclass, 'read')", (rel,))
+    return time.monotonic() - t0
+
+
 def sample_keys(registry_url: str, typing_url: str) -> dict[str, list[str]]:
     """Random keys for wrk: USCCs, name parts of 2-4 characters cut from random names, list cursors."""
     rng = random.Random(7)
@@ -179,7 +197,11 @@ class Stack:
         WORK.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "REGISTRY_DATABASE_URL": registry_url, "TYPING_DATABASE_URL": typing_url,
                     "GATEWAY_REGISTRY_URL": f"http://127.0.0.1:{base_port + 1}",
-                    "GATEWAY_TYPING_URL": f"http://127.0.0.1:{base_port + 3}", "GETIHU_DEV_AUTH": "0"}
+                    "GATEWAY_TYPING_URL": f"http://127.0.0.1:{base_port + 3}", "GETIHU_DEV_AUTH": "0",
+                    # the anonymous limits on, counted in the gateway's database as in production; the
+                    # load generator's address allowed all it sends
+                    "GATEWAY_DATABASE_URL": testing.fresh_database("bench_rp_gateway", None),
+                    "GATEWAY_RATE_ALLOWANCES": "127.0.0.1/32=100000"}
         self.gateway_workers = gateway_workers
 
     def start(self, module: str, port: int, *extra: str) -> None:
@@ -334,7 +356,12 @@ def main() -> int:
               f"GIN {built['gin_index_s']:.1f}s)", flush=True)
         if args.build_only:
             return 0
+    warm_s = prewarm(registry_url, typing_url)
+    print(f"databases read into the page cache in {warm_s:.1f}s", flush=True)
     keys = sample_keys(registry_url, typing_url)
+    # The services run without the development issuer (as in production), so they refuse the public
+    # default secret: sign this run's tokens with a random one.
+    os.environ["GETIHU_JWT_SECRET"] = secrets.token_urlsafe(48)
     s = ServiceSettings()
     staff = "Bearer " + auth.issue_dev_token(sub="bench-clerk", roles=["county_staff"], secret=s.jwt_secret,
                                              issuer=s.jwt_issuer, audience=s.jwt_audience, region_code=REGIONS[0])
@@ -385,11 +412,11 @@ def main() -> int:
     for k, v in met.items():
         print(f"{'met ' if v else 'MISSED'} {k}")
     if not args.no_record:
-        record(args, built, m, ratios, met, explained)
+        record(args, built, m, ratios, met, explained, warm_s)
     return 0 if all(met.values()) and not any(v["non_2xx"] or v["socket_errors"] for v in m.values()) else 1
 
 
-def record(args, built, m, ratios, met, explained) -> None:
+def record(args, built, m, ratios, met, explained, warm_s: float) -> None:
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [f"\n## Run of {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
              "",
@@ -402,6 +429,8 @@ def record(args, built, m, ratios, met, explained) -> None:
               f"typing results; built in {built['total_s']:.1f} s (COPY {built['load_s']:.1f} s, GIN index "
               f"{built['gin_index_s']:.1f} s, VACUUM ANALYZE the rest; load average {built.get('load_average', 0):.1f} "
               f"when it ended)") if built else "- data: the databases of an earlier run (--reuse)",
+             f"- cache: every table and index read into the OS page cache first (pg_prewarm, {warm_s:.1f} s), "
+             f"as a 名录 serving all day is",
              "",
              "| request | req/s | p50 ms | p95 ms | p99 ms | non-2xx | load | CPU ms per request (process) |",
              "|---|---|---|---|---|---|---|---|"]

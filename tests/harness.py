@@ -6,7 +6,6 @@ data or events. `Gateway` is a small client that gets dev tokens and calls the p
 """
 from __future__ import annotations
 
-import os
 import random
 import socket
 import sys
@@ -53,6 +52,10 @@ def make_stack(*, kafka_bootstrap: str) -> Stack:
     tag = prefix.strip(".")
     for name, pkg, _, env_prefix in SERVICES:
         env[f"{env_prefix}DATABASE_URL"] = testing.fresh_database(f"{tag}_{pkg.removesuffix('_svc')}", None)
+    env["GATEWAY_DATABASE_URL"] = testing.fresh_database(f"{tag}_gateway", None)
+    # Every test client calls from the loopback address: a 政务大厅's allowance for it, so a test that
+    # polls the public 名录 is not refused; the limits themselves are tested in gateway/tests.
+    env["GATEWAY_RATE_ALLOWANCES"] = "127.0.0.1/32=1000,::1/128=1000"
     stack = Stack(state_dir=state, base_port=free_base_port(), env=env)
     stack.topic_prefix = prefix
     return stack

@@ -6,3 +6,4 @@ CREATE DATABASE cultivation;
 CREATE DATABASE appeal;
 CREATE DATABASE notify;
 CREATE DATABASE monitoring;
+CREATE DATABASE gateway;  -- the anonymous callers' counts its processes share

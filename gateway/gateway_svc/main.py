@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -13,15 +14,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
+from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
 from getihu_kit import auth, logs, metrics, tracing
 from getihu_kit.bus import broker_ready
+from getihu_kit.db import make_engine, run_migrations
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
 from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import console, openapi, problem_pages, proxy, routing
-from gateway_svc.settings import Settings, settings as default_settings
+from gateway_svc import console, limits, openapi, problem_pages, proxy, ratelimit, routing
+from gateway_svc.settings import MIGRATIONS, Settings, settings as default_settings
+
+log = logging.getLogger("gateway")
 
 
 class DevTokenRequest(BaseModel):
@@ -43,12 +48,43 @@ class DevTokenResponse(BaseModel):
 DOCS_ASSETS = "/static/docs"
 
 
+def rate_limited(refusal: ratelimit.Refusal, request: Request) -> JSONResponse:
+    per = {60: "每分钟", 3600: "每小时"}.get(refusal.rule.window_s, f"每 {refusal.rule.window_s} 秒")
+    return problem(429, "rate_limited", "请求过于频繁",
+                   f"{refusal.rule.label}过于频繁：同一地址未登录时{per}最多 {refusal.limit} 次，"
+                   f"请 {refusal.retry_after_s} 秒后再试；登录后不受此限", request,
+                   headers={"Retry-After": str(refusal.retry_after_s)}, limit=refusal.limit,
+                   retry_after_s=refusal.retry_after_s)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or default_settings
     settings.check_auth()  # the gateway verifies every token first: no forgeable login settings
     logs.configure(settings.service_name, settings.log_level)
     tracing.configure(settings.service_name)
     services = settings.services()
+
+    limiter = (ratelimit.Limiter(ratelimit.rules(directory_per_minute=settings.rate_directory_per_minute,
+                                                 notice_objections_per_hour=settings.rate_notice_objections_per_hour,
+                                                 anonymous_per_minute=settings.rate_anonymous_per_minute),
+                                 ratelimit.Allowances(settings.rate_allowances))
+               if settings.rate_limit else None)
+
+    async def share_counts(engine) -> None:
+        """Every flush interval: this process's new counts added to every process's (ratelimit.py)."""
+        store = None
+        while True:
+            await asyncio.sleep(settings.rate_flush_interval_s)
+            if store is None:  # the table first; until the database answers, counts stay here
+                try:
+                    await asyncio.to_thread(run_migrations, settings.resolved_database_url(), MIGRATIONS)
+                except Exception as exc:
+                    log.warning("rate-limit counts not shared yet (the gateway's database is unavailable): %s", exc)
+                    await asyncio.sleep(5)
+                    continue
+                store = ratelimit.Store(engine, {r.name: r.window_s for r in limiter.rules})
+            if not await asyncio.to_thread(ratelimit.flush, limiter, store):
+                await asyncio.sleep(2)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -57,7 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The gateway's request counters on a port of their own: the public port serves no metrics.
         server = (metrics.serve(app.state.metrics_registry, host=settings.metrics_host, port=settings.metrics_port)
                   if settings.metrics_port else None)
+        engine = sharing = None
+        if limiter is not None:
+            engine = make_engine(settings.resolved_database_url(), pool_size=1, max_overflow=1)
+            sharing = asyncio.create_task(share_counts(engine))
         yield
+        if sharing is not None:
+            sharing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sharing
+            engine.dispose()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -67,7 +112,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
     install_error_handlers(app)
+    # Added before the request context, so it runs inside it: a 413 names its request id.
+    app.add_middleware(limits.BodyLimitMiddleware, limits=limits.BodyLimits(
+        json=settings.json_max_bytes, batch=settings.batch_max_bytes, evidence=settings.evidence_max_bytes,
+        upload=settings.upload_max_bytes))
     install_middleware(app, settings.service_name)
+    refused = Counter("gateway_rate_limited_total", "anonymous requests refused with 429, per rule", ["rule"],
+                      registry=app.state.metrics_registry)
     app.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
                        allow_methods=["*"], allow_headers=["*"],
                        expose_headers=["X-Request-ID", "traceparent", "Location", "Idempotent-Replayed"])
@@ -155,6 +206,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         principal = get_principal(request)  # raises 401 for a bad or expired token
         if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
             return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
+        if limiter is not None and principal.is_public:
+            refusal = limiter.check(request.method, path, request.client.host if request.client else "")
+            if refusal is not None:
+                refused.labels(refusal.rule.name).inc()
+                return rate_limited(refusal, request)
         upload = request.headers.get("content-type", "").split(";")[0] not in ("", "application/json")
         return await proxy.forward(request, request.app.state.client, services[service], service,
                                    upload_timeout if upload else api_timeout)

@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from getihu_kit.web import problem
+from gateway_svc.limits import TOO_LARGE, BodyTooLarge
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -89,6 +90,8 @@ async def forward(request: Request, client: aiohttp.ClientSession, base_url: str
         return problem(504, "upstream_timeout", "上游服务超时", f"{label}响应超时，请稍后重试", request,
                        service=service)
     except aiohttp.ClientError:
+        if TOO_LARGE in request.scope:  # the body was cut off at its limit: the client's fault, a 413
+            raise BodyTooLarge() from None
         return problem(502, "upstream_unavailable", "上游服务不可用", f"{label}暂时不可用，请稍后重试", request,
                        service=service)
     response = StreamingResponse(upstream.content.iter_chunked(STREAM_CHUNK), status_code=upstream.status,

@@ -1,6 +1,12 @@
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from getihu_kit.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MiB = 1024 * 1024
 
 
 class Settings(ServiceSettings):
@@ -22,6 +28,21 @@ class Settings(ServiceSettings):
     cors_origins: str = "*"
     # The web console's built files (console/dist of the checkout unless set; images set it).
     console_dir: str | None = None
+    # Body limits (limits.py): JSON small, a JSON batch and evidence (Base64 in the JSON) larger, files largest.
+    json_max_bytes: int = Field(default=1 * MiB, ge=1024)
+    batch_max_bytes: int = Field(default=64 * MiB, ge=1024)
+    evidence_max_bytes: int = Field(default=160 * MiB, ge=1024)  # 10 files of 10 MB, Base64
+    upload_max_bytes: int = Field(default=512 * MiB, ge=1024)
+    # Anonymous callers' limits per client address (ratelimit.py), shared through the gateway's database.
+    # The client address is the connection's, or what a trusted proxy in front says (uvicorn's
+    # --forwarded-allow-ips / FORWARDED_ALLOW_IPS names the ingress).
+    rate_limit: bool = True
+    rate_directory_per_minute: int = Field(default=120, ge=1)
+    rate_notice_objections_per_hour: int = Field(default=20, ge=1)
+    rate_anonymous_per_minute: int = Field(default=600, ge=1)
+    # Higher allowances for addresses many people share: "10.8.0.0/16=20,203.0.113.7=50".
+    rate_allowances: str = ""
+    rate_flush_interval_s: float = Field(default=0.25, gt=0, le=10)
 
     def services(self) -> dict[str, str]:
         return {"registry": self.registry_url, "data-sharing": self.data_sharing_url, "typing": self.typing_url,

@@ -4,26 +4,17 @@ Upstreams are real HTTP servers on loopback (small FastAPI apps under uvicorn), 
 """
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from upstreams import free_port, serving
 
 from gateway_svc import openapi, routing
 from gateway_svc.main import create_app
 from gateway_svc.settings import Settings
 
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def upstream_app() -> FastAPI:
@@ -35,6 +26,7 @@ def upstream_app() -> FastAPI:
                 "request_id": request.headers.get("x-request-id"), "traceparent": request.headers.get("traceparent")}
 
     @app.post("/api/v1/businesses")
+    @app.post("/api/v1/businesses/imports")
     async def echo(request: Request):
         return {"bytes": len(await request.body())}
 
@@ -51,15 +43,8 @@ def upstream_app() -> FastAPI:
 
 @pytest.fixture(scope="module")
 def upstream():
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(upstream_app(), host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    t.join(5)
+    with serving(upstream_app()) as url:
+        yield url
 
 
 @pytest.fixture
@@ -67,7 +52,7 @@ def client(upstream):
     dead = f"http://127.0.0.1:{free_port()}"
     s = Settings(registry_url=upstream, data_sharing_url=dead, typing_url=dead, cultivation_url=dead,
                  appeal_url=dead, notify_url=dead, monitoring_url=dead, read_timeout_s=0.5, dev_auth=True,
-                 kafka_bootstrap="127.0.0.1:1")
+                 kafka_bootstrap="127.0.0.1:1", rate_limit=False)  # limits: test_limits.py
     with TestClient(create_app(s)) as c:
         yield c
 
@@ -103,7 +88,7 @@ def test_forwards_path_query_auth_and_ids(client):
 def test_streams_a_large_upload(client):
     h = token(client, sub="s", roles=["county_staff"], region_code="232701")
     data = b"x" * (5 * 1024 * 1024)
-    r = client.post("/api/v1/businesses", content=data, headers={**h, "content-type": "text/csv"})
+    r = client.post("/api/v1/businesses/imports", content=data, headers={**h, "content-type": "text/csv"})
     assert r.json() == {"bytes": len(data)}
 
 

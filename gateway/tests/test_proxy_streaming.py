@@ -20,6 +20,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 
+from getihu_kit import testing
+
 MB = 1024 * 1024
 UPLOAD = 100 * MB
 DOWNLOAD = 50 * MB
@@ -80,7 +82,8 @@ def gateway():
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
     env = {**os.environ, "GATEWAY_REGISTRY_URL": f"http://127.0.0.1:{up_port}", "GETIHU_DEV_AUTH": "1",
-           "GETIHU_KAFKA_BOOTSTRAP": "127.0.0.1:1", "GATEWAY_CORS_ORIGINS": "https://console.example"}
+           "GETIHU_KAFKA_BOOTSTRAP": "127.0.0.1:1", "GATEWAY_CORS_ORIGINS": "https://console.example",
+           "GATEWAY_DATABASE_URL": testing.fresh_database("gateway_streaming", None)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "gateway_svc.main:app", "--host", "127.0.0.1",
                              "--port", str(gw_port), "--log-level", "warning", "--no-access-log"], env=env)
     try:

@@ -190,7 +190,8 @@ class ConsumerRunner:
             except Exception as exc:  # noqa: BLE001 - not an event at all: straight to the DLQ
                 if self.producer is not None:
                     self.producer.send(physical(dead_letter_topic(topic), self.prefix), value=r.value,
-                                       headers=[("error", repr(exc).encode()[:1000])]).get(timeout=30)
+                                       headers=[("error", repr(exc).encode()[:1000]),
+                                                ("consumer", self.sub.name.encode())]).get(timeout=30)
                 if self.metrics is not None:
                     self.metrics.dead_lettered.labels(self.sub.name, topic).inc()
                 continue

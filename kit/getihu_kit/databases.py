@@ -10,8 +10,8 @@ import sys
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-# One per service (kit.settings.ServiceSettings.db_name of each).
-SERVICE_DATABASES = ("registry", "data_sharing", "typing", "cultivation", "appeal", "notify", "monitoring")
+# One per service, and the gateway's (kit.settings.ServiceSettings.db_name of each).
+SERVICE_DATABASES = ("registry", "data_sharing", "typing", "cultivation", "appeal", "notify", "monitoring", "gateway")
 
 
 def create_missing(server_url: str, names: tuple[str, ...] = SERVICE_DATABASES) -> list[str]:

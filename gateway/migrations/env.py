@@ -1,0 +1,4 @@
+from getihu_kit.migrations_env import run
+from gateway_svc.models import Base
+
+run(Base.metadata)

@@ -1,0 +1,7 @@
+"""The gateway's tests share their upstream servers (upstreams.py)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
