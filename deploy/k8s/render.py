@@ -61,8 +61,12 @@ def meta(name: str, **labels) -> dict:
 
 POD_SECURITY = {"runAsNonRoot": True, "runAsUser": UID, "runAsGroup": UID, "fsGroup": UID,
                 "seccompProfile": {"type": "RuntimeDefault"}}
-CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
-                      "capabilities": {"drop": ["ALL"]}}
+RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]}}
+CONTAINER_SECURITY = {**RESTRICTED_CONTAINER, "readOnlyRootFilesystem": True}
+# Strimzi's pods run in this namespace too, and its default security provider is `baseline`: the
+# custom resources carry the restricted fields themselves (the images' own user; the brokers' pods
+# keep fsGroup 0, as Strimzi sets it for persistent volumes).
+STRIMZI_POD_SECURITY = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
 ENV_FROM = [{"configMapRef": {"name": "getihu-config"}}, {"secretRef": {"name": "getihu-secrets"}}]
 
 
@@ -255,6 +259,8 @@ def stateful_documents() -> list[dict]:
         {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaNodePool", "metadata": {
             **meta("getihu-dual"), "labels": {"strimzi.io/cluster": "getihu"}},
          "spec": {"replicas": 3, "roles": ["controller", "broker"],
+                  "template": {"pod": {"securityContext": {**STRIMZI_POD_SECURITY, "fsGroup": 0}},
+                               "kafkaContainer": {"securityContext": RESTRICTED_CONTAINER}},
                   "storage": {"type": "jbod", "volumes": [{"id": 0, "type": "persistent-claim", "size": "200Gi",
                                                            "deleteClaim": False, "kraftMetadata": "shared"}]}}},
         {"apiVersion": "kafka.strimzi.io/v1", "kind": "Kafka", "metadata": meta("getihu"),
@@ -267,7 +273,10 @@ def stateful_documents() -> list[dict]:
              "config": {"default.replication.factor": 3, "min.insync.replicas": 2,
                         "offsets.topic.replication.factor": 3, "transaction.state.log.replication.factor": 3,
                         "transaction.state.log.min.isr": 2}},
-             "entityOperator": {"topicOperator": {}, "userOperator": {}}}},
+             "entityOperator": {"topicOperator": {}, "userOperator": {}, "template": {
+                 "pod": {"securityContext": STRIMZI_POD_SECURITY},
+                 "topicOperatorContainer": {"securityContext": RESTRICTED_CONTAINER},
+                 "userOperatorContainer": {"securityContext": RESTRICTED_CONTAINER}}}}},
         {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaUser", "metadata": {
             **meta("getihu"), "labels": {"strimzi.io/cluster": "getihu"}},
          "spec": {"authentication": {"type": "scram-sha-512"},
@@ -280,14 +289,23 @@ def stateful_documents() -> list[dict]:
     ]
 
 
+class PlainDumper(yaml.SafeDumper):
+    """A block shared in code (a security context) written out in full each time: no YAML anchors to chase."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def dump(docs: list[dict]) -> str:
+    return yaml.dump_all(docs, Dumper=PlainDumper, sort_keys=False, default_flow_style=False, width=120)
+
+
 def render() -> str:
-    body = yaml.safe_dump_all(documents(), sort_keys=False, default_flow_style=False, width=120)
-    return HEADER + body
+    return HEADER + dump(documents())
 
 
 def render_stateful() -> str:
-    return STATEFUL_HEADER + yaml.safe_dump_all(stateful_documents(), sort_keys=False, default_flow_style=False,
-                                                width=120)
+    return STATEFUL_HEADER + dump(stateful_documents())
 
 
 if __name__ == "__main__":
