@@ -84,6 +84,8 @@ def core_schemas(wheel: Path, kubernetes: str, kinds: set[tuple[str, str]]) -> t
     """The core kinds' schemas, and every definition of that Kubernetes version (for CRDs' metadata)."""
     base = f"kubernetes_validate/kubernetes-json-schema/v{kubernetes}-local-strict/"
     with zipfile.ZipFile(wheel) as z:
+        if base + "_definitions.json" not in z.namelist():
+            raise SystemExit(f"refresh: {wheel.name} has no schemas of Kubernetes {kubernetes}")
         definitions = json.loads(z.read(base + "_definitions.json"))["$defs"]
         out = {}
         for api_version, kind in kinds:
