@@ -29,6 +29,15 @@ UID = 10001  # the image's user (deploy/docker/Dockerfile)
 HOST = "getihu.example.gov.cn"
 INGRESS_NAMESPACE = "ingress-nginx"
 MONITORING_NAMESPACE = "monitoring"
+# What the manifests are written for: the oldest Kubernetes and the operators' releases. The suite
+# validates every document against their schemas, vendored in deploy/k8s/schemas (its refresh.py
+# rewrites them from these releases when one moves).
+KUBERNETES_VERSION = "1.31.0"
+STRIMZI_VERSION = "1.2.0"
+KAFKA_VERSION, KAFKA_METADATA_VERSION = "4.3.1", "4.3-IV0"  # the newest Kafka Strimzi 1.2.0 runs
+CNPG_VERSION = "1.30.0"
+CNPG_NAMESPACE = "cnpg-system"  # where CloudNativePG's operator runs (its default install)
+CNPG_METRICS_PORT = 9187
 
 HEADER = """\
 # Rendered by deploy/k8s/render.py: edit that file, then `python deploy/k8s/render.py`.
@@ -52,8 +61,12 @@ def meta(name: str, **labels) -> dict:
 
 POD_SECURITY = {"runAsNonRoot": True, "runAsUser": UID, "runAsGroup": UID, "fsGroup": UID,
                 "seccompProfile": {"type": "RuntimeDefault"}}
-CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
-                      "capabilities": {"drop": ["ALL"]}}
+RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]}}
+CONTAINER_SECURITY = {**RESTRICTED_CONTAINER, "readOnlyRootFilesystem": True}
+# Strimzi's pods run in this namespace too, and its default security provider is `baseline`: the
+# custom resources carry the restricted fields themselves (the images' own user; the brokers' pods
+# keep fsGroup 0, as Strimzi sets it for persistent volumes).
+STRIMZI_POD_SECURITY = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
 ENV_FROM = [{"configMapRef": {"name": "getihu-config"}}, {"secretRef": {"name": "getihu-secrets"}}]
 
 
@@ -202,13 +215,15 @@ def documents() -> list[dict]:
     return docs
 
 
-STATEFUL_HEADER = """\
+STATEFUL_HEADER = f"""\
 # Rendered by deploy/k8s/render.py. The stateful parts under their operators, for a cluster that runs
-# CloudNativePG (PostgreSQL) and Strimzi (Kafka): apply before platform.yaml, then point
+# CloudNativePG {CNPG_VERSION} (PostgreSQL) and Strimzi {STRIMZI_VERSION} (Kafka {KAFKA_VERSION}, the v1 API):
+# apply before platform.yaml, then point
 # DATABASE_URL (Secret getihu-secrets) at getihu-pg-rw and GETIHU_KAFKA_BOOTSTRAP at
 # getihu-kafka-bootstrap:9093 with GETIHU_KAFKA_SECURITY_PROTOCOL=SASL_SSL, SCRAM-SHA-512, the user
 # `getihu` (its password in the Secret Strimzi makes for it) and the cluster CA
 # (getihu-cluster-ca-cert). Backups: PostgreSQL to object storage, base backup nightly + WAL.
+# The instances serve their metrics on port {CNPG_METRICS_PORT} (scrape them with a PodMonitor of your own).
 """
 
 
@@ -228,20 +243,29 @@ def stateful_documents() -> list[dict]:
                     "s3Credentials": {
                         "accessKeyId": {"name": "getihu-backup-s3", "key": "ACCESS_KEY_ID"},
                         "secretAccessKey": {"name": "getihu-backup-s3", "key": "SECRET_ACCESS_KEY"}},
-                    "wal": {"compression": "gzip"}}},
-            "monitoring": {"enablePodMonitor": True}}},
+                    "wal": {"compression": "gzip"}}}}},
+        # platform.yaml denies all ingress in the namespace: the instances take PostgreSQL from the
+        # namespace's pods (services, the create-databases Job, each other), the operator's calls on the
+        # instance manager's port and the monitoring namespace's scrapes. Strimzi makes the broker's own.
+        {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta("getihu-pg"), "spec": {
+            "podSelector": {"matchLabels": {"cnpg.io/cluster": "getihu-pg"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {}}], "ports": [{"protocol": "TCP", "port": 5432}]},
+                        {"from": [namespace_selector(CNPG_NAMESPACE)], "ports": [{"protocol": "TCP", "port": 8000}]},
+                        {"from": [namespace_selector(MONITORING_NAMESPACE)],
+                         "ports": [{"protocol": "TCP", "port": CNPG_METRICS_PORT}]}]}},
         {"apiVersion": "postgresql.cnpg.io/v1", "kind": "ScheduledBackup", "metadata": meta("getihu-pg-nightly"),
          "spec": {"schedule": "0 0 2 * * *", "cluster": {"name": "getihu-pg"}, "backupOwnerReference": "self",
                   "immediate": True}},
-        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaNodePool", "metadata": {
+        {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaNodePool", "metadata": {
             **meta("getihu-dual"), "labels": {"strimzi.io/cluster": "getihu"}},
          "spec": {"replicas": 3, "roles": ["controller", "broker"],
+                  "template": {"pod": {"securityContext": {**STRIMZI_POD_SECURITY, "fsGroup": 0}},
+                               "kafkaContainer": {"securityContext": RESTRICTED_CONTAINER}},
                   "storage": {"type": "jbod", "volumes": [{"id": 0, "type": "persistent-claim", "size": "200Gi",
                                                            "deleteClaim": False, "kraftMetadata": "shared"}]}}},
-        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "Kafka", "metadata": {
-            **meta("getihu"), "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"}},
+        {"apiVersion": "kafka.strimzi.io/v1", "kind": "Kafka", "metadata": meta("getihu"),
          "spec": {"kafka": {
-             "version": "4.1.0",
+             "version": KAFKA_VERSION, "metadataVersion": KAFKA_METADATA_VERSION,
              "listeners": [{"name": "tls", "port": 9093, "type": "internal", "tls": True,
                             "authentication": {"type": "scram-sha-512"}}],
              "authorization": {"type": "simple"},
@@ -249,8 +273,11 @@ def stateful_documents() -> list[dict]:
              "config": {"default.replication.factor": 3, "min.insync.replicas": 2,
                         "offsets.topic.replication.factor": 3, "transaction.state.log.replication.factor": 3,
                         "transaction.state.log.min.isr": 2}},
-             "entityOperator": {"topicOperator": {}, "userOperator": {}}}},
-        {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaUser", "metadata": {
+             "entityOperator": {"topicOperator": {}, "userOperator": {}, "template": {
+                 "pod": {"securityContext": STRIMZI_POD_SECURITY},
+                 "topicOperatorContainer": {"securityContext": RESTRICTED_CONTAINER},
+                 "userOperatorContainer": {"securityContext": RESTRICTED_CONTAINER}}}}},
+        {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaUser", "metadata": {
             **meta("getihu"), "labels": {"strimzi.io/cluster": "getihu"}},
          "spec": {"authentication": {"type": "scram-sha-512"},
                   "authorization": {"type": "simple", "acls": [
@@ -262,14 +289,23 @@ def stateful_documents() -> list[dict]:
     ]
 
 
+class PlainDumper(yaml.SafeDumper):
+    """A block shared in code (a security context) written out in full each time: no YAML anchors to chase."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def dump(docs: list[dict]) -> str:
+    return yaml.dump_all(docs, Dumper=PlainDumper, sort_keys=False, default_flow_style=False, width=120)
+
+
 def render() -> str:
-    body = yaml.safe_dump_all(documents(), sort_keys=False, default_flow_style=False, width=120)
-    return HEADER + body
+    return HEADER + dump(documents())
 
 
 def render_stateful() -> str:
-    return STATEFUL_HEADER + yaml.safe_dump_all(stateful_documents(), sort_keys=False, default_flow_style=False,
-                                                width=120)
+    return STATEFUL_HEADER + dump(stateful_documents())
 
 
 if __name__ == "__main__":
