@@ -15,12 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs, metrics, tracing
+from getihu_kit import auth, logs, metrics, operator_identity, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
-from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import console, openapi, problem_pages, proxy, routing
+from getihu_kit.web import install_error_handlers, install_middleware, operation_id, problem, verified_principal
+from gateway_svc import console, openapi, problem_pages, proxy, routing, signin
 from gateway_svc.settings import Settings, settings as default_settings
 
 
@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
+    app.state.operator_businesses = operator_identity.http_resolver(settings.registry_url,
+                                                                    settings.operator_cache_ttl_s)
     install_error_handlers(app)
     install_middleware(app, settings.service_name)
     app.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                      region_code=body.region_code, usccs=body.usccs, dataset=body.dataset,
                                      department=body.department)
         return DevTokenResponse(access_token=token, expires_in=auth.DEV_TOKEN_TTL_S)
+
+    app.include_router(signin.router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def merged_openapi(request: Request):
@@ -152,7 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if service is None:
             return problem(404, "not_found", "未找到", "请求的接口不存在，请核对地址（参见 /docs）", request)
         # Coarse rules here; each service enforces its own fine rules (county scope, ownership).
-        principal = get_principal(request)  # raises 401 for a bad or expired token
+        # raises 401 for a bad or expired token; an operator's businesses are the service's to resolve
+        principal = verified_principal(request)
         if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
             return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
         upload = request.headers.get("content-type", "").split(";")[0] not in ("", "application/json")
