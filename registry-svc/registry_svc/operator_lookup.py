@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 
 from getihu_kit import clock, operator_identity
-from getihu_kit.auth import Principal
+from getihu_kit.auth import Principal, require_roles
 from getihu_kit.errors import Forbidden
 from getihu_kit.web import get_principal
 from registry_svc import repository
@@ -28,7 +28,7 @@ def install(app: FastAPI) -> None:
 @router.get(operator_identity.LOOKUP_PATH)
 def operator_businesses(request: Request) -> dict:
     # Not under /api/v1: the gateway never routes /internal; the services call it with the caller's token.
-    p = get_principal(request)
+    p = require_roles(get_principal(request), "operator")
     if not operator_identity.needs_businesses(p):
         raise Forbidden("只有经统一身份认证核实身份证号码的经营者才能查询其经营的个体工商户")
     return {"usccs": sorted(p.usccs)}
