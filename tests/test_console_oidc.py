@@ -79,6 +79,8 @@ def test_an_operator_signs_in_at_the_provider_and_sees_the_business_the_registry
                               cwd=APP, env=env, capture_output=True, text=True, timeout=400)
         out = done.stdout + done.stderr
         assert done.returncode == 0, out[-15000:]
+        assert "1 passed" in out, out[-5000:]
+        print(out[-2000:])
     finally:
         stack.down()
         provider.terminate()

@@ -62,6 +62,14 @@ const provider = new Provider(issuer, {
   },
 });
 provider.proxy = false;
+// Its development pages import a web font from the internet; the test machine is offline, and the
+// browser would wait for it before the page counts as loaded.
+provider.use(async (ctx, next) => {
+  await next();
+  if (typeof ctx.body === "string" && ctx.body.includes("fonts.googleapis.com")) {
+    ctx.body = ctx.body.replace(/@import url\(https:\/\/fonts\.googleapis\.com[^)]*\);/g, "");
+  }
+});
 
 const server = provider.listen(port, "127.0.0.1", () => {
   console.log(`oidc-provider ready ${issuer}`);

@@ -26,11 +26,6 @@ async function signInAtProvider(page: Page, login: string): Promise<void> {
   await page.waitForURL((url) => url.origin === CONSOLE);
 }
 
-test.beforeEach(async ({ page }) => {
-  // The provider's development pages load a web font; the test machine is offline.
-  await page.route("https://fonts.googleapis.com/**", (r) => r.abort());
-});
-
 test("统一身份认证：县级工作人员登记个体户，经营者以实名身份登录并看到其经营的个体户，未经营个体户的人看到中文提示", async ({ page }) => {
   await signInAtProvider(page, seed.clerk);
   await expect(page.getByRole("button", { name: "退出" })).toBeVisible();
