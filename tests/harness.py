@@ -6,7 +6,6 @@ data or events. `Gateway` is a small client that gets dev tokens and calls the p
 """
 from __future__ import annotations
 
-import os
 import random
 import socket
 import sys
