@@ -9,12 +9,15 @@ caller's own token: the registry verifies it and answers only for the person it 
 ask about another ID number, and no service imports the registry. The registry answers from its
 database (its resolver is a query, not a call to itself).
 
-Answers are kept `ttl_s` per person, keyed by a hash of the ID number (never the number itself):
+Answers are kept `ttl_s` per person, keyed by a keyed hash of the ID number (never the number
+itself, and a key of this process alone, so the keys say nothing outside it):
 an operator change reaches the old operator's open sessions within that time.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -46,12 +49,13 @@ class OperatorBusinesses:
     def __init__(self, fetch: Fetch, ttl_s: float):
         self.fetch, self.ttl_s = fetch, ttl_s
         self._answers: dict[str, tuple[float, frozenset[str]]] = {}
+        self._key = secrets.token_bytes(32)
         self._lock = threading.Lock()
 
     def resolve(self, p: Principal, token: str) -> Principal:
         if not needs_businesses(p):
             return p
-        key = hashlib.sha256(p.id_number.encode()).hexdigest()
+        key = hmac.new(self._key, p.id_number.encode(), hashlib.sha256).hexdigest()
         now = time.monotonic()
         with self._lock:
             hit = self._answers.get(key)
