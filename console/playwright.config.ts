@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 // download, against a stack the caller started (tests/test_console_journeys.py: GETIHU_CONSOLE_URL).
 export default defineConfig({
   testDir: "e2e",
+  // the OIDC sign-in journey has a stack of its own (playwright.oidc.config.ts)
+  testIgnore: ["oidc/**"],
   fullyParallel: false,
   workers: 1,
   retries: 0,

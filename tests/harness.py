@@ -43,11 +43,14 @@ def free_base_port() -> int:
     raise RuntimeError("no free ports")
 
 
-def make_stack(*, kafka_bootstrap: str) -> Stack:
+def make_stack(*, kafka_bootstrap: str, env: dict[str, str] | None = None) -> Stack:
+    """A stack of its own (databases, topics, ports); `env` overrides the development defaults (e.g.
+    the OIDC provider's JWKS instead of the development issuer)."""
     prefix = testing.unique_prefix()
     ensure_topics(kafka_bootstrap, prefix)
     state = Path(tempfile.mkdtemp(prefix="getihu-stack-"))
-    env = {"GETIHU_TOPIC_PREFIX": prefix, "GETIHU_DEV_AUTH": "1", "GETIHU_KAFKA_BOOTSTRAP": kafka_bootstrap}
+    env = {"GETIHU_TOPIC_PREFIX": prefix, "GETIHU_DEV_AUTH": "1", "GETIHU_KAFKA_BOOTSTRAP": kafka_bootstrap,
+           **(env or {})}
     # Each service its own fresh database on the test server, named for this stack.
     tag = prefix.strip(".")
     for name, pkg, _, env_prefix in SERVICES:

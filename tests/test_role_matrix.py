@@ -48,6 +48,9 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("公示", "GET", "/api/v1/cultivation/notices", None, {}, EVERYONE),
     ("帮扶措施目录", "GET", "/api/v1/cultivation/measures", None, {}, EVERYONE),
     ("公示异议（匿名可提）", "POST", "/api/v1/appeals/notice-objections", {}, {}, EVERYONE),
+    # sign-in (README "Sign-in and claims"): which ways are on, for the sign-in page; who signed in
+    ("登录方式", "GET", "/api/v1/auth/config", None, {}, EVERYONE),
+    ("当前登录身份", "GET", "/api/v1/auth/me", None, {}, SIGNED_IN),
     # registry (CONTRACT: staff register and mark; the prefecture closes the window)
     ("登记个体户", "POST", "/api/v1/businesses", _fresh_business, {}, STAFF),
     ("信用标记", "POST", f"/api/v1/businesses/{OWN}/marks",

@@ -16,6 +16,7 @@ const STAFF = ["county_staff", "prefecture_staff", "admin"];
 export const routes: RouteRecordRaw[] = [
   { path: "/", redirect: "/directory" },
   { path: "/signin", component: () => import("./views/SignIn.vue"), meta: { title: "登录" } },
+  { path: "/signin/callback", component: () => import("./views/SignInCallback.vue"), meta: { title: "登录" } },
   { path: "/directory", component: () => import("./views/public/Directory.vue"), meta: { title: "名录查询" } },
   { path: "/standards", component: () => import("./views/public/Standards.vue"), meta: { title: "分型标准" } },
   { path: "/cultivation", component: () => import("./views/public/Cultivation.vue"), meta: { title: "培育标准与公示" } },

@@ -130,6 +130,12 @@ def documents() -> list[dict]:
             "GETIHU_JWT_AUDIENCE": "getihu",
             "GETIHU_JWKS_URL": "https://sso.example.gov.cn/realms/getihu/protocol/openid-connect/certs",
             "GETIHU_DEV_AUTH": "0",
+            # the console's OIDC sign-in (README "Sign-in and claims"); the claim names keep their defaults
+            "GETIHU_OIDC_ISSUER": "https://sso.example.gov.cn/realms/getihu",
+            "GETIHU_OIDC_CLIENT_ID": "getihu-console",
+            "GETIHU_OIDC_SCOPES": "openid profile",
+            # every API asks the registry which businesses a real-name operator runs (kit.operator_identity)
+            "GETIHU_OPERATOR_LOOKUP_URL": "http://registry-api:8001",
             "GETIHU_LOG_LEVEL": "INFO",
             "GETIHU_METRICS_PORT": str(METRICS_PORT),
             "GETIHU_METRICS_HOST": "0.0.0.0",
@@ -181,6 +187,9 @@ def documents() -> list[dict]:
             pdb(f"{name}-worker", worker),
             allow(f"{name}-api-from-gateway", api, [port], gateway_src),
             *([allow(f"{name}-api-from-barrier-readers", api, [port], readers[name])] if readers[name] else []),
+            # a real-name operator's businesses: every API asks the registry (/internal/operator-businesses)
+            *([allow("registry-api-from-operator-lookups", api, [port],
+                     [{"podSelector": {"matchLabels": {"role": "api"}}}])] if name == "registry" else []),
             allow(f"{name}-metrics-from-monitoring", {"app": name}, [port, METRICS_PORT], monitoring_src),
         ]
     gateway = {"app": "gateway"}

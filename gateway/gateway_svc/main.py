@@ -17,13 +17,13 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs, metrics, tracing
+from getihu_kit import auth, logs, metrics, operator_identity, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.db import make_engine, run_migrations
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
-from getihu_kit.web import get_principal, install_error_handlers, install_middleware, operation_id, problem
-from gateway_svc import console, limits, openapi, problem_pages, proxy, ratelimit, routing
+from getihu_kit.web import install_error_handlers, install_middleware, operation_id, problem, verified_principal
+from gateway_svc import console, limits, openapi, problem_pages, proxy, ratelimit, routing, signin
 from gateway_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
 log = logging.getLogger("gateway")
@@ -111,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
+    app.state.operator_businesses = operator_identity.http_resolver(settings.registry_url,
+                                                                    settings.operator_cache_ttl_s)
     install_error_handlers(app)
     # Added before the request context, so it runs inside it: a 413 names its request id.
     app.add_middleware(limits.BodyLimitMiddleware, limits=limits.BodyLimits(
@@ -154,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                      region_code=body.region_code, usccs=body.usccs, dataset=body.dataset,
                                      department=body.department)
         return DevTokenResponse(access_token=token, expires_in=auth.DEV_TOKEN_TTL_S)
+
+    app.include_router(signin.router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def merged_openapi(request: Request):
@@ -203,7 +207,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if service is None:
             return problem(404, "not_found", "未找到", "请求的接口不存在，请核对地址（参见 /docs）", request)
         # Coarse rules here; each service enforces its own fine rules (county scope, ownership).
-        principal = get_principal(request)  # raises 401 for a bad or expired token
+        # raises 401 for a bad or expired token; an operator's businesses are the service's to resolve
+        principal = verified_principal(request)
         if request.method != "GET" and principal.is_public and not routing.anonymous_write_allowed(path):
             return problem(401, "unauthorized", "未登录", "此操作需要登录：请在 Authorization 请求头中携带令牌", request)
         if limiter is not None and principal.is_public:

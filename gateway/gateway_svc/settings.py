@@ -3,7 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from getihu_kit.settings import ServiceSettings
+from getihu_kit.settings import ServiceSettings, _env
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 MiB = 1024 * 1024
@@ -43,6 +43,15 @@ class Settings(ServiceSettings):
     # Higher allowances for addresses many people share: "10.8.0.0/16=20,203.0.113.7=50".
     rate_allowances: str = ""
     rate_flush_interval_s: float = Field(default=0.25, gt=0, le=10)
+    # The console's OIDC sign-in (authorization code with PKCE, a public client without a secret):
+    # served to the console at GET /api/v1/auth/config; no issuer = no OIDC sign-in.
+    oidc_issuer: str | None = Field(default_factory=lambda: _env("GETIHU_OIDC_ISSUER"))
+    oidc_client_id: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLIENT_ID", default="getihu-console"))
+    oidc_scopes: str = Field(default_factory=lambda: _env("GETIHU_OIDC_SCOPES", default="openid profile"))
+    # Unset: the console's own /signin/callback (the provider must list it for the client)
+    oidc_redirect_uri: str | None = Field(default_factory=lambda: _env("GETIHU_OIDC_REDIRECT_URI"))
+    # The API resource (RFC 8707) the console asks its access token for; unset: the provider's default
+    oidc_resource: str | None = Field(default_factory=lambda: _env("GETIHU_OIDC_RESOURCE"))
 
     def services(self) -> dict[str, str]:
         return {"registry": self.registry_url, "data-sharing": self.data_sharing_url, "typing": self.typing_url,

@@ -7,15 +7,21 @@ GETIHU_DEV_AUTH=1). Settings that would make tokens forgeable stop the process a
 issuer (GETIHU_JWT_ISSUER) and audience (GETIHU_JWT_AUDIENCE) and carry exp, iat, iss, sub and aud;
 the clocks of issuer and platform may differ by LEEWAY_S. Plain functions; kit.web wraps them as
 FastAPI dependencies.
+
+The provider's claims map to a Principal through ClaimNames (GETIHU_OIDC_CLAIM_*, README "Sign-in"):
+roles, the county, the department or agency. The provider never names the businesses: it vouches for
+the person's ID number, and the USCCs are those the registry has that person as current operator of
+(kit.operator_identity resolves them); only the development issuer writes `usccs` into its tokens.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import jwt
 
+from getihu_kit.domain import id_number
 from getihu_kit.errors import Forbidden, InvalidInput, Unauthorized
 
 ROLES = ("public", "operator", "county_staff", "prefecture_staff", "department", "agency",
@@ -40,6 +46,8 @@ class Principal:
     dataset: str | None = None
     department: str | None = None
     issuer: str | None = None  # the token's iss; None for anonymous callers
+    # The ID number the identity provider vouches for (real-name operators); never printed or logged.
+    id_number: str | None = field(default=None, repr=False)
 
     @property
     def is_public(self) -> bool:
@@ -115,22 +123,84 @@ def scoped_region(p: Principal, requested: str | None, *, field: str = "region_c
     return p.region_code
 
 
-def claims_to_principal(claims: dict) -> Principal:
-    roles = claims.get("roles") or []
-    if isinstance(roles, str):
-        roles = [roles]
+@dataclass(frozen=True)
+class ClaimNames:
+    """Where the provider puts each fact: a claim name, or a dotted path into nested claims (Keycloak's
+    `realm_access.roles`). Configurable per deployment (GETIHU_OIDC_CLAIM_*); these are the defaults."""
+    roles: str = "roles"
+    region_code: str = "region_code"
+    department: str = "department"
+    dataset: str = "dataset"
+    id_number: str = "id_number"
+
+
+DEFAULT_CLAIMS = ClaimNames()
+
+
+def _claim(claims: dict, path: str):
+    value = claims
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _text_claim(claims: dict, path: str) -> str | None:
+    value = _claim(claims, path)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list) and len(value) == 1:  # some providers give every attribute as a list
+        value = value[0]
+    if not isinstance(value, (str, int)):
+        raise Unauthorized(f"令牌中的声明“{path}”应为文本", code="token_invalid")
+    return str(value)
+
+
+def _roles_claim(claims: dict, path: str) -> list[str]:
+    roles = _claim(claims, path) or []
+    if isinstance(roles, str):  # a space- or comma-separated string, as some providers write it
+        roles = roles.replace(",", " ").split()
+    if not isinstance(roles, list):
+        raise Unauthorized(f"令牌中的声明“{path}”应为角色列表", code="token_invalid")
+    return [str(r) for r in roles]
+
+
+def claims_to_principal(claims: dict, names: ClaimNames = DEFAULT_CLAIMS, *, provider: bool = False) -> Principal:
+    """The Principal a verified token names. With `provider` (an OIDC provider's token, verified
+    through its JWKS) the roles the platform does not know are left out (a provider gives its own
+    too, e.g. offline_access), a person whose ID number is vouched for and who holds no platform role
+    is an operator, and the token's own `usccs` count for nothing: the registry says which businesses
+    that person operates. The development issuer's tokens carry platform roles only, and their usccs."""
+    roles = _roles_claim(claims, names.roles)
     unknown = [r for r in roles if r not in ROLES]
-    if unknown:
+    if unknown and not provider:
         raise Unauthorized(f"令牌中含有未知角色：{', '.join(unknown)}")
+    roles = [r for r in roles if r in ROLES]
+    person = _text_claim(claims, names.id_number) if provider else None
+    if person is not None:
+        try:
+            person = id_number.validate(person)
+        except ValueError:
+            raise Unauthorized(f"身份认证服务提供的身份证号码（声明“{names.id_number}”）格式不正确，请联系统一身份认证管理员",
+                               code="token_invalid") from None
+        if not roles:
+            roles = ["operator"]
     return Principal(
         sub=str(claims.get("sub") or "unknown"),
         roles=frozenset(roles) or frozenset({"public"}),
-        region_code=claims.get("region_code"),
-        usccs=frozenset(claims.get("usccs") or []),
-        dataset=claims.get("dataset"),
-        department=claims.get("department"),
+        region_code=_text_claim(claims, names.region_code),
+        usccs=frozenset() if provider else frozenset(claims.get("usccs") or []),
+        dataset=_text_claim(claims, names.dataset),
+        department=_text_claim(claims, names.department),
         issuer=claims.get("iss"),
+        id_number=person,
     )
+
+
+def with_businesses(p: Principal, usccs: frozenset[str]) -> Principal:
+    """The operator with the businesses the registry has them as current operator of."""
+    return replace(p, usccs=usccs)
 
 
 @lru_cache(maxsize=4)
@@ -164,8 +234,11 @@ def _claim_problem(exc: jwt.PyJWTError) -> Unauthorized:
     return Unauthorized("令牌无效（签名或格式不正确），请重新获取", code="token_invalid")
 
 
-def verify(token: str, *, secret: str, issuer: str, audience: str, jwks_url: str | None = None) -> Principal:
-    """The caller a bearer token names, or Unauthorized (token_expired, token_not_yet_valid, token_invalid)."""
+def verify(token: str, *, secret: str, issuer: str, audience: str, jwks_url: str | None = None,
+           names: ClaimNames = DEFAULT_CLAIMS) -> Principal:
+    """The caller a bearer token names, or Unauthorized (token_expired, token_not_yet_valid, token_invalid).
+    A provider's token (under a JWKS) maps through `names`; an operator's businesses are still to be
+    resolved (kit.operator_identity)."""
     algorithms = JWKS_ALGORITHMS if jwks_url else DEV_ALGORITHMS
     try:
         # The algorithm is checked before any key is looked up, so `alg: none` or HS256 under a JWKS
@@ -178,7 +251,7 @@ def verify(token: str, *, secret: str, issuer: str, audience: str, jwks_url: str
                             leeway=LEEWAY_S, options={"require": list(REQUIRED_CLAIMS)})
     except jwt.PyJWTError as exc:
         raise _claim_problem(exc) from None
-    return claims_to_principal(claims)
+    return claims_to_principal(claims, names if jwks_url else DEFAULT_CLAIMS, provider=bool(jwks_url))
 
 
 def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str, audience: str,

@@ -11,6 +11,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from getihu_kit.auth import ClaimNames
+
 
 def _env(*names: str, default: str | None = None) -> str | None:
     for n in names:
@@ -76,6 +78,21 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = Field(default_factory=lambda: _env("GETIHU_JWT_AUDIENCE", default="getihu"))
     jwks_url: str | None = Field(default_factory=lambda: _env("GETIHU_JWKS_URL"))
     dev_auth: bool = Field(default_factory=lambda: _truthy(_env("GETIHU_DEV_AUTH", default="0")))
+    # Where the identity provider puts each fact in its tokens (kit.auth.ClaimNames; README "Sign-in")
+    oidc_claim_roles: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLAIM_ROLES", default="roles"))
+    oidc_claim_region_code: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLAIM_REGION_CODE",
+                                                                     default="region_code"))
+    oidc_claim_department: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLAIM_DEPARTMENT",
+                                                                    default="department"))
+    oidc_claim_dataset: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLAIM_DATASET", default="dataset"))
+    oidc_claim_id_number: str = Field(default_factory=lambda: _env("GETIHU_OIDC_CLAIM_ID_NUMBER",
+                                                                   default="id_number"))
+    # The registry, which says which businesses a real-name operator currently operates
+    # (kit.operator_identity), and how long its answer is kept per person.
+    operator_lookup_url: str = Field(default_factory=lambda: _env("GETIHU_OPERATOR_LOOKUP_URL",
+                                                                  default="http://127.0.0.1:8001"))
+    operator_cache_ttl_s: float = Field(default_factory=lambda: float(_env("GETIHU_OPERATOR_CACHE_TTL_S",
+                                                                           default="60")))
     # how long an Idempotency-Key's answer is kept and replayed (kit.idempotency)
     idempotency_ttl_s: int = Field(default_factory=lambda: int(_env("GETIHU_IDEMPOTENCY_TTL_S", default="86400")))
     log_level: str = Field(default_factory=lambda: _env("GETIHU_LOG_LEVEL", default="INFO"))
@@ -84,6 +101,11 @@ class ServiceSettings(BaseSettings):
     metrics_port: int = Field(default_factory=lambda: int(_env("GETIHU_METRICS_PORT", default="0")))
     metrics_host: str = Field(default_factory=lambda: _env("GETIHU_METRICS_HOST", default="127.0.0.1"))
     run_migrations_on_start: bool = True
+
+    def claim_names(self) -> ClaimNames:
+        return ClaimNames(roles=self.oidc_claim_roles, region_code=self.oidc_claim_region_code,
+                          department=self.oidc_claim_department, dataset=self.oidc_claim_dataset,
+                          id_number=self.oidc_claim_id_number)
 
     @property
     def production(self) -> bool:

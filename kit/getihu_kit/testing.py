@@ -10,12 +10,18 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
+import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,3 +87,41 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
 
 def engine_for(url: str) -> Engine:
     return make_engine(url)
+
+
+class LocalJwks:
+    """An OIDC provider's signing keys as the provider serves them: a real RSA (kid k1, RS256) and a
+    real P-256 key (kid k2, ES256) behind a local HTTP server at `url`; `sign` makes its tokens."""
+    def __init__(self):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.ec_key = ec.generate_private_key(ec.SECP256R1())
+        rsa_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
+        self.body = json.dumps({"keys": [{**rsa_jwk, "kid": "k1", "alg": "RS256", "use": "sig"},
+                                         {**ec_jwk, "kid": "k2", "alg": "ES256", "use": "sig"}]}).encode()
+        self.public_pem = self.key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+        body = self.body
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/certs"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def sign(self, claims: dict, alg: str = "RS256") -> str:
+        key, kid = (self.key, "k1") if alg == "RS256" else (self.ec_key, "k2")
+        return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})

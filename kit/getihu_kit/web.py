@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from getihu_kit import auth, barrier, logs, tracing, validation
+from getihu_kit import auth, barrier, logs, operator_identity, tracing, validation
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.problems import type_uri
@@ -221,10 +221,11 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_principal(request: Request) -> auth.Principal:
-    """The verified caller (anonymous without a token); verified once per request, the Idempotency-Key
-    middleware asks first to scope its keys."""
-    known = getattr(request.state, "principal", None)
+def verified_principal(request: Request) -> auth.Principal:
+    """The caller the bearer token names (anonymous without a token), verified once per request; a
+    real-name operator's businesses are not resolved yet (get_principal does that). The gateway's
+    forwarding needs no more: the services apply the fine rules."""
+    known = getattr(request.state, "verified_principal", None)
     if known is not None:
         return known
     header = request.headers.get("authorization")
@@ -236,7 +237,22 @@ def get_principal(request: Request) -> auth.Principal:
         raise Unauthorized("Authorization 请求头应为“Bearer <令牌>”格式")
     s: ServiceSettings = request.app.state.settings
     principal = auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
-                            jwks_url=s.jwks_url)
+                            jwks_url=s.jwks_url, names=s.claim_names())
+    request.state.verified_principal = principal
+    return principal
+
+
+def get_principal(request: Request) -> auth.Principal:
+    """The verified caller (anonymous without a token), with the businesses a real-name operator
+    currently operates (kit.operator_identity); once per request, the Idempotency-Key middleware
+    asks first to scope its keys."""
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
+    principal = verified_principal(request)
+    if operator_identity.needs_businesses(principal):
+        token = request.headers["authorization"].partition(" ")[2].strip()
+        principal = request.app.state.operator_businesses.resolve(principal, token)
     request.state.principal = principal
     return principal
 
@@ -509,6 +525,9 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
                   generate_unique_id_function=operation_id)
     app.state.settings = settings
+    # the registry replaces this with its own database (registry_svc.main)
+    app.state.operator_businesses = operator_identity.http_resolver(settings.operator_lookup_url,
+                                                                    settings.operator_cache_ttl_s)
     install_error_handlers(app)
     document_problems(app, examples)
     install_middleware(app, settings.service_name)

@@ -6,20 +6,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import http.server
 import json
-import threading
 import time
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
 from getihu_kit import auth
 from getihu_kit.settings import ServiceSettings
+from getihu_kit.testing import LocalJwks as Jwks
 from getihu_kit.web import create_app, requires
 
 router = APIRouter()
@@ -112,38 +110,6 @@ def test_the_development_issuer_refuses(dev_client, token, code):
 
 
 # --- production: RS256 and ES256 against the issuer's JWKS ---------------------------------------------
-class Jwks:
-    def __init__(self):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.ec_key = ec.generate_private_key(ec.SECP256R1())
-        rsa_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
-        self.body = json.dumps({"keys": [{**rsa_jwk, "kid": "k1", "alg": "RS256", "use": "sig"},
-                                         {**ec_jwk, "kid": "k2", "alg": "ES256", "use": "sig"}]}).encode()
-        self.public_pem = self.key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                             serialization.PublicFormat.SubjectPublicKeyInfo)
-        body = self.body
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/certs"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
 def jwks():
     j = Jwks()

@@ -295,6 +295,15 @@ def set_current_statuses(session: Session, rows: list[dict]) -> None:
         session.connection().execute(stmt, rows)
 
 
+def businesses_operated_by(session: Session, id_number: str, on: dt.date) -> frozenset[str]:
+    """The USCCs whose operator on `on` is this person: their period has begun and not ended (a
+    change of operator ends the old period the day before it takes effect)."""
+    rows = session.execute(select(O.c.uscc).where(
+        O.c.id_number == id_number, (O.c.from_on.is_(None)) | (O.c.from_on <= on),
+        (O.c.to_on.is_(None)) | (O.c.to_on >= on)))
+    return frozenset(rows.scalars())
+
+
 def close_operator(session: Session, operator_id: int, to_on: dt.date) -> None:
     session.execute(update(O).where(O.c.id == operator_id).values(to_on=to_on))
 
