@@ -8,7 +8,9 @@ writer takes the feed's transaction-scoped advisory lock (`take_turn`) before it
 drawn one transaction at a time and the lock is released only at commit, so an entry is visible
 only after every entry with a lower seq is (a rolled-back seq is a gap, never a hole a reader
 skips). Readers take no lock; writers of a feed wait for each other, which their volumes allow (a
-publication chunk, an appeal's correction, a recognition's change).
+publication chunk, an appeal's correction, a recognition's change). A writer takes its turn after the
+rows it changes are locked: the feed's lock is the last its transaction waits for, so two writers never
+wait on each other.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from sqlalchemy.orm import Session
 from getihu_kit.idempotency import lock_id
 from getihu_kit.pagination import PageRequest, encode_cursor, keyset_page, page_params
 
+# Who reads a national feed: the national 名录's client, and the prefecture checking what it receives.
+FEED_READERS = ("national_directory", "prefecture_staff", "admin")
 # What a feed's client may ask for at once (the typing feed's bound since its first version).
 FeedPageRequest = page_params(1000, default=500)
 

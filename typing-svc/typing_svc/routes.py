@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from getihu_kit.auth import Principal
-from getihu_kit.feeds import FeedPageRequest
+from getihu_kit.feeds import FEED_READERS, FeedPageRequest
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import PageDep, page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/typing", tags=["typing"])
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
 PREFECTURE = requires("prefecture_staff", "admin")
 STAFF = requires("county_staff", "prefecture_staff", "admin")
-NATIONAL = requires("national_directory", "prefecture_staff", "admin")
+NATIONAL = requires(*FEED_READERS)
 ResultsPage = page_params(1000, default=100)
 
 

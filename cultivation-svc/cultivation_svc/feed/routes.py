@@ -4,15 +4,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from getihu_kit.auth import Principal
-from getihu_kit.feeds import FeedPageRequest
+from getihu_kit.feeds import FEED_READERS, FeedPageRequest
 from getihu_kit.labels import CATEGORY_LABELS, RECOGNITION_CHANGE_LABELS
 from getihu_kit.web import SessionDep, requires
 from cultivation_svc.feed import repository
 from cultivation_svc.feed.schemas import RecognitionFeedPage
 
 router = APIRouter(tags=["cultivation: national feed"])
-# As typing's feed: the national 名录's client, and the prefecture checking what it receives.
-NATIONAL = requires("national_directory", "prefecture_staff", "admin")
+NATIONAL = requires(*FEED_READERS)
 
 
 @router.get("/feed", response_model=RecognitionFeedPage,
