@@ -24,9 +24,11 @@ def consent(session: Session, consent_id: str, *, lock: bool = False):
     return session.execute(q.with_for_update() if lock else q).first()
 
 
-def consents_of(session: Session, uscc: str, institution: str) -> list:
-    return list(session.execute(select(consents).where(consents.c.uscc == uscc,
-                                                       consents.c.institution == institution)).all())
+def consents_of(session: Session, uscc: str, institution: str, *, share: bool = False) -> list:
+    """The consents of a business to an institution; `share` locks them against a withdrawal until the read that
+    relies on one commits (a withdrawal then waits for reads in flight, and every later read sees it)."""
+    q = select(consents).where(consents.c.uscc == uscc, consents.c.institution == institution)
+    return list(session.execute(q.with_for_update(read=True) if share else q).all())
 
 
 def withdraw(session: Session, consent_id: str, at) -> None:

@@ -78,7 +78,7 @@ def list_reads(session: Session, *, uscc: str | None, principal: Principal, page
 
 def _permitted(session: Session, *, uscc: str, scope: str, principal: Principal, today: dt.date, year: int | None):
     """The consent in force for this read, and its audit entry written in this same transaction."""
-    consent = permit(repo.consents_of(session, uscc, principal.sub), scope=scope, today=today)
+    consent = permit(repo.consents_of(session, uscc, principal.sub, share=True), scope=scope, today=today)
     repo.add_read(session, consent_id=consent.id, uscc=uscc, institution=principal.sub,
                   reader=principal.audit_name(), what=scope, year=year, read_at=clock.now())
     return consent
