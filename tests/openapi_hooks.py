@@ -195,6 +195,11 @@ def filter_case(ctx, case):
         start, end = _date(body.get("in_force_from")), _date(body.get("in_force_to"))
         if start and end and end < start:
             return False
+    if path == "/api/v1/credit/consents" and ctx.operation.method.upper() == "POST":
+        # A consent runs until a day after today (its field's description says so).
+        expires = _date(body.get("expires_on"))
+        if expires is not None and expires <= TODAY:
+            return False
     if path.startswith("/api/v1/businesses"):
         # The registry records what has happened: no date of a registration event after the bureau's today.
         dated = [v for k, v in _flat(body) if k.endswith("_on")]

@@ -178,6 +178,28 @@ def test_typing_to_recognition_directory_and_inbox(gateway):
     codes = testing.wait_until(inbox, timeout=60, interval=1, message="the messages in the business's inbox")
     assert "cultivation.recognition.granted" in codes
 
+    # The national 名录 pulls the recognition from cultivation's feed; a bank the operator consented to reads the
+    # published result with its facts, and the recognition from typing's projection of cultivation's events.
+    national, cursor, feed = gateway.token("national-1", ["national_directory"]), None, []
+    while True:
+        page = ok(gateway.get(f"{API}/feed", params={"limit": 1000, **({"cursor": cursor} if cursor else {})},
+                              headers=national))
+        if not page["items"]:
+            break
+        feed, cursor = feed + page["items"], page["next_cursor"]
+    assert [(i["change"], i["category"]) for i in feed if i["recognition_id"] == rec_own["id"]] == [
+        ("granted", "distinctive")]
+    bank = gateway.token("bank-songling", ["financial_institution"])
+    ok(gateway.post("/api/v1/credit/consents", headers=op_own, json={
+        "uscc": own, "institution": "bank-songling", "scope": ["result_facts", "recognition_details"],
+        "expires_on": (TODAY + dt.timedelta(days=30)).isoformat()}), 201)
+    result = ok(gateway.get(f"/api/v1/credit/businesses/{own}/typing-result", params={"year": YEAR}, headers=bank))
+    assert result["type"] == "growth" and any(e["fact"] for e in result["explanation"])
+    recognised = testing.wait_until(lambda: ok(gateway.get(f"/api/v1/credit/businesses/{own}/recognitions",
+                                                           headers=bank))["items"], timeout=60, interval=1,
+                                    message="typing's projection of the recognition")
+    assert [(r["recognition_id"], r["status"]) for r in recognised] == [(rec_own["id"], "granted")]
+
     # 新林区: an objection during the 7-day notice holds the case; upheld, the case is refused.
     op_obj = gateway.token("op-xinlin-0", ["operator"], usccs=[objected])
     obj_app = apply_when_known(gateway, op_obj, {"uscc": objected, "category": "distinctive",

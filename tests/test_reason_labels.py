@@ -40,15 +40,25 @@ def appeal_codes() -> set[str]:
     return set(workflow.TARGET_KINDS) | set(workflow.CLOSED)
 
 
+def credit_codes() -> set[str]:
+    """The refusals of a credit read (typing's credit rules): the code= of each error the rule raises."""
+    from typing_svc.credit import rules
+    return {k.value.value for node in ast.walk(ast.parse(inspect.getsource(rules))) if isinstance(node, ast.Call)
+            for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant)}
+
+
 def test_the_collectors_find_the_rules():
     """The collectors are not empty by accident: a few codes each must be among what they found."""
     assert {"registered_on_reference_date", "tax_paid_prior_year", "no_growth_criterion"} <= typing_codes()
     assert {"penalty_bar", "quota", "calendar", "not_registered", "local_bar:major_safety_accident"} <= cultivation_codes()
     assert {"typing_result", "cultivation_refusal", "upheld"} <= appeal_codes()
+    assert {"credit_consent_missing", "credit_consent_withdrawn", "credit_consent_expired",
+            "credit_consent_out_of_scope"} <= credit_codes()
 
 
 def test_every_reason_code_has_a_chinese_label():
-    missing = sorted(c for c in typing_codes() | cultivation_codes() | appeal_codes() if c not in REASON_LABELS)
+    codes = typing_codes() | cultivation_codes() | appeal_codes() | credit_codes()
+    missing = sorted(c for c in codes if c not in REASON_LABELS)
     assert missing == [], f"reason codes without a label in kit.labels: {missing}"
     han = re.compile(r"[\u4e00-\u9fff]")
-    assert all(han.search(reason_label(c)) for c in typing_codes() | cultivation_codes() | appeal_codes())
+    assert all(han.search(reason_label(c)) for c in codes)

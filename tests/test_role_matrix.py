@@ -25,6 +25,11 @@ EVERYONE = {PUBLIC, *ROLES}
 SIGNED_IN = set(ROLES) - {PUBLIC}
 STAFF = {"county_staff", "prefecture_staff", "admin"}
 PREFECTURE = {"prefecture_staff", "admin"}
+NATIONAL = {"national_directory", "prefecture_staff", "admin"}
+# DESIGN: a financial institution reads published types and categories (the public side, like anyone) and, for
+# credit, what the public cannot, with the operator's consent; nothing staff, agencies or the 名录 client do.
+# The matrix's institution holds the operator's consent to OWN (seeded below); object-level tests without it follow.
+INSTITUTION = "financial_institution"
 
 
 def _business(code: str, region: str, serial: int) -> dict:
@@ -71,7 +76,7 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("分型结果列表", "GET", "/api/v1/typing/results", None, {"year": 2026}, STAFF),
     ("分型统计", "GET", "/api/v1/typing/statistics", None, {"year": 2026}, STAFF),
     # published results only; the prefecture checks what the national 名录 receives
-    ("全国名录数据推送", "GET", "/api/v1/typing/feed", None, {}, {"national_directory", "prefecture_staff", "admin"}),
+    ("全国名录数据推送", "GET", "/api/v1/typing/feed", None, {}, NATIONAL),
     # appeals (operators object to their own results; staff handle them)
     ("提出异议", "POST", "/api/v1/appeals",
      {"uscc": OWN, "year": 2026, "grounds": "年报从业人数填报有误"}, {}, {"operator"}),
@@ -83,6 +88,16 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("申报与推荐列表", "GET", "/api/v1/cultivation/applications", None, {}, STAFF | {"operator", "department"}),
     ("部门推荐", "POST", "/api/v1/cultivation/recommendations", {}, {}, {"department"}),
     ("名额使用情况", "GET", "/api/v1/cultivation/quota", None, {"year": 2026}, STAFF),
+    # the national 名录 pulls recognitions and their changes like the typing results
+    ("全国名录认定推送", "GET", "/api/v1/cultivation/feed", None, {}, NATIONAL),
+    # credit (二(七) 末段): the operator consents, sees and withdraws; the institution reads under the consent
+    ("授权金融机构查询", "POST", "/api/v1/credit/consents", {}, {}, {"operator"}),
+    ("本户的授权", "GET", "/api/v1/credit/consents", None, {}, {"operator"}),
+    ("撤回授权", "POST", "/api/v1/credit/consents/cc_matrix_none/withdrawal", None, {}, {"operator"}),
+    ("金融机构查询记录", "GET", "/api/v1/credit/reads", None, {}, {"operator"}),
+    ("信用查询：分型结果及判定依据", "GET", f"/api/v1/credit/businesses/{OWN}/typing-result", None, {"year": 2026},
+     {INSTITUTION}),
+    ("信用查询：认定信息", "GET", f"/api/v1/credit/businesses/{OWN}/recognitions", None, {}, {INSTITUTION}),
     # notifications (an operator's inbox; staff see deliveries)
     # everyone signed in has an inbox of their own (operators; staff for their worklists)
     ("消息收件箱", "GET", "/api/v1/notifications/inbox", None, {}, SIGNED_IN),
@@ -104,6 +119,10 @@ def seeded(gateway):
     for code, region, serial in ((OWN, COUNTY, 990_001), (FOREIGN, OTHER_COUNTY, 990_002)):
         r = gateway.post("/api/v1/businesses", headers=clerk, json=_business(code, region, serial))
         assert r.status_code in (201, 409), r.text
+    r = gateway.post("/api/v1/credit/consents", headers=_headers(gateway, "operator"), json={
+        "uscc": OWN, "institution": f"matrix-{INSTITUTION}", "scope": ["result_facts", "recognition_details"],
+        "expires_on": "2099-12-31"})
+    assert r.status_code in (201, 409), r.text  # 409: a consent in force from an earlier run
     return True
 
 
@@ -162,3 +181,32 @@ def test_an_agency_submits_only_its_own_dataset(gateway, seeded):
     r = gateway.post("/api/v1/data-sharing/batches", headers=tax,
                      json={"dataset": "social_insurance", "year": 2025, "records": []})
     assert r.status_code == 403, r.text
+
+
+@pytest.mark.stack
+def test_an_institution_reads_only_what_the_operator_consented_to_it_and_not_after_withdrawal(gateway, seeded):
+    operator = _headers(gateway, "operator")
+    other_bank = gateway.token("matrix-bank-b", [INSTITUTION])
+    for path in (f"/api/v1/credit/businesses/{OWN}/typing-result", f"/api/v1/credit/businesses/{OWN}/recognitions"):
+        r = gateway.get(path, params={"year": 2026}, headers=other_bank)  # OWN consented to the matrix's bank only
+        assert r.status_code == 403 and r.json()["code"] == "credit_consent_missing", r.text
+    bank = f"matrix-bank-{uuid.uuid4().hex[:8]}"
+    r = gateway.post("/api/v1/credit/consents", headers=operator, json={
+        "uscc": OWN, "institution": bank, "scope": ["recognition_details"], "expires_on": "2099-12-31"})
+    assert r.status_code == 201, r.text
+    consent = r.json()["id"]
+    path = f"/api/v1/credit/businesses/{OWN}/recognitions"
+    assert gateway.get(path, headers=gateway.token(bank, [INSTITUTION])).status_code == 200
+    r = gateway.get(f"/api/v1/credit/businesses/{OWN}/typing-result", params={"year": 2026},
+                    headers=gateway.token(bank, [INSTITUTION]))
+    assert r.status_code == 403 and r.json()["code"] == "credit_consent_out_of_scope", r.text
+    r = gateway.post(f"/api/v1/credit/consents/{consent}/withdrawal", headers=operator)
+    assert r.status_code == 200 and r.json()["status"] == "withdrawn", r.text
+    r = gateway.get(path, headers=gateway.token(bank, [INSTITUTION]))
+    assert r.status_code == 403 and r.json()["code"] == "credit_consent_withdrawn", r.text
+    reads = gateway.get("/api/v1/credit/reads", params={"uscc": OWN}, headers=operator).json()["items"]
+    assert [x["what"] for x in reads if x["institution"] == bank] == ["recognition_details"]
+    # another operator neither sees nor withdraws these consents
+    stranger = gateway.token("matrix-operator-2", ["operator"], usccs=[FOREIGN])
+    assert gateway.get("/api/v1/credit/consents", params={"uscc": OWN}, headers=stranger).status_code == 403
+    assert gateway.post(f"/api/v1/credit/consents/{consent}/withdrawal", headers=stranger).status_code == 404

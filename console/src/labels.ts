@@ -46,7 +46,7 @@ export const CATEGORY: Codes<Schema<"ApplicationCreate">["category"]> = {
 export const ROLE: Record<string, string> = {
   public: "社会公众", operator: "经营者", county_staff: "县级市场监管局工作人员",
   prefecture_staff: "地区市场监管局工作人员", department: "行业主管部门", agency: "数据共享部门",
-  national_directory: "国家名录系统", admin: "系统管理员",
+  national_directory: "国家名录系统", financial_institution: "金融机构", admin: "系统管理员",
 };
 
 // Condition groups of the typing explanation (the ruleset's groups).

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from getihu_kit import clock
 from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted
 from cultivation_svc.base import OUTBOX
+from cultivation_svc.feed import repository as feed
 from cultivation_svc.measures import catalog
 
 
@@ -21,10 +22,13 @@ def application_changed(session: Session, app, *, reason: str | None = None, due
 
 
 def recognition_changed(session: Session, rec, *, reason: str | None = None, traceparent: str | None = None) -> None:
+    """Every change of a recognition: its event, and its entry in the national feed, in the caller's transaction."""
+    changed_at = clock.now()
+    feed.append(session, rec, reason=reason, changed_at=changed_at)
     OUTBOX.emit(session, RecognitionChanged(
         recognition_id=rec.id, uscc=rec.uscc, region_code=rec.region_code, category=rec.category, status=rec.status,
         recognised_on=rec.recognised_on, valid_until=rec.valid_until, benefits_from=rec.benefits_from,
-        reason=reason, criteria_version=rec.criteria_id, changed_at=clock.now(), ruleset=rec.ruleset, year=rec.year),
+        reason=reason, criteria_version=rec.criteria_id, changed_at=changed_at, ruleset=rec.ruleset, year=rec.year),
         key=rec.uscc, traceparent=traceparent)
 
 

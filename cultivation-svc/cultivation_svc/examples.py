@@ -70,7 +70,14 @@ _REGION_SETTINGS = {
 }
 _MEASURES = [m.as_dict() for m in catalog.qualifying("growth", "distinctive")][:3]
 
+_FEED_ITEM = {"seq": 2741, "recognition_id": _REC_ID, "uscc": USCC_MOHE, "region_code": "232701",
+              "category": "distinctive", "category_label": "特色", "change": "extended", "change_label": "延期",
+              "year": 2026, "recognised_on": "2026-11-20", "valid_until": "2032-11-19", "benefits_from": "2027-01-01",
+              "ended_on": None, "revoked_on": None, "reason": "评估符合延期情形：C", "changed_at": "2029-10-12T02:30:00Z"}
+
 EXAMPLES: dict[str, dict] = {
+    "RecognitionFeedItem": _FEED_ITEM,
+    "RecognitionFeedPage": {"items": [_FEED_ITEM], "next_cursor": "WzI3NDFd"},
     "Material": _MATERIAL,
     "ApplicationCreate": {"uscc": USCC_MOHE, "category": "distinctive", "materials": [_MATERIAL],
                           "indicator_values": {"local_ingredient_ratio": "72.5"}, "relaxed_group": None},

@@ -9,6 +9,8 @@ PREFIXES: list[tuple[str, str]] = sorted([
     ("/api/v1/registry", "registry"),
     ("/api/v1/data-sharing", "data-sharing"),
     ("/api/v1/typing", "typing"),
+    # credit reads are served beside the results they show (typing-svc holds consents and their audit)
+    ("/api/v1/credit", "typing"),
     ("/api/v1/cultivation", "cultivation"),
     ("/api/v1/appeals", "appeal"),
     ("/api/v1/notifications", "notify"),

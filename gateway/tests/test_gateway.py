@@ -68,7 +68,8 @@ def token(client, **body):
     ("/api/v1/cultivation/windows", "cultivation"), ("/api/v1/appeals", "appeal"),
     ("/api/v1/notifications/inbox", "notify"), ("/api/v1/jobs/rg_abc", "registry"),
     ("/api/v1/jobs/ds_abc", "data-sharing"), ("/api/v1/monitoring/policies", "monitoring"),
-    ("/api/v1/jobs/mo_abc", "monitoring"), ("/api/v1/jobs/zz_abc", None), ("/api/v1/businessesX", None),
+    ("/api/v1/jobs/mo_abc", "monitoring"), ("/api/v1/credit/consents", "typing"), ("/api/v1/jobs/zz_abc", None),
+    ("/api/v1/businessesX", None),
     ("/api/v1/typingfoo", None),
 ])
 def test_routing(path, svc):

@@ -25,7 +25,9 @@ from getihu_kit.domain import id_number
 from getihu_kit.errors import Forbidden, InvalidInput, Unauthorized
 
 ROLES = ("public", "operator", "county_staff", "prefecture_staff", "department", "agency",
-         "national_directory", "admin")
+         "national_directory", "financial_institution", "admin")
+# financial_institution (DESIGN: Identity and access): a bank's client; its token's `sub` names the institution an
+# operator's consent is given to, and every read under it is audited with that name.
 STAFF_ROLES = ("county_staff", "prefecture_staff", "admin")
 DEV_TOKEN_TTL_S = 8 * 3600
 # Clock skew tolerated on exp, nbf and iat: enough for servers kept in time by NTP, small enough that

@@ -66,6 +66,17 @@ CULTIVATION_REASON_LABELS: dict[str, str] = {
     "one_per_person": "同一自然人在同一县只能有一个个体工商户获得认定",
     "calendar": "不在本年度认定时间内（8月起至11月底；异议成立恢复的至12月底）",
 }
+# 附件1 二(六): what a recognition came to, as the national feed names its changes.
+RECOGNITION_CHANGE_LABELS: dict[str, str] = {"granted": "认定", "extended": "延期", "cancelled": "取消认定",
+                                             "revoked": "撤销认定", "expired": "有效期届满"}
+# 附件1 二(七) 末段: what an operator lets a financial institution read for credit, and why a read is refused.
+CREDIT_SCOPE_LABELS: dict[str, str] = {"result_facts": "分型结果及判定依据", "recognition_details": "“名特优新”认定信息"}
+CREDIT_REASON_LABELS: dict[str, str] = {
+    "credit_consent_missing": "经营者未授权本机构查询",
+    "credit_consent_withdrawn": "经营者已撤回授权",
+    "credit_consent_expired": "授权已到期",
+    "credit_consent_out_of_scope": "查询内容不在授权范围内",
+}
 # Appeals (附件1 一(三)3、四(四)): what an objection is about and how it ended.
 APPEAL_TARGET_LABELS: dict[str, str] = {
     "typing_result": "分型结果", "cultivation_notice": "“名特优新”认定公示",
@@ -74,7 +85,7 @@ APPEAL_TARGET_LABELS: dict[str, str] = {
 }
 APPEAL_DECISION_LABELS: dict[str, str] = {"upheld": "异议成立", "rejected": "异议不成立", "withdrawn": "已撤回"}
 REASON_LABELS: dict[str, str] = {**TYPING_REASON_LABELS, **CULTIVATION_REASON_LABELS, **APPEAL_TARGET_LABELS,
-                                 **APPEAL_DECISION_LABELS}
+                                 **APPEAL_DECISION_LABELS, **CREDIT_REASON_LABELS}
 
 
 def reason_label(code: str) -> str:

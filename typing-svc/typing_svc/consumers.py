@@ -5,8 +5,9 @@ from sqlalchemy.orm import Session
 
 from getihu_kit.barrier import Projection
 from getihu_kit.consumer import Subscription
-from getihu_kit.events import APPEAL, DATA_SHARING_FACTS, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, CloudEvent
+from getihu_kit.events import APPEAL, CULTIVATION, DATA_SHARING_FACTS, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, CloudEvent
 from getihu_kit.schemas.appeal import AppealDecided
+from getihu_kit.schemas.cultivation import RecognitionChanged
 from getihu_kit.schemas.data_sharing import BusinessFacts
 from getihu_kit.schemas.registry import AnnualReportClosed, BusinessState
 from typing_svc import projections, service
@@ -49,5 +50,10 @@ def subscriptions() -> list[Subscription]:
             name="typing.appeal-decisions",
             topics=[APPEAL],
             handlers={AppealDecided.event_type: on_appeal_decided},
+        ),
+        Subscription(
+            name="typing.recognition-projection",
+            topics=[CULTIVATION],
+            batch_handlers={RecognitionChanged.event_type: projections.apply_recognition_changes},
         ),
     ]

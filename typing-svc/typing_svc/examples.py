@@ -43,7 +43,27 @@ def _standards() -> dict:
     return short
 
 
+_CONSENT = {"id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d", "uscc": USCC_MOHE, "institution": "bank-dxal-rcb",
+            "scope": ["result_facts", "recognition_details"], "scope_labels": ["分型结果及判定依据", "“名特优新”认定信息"],
+            "expires_on": "2026-12-31", "granted_at": "2026-09-01T02:00:00Z", "granted_by": "mohe-operator-zhang[operator]",
+            "withdrawn_at": None, "status": "in_force"}
+_CREDIT_READ = {"id": 381, "consent_id": _CONSENT["id"], "uscc": USCC_MOHE, "institution": "bank-dxal-rcb",
+                "reader": "bank-dxal-rcb[financial_institution]", "what": "result_facts", "what_label": "分型结果及判定依据",
+                "year": 2025, "read_at": "2026-09-03T06:12:00Z"}
+_CREDIT_RECOGNITION = {"recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b", "uscc": USCC_MOHE, "region_code": "232701",
+                       "category": "distinctive", "category_label": "特色", "status": "granted", "status_label": "认定",
+                       "year": 2025, "recognised_on": "2025-11-20", "valid_until": "2028-11-19",
+                       "benefits_from": "2026-01-01", "reason": None, "changed_at": "2025-11-20T02:00:00Z"}
+
 EXAMPLES: dict[str, dict] = {
+    "ConsentCreate": {"uscc": USCC_MOHE, "institution": "bank-dxal-rcb", "scope": ["result_facts", "recognition_details"],
+                      "expires_on": "2099-12-31"},
+    "ConsentRead": _CONSENT,
+    "Page_ConsentRead_": {"items": [_CONSENT], "next_cursor": None},
+    "CreditReadEntry": _CREDIT_READ,
+    "Page_CreditReadEntry_": {"items": [_CREDIT_READ], "next_cursor": None},
+    "CreditRecognition": _CREDIT_RECOGNITION,
+    "CreditRecognitions": {"uscc": USCC_MOHE, "consent_id": _CONSENT["id"], "items": [_CREDIT_RECOGNITION]},
     "RunCreate": {"year": 2025, "reference_date": "2025-06-30", "region_codes": ["232701", "232722"]},
     "TypeCountsRead": _COUNTS,
     "RunRead": _RUN,
@@ -53,6 +73,10 @@ EXAMPLES: dict[str, dict] = {
     "ResultRead": {"uscc": USCC_MOHE, "year": 2025, "type": "growth", "type_label": "成长型", "reasons": _REASONS,
                    "explanation": _EXPLANATION, "ruleset": "national-2024", "reference_date": "2025-06-30",
                    "run_id": _RUN_ID, "published": True, "version": 1, "region_code": "232701", "correction": None},
+    "CreditResult": {"uscc": USCC_MOHE, "year": 2025, "type": "growth", "type_label": "成长型", "reasons": _REASONS,
+                     "explanation": _EXPLANATION, "ruleset": "national-2024", "reference_date": "2025-06-30",
+                     "run_id": _RUN_ID, "published": True, "version": 1, "region_code": "232701", "correction": None,
+                     "consent_id": _CONSENT["id"]},
     "ResultItem": _RESULT_ITEM,
     "ResultPage": {"items": [_RESULT_ITEM, {**_RESULT_ITEM, "uscc": USCC_TAHE, "type": "survival", "reasons": [],
                                             "region_code": "232722", "industry_code": "H6210"}],

@@ -197,3 +197,54 @@ class FeedEntry(Base):
 
     __table_args__ = (Index("ix_typing_feed_uscc_year_seq", "uscc", "year", "seq"),
                       Index("ix_typing_feed_year_seq", "year", "seq"))
+
+
+# --- credit (二(七) 末段): operators' consents to banks, the reads made under them, recognitions -------------
+class CreditConsent(Base):
+    """An operator's consent that one financial institution (its token's sub) read, for credit, what the public
+    cannot: the result's facts and/or the recognition details, until `expires_on` (inclusive) or withdrawal."""
+    __tablename__ = "credit_consent"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    institution: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[list] = mapped_column(JSON)  # result_facts | recognition_details
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    granted_by: Mapped[str] = mapped_column(String(200))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_credit_consent_uscc_institution", "uscc", "institution"),)
+
+
+class CreditRead(Base):
+    """The audit of institutions' reads under a consent (who, what, when), written in the read's transaction."""
+    __tablename__ = "credit_read"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    consent_id: Mapped[str] = mapped_column(String(40))
+    uscc: Mapped[str] = mapped_column(String(18))
+    institution: Mapped[str] = mapped_column(String(200))
+    reader: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(String(30))  # result_facts | recognition_details
+    year: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_credit_read_uscc_id", "uscc", "id"),)
+
+
+class RecognitionProjection(Base):
+    """cultivation-svc's recognitions (RecognitionChanged), as a consented institution reads them."""
+    __tablename__ = "recognition_projection"
+
+    recognition_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    recognised_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    benefits_from: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -12,7 +12,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from getihu_kit.events import CloudEvent
+from getihu_kit.schemas.cultivation import RecognitionChanged
 from getihu_kit.upserts import any_of, newest_per_key, upsert, upsert_newest
+from typing_svc.credit import repository as credit_repo
 from typing_svc.models import (AnnualReportProjection, BusinessProjection, FactBatch, FactsProjection,
                                MarkProjection, StatusPeriodProjection)
 
@@ -133,3 +135,8 @@ def apply_business_facts(session: Session, events: list[CloudEvent]) -> None:
     if batches:
         session.execute(upsert(FactBatch.__table__, ["batch_id"], ["agency", "dataset", "year"]),
                         list(batches.values()))
+
+
+def apply_recognition_changes(session: Session, events: list[CloudEvent]) -> None:
+    """cultivation-svc's recognitions, for the institutions' credit reads under an operator's consent."""
+    credit_repo.apply_recognitions(session, [RecognitionChanged.model_validate(e.data).model_dump() for e in events])

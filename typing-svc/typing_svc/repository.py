@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import JSON, BigInteger, String, and_, case, cast, delete, func, insert, literal, literal_column, null, \
-    or_, select, text, union_all, update
+from sqlalchemy import JSON, String, and_, case, cast, delete, func, insert, literal, literal_column, null, or_, \
+    select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from getihu_kit import feeds
 from getihu_kit.clock import sql_instant
 from getihu_kit.outbox import Outbox
 from getihu_kit.pagination import PageRequest, keyset_page
@@ -178,6 +179,7 @@ def publish_into_feed(session: Session, *, run_no: int, year: int, published_at:
     """INSERT INTO typing_feed SELECT … FROM typing_result for the run's results in (after, through]:
     one set-based statement per chunk, each business one version above its newest for the year
     (the chunk's range stated on the feed too, so its earlier versions are read by one range scan)."""
+    feeds.take_turn(session, feed)
     prev = (select(feed.c.uscc, func.max(feed.c.version).label("v"))
             .where(feed.c.year == year, *_within(feed.c.uscc, after, through))
             .group_by(feed.c.uscc).subquery("prev"))
@@ -198,25 +200,11 @@ def refresh_statistics(session: Session) -> None:
 
 def feed_page(session: Session, page: PageRequest) -> tuple[list, str | None]:
     """Feed entries in seq order, with the bitmask of their run's result (for the reasons), and the
-    cursor to resume from: after the last entry given, or the caller's own when there was none, so
-    a client that has caught up keeps asking with the same cursor."""
+    cursor to resume from (kit.feeds)."""
     q = (select(feed, results.c.met)
          .select_from(feed.outerjoin(results, and_(results.c.run_no == feed.c.run_no, results.c.uscc == feed.c.uscc))))
-    rows, nxt = keyset_page(session, q, keys=[feed.c.seq], page=page, key_of=lambda r: (r.seq,))
-    if nxt is None:
-        nxt = _cursor_after(session, rows[-1].seq) if rows else page.cursor
+    rows, nxt = feeds.feed_page(session, q, table=feed, page=page)
     return [r._mapping for r in rows], nxt
-
-
-def _cursor_after(session: Session, seq: int) -> str | None:
-    """kit's cursor of the position just after entry `seq`. keyset_page gives one only when more rows
-    follow, so this asks it for the one-row page, in descending seq order, of `seq` itself over
-    the entries up to it and a floor below every seq (seqs start at 1)."""
-    upto = select(feed.c.seq).where(feed.c.seq <= seq).order_by(feed.c.seq.desc()).limit(1).subquery("upto")
-    below = union_all(select(upto.c.seq), select(literal(0, BigInteger).label("seq"))).subquery("below")
-    _, cursor = keyset_page(session, select(below.c.seq), keys=[below.c.seq], page=PageRequest(limit=1),
-                            descending=True)
-    return cursor
 
 
 def latest_feed_entry(session: Session, uscc: str, year: int | None) -> dict | None:
@@ -227,6 +215,7 @@ def latest_feed_entry(session: Session, uscc: str, year: int | None) -> dict | N
 
 
 def insert_feed_entry(session: Session, **values) -> dict:
+    feeds.take_turn(session, feed)
     session.execute(insert(feed).values(**values))
     return session.execute(select(feed).where(feed.c.uscc == values["uscc"], feed.c.year == values["year"])
                            .order_by(feed.c.seq.desc()).limit(1)).mappings().one()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from getihu_kit.auth import Principal
+from getihu_kit.feeds import FEED_READERS, FeedPageRequest
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import PageDep, page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
@@ -15,9 +16,8 @@ router = APIRouter(prefix="/api/v1/typing", tags=["typing"])
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
 PREFECTURE = requires("prefecture_staff", "admin")
 STAFF = requires("county_staff", "prefecture_staff", "admin")
-NATIONAL = requires("national_directory", "prefecture_staff", "admin")
+NATIONAL = requires(*FEED_READERS)
 ResultsPage = page_params(1000, default=100)
-FeedPageRequest = page_params(1000, default=500)
 
 
 @router.post("/runs", status_code=202, response_model=RunRead, summary="发起分型运行（地区市场监管局）")

@@ -261,8 +261,9 @@ def explanation(session: Session, ruleset: Ruleset, row: dict, *, year: int) -> 
     return out
 
 
-def get_result(session: Session, *, uscc: str, year: int, principal: Principal) -> dict:
-    """The published result when there is one; staff in scope also see the newest draft."""
+def get_result(session: Session, *, uscc: str, year: int, principal: Principal, show_facts: bool | None = None) -> dict:
+    """The published result when there is one; staff in scope also see the newest draft. The explanation's facts
+    for the operator, staff in scope and the national directory, or when `show_facts` (a consented credit read)."""
     entry = repo.latest_feed_entry(session, uscc, year)
     if entry is not None:
         run = repo.run_of_no(session, entry["run_no"])
@@ -276,7 +277,8 @@ def get_result(session: Session, *, uscc: str, year: int, principal: Principal) 
     if not published:
         require_region(principal, row["region_code"])
     ruleset = ruleset_by_version(run["ruleset"])
-    show_facts = readable_by(principal, uscc=uscc, region_code=row["region_code"], also=("national_directory",))
+    if show_facts is None:
+        show_facts = readable_by(principal, uscc=uscc, region_code=row["region_code"], also=("national_directory",))
     expl = explanation(session, ruleset, row, year=year)
     if not show_facts:  # the public sees which conditions held, never the agency facts behind them
         expl = [{**e, "fact": None, "source": None} for e in expl]

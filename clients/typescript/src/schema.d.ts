@@ -464,6 +464,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credit/businesses/{uscc}/recognitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 金融机构查询“名特优新”认定信息（须经营者授权且在有效期内，查询留痕） */
+        get: operations["readCreditRecognitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit/businesses/{uscc}/typing-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 金融机构查询分型结果及判定依据（须经营者授权且在有效期内，查询留痕） */
+        get: operations["readCreditTypingResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经营者查看本户的信用查询授权（最新在前） */
+        get: operations["listCreditConsents"];
+        put?: never;
+        /** 经营者授权金融机构查询本户分型结果及判定依据、“名特优新”认定信息（范围、期限） */
+        post: operations["grantCreditConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit/consents/{consent_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 经营者撤回授权（立即生效） */
+        post: operations["withdrawCreditConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit/reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经营者查看金融机构对本户信息的查询记录（最新在前） */
+        get: operations["listCreditReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/applications": {
         parameters: {
             query?: never;
@@ -715,6 +801,23 @@ export interface paths {
         put?: never;
         /** 向社会公示 */
         post: operations["publishCriteria"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cultivation/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 全国名录数据推送：“名特优新”认定及其变化（认定、延期、取消、撤销、届满），按序可续传 */
+        get: operations["readRecognitionFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2933,6 +3036,95 @@ export interface components {
             agree: boolean;
         };
         /**
+         * ConsentCreate
+         * @example {
+         *       "expires_on": "2099-12-31",
+         *       "institution": "bank-dxal-rcb",
+         *       "scope": [
+         *         "result_facts",
+         *         "recognition_details"
+         *       ],
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        ConsentCreate: {
+            /**
+             * Expires On
+             * Format: date
+             * @description 授权截止日期（含当日），须晚于今天
+             */
+            expires_on: string;
+            /**
+             * Institution
+             * @description 被授权的金融机构：其在平台的账号标识（令牌 sub）
+             */
+            institution: string;
+            /**
+             * Scope
+             * @description 授权范围：result_facts 分型结果及判定依据；recognition_details “名特优新”认定信息
+             */
+            scope: ("result_facts" | "recognition_details")[];
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 授权查询的个体工商户（须为本人经营）
+             */
+            uscc: string;
+        };
+        /**
+         * ConsentRead
+         * @example {
+         *       "expires_on": "2026-12-31",
+         *       "granted_at": "2026-09-01T02:00:00Z",
+         *       "granted_by": "mohe-operator-zhang[operator]",
+         *       "id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *       "institution": "bank-dxal-rcb",
+         *       "scope": [
+         *         "result_facts",
+         *         "recognition_details"
+         *       ],
+         *       "scope_labels": [
+         *         "分型结果及判定依据",
+         *         "“名特优新”认定信息"
+         *       ],
+         *       "status": "in_force",
+         *       "uscc": "92232701L00000101H",
+         *       "withdrawn_at": null
+         *     }
+         */
+        ConsentRead: {
+            /**
+             * Expires On
+             * Format: date
+             */
+            expires_on: string;
+            /**
+             * Granted At
+             * Format: date-time
+             */
+            granted_at: string;
+            /** Granted By */
+            granted_by: string;
+            /** Id */
+            id: string;
+            /** Institution */
+            institution: string;
+            /** Scope */
+            scope: ("result_facts" | "recognition_details")[];
+            /** Scope Labels */
+            scope_labels: string[];
+            /**
+             * Status
+             * @description in_force 有效；withdrawn 已撤回；expired 已到期
+             * @enum {string}
+             */
+            status: "in_force" | "withdrawn" | "expired";
+            /** Uscc */
+            uscc: string;
+            /** Withdrawn At */
+            withdrawn_at?: string | null;
+        };
+        /**
          * ContactPointAcknowledgement
          * @description 地区局确认备案。
          * @example {
@@ -3206,6 +3398,246 @@ export interface components {
         CoverageRead: {
             /** Datasets */
             datasets: components["schemas"]["DatasetCoverage"][];
+            /** Year */
+            year: number;
+        };
+        /**
+         * CreditReadEntry
+         * @description 金融机构的一次查询：谁、查了什么、何时、依据哪项授权。
+         * @example {
+         *       "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *       "id": 381,
+         *       "institution": "bank-dxal-rcb",
+         *       "read_at": "2026-09-03T06:12:00Z",
+         *       "reader": "bank-dxal-rcb[financial_institution]",
+         *       "uscc": "92232701L00000101H",
+         *       "what": "result_facts",
+         *       "what_label": "分型结果及判定依据",
+         *       "year": 2025
+         *     }
+         */
+        CreditReadEntry: {
+            /** Consent Id */
+            consent_id: string;
+            /** Id */
+            id: number;
+            /** Institution */
+            institution: string;
+            /**
+             * Read At
+             * Format: date-time
+             */
+            read_at: string;
+            /** Reader */
+            reader: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * What
+             * @enum {string}
+             */
+            what: "result_facts" | "recognition_details";
+            /** What Label */
+            what_label: string;
+            /** Year */
+            year?: number | null;
+        };
+        /**
+         * CreditRecognition
+         * @example {
+         *       "benefits_from": "2026-01-01",
+         *       "category": "distinctive",
+         *       "category_label": "特色",
+         *       "changed_at": "2025-11-20T02:00:00Z",
+         *       "reason": null,
+         *       "recognised_on": "2025-11-20",
+         *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *       "region_code": "232701",
+         *       "status": "granted",
+         *       "status_label": "认定",
+         *       "uscc": "92232701L00000101H",
+         *       "valid_until": "2028-11-19",
+         *       "year": 2025
+         *     }
+         */
+        CreditRecognition: {
+            /**
+             * Benefits From
+             * Format: date
+             */
+            benefits_from: string;
+            /** Category */
+            category: string;
+            /** Category Label */
+            category_label: string;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Recognised On
+             * Format: date
+             */
+            recognised_on: string;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Region Code */
+            region_code: string;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /** Year */
+            year?: number | null;
+        };
+        /**
+         * CreditRecognitions
+         * @example {
+         *       "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *       "items": [
+         *         {
+         *           "benefits_from": "2026-01-01",
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "changed_at": "2025-11-20T02:00:00Z",
+         *           "reason": null,
+         *           "recognised_on": "2025-11-20",
+         *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *           "region_code": "232701",
+         *           "status": "granted",
+         *           "status_label": "认定",
+         *           "uscc": "92232701L00000101H",
+         *           "valid_until": "2028-11-19",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        CreditRecognitions: {
+            /**
+             * Consent Id
+             * @description 本次查询所依据的授权
+             */
+            consent_id: string;
+            /** Items */
+            items: components["schemas"]["CreditRecognition"][];
+            /** Uscc */
+            uscc: string;
+        };
+        /**
+         * CreditResult
+         * @description 分型结果及判定依据（含各条件所依据的事实及其来源），经营者授权后供金融机构信贷使用。
+         * @example {
+         *       "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *       "correction": null,
+         *       "explanation": [
+         *         {
+         *           "condition": "registered_on_reference_date",
+         *           "fact": {
+         *             "established_on": "2019-05-16"
+         *           },
+         *           "group": "basic",
+         *           "label": "基准日为登记在册状态（不含吊销、注销、撤销）",
+         *           "met": true,
+         *           "source": {
+         *             "kind": "registry",
+         *             "record": "business"
+         *           }
+         *         },
+         *         {
+         *           "condition": "tax_paid_prior_year",
+         *           "fact": {
+         *             "tax_paid": "5832.50",
+         *             "year": 2024
+         *           },
+         *           "group": "growth",
+         *           "label": "上一年度实际缴纳过税款",
+         *           "met": true,
+         *           "source": {
+         *             "agency": "国家税务总局大兴安岭地区税务局",
+         *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *             "dataset": "tax",
+         *             "kind": "agency"
+         *           }
+         *         },
+         *         {
+         *           "condition": "general_taxpayer",
+         *           "fact": {
+         *             "general_taxpayer": false
+         *           },
+         *           "group": "development",
+         *           "label": "税务部门认定的一般纳税人",
+         *           "met": false,
+         *           "source": {
+         *             "agency": "国家税务总局大兴安岭地区税务局",
+         *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *             "dataset": "tax",
+         *             "kind": "agency"
+         *           }
+         *         }
+         *       ],
+         *       "published": true,
+         *       "reasons": [
+         *         "tax_paid_prior_year",
+         *         "insured_one_to_three"
+         *       ],
+         *       "reference_date": "2025-06-30",
+         *       "region_code": "232701",
+         *       "ruleset": "national-2024",
+         *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+         *       "type": "growth",
+         *       "type_label": "成长型",
+         *       "uscc": "92232701L00000101H",
+         *       "version": 1,
+         *       "year": 2025
+         *     }
+         */
+        CreditResult: {
+            /**
+             * Consent Id
+             * @description 本次查询所依据的授权
+             */
+            consent_id: string;
+            correction?: components["schemas"]["CorrectionRead"] | null;
+            /** Explanation */
+            explanation: components["schemas"]["ExplanationItem"][];
+            /** Published */
+            published: boolean;
+            /** Reasons */
+            reasons: string[];
+            /**
+             * Reference Date
+             * Format: date
+             */
+            reference_date: string;
+            /** Region Code */
+            region_code: string;
+            /** Ruleset */
+            ruleset: string;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "survival" | "growth" | "development" | "excluded";
+            /** Type Label */
+            type_label: string;
+            /** Uscc */
+            uscc: string;
+            /** Version */
+            version?: number | null;
             /** Year */
             year: number;
         };
@@ -3619,7 +4051,7 @@ export interface components {
             /** Region Code */
             region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
             /** Roles */
-            roles: ("public" | "operator" | "county_staff" | "prefecture_staff" | "department" | "agency" | "national_directory" | "admin")[];
+            roles: ("public" | "operator" | "county_staff" | "prefecture_staff" | "department" | "agency" | "national_directory" | "financial_institution" | "admin")[];
             /** Sub */
             sub: string;
             /** Usccs */
@@ -4815,6 +5247,63 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * Page[ConsentRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "expires_on": "2026-12-31",
+         *           "granted_at": "2026-09-01T02:00:00Z",
+         *           "granted_by": "mohe-operator-zhang[operator]",
+         *           "id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *           "institution": "bank-dxal-rcb",
+         *           "scope": [
+         *             "result_facts",
+         *             "recognition_details"
+         *           ],
+         *           "scope_labels": [
+         *             "分型结果及判定依据",
+         *             "“名特优新”认定信息"
+         *           ],
+         *           "status": "in_force",
+         *           "uscc": "92232701L00000101H",
+         *           "withdrawn_at": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        Page_ConsentRead_: {
+            /** Items */
+            items: components["schemas"]["ConsentRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * Page[CreditReadEntry]
+         * @example {
+         *       "items": [
+         *         {
+         *           "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+         *           "id": 381,
+         *           "institution": "bank-dxal-rcb",
+         *           "read_at": "2026-09-03T06:12:00Z",
+         *           "reader": "bank-dxal-rcb[financial_institution]",
+         *           "uscc": "92232701L00000101H",
+         *           "what": "result_facts",
+         *           "what_label": "分型结果及判定依据",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        Page_CreditReadEntry_: {
+            /** Items */
+            items: components["schemas"]["CreditReadEntry"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
          * Page[CriteriaRead]
          * @example {
          *       "items": [
@@ -5373,6 +5862,111 @@ export interface components {
         Recognise: {
             /** Note */
             note?: string | null;
+        };
+        /**
+         * RecognitionFeedItem
+         * @example {
+         *       "benefits_from": "2027-01-01",
+         *       "category": "distinctive",
+         *       "category_label": "特色",
+         *       "change": "extended",
+         *       "change_label": "延期",
+         *       "changed_at": "2029-10-12T02:30:00Z",
+         *       "ended_on": null,
+         *       "reason": "评估符合延期情形：C",
+         *       "recognised_on": "2026-11-20",
+         *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *       "region_code": "232701",
+         *       "revoked_on": null,
+         *       "seq": 2741,
+         *       "uscc": "92232701L00000101H",
+         *       "valid_until": "2032-11-19",
+         *       "year": 2026
+         *     }
+         */
+        RecognitionFeedItem: {
+            /**
+             * Benefits From
+             * Format: date
+             */
+            benefits_from: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /** Category Label */
+            category_label: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "granted" | "extended" | "cancelled" | "revoked" | "expired";
+            /** Change Label */
+            change_label: string;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Ended On */
+            ended_on?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Recognised On
+             * Format: date
+             */
+            recognised_on: string;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Region Code */
+            region_code: string;
+            /** Revoked On */
+            revoked_on?: string | null;
+            /** Seq */
+            seq: number;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * RecognitionFeedPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "benefits_from": "2027-01-01",
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "change": "extended",
+         *           "change_label": "延期",
+         *           "changed_at": "2029-10-12T02:30:00Z",
+         *           "ended_on": null,
+         *           "reason": "评估符合延期情形：C",
+         *           "recognised_on": "2026-11-20",
+         *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *           "region_code": "232701",
+         *           "revoked_on": null,
+         *           "seq": 2741,
+         *           "uscc": "92232701L00000101H",
+         *           "valid_until": "2032-11-19",
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": "WzI3NDFd"
+         *     }
+         */
+        RecognitionFeedPage: {
+            /** Items */
+            items: components["schemas"]["RecognitionFeedItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * RecognitionRead
@@ -10715,6 +11309,724 @@ export interface operations {
             };
         };
     };
+    readCreditRecognitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *       "items": [
+                     *         {
+                     *           "benefits_from": "2026-01-01",
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "changed_at": "2025-11-20T02:00:00Z",
+                     *           "reason": null,
+                     *           "recognised_on": "2025-11-20",
+                     *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "region_code": "232701",
+                     *           "status": "granted",
+                     *           "status_label": "认定",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2028-11-19",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "uscc": "92232701L00000101H"
+                     *     } */
+                    "application/json": components["schemas"]["CreditRecognitions"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readCreditTypingResult: {
+        parameters: {
+            query: {
+                /** @description 分型年度 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *       "correction": null,
+                     *       "explanation": [
+                     *         {
+                     *           "condition": "registered_on_reference_date",
+                     *           "fact": {
+                     *             "established_on": "2019-05-16"
+                     *           },
+                     *           "group": "basic",
+                     *           "label": "基准日为登记在册状态（不含吊销、注销、撤销）",
+                     *           "met": true,
+                     *           "source": {
+                     *             "kind": "registry",
+                     *             "record": "business"
+                     *           }
+                     *         },
+                     *         {
+                     *           "condition": "tax_paid_prior_year",
+                     *           "fact": {
+                     *             "tax_paid": "5832.50",
+                     *             "year": 2024
+                     *           },
+                     *           "group": "growth",
+                     *           "label": "上一年度实际缴纳过税款",
+                     *           "met": true,
+                     *           "source": {
+                     *             "agency": "国家税务总局大兴安岭地区税务局",
+                     *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *             "dataset": "tax",
+                     *             "kind": "agency"
+                     *           }
+                     *         },
+                     *         {
+                     *           "condition": "general_taxpayer",
+                     *           "fact": {
+                     *             "general_taxpayer": false
+                     *           },
+                     *           "group": "development",
+                     *           "label": "税务部门认定的一般纳税人",
+                     *           "met": false,
+                     *           "source": {
+                     *             "agency": "国家税务总局大兴安岭地区税务局",
+                     *             "batch_id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *             "dataset": "tax",
+                     *             "kind": "agency"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "published": true,
+                     *       "reasons": [
+                     *         "tax_paid_prior_year",
+                     *         "insured_one_to_three"
+                     *       ],
+                     *       "reference_date": "2025-06-30",
+                     *       "region_code": "232701",
+                     *       "ruleset": "national-2024",
+                     *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87",
+                     *       "type": "growth",
+                     *       "type_label": "成长型",
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 1,
+                     *       "year": 2025
+                     *     } */
+                    "application/json": components["schemas"]["CreditResult"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCreditConsents: {
+        parameters: {
+            query?: {
+                /** @description 只看这一户（须为本人经营） */
+                uscc?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "expires_on": "2026-12-31",
+                     *           "granted_at": "2026-09-01T02:00:00Z",
+                     *           "granted_by": "mohe-operator-zhang[operator]",
+                     *           "id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *           "institution": "bank-dxal-rcb",
+                     *           "scope": [
+                     *             "result_facts",
+                     *             "recognition_details"
+                     *           ],
+                     *           "scope_labels": [
+                     *             "分型结果及判定依据",
+                     *             "“名特优新”认定信息"
+                     *           ],
+                     *           "status": "in_force",
+                     *           "uscc": "92232701L00000101H",
+                     *           "withdrawn_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["Page_ConsentRead_"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantCreditConsent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "expires_on": "2099-12-31",
+                 *       "institution": "bank-dxal-rcb",
+                 *       "scope": [
+                 *         "result_facts",
+                 *         "recognition_details"
+                 *       ],
+                 *       "uscc": "92232701L00000101H"
+                 *     } */
+                "application/json": components["schemas"]["ConsentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "expires_on": "2026-12-31",
+                     *       "granted_at": "2026-09-01T02:00:00Z",
+                     *       "granted_by": "mohe-operator-zhang[operator]",
+                     *       "id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *       "institution": "bank-dxal-rcb",
+                     *       "scope": [
+                     *         "result_facts",
+                     *         "recognition_details"
+                     *       ],
+                     *       "scope_labels": [
+                     *         "分型结果及判定依据",
+                     *         "“名特优新”认定信息"
+                     *       ],
+                     *       "status": "in_force",
+                     *       "uscc": "92232701L00000101H",
+                     *       "withdrawn_at": null
+                     *     } */
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawCreditConsent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "expires_on": "2026-12-31",
+                     *       "granted_at": "2026-09-01T02:00:00Z",
+                     *       "granted_by": "mohe-operator-zhang[operator]",
+                     *       "id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *       "institution": "bank-dxal-rcb",
+                     *       "scope": [
+                     *         "result_facts",
+                     *         "recognition_details"
+                     *       ],
+                     *       "scope_labels": [
+                     *         "分型结果及判定依据",
+                     *         "“名特优新”认定信息"
+                     *       ],
+                     *       "status": "in_force",
+                     *       "uscc": "92232701L00000101H",
+                     *       "withdrawn_at": null
+                     *     } */
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCreditReads: {
+        parameters: {
+            query?: {
+                /** @description 只看这一户（须为本人经营） */
+                uscc?: string | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "consent_id": "cc_5b2e8f1a9c3d4e7f6a0b1c2d",
+                     *           "id": 381,
+                     *           "institution": "bank-dxal-rcb",
+                     *           "read_at": "2026-09-03T06:12:00Z",
+                     *           "reader": "bank-dxal-rcb[financial_institution]",
+                     *           "uscc": "92232701L00000101H",
+                     *           "what": "result_facts",
+                     *           "what_label": "分型结果及判定依据",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["Page_CreditReadEntry_"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listApplications: {
         parameters: {
             query?: {
@@ -13070,6 +14382,117 @@ export interface operations {
                 };
             };
             /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readRecognitionFeed: {
+        parameters: {
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–1000） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "benefits_from": "2027-01-01",
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "change": "extended",
+                     *           "change_label": "延期",
+                     *           "changed_at": "2029-10-12T02:30:00Z",
+                     *           "ended_on": null,
+                     *           "reason": "评估符合延期情形：C",
+                     *           "recognised_on": "2026-11-20",
+                     *           "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "region_code": "232701",
+                     *           "revoked_on": null,
+                     *           "seq": 2741,
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2032-11-19",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": "WzI3NDFd"
+                     *     } */
+                    "application/json": components["schemas"]["RecognitionFeedPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from getihu_kit.idempotency import lock_id
@@ -52,8 +52,11 @@ def fraud_revocations(session: Session, uscc: str) -> list[Recognition]:
 
 
 def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Recognition]:
+    """The county's recognitions in force, locked up front: the confirmation that changes some of them takes the
+    feed's turn (kit.feeds) at its first change, and must then wait for no row another writer of the feed holds."""
     return list(session.scalars(select(Recognition).where(
-        Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id)))
+        Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id)
+        .with_for_update()))
 
 
 def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> None:

@@ -463,6 +463,9 @@ def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 50
     """二(五)2 限期补充材料: a request whose period ran out with nothing supplied has its outcome (the dated parameter
     lapsed_material_outcome: 不予认定), which the operator may object to like any spot-check refusal."""
     recs = repository.material_overdue(session, today, limit)
+    # Their applications locked before the first change takes the feed's turn (kit.feeds): that lock is the last
+    # this transaction waits for.
+    apps = {r.id: app_repo.get(session, r.application_id, lock=True) for r in recs}
     for rec in recs:
         if not spot_checks.material_lapsed(rec.spot_check, rec.spot_check_due_on, today):
             continue
@@ -470,7 +473,7 @@ def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 50
         if rules.lapsed_material_outcome != "refuse":
             continue
         note = f"逾期未补充材料（期限 {rec.spot_check_due_on.isoformat()}）"
-        app = app_repo.get(session, rec.application_id, lock=True)
+        app = apps[rec.id]
         rec.spot_check, rec.spot_check_note = "refused", note
         applications.record_step(session, app, step="spot_check", status="refused", actor="platform",
                                  detail={"lapsed": True, "due_on": rec.spot_check_due_on.isoformat()},
