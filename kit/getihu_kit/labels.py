@@ -13,6 +13,10 @@ CATEGORY_CODES = tuple(CATEGORY_LABELS)
 BUSINESS_STATUS_LABELS: dict[str, str] = {"registered": "登记在册", "revoked": "吊销", "cancelled": "注销",
                                           "withdrawn": "撤销"}
 
+# 附件1 二(六): a 名特优新 recognition's life (认定, 延续, 取消, 撤销, 有效期届满).
+RECOGNITION_STATUS_LABELS: dict[str, str] = {"granted": "已认定", "extended": "已延续", "cancelled": "已取消",
+                                             "revoked": "已撤销", "expired": "已到期"}
+
 
 def type_label(code: str | None, default: str = "") -> str:
     return TYPE_LABELS.get(code or "", default or (code or ""))
