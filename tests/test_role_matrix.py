@@ -83,6 +83,7 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # "mine": the caller's own objections, none for an account without businesses (checked below)
     ("我的异议", "GET", "/api/v1/appeals/mine", None, {}, SIGNED_IN),
     ("异议处理列表", "GET", "/api/v1/appeals", None, {}, STAFF),
+    ("异议处理清单导出（CSV）", "GET", "/api/v1/appeals", None, {"format": "csv"}, STAFF),
     # cultivation (counties draft criteria and review; departments recommend)
     # operators see their own applications, departments their recommendations, counties their county's
     ("申报与推荐列表", "GET", "/api/v1/cultivation/applications", None, {}, STAFF | {"operator", "department"}),
