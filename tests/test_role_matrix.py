@@ -87,6 +87,7 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # cultivation (counties draft criteria and review; departments recommend)
     # operators see their own applications, departments their recommendations, counties their county's
     ("申报与推荐列表", "GET", "/api/v1/cultivation/applications", None, {}, STAFF | {"operator", "department"}),
+    ("申报清单导出（CSV）", "GET", "/api/v1/cultivation/applications", None, {"format": "csv"}, STAFF),
     ("部门推荐", "POST", "/api/v1/cultivation/recommendations", {}, {}, {"department"}),
     ("已认定名单导出（CSV）", "GET", "/api/v1/cultivation/recognitions", None, {"format": "csv"}, STAFF),
     ("名额使用情况", "GET", "/api/v1/cultivation/quota", None, {"year": 2026}, STAFF),

@@ -92,6 +92,16 @@ def test_self_application_goes_through_every_step(world):
     assert later.get(f"{API}/recognitions", params={"region_code": "232721", "format": "csv"},
                      headers=world.county("232701")).status_code == 403
     assert later.get(f"{API}/recognitions", params={"format": "ods"}, headers=world.county("232701")).status_code == 422
+    # The applications list too, for staff only (an operator lists its own in JSON).
+    apps = [a["id"] for a in c.get(f"{API}/applications", params={"region_code": "232701", "status": "recognised",
+                                                                  "limit": 100}, headers=world.county("232701")).json()["items"]]
+    r = c.get(f"{API}/applications", params={"region_code": "232701", "status": "recognised", "format": "csv"},
+              headers=world.county("232701"))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["申报编号", "统一社会信用代码"] and [x[0] for x in rows[1:]] == sorted(apps) and app_id in apps
+    line = next(x for x in rows[1:] if x[0] == app_id)
+    assert (line[2], line[7], line[8], line[10], line[11]) == ("塔河蓝莓坊", "特色", "自主申报", "已认定", "100.00")
+    assert c.get(f"{API}/applications", params={"format": "csv"}, headers=world.operator(u)).status_code == 403
 
 
 def test_each_refusal_names_its_rule_and_fact(world):

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from getihu_kit.auth import Principal, scoped_region
 from getihu_kit.domain import regions
 from getihu_kit.export_jobs import ExportList
-from getihu_kit.labels import CATEGORY_LABELS, RECOGNITION_STATUS_LABELS, type_label
+from getihu_kit.labels import APPLICATION_SOURCE_LABELS, CATEGORY_LABELS, RECOGNITION_STATUS_LABELS, type_label
 from cultivation_svc.projections.models import BusinessProjection
 from cultivation_svc.recognitions import repository
 from cultivation_svc.recognitions.models import Recognition
@@ -18,7 +18,6 @@ from cultivation_svc.regional.service import county
 
 HEADER = ("认定编号", "统一社会信用代码", "名称", "经营者", "区划代码", "区划名称", "类别", "认定年度", "认定日期",
           "有效期至", "状态", "认定时分型", "来源", "推荐部门")
-SOURCE_LABELS = {"self": "自主申报", "recommendation": "部门推荐"}
 
 
 def _query(f: dict) -> Select:
@@ -37,7 +36,7 @@ def _shape(f: dict):
                 CATEGORY_LABELS.get(r.category, r.category), r.year, r.recognised_on, r.valid_until,
                 RECOGNITION_STATUS_LABELS.get(r.status, r.status),
                 type_label(r.type_at_recognition) if r.type_at_recognition else None,
-                SOURCE_LABELS.get(r.source, r.source), r.department)
+                APPLICATION_SOURCE_LABELS.get(r.source, r.source), r.department)
     return row
 
 
