@@ -9,10 +9,9 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from getihu_kit.domain import regions
-from getihu_kit.export_jobs import ExportJobs, ExportList
+from getihu_kit.export_jobs import ExportList
 from getihu_kit.labels import reason_label
 from typing_svc.evaluation import results
-from typing_svc.models import export_files
 from typing_svc.rules import TYPE_LABELS, TYPE_OF_RANK, ruleset_by_version
 
 HEADER = ("统一社会信用代码", "分型年度", "分型", "分型代码", "判定依据", "区划代码", "区划名称", "行业代码", "分型运行",

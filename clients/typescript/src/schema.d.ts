@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 工作人员异议列表（按状态、辖区、到期筛选） */
+        /** 工作人员异议列表（按状态、辖区、到期筛选）；可导出 CSV、XLSX */
         get: operations["listAppeals"];
         put?: never;
         /** 经营者对本户分型结果提出异议 */
@@ -318,10 +318,62 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 本县个体工商户名录（工作人员）；可导出 CSV、XLSX */
+        get: operations["listBusinesses"];
         put?: never;
         /** 登记个体工商户 */
         post: operations["registerBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出本县个体工商户名录（任务：大批量时使用，完成后下载文件） */
+        post: operations["requestBusinessesExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名录导出任务的状态与进度 */
+        get: operations["getBusinessesExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载导出的名录（csv 或 xlsx） */
+        get: operations["downloadBusinessesExport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -437,7 +489,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 申报列表（按身份限定范围） */
+        /** 申报列表（按身份限定范围）；工作人员可导出 CSV、XLSX */
         get: operations["listApplications"];
         put?: never;
         /** 自主申报（经营者） */
@@ -745,7 +797,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 已认定名单（公开，脱敏） */
+        /** 已认定名单（公开，脱敏）；工作人员可导出 CSV、XLSX */
         get: operations["listRecognitions"];
         put?: never;
         post?: never;
@@ -1587,8 +1639,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 分型结果列表（工作人员） */
+        /** 分型结果列表（工作人员）；可导出 CSV、XLSX */
         get: operations["listResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出分型结果（任务：大批量时使用，完成后下载文件） */
+        post: operations["requestResultsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 分型结果导出任务的状态与进度 */
+        get: operations["getResultsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载导出的分型结果（csv 或 xlsx） */
+        get: operations["downloadResultsExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3132,6 +3235,71 @@ export interface components {
             appeal_id: string;
             /** Reason */
             reason?: string | null;
+        };
+        /**
+         * CountyListEntry
+         * @description One business of a county's 名录 as staff read it (the export adds the operator's ID number and phone).
+         */
+        CountyListEntry: {
+            category?: components["schemas"]["CategoryLabel"] | null;
+            /**
+             * Established On
+             * Format: date
+             */
+            established_on: string;
+            /** Industry Code */
+            industry_code: string | null;
+            /** Name */
+            name: string | null;
+            /** Operator Name */
+            operator_name: string | null;
+            /** Region Code */
+            region_code: string;
+            /** Region Name */
+            region_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "revoked" | "cancelled" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            type?: components["schemas"]["TypeLabel"] | null;
+            /** Uscc */
+            uscc: string;
+        };
+        /**
+         * CountyListExportCreate
+         * @description The filters of GET /businesses, and the file's format.
+         */
+        CountyListExportCreate: {
+            /**
+             * Format
+             * @description csv 或 xlsx（xlsx 每个工作表至多 1,048,576 行，超出自动分表）
+             * @default xlsx
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx";
+            /**
+             * Region Code
+             * @description 县级区划（县级工作人员只能导出本县）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Status
+             * @description 登记状态
+             */
+            status?: ("registered" | "revoked" | "cancelled" | "withdrawn") | null;
+        };
+        /**
+         * CountyListPage
+         * @description A page of a county's businesses (staff).
+         */
+        CountyListPage: {
+            /** Items */
+            items: components["schemas"]["CountyListEntry"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /**
          * CoverageRead
@@ -5739,6 +5907,39 @@ export interface components {
             year: number;
         };
         /**
+         * ResultsExportCreate
+         * @description The filters of GET /results, and the file's format.
+         */
+        ResultsExportCreate: {
+            /**
+             * Format
+             * @description csv 或 xlsx（xlsx 每个工作表至多 1,048,576 行，超出自动分表）
+             * @default xlsx
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx";
+            /**
+             * Region Code
+             * @description 县级区划（县级工作人员只能导出本县）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Run Id
+             * @description 某次分型运行；缺省为该年度最新已发布或已完成的运行
+             */
+            run_id?: string | null;
+            /**
+             * Type
+             * @description 只导出该分型
+             */
+            type?: ("survival" | "growth" | "development" | "excluded") | null;
+            /**
+             * Year
+             * @description 分型年度
+             */
+            year: number;
+        };
+        /**
          * ReturnCreate
          * @description 经营者在线报送，或联系点代报（带 contact_point_id）。
          * @example {
@@ -6741,6 +6942,36 @@ export interface components {
              */
             recipient: string;
         };
+        /** JobRead */
+        typing__JobRead: {
+            /** Accepted */
+            accepted: number;
+            /** Created At */
+            created_at?: string | null;
+            /** Errors */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message?: string | null;
+            /** Processed */
+            processed: number;
+            /** Progress */
+            progress: number;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
+        };
     };
     responses: never;
     parameters: {
@@ -7085,6 +7316,8 @@ export interface operations {
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
                 overdue?: boolean;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -7096,7 +7329,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页异议（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7161,6 +7394,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["AppealPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -9463,6 +9698,101 @@ export interface operations {
             };
         };
     };
+    listBusinesses: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 登记状态 */
+                status?: ("registered" | "revoked" | "cancelled" | "withdrawn") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；大批量请用导出任务 POST /businesses/exports） */
+                format?: "json" | "csv" | "xlsx";
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–100） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页个体工商户（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyListPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     registerBusiness: {
         parameters: {
             query?: never;
@@ -9609,6 +9939,324 @@ export interface operations {
                 };
             };
             /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CountyListExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10488,6 +11136,8 @@ export interface operations {
                 /** @description 年度（2000–2100） */
                 year?: number | null;
                 status?: ("new" | "submitted" | "awaiting_consent" | "site_visit" | "soliciting" | "public_notice" | "on_hold" | "recognised" | "refused" | "withdrawn" | "material_requested") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -10499,7 +11149,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页申报（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10558,6 +11208,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["Page_ApplicationRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -13198,6 +13850,8 @@ export interface operations {
             query?: {
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -13209,7 +13863,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页已认定名单（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13231,6 +13885,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["Page_PublicRecognition_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -20194,6 +20850,8 @@ export interface operations {
                 /** @description 分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件 */
                 type?: ("survival" | "growth" | "development" | "excluded") | null;
                 run_id?: string | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；百万行的 xlsx 请用导出任务 POST /results/exports） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–1000） */
@@ -20205,7 +20863,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页分型结果（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -20241,6 +20899,278 @@ export interface operations {
                      *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"
                      *     } */
                     "application/json": components["schemas"]["ResultPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestResultsExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultsExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["typing__JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResultsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["typing__JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadResultsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */

@@ -13,7 +13,6 @@ from getihu_kit.export_jobs import ExportList
 from getihu_kit.labels import APPLICATION_SOURCE_LABELS, CATEGORY_LABELS, RECOGNITION_STATUS_LABELS, type_label
 from cultivation_svc.projections.models import BusinessProjection
 from cultivation_svc.recognitions import repository
-from cultivation_svc.recognitions.models import Recognition
 from cultivation_svc.regional.service import county
 
 HEADER = ("认定编号", "统一社会信用代码", "名称", "经营者", "区划代码", "区划名称", "类别", "认定年度", "认定日期",
