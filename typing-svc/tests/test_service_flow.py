@@ -217,6 +217,8 @@ def test_results_export_as_csv_and_xlsx_with_the_list_s_filters(client, settings
     assert x.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = list(load_workbook(io.BytesIO(x.content), read_only=True)["数据"].iter_rows(values_only=True))
     assert sheet[0][0] == "统一社会信用代码" and sorted(r[0] for r in sheet[1:]) == sorted(i["uscc"] for i in listed)
+    empty = _csv_rows(client.get("/api/v1/typing/results", params={"year": 2030, "format": "csv"}, headers=staff).content)
+    assert empty == [rows[0]], "a year without a run: the header alone, as the JSON list has no items"
     bad = client.get("/api/v1/typing/results", params={**params, "format": "pdf"}, headers=staff)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "format"
     assert client.get("/api/v1/typing/results", params={**params, "format": "csv"},

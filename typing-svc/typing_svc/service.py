@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from getihu_kit import clock
+from getihu_kit import clock, exports
 from getihu_kit.auth import Principal, readable_by, require_region, scoped_region
 from getihu_kit.domain import regions
 from getihu_kit.export_jobs import ExportJobs
@@ -340,6 +340,11 @@ def results_export_filters(session: Session, *, principal: Principal, year: int,
 
 def export_results(session: Session, *, engine, principal: Principal, fmt: str, year: int, region_code: str | None,
                    type_: str | None, run_id: str | None):
+    """The list as a streamed file; a year without a run gives the header alone, as the JSON list gives
+    no items."""
+    if _results_run(session, year=year, type_=type_, run_id=run_id) is None:
+        scoped_region(principal, region_code)
+        return exports.stream(fmt, result_exports.HEADER, ())
     filters, _ = results_export_filters(session, principal=principal, year=year, region_code=region_code,
                                         type_=type_, run_id=run_id)
     return result_exports.RESULTS.stream(engine, fmt, filters)
