@@ -3239,6 +3239,27 @@ export interface components {
         /**
          * CountyListEntry
          * @description One business of a county's 名录 as staff read it (the export adds the operator's ID number and phone).
+         * @example {
+         *       "category": {
+         *         "category": "distinctive",
+         *         "label": "特色",
+         *         "valid_until": "2028-12-31"
+         *       },
+         *       "established_on": "2019-05-16",
+         *       "industry_code": "F5227",
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator_name": "张德福",
+         *       "region_code": "232701",
+         *       "region_name": "漠河市",
+         *       "status": "registered",
+         *       "status_label": "登记在册",
+         *       "type": {
+         *         "label": "成长型",
+         *         "type": "growth",
+         *         "year": 2025
+         *       },
+         *       "uscc": "92232701L00000101H"
+         *     }
          */
         CountyListEntry: {
             category?: components["schemas"]["CategoryLabel"] | null;
@@ -3271,6 +3292,11 @@ export interface components {
         /**
          * CountyListExportCreate
          * @description The filters of GET /businesses, and the file's format.
+         * @example {
+         *       "format": "xlsx",
+         *       "region_code": "232701",
+         *       "status": "registered"
+         *     }
          */
         CountyListExportCreate: {
             /**
@@ -3294,6 +3320,32 @@ export interface components {
         /**
          * CountyListPage
          * @description A page of a county's businesses (staff).
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": {
+         *             "category": "distinctive",
+         *             "label": "特色",
+         *             "valid_until": "2028-12-31"
+         *           },
+         *           "established_on": "2019-05-16",
+         *           "industry_code": "F5227",
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_name": "张德福",
+         *           "region_code": "232701",
+         *           "region_name": "漠河市",
+         *           "status": "registered",
+         *           "status_label": "登记在册",
+         *           "type": {
+         *             "label": "成长型",
+         *             "type": "growth",
+         *             "year": 2025
+         *           },
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+         *     }
          */
         CountyListPage: {
             /** Items */
@@ -5909,6 +5961,12 @@ export interface components {
         /**
          * ResultsExportCreate
          * @description The filters of GET /results, and the file's format.
+         * @example {
+         *       "format": "xlsx",
+         *       "region_code": "232701",
+         *       "type": "growth",
+         *       "year": 2025
+         *     }
          */
         ResultsExportCreate: {
             /**
@@ -6941,36 +6999,6 @@ export interface components {
              * @description uscc:<统一社会信用代码>、user:<用户标识> 或 region:<行政区划代码>（格式：^(uscc:92[0-9A-HJ-NPQRTUWXY]{16}|user:[^\u0000-\u001f\u007f]{1,100}|region:(232701|232721|232722|232761|232762|232763|232764))$）
              */
             recipient: string;
-        };
-        /** JobRead */
-        typing__JobRead: {
-            /** Accepted */
-            accepted: number;
-            /** Created At */
-            created_at?: string | null;
-            /** Errors */
-            errors: {
-                [key: string]: unknown;
-            }[];
-            /** Finished At */
-            finished_at?: string | null;
-            /** Id */
-            id: string;
-            /** Kind */
-            kind: string;
-            /** Message */
-            message?: string | null;
-            /** Processed */
-            processed: number;
-            /** Progress */
-            progress: number;
-            /** Rejected */
-            rejected: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "running" | "completed" | "failed";
         };
     };
     responses: never;
@@ -9723,6 +9751,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "category": {
+                     *             "category": "distinctive",
+                     *             "label": "特色",
+                     *             "valid_until": "2028-12-31"
+                     *           },
+                     *           "established_on": "2019-05-16",
+                     *           "industry_code": "F5227",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_name": "张德福",
+                     *           "region_code": "232701",
+                     *           "region_name": "漠河市",
+                     *           "status": "registered",
+                     *           "status_label": "登记在册",
+                     *           "type": {
+                     *             "label": "成长型",
+                     *             "type": "growth",
+                     *             "year": 2025
+                     *           },
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+                     *     } */
                     "application/json": components["schemas"]["CountyListPage"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
@@ -9979,6 +10033,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "format": "xlsx",
+                 *       "region_code": "232701",
+                 *       "status": "registered"
+                 *     } */
                 "application/json": components["schemas"]["CountyListExportCreate"];
             };
         };
@@ -20980,6 +21039,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "format": "xlsx",
+                 *       "region_code": "232701",
+                 *       "type": "growth",
+                 *       "year": 2025
+                 *     } */
                 "application/json": components["schemas"]["ResultsExportCreate"];
             };
         };
@@ -20990,7 +21055,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["typing__JobRead"];
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -21084,7 +21173,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["typing__JobRead"];
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
