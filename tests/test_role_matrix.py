@@ -61,6 +61,10 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("信用标记", "POST", f"/api/v1/businesses/{OWN}/marks",
      {"kind": "award", "start_on": "2025-05-01", "level": "county"}, {}, STAFF),
     ("批量导入", "POST", "/api/v1/businesses/imports", b"uscc\n", {"kind": "businesses"}, STAFF),
+    ("本县个体户名录", "GET", "/api/v1/businesses", None, {}, STAFF),
+    ("本县个体户名录导出（XLSX）", "GET", "/api/v1/businesses", None, {"format": "xlsx"}, STAFF),
+    ("名录导出任务", "POST", "/api/v1/businesses/exports", {"format": "csv"}, {}, STAFF),
+    ("名录导出文件", "GET", "/api/v1/businesses/exports/rg_nosuchjob/file", None, {}, STAFF),
     ("关闭年报窗口", "POST", "/api/v1/annual-report-windows/2018/close", {"closed_on": "2019-06-30"}, {},
      PREFECTURE),
     # data sharing (agencies submit; facts and coverage for staff, audited; the audit log prefecture)
@@ -74,6 +78,10 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("发起分型运行", "POST", "/api/v1/typing/runs", {"year": 2019, "region_codes": [COUNTY]}, {}, PREFECTURE),
     ("分型运行列表", "GET", "/api/v1/typing/runs", None, {"year": 2026}, STAFF),
     ("分型结果列表", "GET", "/api/v1/typing/results", None, {"year": 2026}, STAFF),
+    # exports of staff lists (CONTRACT: Exports): streamed, or as a job whose file is downloaded
+    ("分型结果导出（CSV）", "GET", "/api/v1/typing/results", None, {"year": 2026, "format": "csv"}, STAFF),
+    ("分型结果导出任务", "POST", "/api/v1/typing/results/exports", {"year": 2019, "format": "csv"}, {}, STAFF),
+    ("分型结果导出文件", "GET", "/api/v1/typing/results/exports/ty_nosuchjob/file", None, {}, STAFF),
     ("分型统计", "GET", "/api/v1/typing/statistics", None, {"year": 2026}, STAFF),
     # published results only; the prefecture checks what the national 名录 receives
     ("全国名录数据推送", "GET", "/api/v1/typing/feed", None, {}, NATIONAL),
@@ -83,10 +91,13 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # "mine": the caller's own objections, none for an account without businesses (checked below)
     ("我的异议", "GET", "/api/v1/appeals/mine", None, {}, SIGNED_IN),
     ("异议处理列表", "GET", "/api/v1/appeals", None, {}, STAFF),
+    ("异议处理清单导出（CSV）", "GET", "/api/v1/appeals", None, {"format": "csv"}, STAFF),
     # cultivation (counties draft criteria and review; departments recommend)
     # operators see their own applications, departments their recommendations, counties their county's
     ("申报与推荐列表", "GET", "/api/v1/cultivation/applications", None, {}, STAFF | {"operator", "department"}),
+    ("申报清单导出（CSV）", "GET", "/api/v1/cultivation/applications", None, {"format": "csv"}, STAFF),
     ("部门推荐", "POST", "/api/v1/cultivation/recommendations", {}, {}, {"department"}),
+    ("已认定名单导出（CSV）", "GET", "/api/v1/cultivation/recognitions", None, {"format": "csv"}, STAFF),
     ("名额使用情况", "GET", "/api/v1/cultivation/quota", None, {"year": 2026}, STAFF),
     # the national 名录 pulls recognitions and their changes like the typing results
     ("全国名录认定推送", "GET", "/api/v1/cultivation/feed", None, {}, NATIONAL),

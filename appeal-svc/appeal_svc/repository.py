@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Select, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,11 +71,10 @@ def trail(session: Session, appeal_id: str) -> list[AppealStep]:
                                 .order_by(AppealStep.seq)).scalars())
 
 
-def list_appeals(session: Session, *, statuses: list[str] | None, region_code: str | None,
-                 target_kind: str | None, appellant: str | None, due_before: dt.date | None,
-                 overdue_on: dt.date | None, open_statuses: tuple[str, ...],
-                 page: PageRequest) -> tuple[list[Appeal], str | None]:
-    """One page ordered by (due_on, id): what is due first comes first."""
+def appeals_query(*, statuses: list[str] | None, region_code: str | None, target_kind: str | None,
+                  appellant: str | None, due_before: dt.date | None, overdue_on: dt.date | None,
+                  open_statuses: tuple[str, ...]) -> Select:
+    """The objections under a list's filters (paged or exported by the caller, by (due_on, id))."""
     stmt = select(Appeal)
     if statuses:
         stmt = stmt.where(Appeal.status.in_(statuses))
@@ -89,7 +88,12 @@ def list_appeals(session: Session, *, statuses: list[str] | None, region_code: s
         stmt = stmt.where(Appeal.due_on <= due_before, Appeal.status.in_(open_statuses))
     if overdue_on:
         stmt = stmt.where(Appeal.due_on < overdue_on, Appeal.status.in_(open_statuses))
-    return scalars_page(session, stmt, keys=[Appeal.due_on, Appeal.id], page=page)
+    return stmt
+
+
+def list_appeals(session: Session, *, page: PageRequest, **filters) -> tuple[list[Appeal], str | None]:
+    """One page ordered by (due_on, id): what is due first comes first."""
+    return scalars_page(session, appeals_query(**filters), keys=[Appeal.due_on, Appeal.id], page=page)
 
 
 # --- projections -----------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """HTTP of appeal-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import StringConstraints
 
+from getihu_kit import export_jobs, exports
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
@@ -82,12 +83,21 @@ def withdraw_notice_objection(appeal_id: Text, body: AnonymousWithdrawal, reques
                             traceparent=traceparent(request))
 
 
-@router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）")
-def list_appeals(session: SessionDep, page: AppealPageDep, principal: Principal = Depends(STAFF),
+@router.get("", response_model=AppealPage, summary="工作人员异议列表（按状态、辖区、到期筛选）；可导出 CSV、XLSX",
+            responses=export_jobs.list_responses("一页异议"))
+def list_appeals(request: Request, session: SessionDep, page: AppealPageDep, principal: Principal = Depends(STAFF),
                  status: StatusQuery = None,
                  region_code: RegionCode | None = None, target_kind: TargetKind | None = None,
                  due_before: Annotated[Date | None, Query(description="答复期限不晚于该日的未办结异议")] = None,
-                 overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False) -> AppealPage:
+                 overdue: Annotated[bool, Query(description="只看已超期未办结的异议")] = False,
+                 format: Annotated[Literal["json", "csv", "xlsx"], Query(
+                     description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式）")] = "json"):
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
+        body, media = service.export_for_staff(engine=request.app.state.engine, principal=principal, fmt=fmt,
+                                               status=status, region_code=region_code, target_kind=target_kind,
+                                               due_before=due_before, overdue=overdue)
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"异议处理清单.{fmt}"))
     return service.list_for_staff(session, principal=principal, page=page, status=status, region_code=region_code,
                                   target_kind=target_kind, due_before=due_before, overdue=overdue)
 

@@ -16,7 +16,7 @@ from getihu_kit.outbox import Outbox
 from getihu_kit.labels import APPEAL_TARGET_LABELS, type_label
 from getihu_kit.pagination import PageRequest
 from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
-from appeal_svc import repository
+from appeal_svc import list_exports, repository
 from appeal_svc.models import Appeal, AppealStep, outbox as outbox_table
 from appeal_svc.rules import workflow as wf
 from appeal_svc.rules.deadlines import is_overdue, reply_due_on
@@ -152,19 +152,35 @@ def _statuses(status: list[str] | None) -> list[str] | None:
     return wanted
 
 
-def list_for_staff(session: Session, *, principal: Principal, page: PageRequest, status: list[str] | None = None,
-                   region_code: str | None = None, target_kind: str | None = None,
-                   due_before: dt.date | None = None, overdue: bool = False) -> AppealPage:
-    """What is due first comes first; county staff see their own region only."""
+def _staff_filters(principal: Principal, *, status: list[str] | None, region_code: str | None,
+                   target_kind: str | None) -> tuple[list[str] | None, str | None]:
     require_roles(principal, *STAFF)
     region_code = scoped_region(principal, region_code)
     if target_kind is not None and target_kind not in wf.TARGET_KINDS:
         raise InvalidInput(f"异议对象类型应为：{'、'.join(wf.TARGET_KINDS)}", field="target_kind")
+    return _statuses(status), region_code
+
+
+def list_for_staff(session: Session, *, principal: Principal, page: PageRequest, status: list[str] | None = None,
+                   region_code: str | None = None, target_kind: str | None = None,
+                   due_before: dt.date | None = None, overdue: bool = False) -> AppealPage:
+    """What is due first comes first; county staff see their own region only."""
+    statuses, region_code = _staff_filters(principal, status=status, region_code=region_code, target_kind=target_kind)
     today = clock.today()
-    rows = repository.list_appeals(session, statuses=_statuses(status), region_code=region_code,
+    rows = repository.list_appeals(session, statuses=statuses, region_code=region_code,
                                    target_kind=target_kind, appellant=None, due_before=due_before,
                                    overdue_on=today if overdue else None, open_statuses=wf.OPEN, page=page)
     return _page(session, rows, today)
+
+
+def export_for_staff(*, engine, principal: Principal, fmt: str, status: list[str] | None = None,
+                     region_code: str | None = None, target_kind: str | None = None,
+                     due_before: dt.date | None = None, overdue: bool = False):
+    """The staff list, whole, as CSV or XLSX (the same filters and order)."""
+    statuses, region_code = _staff_filters(principal, status=status, region_code=region_code, target_kind=target_kind)
+    return list_exports.APPEALS.stream(engine, fmt, {
+        "statuses": statuses, "region_code": region_code, "target_kind": target_kind, "overdue": overdue,
+        "due_before": due_before.isoformat() if due_before else None, "today": clock.today().isoformat()})
 
 
 def list_mine(session: Session, *, principal: Principal, page: PageRequest,

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from appeal_svc.models import Appeal, outbox
 from getihu_kit import clock
+from getihu_kit.labels import APPEAL_TARGET_LABELS
 from getihu_kit.workdays import make_calendar
 from appeal_svc.rules.deadlines import reply_due_on
 from appeal_fixtures import OTHER_REGION, PDF, PNG, REGION, evidence, new_uscc
@@ -397,3 +398,42 @@ def test_a_token_holders_objection_is_not_withdrawn_by_phone(api):
                  headers=api.token("citizen-sun", ["public"])).json()
     r = api.post(f"/api/v1/appeals/notice-objections/{a['id']}/withdrawal", json={"objector_phone": "13912345678"})
     assert r.status_code == 403
+
+
+def test_staff_export_the_objections_as_csv_and_xlsx_with_the_list_s_filters(api):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    def rows_of(r) -> list[list[str]]:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), r.text
+        return list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+
+    region = "232762"
+    ids = [filed(api, region=region)[1]["id"] for _ in range(3)]
+    county = api.county(region)
+    api.post(f"/api/v1/appeals/{ids[2]}/review", headers=county)
+    rows = rows_of(api.get("/api/v1/appeals", params={"format": "csv"}, headers=county))
+    assert rows[0][:3] == ["异议编号", "异议对象", "统一社会信用代码"]
+    listed = [i["id"] for i in api.get("/api/v1/appeals", params={"limit": 500}, headers=county).json()["items"]]
+    assert [x[0] for x in rows[1:]] == listed and set(ids) <= set(listed)
+    line = next(x for x in rows[1:] if x[0] == ids[2])
+    assert (line[1], line[5], line[6], line[11]) == ("分型结果", "松岭区", "生存型", "审查中")
+    in_review = rows_of(api.get("/api/v1/appeals", params={"status": "in_review", "format": "csv"}, headers=county))
+    assert [x[0] for x in in_review[1:]] == [ids[2]]
+
+    # A notice objection's contact is masked in the export as in the list.
+    uscc, app_id = new_uscc(), f"app-{new_uscc()[-8:]}"
+    api.notice(app_id, uscc)
+    a = api.post("/api/v1/appeals/notice-objections", json=notice_body(app_id)).json()
+    x = api.get("/api/v1/appeals", params={"target_kind": "cultivation_notice"},
+                headers={**api.county(), "accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    sheet = list(load_workbook(io.BytesIO(x.content), read_only=True)["数据"].iter_rows(values_only=True))
+    mine = next(s for s in sheet if s[0] == a["id"])
+    assert (mine[1], mine[8], mine[9]) == (APPEAL_TARGET_LABELS["cultivation_notice"], "王**", "139****5678") and "13912345678" not in str(sheet)
+
+    assert api.get("/api/v1/appeals", params={"format": "csv", "region_code": REGION}, headers=county).status_code == 403
+    assert api.get("/api/v1/appeals", params={"format": "csv"}, headers=api.operator(new_uscc())).status_code == 403
+    bad = api.get("/api/v1/appeals", params={"format": "json5"}, headers=county)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "format"

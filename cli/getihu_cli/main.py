@@ -8,7 +8,8 @@
   getihu job <id>                                                 (follow any job)
 
   getihu typing run 2025 --region 232701 --region 232721           (a run for some counties only)
-  getihu export /api/v1/typing/results -o results.csv --query year=2025   (any list, page by page, to CSV)
+  getihu export /api/v1/typing/results -o results.csv --query year=2025   (the server's CSV stream)
+  getihu export /api/v1/businesses -o 名录.xlsx                      (an export job: progress bar, then the file)
 
 Environment: GETIHU_URL (default http://127.0.0.1:8000), GETIHU_TOKEN (a bearer token).
 
@@ -168,17 +169,74 @@ def cell(value) -> str:
     return str(value)
 
 
-def export(c: httpx.Client, path: str, out: Path, query: list[str], limit: int = 500) -> None:
-    """Any list of the API to CSV, page by page through next_cursor (one page in memory at a time).
-    The columns are the first page's fields; nested values are written as JSON."""
+def _query_params(query: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for q in query:
         key, sep, value = q.partition("=")
         if not sep or not key:
             raise Stop(f"查询条件应为“名称=值”格式：{q}", EXIT_USAGE)
         params[key] = value
+    return params
+
+
+def _save(response: httpx.Response, out: Path) -> int:
+    """A streamed file into `out`, a block at a time; the bytes written (shown as they arrive)."""
+    size = 0
+    with out.open("wb") as f:
+        for block in response.iter_bytes(1 << 16):
+            f.write(block)
+            size += len(block)
+            print(f"\r已下载 {size / 2**20:.1f} MB", end="", file=sys.stderr)
+    return size
+
+
+def export(c: httpx.Client, path: str, out: Path, query: list[str], limit: int = 500, job: bool = False) -> None:
+    """A staff list to a file (CONTRACT: Exports). CSV: the server's own stream (`format=csv`, its
+    Chinese headers and labels). XLSX, or `job`: the list's export job (`POST <list>/exports`), its
+    progress bar, then the file. A list the server does not export is paged into CSV through
+    next_cursor (one page in memory at a time; nested values as JSON)."""
+    params = _query_params(query)
     if not path.startswith("/api/v1/"):
         raise Stop(f"导出地址应以 /api/v1/ 开头：{path}", EXIT_USAGE)
+    fmt = {".xlsx": "xlsx", ".csv": "csv"}.get(out.suffix.lower())
+    if fmt is None:
+        raise Stop(f"导出文件应以 .csv 或 .xlsx 结尾：{out}", EXIT_USAGE)
+    if fmt == "xlsx" or job:
+        export_job(c, path, out, params, fmt)
+    with c.stream("GET", path, params={**params, "format": "csv"}) as r:
+        if r.status_code == 200 and r.headers.get("content-type", "").startswith("text/csv"):
+            size = _save(r, out)
+            print(f"\r已导出 {size / 2**20:.1f} MB 到 {out}", file=sys.stderr)
+            sys.exit(0)
+        r.read()
+        if r.status_code != 200:
+            fail(r)
+    if fmt != "csv":
+        raise Stop(f"{path} 不提供 xlsx 导出，请改用 .csv 文件名", EXIT_USAGE)
+    export_pages(c, path, out, params, limit)
+
+
+def export_job(c: httpx.Client, path: str, out: Path, params: dict[str, str], fmt: str) -> None:
+    r = c.post(f"{path}/exports", json={**params, "format": fmt})
+    if r.status_code == 404:
+        raise Stop(f"{path} 没有导出任务（可改用 .csv 文件名直接导出）", EXIT_USAGE)
+    if r.status_code != 202:
+        fail(r)
+    job_id = r.json()["id"]
+    state = follow(lambda: get(c, f"{path}/exports/{job_id}"), done=lambda s: s["status"] in ("completed", "failed"),
+                   describe=lambda s: f"{status_label(s['status'])} 已写出 {s.get('processed', 0)} 行")
+    if state["status"] != "completed":
+        raise Stop(f"导出{status_label(state['status'])}：{state.get('message') or '请重新导出'}", EXIT_FAILED)
+    with c.stream("GET", f"{path}/exports/{job_id}/file") as f:
+        if f.status_code != 200:
+            f.read()
+            fail(f)
+        _save(f, out)
+    print(f"\r已导出 {state.get('processed', 0)} 行到 {out}", file=sys.stderr)
+    sys.exit(0)
+
+
+def export_pages(c: httpx.Client, path: str, out: Path, params: dict[str, str], limit: int) -> None:
     written, columns = 0, None
     with out.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read the Chinese
         w = csv.writer(f)
@@ -228,9 +286,10 @@ def main(argv: list[str] | None = None, http: httpx.Client | None = None) -> Non
     tp.add_argument("run_id")
     j = sub.add_parser("job", help="查看任务进度")
     j.add_argument("id")
-    e = sub.add_parser("export", help="把列表导出为 CSV（逐页读取）")
+    e = sub.add_parser("export", help="把列表导出为 CSV 或 XLSX（服务器流式导出；xlsx 以导出任务生成）")
     e.add_argument("path", help="列表接口，如 /api/v1/typing/results")
-    e.add_argument("-o", "--out", type=Path, required=True, help="写入的 CSV 文件")
+    e.add_argument("-o", "--out", type=Path, required=True, help="写入的文件（.csv 或 .xlsx）")
+    e.add_argument("--job", action="store_true", help="csv 也以导出任务生成（数据量很大时）")
     e.add_argument("--query", action="append", default=[], help="查询条件 名称=值（可重复），如 year=2025")
     args = p.parse_args(argv)
     try:
@@ -281,7 +340,7 @@ def run(args, http: httpx.Client | None) -> None:
             print(json.dumps(state, ensure_ascii=False))
             job_exit(state)
         elif args.cmd == "export":
-            export(c, args.path, args.out, args.query)
+            export(c, args.path, args.out, args.query, job=args.job)
 
 
 if __name__ == "__main__":

@@ -112,13 +112,46 @@ def test_export_writes_a_list_to_csv_page_by_page(gateway, capsys, tmp_path, mon
 
 
 def _small_pages(export):
-    def paged(c, path, out, query):
-        return export(c, path, out, query, limit=2)  # several pages, so the cursor is followed
+    def paged(c, path, out, query, job=False):
+        return export(c, path, out, query, limit=2, job=job)  # several pages, so the cursor is followed
     return paged
 
 
+def test_export_takes_the_server_s_csv_stream_of_a_list_that_has_one(gateway, capsys, tmp_path):
+    f = tmp_path / "good3.csv"
+    write_csv(f, [row(880_041 + i, region_code="232764") for i in range(2)])
+    assert getihu(capsys, "import", "businesses", str(f), http=gateway)[0] == 0
+    out_file = tmp_path / "名录.csv"
+    code, _, err = getihu(capsys, "export", "/api/v1/businesses", "-o", str(out_file), "--query", "region_code=232764",
+                          http=gateway)
+    assert code == 0, err
+    with out_file.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["统一社会信用代码"] for r in rows} == {uscc.make("232701", serial=880_041 + i) for i in range(2)}
+    assert {r["区划名称"] for r in rows} == {"呼中区"} and "MB" in err
+
+
+def test_an_xlsx_export_runs_as_a_job_with_its_progress_bar(gateway, capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    f = tmp_path / "good4.csv"
+    write_csv(f, [row(880_051 + i, region_code="232762") for i in range(3)])
+    assert getihu(capsys, "import", "businesses", str(f), http=gateway)[0] == 0
+    out_file = tmp_path / "名录.xlsx"
+    code, _, err = getihu(capsys, "export", "/api/v1/businesses", "-o", str(out_file), "--query", "region_code=232762",
+                          http=gateway)
+    assert code == 0, err
+    assert "100.0%" in err and "已导出 3 行" in err
+    sheet = list(load_workbook(out_file, read_only=True)["数据"].iter_rows(values_only=True))
+    assert sorted(r[0] for r in sheet[1:]) == sorted(uscc.make("232701", serial=880_051 + i) for i in range(3))
+    # A list without an export job says so in Chinese.
+    code, _, err = getihu(capsys, "export", "/api/v1/directory", "-o", str(tmp_path / "x.xlsx"), http=gateway)
+    assert code == cli.EXIT_USAGE and "没有导出任务" in err
+
+
 @pytest.mark.parametrize("argv", [["export", "/api/v1/businesses", "-o", "x.csv", "--query", "year"],
-                                  ["export", "/elsewhere", "-o", "x.csv"]])
+                                  ["export", "/elsewhere", "-o", "x.csv"],
+                                  ["export", "/api/v1/businesses", "-o", "x.pdf"]])
 def test_export_refuses_bad_arguments_in_chinese(capsys, argv):
     code, _, err = getihu(capsys, *argv, http=httpx.Client(base_url="http://127.0.0.1:9"))
     assert code == cli.EXIT_USAGE and not err.strip().isascii()

@@ -1,12 +1,17 @@
 """Applications through HTTP on PostgreSQL: windows, sources, eligibility, steps, objections, limits, public views."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+
+from openpyxl import load_workbook
 
 from getihu_kit.domain import id_number
 from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted, WindowOpened
 
 API = "/api/v1/cultivation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TODAY, AFTER_NOTICE, YEAR = dt.date(2026, 9, 15), dt.date(2026, 9, 25), 2026  # as the fixtures set them
 
 
@@ -64,6 +69,39 @@ def test_self_application_goes_through_every_step(world):
                                                                             "category": "distinctive"}).json()["items"]
     assert any(p["uscc"] == u and p["operator_name"] == "张*" for p in public)
     assert all("operator_id_number" not in p for p in public)
+    # Staff take the same list to Excel: the same rows, the operator's name in full, codes as labels.
+    later, params = world.client(AFTER_NOTICE), {"region_code": "232701", "category": "distinctive"}
+    listed, cursor = set(), None
+    while True:
+        page = later.get(f"{API}/recognitions", params={**params, **({"cursor": cursor} if cursor else {})}).json()
+        listed |= {p["uscc"] for p in page["items"]}
+        if (cursor := page["next_cursor"]) is None:
+            break
+    r = later.get(f"{API}/recognitions", params={**params, "format": "csv"}, headers=world.county("232701"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), r.text
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["认定编号", "统一社会信用代码", "名称", "经营者"] and {x[1] for x in rows[1:]} == listed
+    line = next(x for x in rows[1:] if x[1] == u)
+    assert line[0] == rec["id"] and line[2] == "塔河蓝莓坊" and line[3][0] == "张" and "*" not in line[3]
+    assert (line[6], line[10], line[11], line[12]) == ("特色", "已认定", "成长型", "自主申报")
+    x = later.get(f"{API}/recognitions", params=params, headers={**world.prefecture(), "accept": XLSX})
+    sheet = list(load_workbook(io.BytesIO(x.content), read_only=True)["数据"].iter_rows(values_only=True))
+    assert x.headers["content-type"] == XLSX and {s[1] for s in sheet[1:]} == listed
+    assert later.get(f"{API}/recognitions", params={**params, "format": "csv"}).status_code == 401
+    assert later.get(f"{API}/recognitions", params={**params, "format": "csv"}, headers=world.operator(u)).status_code == 403
+    assert later.get(f"{API}/recognitions", params={"region_code": "232721", "format": "csv"},
+                     headers=world.county("232701")).status_code == 403
+    assert later.get(f"{API}/recognitions", params={"format": "ods"}, headers=world.county("232701")).status_code == 422
+    # The applications list too, for staff only (an operator lists its own in JSON).
+    apps = [a["id"] for a in c.get(f"{API}/applications", params={"region_code": "232701", "status": "recognised",
+                                                                  "limit": 100}, headers=world.county("232701")).json()["items"]]
+    r = c.get(f"{API}/applications", params={"region_code": "232701", "status": "recognised", "format": "csv"},
+              headers=world.county("232701"))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["申报编号", "统一社会信用代码"] and [x[0] for x in rows[1:]] == sorted(apps) and app_id in apps
+    line = next(x for x in rows[1:] if x[0] == app_id)
+    assert (line[2], line[7], line[8], line[10], line[11]) == ("塔河蓝莓坊", "特色", "自主申报", "已认定", "100.00")
+    assert c.get(f"{API}/applications", params={"format": "csv"}, headers=world.operator(u)).status_code == 403
 
 
 def test_each_refusal_names_its_rule_and_fact(world):

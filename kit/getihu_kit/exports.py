@@ -99,3 +99,15 @@ def stream(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> tu
     if fmt == "xlsx":
         return xlsx_stream(header, rows), XLSX_TYPE
     return csv_stream(header, rows), CSV_TYPE
+
+
+def negotiated(fmt: str, accept: str | None) -> str:
+    """The format of a list's answer: `format=` when given, else an Accept of text/csv or the XLSX
+    type (CONTRACT: Exports), else json."""
+    if fmt != "json" or not accept:
+        return fmt
+    if XLSX_TYPE in accept:
+        return "xlsx"
+    if "text/csv" in accept:
+        return "csv"
+    return fmt

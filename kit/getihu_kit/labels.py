@@ -13,6 +13,17 @@ CATEGORY_CODES = tuple(CATEGORY_LABELS)
 BUSINESS_STATUS_LABELS: dict[str, str] = {"registered": "登记在册", "revoked": "吊销", "cancelled": "注销",
                                           "withdrawn": "撤销"}
 
+# 附件1 二(六): a 名特优新 recognition's life (认定, 延续, 取消, 撤销, 有效期届满).
+RECOGNITION_STATUS_LABELS: dict[str, str] = {"granted": "已认定", "extended": "已延续", "cancelled": "已取消",
+                                             "revoked": "已撤销", "expired": "已到期"}
+
+# A 名特优新 application's steps (附件1 二(三)): as the console shows them.
+APPLICATION_STATUS_LABELS: dict[str, str] = {
+    "new": "新建", "submitted": "已提交待审核", "awaiting_consent": "待经营者同意", "site_visit": "实地核查",
+    "soliciting": "征求部门意见", "public_notice": "公示中", "on_hold": "暂缓", "recognised": "已认定",
+    "refused": "未通过", "withdrawn": "已撤回", "material_requested": "待补充材料"}
+APPLICATION_SOURCE_LABELS: dict[str, str] = {"self": "自主申报", "recommendation": "部门推荐"}
+
 
 def type_label(code: str | None, default: str = "") -> str:
     return TYPE_LABELS.get(code or "", default or (code or ""))

@@ -302,6 +302,15 @@ _MONITORING = [
     _p("return_not_found", 404, "经营数据不存在",
        "该户该季度没有报送经营数据，或不在本辖区。",
        "核对统一社会信用代码、年度和季度。"),
+    _p("export_not_ready", 409, "导出文件尚未生成",
+       "导出任务还在排队或生成中，文件还不能下载。",
+       "按任务编号查询进度（<列表>/exports/{id} 或 /api/v1/jobs/{id}），状态为已完成后再下载。"),
+    _p("export_failed", 409, "导出失败",
+       "导出任务未能完成（detail 说明原因），没有可下载的文件。",
+       "按原来的筛选条件重新发起导出；仍然失败的，请联系系统管理员。"),
+    _p("export_expired", 410, "导出文件已过期",
+       "导出文件只保留一段时间（detail 写明天数），已过期删除。",
+       "按原来的筛选条件重新发起导出。"),
 ]
 
 ALL: tuple[ProblemType, ...] = (*_GENERIC, *_REGISTRY, *_DATA_SHARING, *_TYPING, *_CULTIVATION, *_APPEAL, *_NOTIFY,

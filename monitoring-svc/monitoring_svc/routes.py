@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from getihu_kit import export_jobs, exports
 from getihu_kit.auth import Principal
 from getihu_kit.errors import Forbidden
 from getihu_kit.fields import USCC, Date, RegionCode, Text
@@ -112,26 +112,21 @@ def submit_return(body: ReturnCreate, session: SessionDep, principal: Principal 
     return returns.submit(session, data=body, principal=principal)
 
 
-_EXPORTS = {200: {"description": "一页经营数据（JSON）；format=csv 或 xlsx 时为整份导出文件（流式）", "content": {
-    "text/csv": {"schema": {"type": "string"}},
-    report.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
-
-
 @router.get("/returns", response_model=ReturnPage, summary="季度经营数据列表（保密：工作人员查看留痕）；可导出 CSV、XLSX",
-            responses=_EXPORTS)
+            responses=export_jobs.list_responses("一页经营数据"))
 def list_returns(request: Request, session: SessionDep, page: ListPage, principal: Principal = Depends(REPORTERS),
                  region_code: RegionCode | None = None, uscc: USCC | None = None, year: YearQuery = None,
                  quarter: QuarterQuery = None,
                  format: Annotated[Literal["json", "csv", "xlsx"], Query(
                      description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式）")] = "json"):
-    if format != "json":
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
         if not principal.is_staff:
             raise Forbidden("导出仅限工作人员", field="format")
-        body, media = returns.export(session, engine=request.app.state.engine, principal=principal, fmt=format,
+        body, media = returns.export(session, engine=request.app.state.engine, principal=principal, fmt=fmt,
                                      region_code=region_code, uscc=uscc, year=year, quarter=quarter)
-        name = f"经营数据_{year or '全部'}{f'Q{quarter}' if quarter else ''}.{format}"
-        return StreamingResponse(body, media_type=media, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+        name = f"经营数据_{year or '全部'}{f'Q{quarter}' if quarter else ''}.{fmt}"
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(name))
     return returns.list_returns(session, principal=principal, region_code=region_code, uscc=uscc, year=year,
                                 quarter=quarter, page=page)
 
@@ -198,5 +193,4 @@ def download_report(job_id: Text, session: SessionDep, principal: Principal = De
                     format: Annotated[Literal["xlsx", "html"], Query(description="xlsx 工作簿或 html 图文报告")] = "xlsx",
                     ) -> Response:
     content, media, filename = report.report_file(session, job_id=job_id, fmt=format, principal=principal)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return Response(content, media_type=media, headers=export_jobs.attachment(filename))

@@ -27,6 +27,13 @@ _DIRECTORY_ENTRY = {
     "category": {"category": "distinctive", "label": "特色", "valid_until": "2028-12-31"},
 }
 
+_COUNTY_ENTRY = {
+    "uscc": USCC_MOHE, "name": "漠河市北极村张记山货店", "operator_name": "张德福", "region_code": "232701",
+    "region_name": "漠河市", "industry_code": "F5227", "established_on": "2019-05-16", "status": "registered",
+    "status_label": "登记在册", "type": {"year": 2025, "type": "growth", "label": "成长型"},
+    "category": {"category": "distinctive", "label": "特色", "valid_until": "2028-12-31"},
+}
+
 EXAMPLES: dict[str, dict] = {
     "OperatorIn": _OPERATOR,
     "BusinessCreate": {
@@ -52,6 +59,9 @@ EXAMPLES: dict[str, dict] = {
     "DirectoryPage": {"items": [_DIRECTORY_ENTRY], "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"},
     "ImportAccepted": {"id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40", "status": "queued", "kind": "businesses"},
     "JobRead": JOB_READ,
+    "CountyListEntry": _COUNTY_ENTRY,
+    "CountyListPage": {"items": [_COUNTY_ENTRY], "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"},
+    "CountyListExportCreate": {"region_code": "232701", "status": "registered", "format": "xlsx"},
     # The upload's body is a file, its schema inline: examples per content type (CSV, JSON Lines); an
     # XLSX workbook holds the CSV's columns on its first sheet.
     "importBusinesses": {"requestBody": {

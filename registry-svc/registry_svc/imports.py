@@ -367,7 +367,8 @@ def processor(kind: str):
     return run
 
 
-def import_loop(idle_wait_s: float = 0.5):
-    loop = job_loop(STORE, {k: processor(k) for k in KINDS}, idle_wait_s=idle_wait_s)
+def import_loop(idle_wait_s: float = 0.5, also: dict | None = None):
+    """The job loop of registry's store: the imports, and `also` (the exports) on the same jobs."""
+    loop = job_loop(STORE, {**{k: processor(k) for k in KINDS}, **(also or {})}, idle_wait_s=idle_wait_s)
     loop.__name__ = "registry-imports"
     return loop

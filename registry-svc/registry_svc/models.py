@@ -12,13 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from getihu_kit.consumer import inbox_table
 from getihu_kit.db import declarative_base
 from getihu_kit.idempotency import idempotency_table
+from getihu_kit.export_jobs import export_files_table
 from getihu_kit.jobs import jobs_tables
+from getihu_kit.read_audit import confidential_reads_table
 from getihu_kit.outbox import outbox_table
 
 Base = declarative_base()
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
+export_files = export_files_table(Base.metadata)
+confidential_reads = confidential_reads_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
 MONEY = Numeric(18, 2)

@@ -408,6 +408,29 @@ def directory_labels(keys, on: dt.date) -> Select:
             .where(keys))
 
 
+def county_list(*, region_code: str | None, status: str | None, on: dt.date) -> Select:
+    """The staff list of a county's businesses (the county 名录) with what a clerk reads beside each:
+    the current operator and how to reach them, the newest published type and the recognition in
+    force on `on`; in USCC order when paged or exported."""
+    T, R = DirectoryType.__table__, DirectoryRecognition.__table__
+    operator = (select(O.c.name.label("operator_name"), O.c.id_number, O.c.phone)
+                .where(O.c.uscc == B.c.uscc, O.c.to_on.is_(None)).order_by(O.c.id.desc()).limit(1).lateral("o"))
+    newest = (select(T.c.year, T.c.type).where(T.c.uscc == B.c.uscc).order_by(T.c.year.desc()).limit(1)
+              .lateral("t"))
+    valid = (select(R.c.category, R.c.valid_until)
+             .where(R.c.uscc == B.c.uscc, R.c.status.in_(("granted", "extended")), R.c.valid_until >= on)
+             .order_by(R.c.changed_at.desc()).limit(1).lateral("r"))
+    q = (select(B.c.uscc, B.c.name, operator.c.operator_name, operator.c.id_number, operator.c.phone,
+                B.c.region_code, B.c.industry_code, B.c.established_on, B.c.seasonal, B.c.address, B.c.status,
+                newest.c.year, newest.c.type, valid.c.category, valid.c.valid_until)
+         .select_from(B).outerjoin(operator, true()).outerjoin(newest, true()).outerjoin(valid, true()))
+    if region_code:
+        q = q.where(B.c.region_code == region_code)
+    if status:
+        q = q.where(B.c.status == status)
+    return q
+
+
 # Built once: composing the lateral joins costs more CPU than the database spends answering.
 _LINE_OF_ONE = directory_labels(B.c.uscc == bindparam("uscc"), bindparam("on", type_=Date))
 _LINES_OF_MANY = directory_labels(B.c.uscc == func.any(bindparam("usccs", type_=ARRAY(String))),

@@ -1,18 +1,22 @@
 """HTTP of registry-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
-from getihu_kit import http_cache
+from getihu_kit import export_jobs, exports, http_cache
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, SessionDep, YearPath, requires, traceparent
-from getihu_kit.fields import Text, USCC
-from registry_svc import imports, service
+from getihu_kit.fields import RegionCode, Text, USCC
+from registry_svc import county_list, imports, service
 from registry_svc.schemas import (ImportKindCode, AnnualReportIn, AnnualReportRead, BusinessCreate, BusinessRead, DirectoryPage,
+                                  CountyListExportCreate, CountyListPage, RegistrationStatus,
                                   ImportAccepted, MarkIn, MarkRead, OperatorChange, StatusChangeIn, WindowClose,
                                   WindowOpen, WindowRead)
 
@@ -48,6 +52,44 @@ async def import_businesses(request: Request, session: SessionDep,
 @router.get("/jobs/{job_id}", response_model=JobRead, summary="查询导入任务的进度和逐行错误")
 def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+@router.get("/businesses", response_model=CountyListPage, summary="本县个体工商户名录（工作人员）；可导出 CSV、XLSX",
+            responses=export_jobs.list_responses("一页个体工商户"))
+def list_businesses(request: Request, session: SessionDep, page: DIRECTORY_PAGE, principal: Principal = Depends(STAFF),
+                    region_code: RegionCode | None = None,
+                    status: RegistrationStatus | None = Query(default=None, description="登记状态"),
+                    format: Literal["json", "csv", "xlsx"] = Query(
+                        default="json", description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；"
+                                                    "大批量请用导出任务 POST /businesses/exports）")):
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
+        body, media = county_list.export(session, engine=request.app.state.engine, principal=principal, fmt=fmt,
+                                         region_code=region_code, status=status)
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"个体工商户名录.{fmt}"))
+    return county_list.list_page(session, principal=principal, region_code=region_code, status=status, page=page)
+
+
+@router.post("/businesses/exports", status_code=202, response_model=JobRead,
+             summary="导出本县个体工商户名录（任务：大批量时使用，完成后下载文件）")
+def request_businesses_export(body: CountyListExportCreate, session: SessionDep,
+                              principal: Principal = Depends(STAFF)) -> JobRead:
+    return county_list.request_export(session, principal=principal, fmt=body.format, region_code=body.region_code,
+                                      status=body.status)
+
+
+@router.get("/businesses/exports/{job_id}", response_model=JobRead, summary="名录导出任务的状态与进度")
+def get_businesses_export(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return county_list.export_job(session, job_id=job_id, principal=principal)
+
+
+@router.get("/businesses/exports/{job_id}/file", summary="下载导出的名录（csv 或 xlsx）", response_class=Response,
+            responses=export_jobs.FILE_RESPONSES)
+def download_businesses_export(job_id: Text, request: Request, session: SessionDep,
+                               principal: Principal = Depends(STAFF)) -> Response:
+    body, media, filename = county_list.export_file(session, engine=request.app.state.engine, job_id=job_id,
+                                                    principal=principal)
+    return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(filename))
 
 
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")

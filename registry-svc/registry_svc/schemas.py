@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from getihu_kit.domain import industry
+from getihu_kit.export_jobs import ExportRequest
 from getihu_kit.domain.masking import mask_id_number, mask_phone
 from getihu_kit.pagination import Page
 from getihu_kit.fields import USCC, CategoryCode, IdNumber, Money, RegionCode, TypeOrExcluded
@@ -227,6 +228,33 @@ class DirectoryEntry(BaseModel):
 
 class DirectoryPage(Page[DirectoryEntry]):
     """A page of the 名录 (kit's Page, under the name integrators know)."""
+
+
+class CountyListEntry(BaseModel):
+    """One business of a county's 名录 as staff read it (the export adds the operator's ID number and phone)."""
+    uscc: str
+    name: str | None
+    operator_name: str | None
+    region_code: str
+    region_name: str
+    industry_code: str | None
+    established_on: dt.date
+    status: RegistrationStatus
+    status_label: str
+    type: TypeLabel | None = None
+    category: CategoryLabel | None = None
+
+
+class CountyListPage(Page[CountyListEntry]):
+    """A page of a county's businesses (staff)."""
+
+
+class CountyListExportCreate(ExportRequest):
+    """The filters of GET /businesses, and the file's format."""
+    model_config = ConfigDict(extra="forbid")
+
+    region_code: RegionCode | None = Field(default=None, description="县级区划（县级工作人员只能导出本县）")
+    status: RegistrationStatus | None = Field(default=None, description="登记状态")
 
 
 class ImportAccepted(BaseModel):

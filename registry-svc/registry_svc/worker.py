@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from getihu_kit.worker import WorkerSpec, run_forever
+from registry_svc import county_list
 from registry_svc.consumers import subscriptions
 from registry_svc.imports import import_loop
 from registry_svc.models import inbox, outbox
@@ -12,7 +13,7 @@ def spec(settings: Settings | None = None, *, job_idle_wait_s: float = 0.5) -> W
     settings = settings or default_settings
     return WorkerSpec(settings=settings, outbox=outbox, inbox=inbox,
                       migrations_dir=MIGRATIONS, subscriptions=subscriptions(),
-                      loops=[import_loop(job_idle_wait_s)], relay_process=settings.relay_process)
+                      loops=[import_loop(job_idle_wait_s, also=county_list.JOBS.processors())], relay_process=settings.relay_process)
 
 
 if __name__ == "__main__":

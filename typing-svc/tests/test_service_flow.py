@@ -17,6 +17,7 @@ from getihu_kit.auth import issue_dev_token
 from getihu_kit.bus import make_producer
 from getihu_kit.db import make_engine
 from getihu_kit.events import CloudEvent, make_event, physical
+from getihu_kit.labels import reason_label
 from getihu_kit.schemas.appeal import AppealDecided
 from getihu_kit.schemas.registry import AnnualReportClosed
 from getihu_kit.schemas.typing import TypingPublished, TypingResultPublished
@@ -179,6 +180,101 @@ def test_draft_results_are_for_staff_only(client, settings, closed_run, register
     other = client.get(f"/api/v1/typing/results/{register['other_county']}", params={"year": YEAR},
                        headers=headers(settings, ["county_staff"], region_code="232701"))
     assert other.status_code == 403
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    import csv
+    import io
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_results_export_as_csv_and_xlsx_with_the_list_s_filters(client, settings, closed_run, register):
+    import io
+
+    from openpyxl import load_workbook
+
+    staff = headers(settings, ["prefecture_staff"])
+    params = {"year": YEAR, "run_id": closed_run}
+    listed = client.get("/api/v1/typing/results", params={**params, "limit": 1000}, headers=staff).json()["items"]
+    r = client.get("/api/v1/typing/results", params={**params, "format": "csv"}, headers=staff)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = _csv_rows(r.content)
+    assert rows[0][:5] == ["统一社会信用代码", "分型年度", "分型", "分型代码", "判定依据"]
+    assert [x[0] for x in rows[1:]] == [i["uscc"] for i in listed] and len(rows) == 7
+    growth = next(x for x in rows[1:] if x[0] == register["growth"])
+    assert growth[2:4] == ["成长型", "growth"] and growth[4] == reason_label("tax_paid_prior_year") and growth[-1] == "否"
+    # The same filters as the JSON list: a type, a county (county staff: their own only).
+    survival = _csv_rows(client.get("/api/v1/typing/results", params={**params, "type": "survival", "format": "csv"},
+                                    headers=staff).content)
+    assert {x[3] for x in survival[1:]} == {"survival"} and len(survival) == 3
+    county = headers(settings, ["county_staff"], region_code="232721")
+    mine = _csv_rows(client.get("/api/v1/typing/results", params=params, headers={**county, "accept": "text/csv"}).content)
+    assert [x[0] for x in mine[1:]] == [register["other_county"]] and mine[1][6] == "呼玛县"
+    assert client.get("/api/v1/typing/results", params={**params, "format": "csv", "region_code": "232701"},
+                      headers=county).status_code == 403
+    x = client.get("/api/v1/typing/results", params={**params, "format": "xlsx"}, headers=staff)
+    assert x.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = list(load_workbook(io.BytesIO(x.content), read_only=True)["数据"].iter_rows(values_only=True))
+    assert sheet[0][0] == "统一社会信用代码" and sorted(r[0] for r in sheet[1:]) == sorted(i["uscc"] for i in listed)
+    empty = _csv_rows(client.get("/api/v1/typing/results", params={"year": 2030, "format": "csv"}, headers=staff).content)
+    assert empty == [rows[0]], "a year without a run: the header alone, as the JSON list has no items"
+    bad = client.get("/api/v1/typing/results", params={**params, "format": "pdf"}, headers=staff)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "format"
+    assert client.get("/api/v1/typing/results", params={**params, "format": "csv"},
+                      headers=headers(settings, ["operator"], usccs=[register["growth"]])).status_code == 403
+
+
+def test_results_export_job_runs_to_a_file_only_its_region_downloads(client, settings, closed_run, register):
+    county = headers(settings, ["county_staff"], region_code="232721")
+    other = headers(settings, ["county_staff"], region_code="232701")
+    r = client.post("/api/v1/typing/results/exports", json={"year": YEAR, "run_id": closed_run, "format": "csv"},
+                    headers=county)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["kind"] == "export" and job["status"] in ("queued", "running") and job["id"].startswith("ty_")
+    not_yet = client.get(f"/api/v1/typing/results/exports/{job['id']}/file", headers=county)
+    assert not_yet.status_code in (200, 409)
+
+    def done():
+        j = client.get(f"/api/v1/typing/results/exports/{job['id']}", headers=county).json()
+        return j if j["status"] in ("completed", "failed") else None
+    finished = testing.wait_until(done, timeout=60, message="the export job")
+    assert (finished["status"], finished["progress"], finished["processed"]) == ("completed", 1.0, 1)
+    assert client.get(f"/api/v1/jobs/{job['id']}", headers=county).json()["status"] == "completed"
+    f = client.get(f"/api/v1/typing/results/exports/{job['id']}/file", headers=county)
+    assert f.status_code == 200 and f.headers["content-type"].startswith("text/csv")
+    assert [x[0] for x in _csv_rows(f.content)[1:]] == [register["other_county"]]
+    assert client.get(f"/api/v1/typing/results/exports/{job['id']}/file", headers=other).status_code == 403
+    assert client.get(f"/api/v1/typing/results/exports/{job['id']}", headers=other).status_code == 403
+    assert client.get(f"/api/v1/typing/results/exports/{job['id']}/file",
+                      headers=headers(settings, ["prefecture_staff"])).status_code == 200
+    assert client.get(f"/api/v1/typing/results/exports/{closed_run}/file", headers=county).status_code == 404
+    # The request is checked as the list is: a county asks for its own, a known run, a known format.
+    assert client.post("/api/v1/typing/results/exports", json={"year": YEAR, "region_code": "232701"},
+                       headers=county).status_code == 403
+    bad = client.post("/api/v1/typing/results/exports", json={"year": YEAR, "format": "pdf"}, headers=county)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "format"
+    assert client.post("/api/v1/typing/results/exports", json={"year": YEAR, "run_id": "ty_none"},
+                       headers=county).status_code == 404
+
+
+def test_an_xlsx_export_job_gives_a_workbook(client, settings, closed_run):
+    staff = headers(settings, ["prefecture_staff"])
+    r = client.post("/api/v1/typing/results/exports", json={"year": YEAR, "run_id": closed_run}, headers=staff)
+    job_id = r.json()["id"]
+
+    def done():
+        j = client.get(f"/api/v1/typing/results/exports/{job_id}", headers=staff).json()
+        return j if j["status"] in ("completed", "failed") else None
+    assert testing.wait_until(done, timeout=60, message="the xlsx export")["status"] == "completed"
+    import io
+
+    from openpyxl import load_workbook
+    f = client.get(f"/api/v1/typing/results/exports/{job_id}/file", headers=staff)
+    assert f.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    wb = load_workbook(io.BytesIO(f.content), read_only=True)
+    assert len(list(wb["数据"].iter_rows(values_only=True))) == 7
 
 
 def test_run_input_is_checked(client, settings):

@@ -2,7 +2,7 @@
 operationId for the answers that are plain objects; the request ones are sent by schemathesis."""
 from __future__ import annotations
 
-from getihu_kit.examples import USCC_MOHE, USCC_TAHE
+from getihu_kit.examples import JOB_READ, USCC_MOHE, USCC_TAHE
 from typing_svc import service
 
 _RUN_ID = "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"
@@ -83,6 +83,8 @@ EXAMPLES: dict[str, dict] = {
                    "next_cursor": "eyJrIjpbIjkyMjMyNzIyTDAwMDAwMTAzNSJdfQ", "run_id": _RUN_ID},
     "FeedItem": _FEED_ITEM,
     "FeedPage": {"items": [_FEED_ITEM], "next_cursor": "eyJzIjoxODM0Mn0"},
+    "ResultsExportCreate": {"year": 2025, "region_code": "232701", "type": "growth", "format": "xlsx"},
+    "JobRead": JOB_READ,
     "getTypingStandards": {"responses": {"200": _standards()}},
     "getTypingStatistics": {"responses": {"200": {
         "year": 2025, "region_code": "232701", "total": 412,

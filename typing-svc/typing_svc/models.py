@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from getihu_kit.consumer import inbox_table
 from getihu_kit.db import declarative_base
 from getihu_kit.idempotency import idempotency_table
+from getihu_kit.export_jobs import export_files_table
 from getihu_kit.jobs import jobs_tables
 from getihu_kit.outbox import outbox_table
 
@@ -22,6 +23,7 @@ Base = declarative_base()
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
 jobs, job_chunks = jobs_tables(Base.metadata)
+export_files = export_files_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
 

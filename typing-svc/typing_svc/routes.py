@@ -1,7 +1,12 @@
 """HTTP of typing-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from getihu_kit import export_jobs, exports
 
 from getihu_kit.auth import Principal
 from getihu_kit.feeds import FEED_READERS, FeedPageRequest
@@ -10,7 +15,7 @@ from getihu_kit.pagination import PageDep, page_params
 from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
 from getihu_kit.fields import RegionCode, Text, TypeOrExcluded, USCC
 from typing_svc import service
-from typing_svc.schemas import FeedPage, ResultPage, ResultRead, RunCreate, RunPage, RunRead
+from typing_svc.schemas import FeedPage, ResultPage, ResultRead, ResultsExportCreate, RunCreate, RunPage, RunRead
 
 router = APIRouter(prefix="/api/v1/typing", tags=["typing"])
 jobs_router = APIRouter(prefix="/api/v1/jobs", tags=["typing"])
@@ -50,13 +55,46 @@ def get_result(uscc: USCC, session: SessionDep, principal: Principal = Depends(A
     return service.get_result(session, uscc=uscc, year=year, principal=principal)
 
 
-@router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）")
-def list_results(session: SessionDep, page: ResultsPage, principal: Principal = Depends(STAFF),
+FormatQuery = Annotated[Literal["json", "csv", "xlsx"], Query(
+    description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；百万行的 xlsx 请用导出任务 POST /results/exports）")]
+TypeQuery = Annotated[TypeOrExcluded | None, Query(
+    description="分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件")]
+
+
+@router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）；可导出 CSV、XLSX",
+            responses=export_jobs.list_responses("一页分型结果"))
+def list_results(request: Request, session: SessionDep, page: ResultsPage, principal: Principal = Depends(STAFF),
                  year: int = Query(ge=2024, le=2100), region_code: RegionCode | None = None,
-                 type: TypeOrExcluded | None = Query(default=None, description="分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件"),
-                 run_id: Text | None = None) -> dict:
+                 type: TypeQuery = None, run_id: Text | None = None, format: FormatQuery = "json"):
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
+        body, media = service.export_results(session, engine=request.app.state.engine, principal=principal,
+                                             fmt=fmt, year=year, region_code=region_code, type_=type, run_id=run_id)
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"分型结果_{year}.{fmt}"))
     return service.list_results(session, principal=principal, year=year, region_code=region_code, type_=type,
                                 run_id=run_id, page=page)
+
+
+@router.post("/results/exports", status_code=202, response_model=JobRead,
+             summary="导出分型结果（任务：大批量时使用，完成后下载文件）")
+def request_results_export(body: ResultsExportCreate, session: SessionDep,
+                           principal: Principal = Depends(STAFF)) -> JobRead:
+    return service.request_results_export(session, principal=principal, fmt=body.format, year=body.year,
+                                          region_code=body.region_code, type_=body.type, run_id=body.run_id)
+
+
+@router.get("/results/exports/{job_id}", response_model=JobRead, summary="分型结果导出任务的状态与进度")
+def get_results_export(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
+    return service.get_results_export(session, job_id=job_id, principal=principal)
+
+
+@router.get("/results/exports/{job_id}/file", summary="下载导出的分型结果（csv 或 xlsx）", response_class=Response,
+            responses=export_jobs.FILE_RESPONSES)
+def download_results_export(job_id: Text, request: Request, session: SessionDep,
+                            principal: Principal = Depends(STAFF)) -> Response:
+    body, media, filename = service.results_export_file(session, engine=request.app.state.engine, job_id=job_id,
+                                                        principal=principal)
+    return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(filename))
 
 
 @router.get("/feed", response_model=FeedPage, summary="全国名录数据推送：已发布结果与更正，按序可续传")

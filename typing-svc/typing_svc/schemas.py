@@ -6,7 +6,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from getihu_kit.pagination import Page
-from getihu_kit.fields import RegionCode, TypeOrExcluded
+from getihu_kit.export_jobs import ExportRequest
+from getihu_kit.fields import RegionCode, Text, TypeOrExcluded
 from typing import Literal
 
 
@@ -20,6 +21,16 @@ class RunCreate(BaseModel):
     year: int = Field(ge=2024, le=2100, description="分型年度 Y")
     reference_date: dt.date | None = Field(default=None, description="基准日 R，默认 Y 年 6 月 30 日")
     region_codes: list[RegionCode] | None = Field(default=None, description="只对这些县级单位分型；缺省为全部")
+
+
+class ResultsExportCreate(ExportRequest):
+    """The filters of GET /results, and the file's format."""
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2024, le=2100, description="分型年度")
+    region_code: RegionCode | None = Field(default=None, description="县级区划（县级工作人员只能导出本县）")
+    type: TypeOrExcluded | None = Field(default=None, description="只导出该分型")
+    run_id: Text | None = Field(default=None, description="某次分型运行；缺省为该年度最新已发布或已完成的运行")
 
 
 class TypeCountsRead(BaseModel):

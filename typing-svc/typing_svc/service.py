@@ -8,16 +8,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from getihu_kit import clock
+from getihu_kit import clock, exports
 from getihu_kit.auth import Principal, readable_by, require_region, scoped_region
 from getihu_kit.domain import regions
+from getihu_kit.export_jobs import ExportJobs
 from getihu_kit.errors import Conflict, InvalidInput, NotFound
 from getihu_kit.jobs import JobRead, JobStore
 from getihu_kit.outbox import Outbox
 from getihu_kit.pagination import PageRequest
 from getihu_kit.schemas.typing import Correction, TypeCounts, TypingPublished, TypingResultPublished
-from typing_svc import repository as repo
-from typing_svc.models import job_chunks, jobs, outbox as outbox_table
+from typing_svc import repository as repo, result_exports
+from typing_svc.models import export_files, job_chunks, jobs, outbox as outbox_table
 from typing_svc.rules import RULESETS, TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK, Ruleset, ruleset_by_version, ruleset_for
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ outbox = Outbox(outbox_table, source="/getihu/typing")
 # leases it and reports its progress; GET /api/v1/jobs/ty_… reads it (the gateway routes ty_ here).
 job_store = JobStore(jobs, job_chunks, id_prefix="ty_")
 RUN_JOB, PUBLISH_JOB = "typing_run", "typing_publish"
+export_jobs = ExportJobs(job_store, export_files, {"results": result_exports.RESULTS})
 
 
 # --- runs --------------------------------------------------------------------------------------
@@ -295,21 +297,26 @@ def get_result(session: Session, *, uscc: str, year: int, principal: Principal, 
     }
 
 
-def list_results(session: Session, *, principal: Principal, year: int, region_code: str | None, type_: str | None,
-                 run_id: str | None, page: PageRequest) -> dict:
-    """Staff list of one year's results (of one run, or of the year's newest published or completed run)."""
-    region_code = scoped_region(principal, region_code)
+def _results_run(session: Session, *, year: int, type_: str | None, run_id: str | None) -> dict | None:
+    """The run a results list reads: the one named, or the year's newest published or completed run."""
     if type_ is not None and type_ not in TYPE_RANK:
         raise InvalidInput("type 取值应为 survival、growth、development、excluded 之一", field="type")
     if run_id:
         run = repo.get_run(session, run_id)
         if run is None or run["year"] != year:
-            raise NotFound(f"{year}年没有分型运行“{run_id}”", code="run_not_found")
-    else:
-        run = repo.latest_published_run(session, year) or next(
-            (r for r in reversed(repo.runs_of_year(session, year)) if r["status"] in ("completed", "publishing")), None)
-        if run is None:
-            return {"items": [], "next_cursor": None, "run_id": None}
+            raise NotFound(f"{year}年没有分型运行“{run_id}”", code="run_not_found", field="run_id")
+        return run
+    return repo.latest_published_run(session, year) or next(
+        (r for r in reversed(repo.runs_of_year(session, year)) if r["status"] in ("completed", "publishing")), None)
+
+
+def list_results(session: Session, *, principal: Principal, year: int, region_code: str | None, type_: str | None,
+                 run_id: str | None, page: PageRequest) -> dict:
+    """Staff list of one year's results (of one run, or of the year's newest published or completed run)."""
+    region_code = scoped_region(principal, region_code)
+    run = _results_run(session, year=year, type_=type_, run_id=run_id)
+    if run is None:
+        return {"items": [], "next_cursor": None, "run_id": None}
     rows, nxt = repo.results_page(session, run_no=run["run_no"], region_code=region_code,
                                   type_code=TYPE_RANK[type_] if type_ else None, page=page)
     ruleset = ruleset_by_version(run["ruleset"])
@@ -317,6 +324,48 @@ def list_results(session: Session, *, principal: Principal, year: int, region_co
               "region_code": r["region_code"], "industry_code": r["industry_code"], "run_id": run["id"],
               "published": run["status"] == "published"} for r in rows]
     return {"items": items, "next_cursor": nxt, "run_id": run["id"]}
+
+
+# --- exports of the results (CONTRACT: Exports) ----------------------------------------------------
+def results_export_filters(session: Session, *, principal: Principal, year: int, region_code: str | None,
+                           type_: str | None, run_id: str | None) -> tuple[dict, str | None]:
+    """The filters of a results export, resolved as the JSON list resolves them (the caller's region,
+    the run), and the region whose staff may have the file."""
+    region_code = scoped_region(principal, region_code)
+    run = _results_run(session, year=year, type_=type_, run_id=run_id)
+    if run is None:
+        raise NotFound(f"{year}年还没有完成的分型运行，没有可导出的分型结果", code="run_not_found", field="year")
+    return {"run_no": run["run_no"], "run_id": run["id"], "year": year, "ruleset": run["ruleset"],
+            "published": run["status"] == "published", "region_code": region_code,
+            "type_code": TYPE_RANK[type_] if type_ else None}, region_code
+
+
+def export_results(session: Session, *, engine, principal: Principal, fmt: str, year: int, region_code: str | None,
+                   type_: str | None, run_id: str | None):
+    """The list as a streamed file; a year without a run gives the header alone, as the JSON list gives
+    no items."""
+    if _results_run(session, year=year, type_=type_, run_id=run_id) is None:
+        scoped_region(principal, region_code)
+        return exports.stream(fmt, result_exports.HEADER, ())
+    filters, _ = results_export_filters(session, principal=principal, year=year, region_code=region_code,
+                                        type_=type_, run_id=run_id)
+    return result_exports.RESULTS.stream(engine, fmt, filters)
+
+
+def request_results_export(session: Session, *, principal: Principal, fmt: str, year: int, region_code: str | None,
+                           type_: str | None, run_id: str | None) -> JobRead:
+    filters, region = results_export_filters(session, principal=principal, year=year, region_code=region_code,
+                                             type_=type_, run_id=run_id)
+    return export_jobs.request(session, list_name="results", fmt=fmt, filters=filters, region_code=region,
+                               principal=principal)
+
+
+def get_results_export(session: Session, *, job_id: str, principal: Principal) -> JobRead:
+    return job_store.get(session, export_jobs.job(session, job_id, principal)["id"])
+
+
+def results_export_file(session: Session, *, engine, job_id: str, principal: Principal):
+    return export_jobs.download(session, engine, export_jobs.job(session, job_id, principal))
 
 
 # --- the national feed ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ def spec(settings: Settings | None = None, *, idle_wait_s: float = 0.1) -> Worke
                       timeout_s=s.barrier_timeout_s)
     work = runner.processors(chunk_size=s.run_chunk_size, parallelism=s.run_parallelism,
                              publish_chunk_size=s.publish_chunk_size, barrier=barrier)
+    work |= service.export_jobs.processors()
     return WorkerSpec(settings=s, outbox=outbox, inbox=inbox, migrations_dir=MIGRATIONS,
                       subscriptions=subscriptions(), loops=[job_loop(service.job_store, work, idle_wait_s=idle_wait_s)])
 

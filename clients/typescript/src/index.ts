@@ -16,8 +16,16 @@ import type { components, paths } from "./schema";
 
 export type { components, operations, paths } from "./schema";
 
-/** The client: `GET`, `POST`, `PUT`, `PATCH`, `DELETE` over the paths of the document. */
-export type GetihuClient = Client<paths>;
+/**
+ * The client: `GET`, `POST`, `PUT`, `PATCH`, `DELETE` over the paths of the document, typed by their
+ * JSON answers. A list that also streams CSV / XLSX (`format=csv|xlsx`, CONTRACT: Exports) and a
+ * file download declare those media types too; they are fetched as files (a link, or `fetch` and
+ * `response.blob()`), so the typed answers are the JSON ones.
+ */
+export type GetihuClient = Client<paths, JsonMedia>;
+
+/** The media types the typed answers are read as: JSON, and problem+json for errors. */
+export type JsonMedia = "application/json" | "application/problem+json";
 
 /** A schema of the document by name, e.g. `Schema<"BusinessCreate">`. */
 export type Schema<Name extends keyof components["schemas"]> = components["schemas"][Name];
@@ -37,7 +45,7 @@ export function createGetihuClient(
   token?: TokenSource,
   options: Omit<ClientOptions, "baseUrl"> = {},
 ): GetihuClient {
-  const client = createClient<paths>({ ...options, baseUrl });
+  const client = createClient<paths, JsonMedia>({ ...options, baseUrl });
   if (token !== undefined) {
     client.use({
       async onRequest({ request }) {

@@ -1,13 +1,19 @@
 """HTTP of applications, recommendations and public notices."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from getihu_kit import export_jobs, exports
 
 from getihu_kit.auth import Principal
+from getihu_kit.errors import Forbidden
 from getihu_kit.pagination import Page
 from getihu_kit.web import ANYONE, SessionDep, YearQuery, traceparent
 from getihu_kit.fields import RegionCode, Text
-from cultivation_svc.applications import service
+from cultivation_svc.applications import exports as app_exports, service
 from cultivation_svc.applications.schemas import (ApplicationStatus, ApplicationCreate, ApplicationRead, Consent, NoticeRead, Opinions,
                                                   RecommendationCreate, Review, SiteVisit)
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, STAFF, PageDep, TodayDep
@@ -34,10 +40,21 @@ def recommend_business(body: RecommendationCreate, request: Request, session: Se
                                            traceparent=traceparent(request)))
 
 
-@router.get("/applications", response_model=Page[ApplicationRead], summary="申报列表（按身份限定范围）")
-def list_applications(session: SessionDep, page: PageDep, region_code: RegionCode | None = None, year: YearQuery = None,
-            status: ApplicationStatus | None = None, principal: Principal = Depends(PARTIES)) -> Page[ApplicationRead]:
+@router.get("/applications", response_model=Page[ApplicationRead], summary="申报列表（按身份限定范围）；工作人员可导出 CSV、XLSX",
+            responses=export_jobs.list_responses("一页申报"))
+def list_applications(request: Request, session: SessionDep, page: PageDep, region_code: RegionCode | None = None,
+                      year: YearQuery = None, status: ApplicationStatus | None = None,
+                      format: Literal["json", "csv", "xlsx"] = Query(
+                          default="json", description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式）"),
+                      principal: Principal = Depends(PARTIES)):
     region = county(region_code) if region_code else None
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
+        if not principal.is_staff:
+            raise Forbidden("导出仅限工作人员", field="format")
+        body, media = app_exports.export(engine=request.app.state.engine, principal=principal, fmt=fmt,
+                                         region_code=region, year=year, status=status)
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"名特优新申报清单.{fmt}"))
     rows, nxt = service.listing(session, principal=principal, region_code=region, year=year, status=status, page=page)
     return Page[ApplicationRead](items=[ApplicationRead.model_validate(service.read(session, a, with_steps=False))
                                         for a in rows], next_cursor=nxt)

@@ -1,15 +1,21 @@
 """HTTP of recognitions, quota, confirmation and the public list."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from getihu_kit import export_jobs, exports
 
 from getihu_kit.auth import Principal
+from getihu_kit.errors import Forbidden, Unauthorized
 from getihu_kit.pagination import Page
 from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, traceparent
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
 from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
-from cultivation_svc.recognitions import service
+from cultivation_svc.recognitions import exports as rec_exports, service
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
                                                   PublicRecognition,
                                                   Recognise, RecognitionRead, Revocation, SpotCheck,
@@ -35,9 +41,22 @@ def recognise_application(app_id: Text, body: Recognise, request: Request, sessi
                                            traceparent=traceparent(request)))
 
 
-@router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）")
-def list_recognitions(session: SessionDep, today: TodayDep, page: PageDep, region_code: RegionCode | None = None,
-                category: Category | None = None, principal: Principal = Depends(ANYONE)) -> Page[PublicRecognition]:
+@router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）；工作人员可导出 CSV、XLSX",
+            responses=export_jobs.list_responses("一页已认定名单"))
+def list_recognitions(request: Request, session: SessionDep, today: TodayDep, page: PageDep,
+                      region_code: RegionCode | None = None, category: Category | None = None,
+                      format: Literal["json", "csv", "xlsx"] = Query(
+                          default="json", description="json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式）"),
+                      principal: Principal = Depends(ANYONE)):
+    fmt = exports.negotiated(format, request.headers.get("accept"))
+    if fmt != "json":
+        if principal.is_public:
+            raise Unauthorized("导出仅限工作人员：请登录后再导出")
+        if not principal.is_staff:
+            raise Forbidden("导出仅限工作人员", field="format")
+        body, media = rec_exports.export(engine=request.app.state.engine, principal=principal, fmt=fmt,
+                                         region_code=region_code, category=category, on=today)
+        return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"名特优新认定名单.{fmt}"))
     items, nxt = service.public_list(session, region_code=region_code, category=category, on=today, page=page)
     return Page[PublicRecognition](items=[PublicRecognition.model_validate(i) for i in items], next_cursor=nxt)
 
