@@ -2,14 +2,14 @@
 made under them, and the projection of cultivation's recognitions they show
 
 Revision ID: 202612031330
-Revises: 202612030700
+Revises: 202612031300
 Create Date: 2026-12-03 13:30:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '202612031330'
-down_revision = '202612030700'
+down_revision = '202612031300'
 branch_labels = None
 depends_on = None
 
