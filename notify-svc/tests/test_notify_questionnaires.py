@@ -25,12 +25,16 @@ def test_one_inbox_message_per_business_and_version(sessions, topic_prefix):
     a, b, c = new_uscc(REGION), new_uscc(REGION), new_uscc(REGION)
     qid = f"qn-{a[-8:]}"
     first = [sent(a, qid, 1, dt.date(2026, 12, 31)), sent(b, qid, 1, dt.date(2026, 12, 31))]
-    events = [(REGISTRY_BUSINESS, business_state(a, region=REGION, name="漠河一号店")), *first,
+    settings = Settings(topic_prefix=topic_prefix)
+    # the registry's state first (topics have no order between them): the message names the business
+    produce(topic_prefix, [(REGISTRY_BUSINESS, business_state(a, region=REGION, name="漠河一号店"))])
+    run_until(sessions, topic_prefix, "notify-questionnaires", settings, 1)
+    events = [*first,
               sent(b, qid, 1), sent(c, qid, 1),      # a second send whose group overlaps the first
               sent(a, qid, 2),                       # the next version is a new questionnaire to answer
               first[0]]                              # the same event delivered again (last: the inbox drops it)
     produce(topic_prefix, events)
-    run_until(sessions, topic_prefix, "notify-questionnaires", Settings(topic_prefix=topic_prefix), len(events) - 1)
+    run_until(sessions, topic_prefix, "notify-questionnaires", settings, len(events) - 1)
 
     got = notifications(sessions, template_code="monitoring.questionnaire")
     mine = [n for n in got if n.uscc in (a, b, c)]
