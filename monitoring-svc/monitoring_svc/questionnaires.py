@@ -241,9 +241,14 @@ def send(session: Session, *, qid: str, version: int, target: SendTarget, princi
 def assigned(session: Session, *, uscc: str, principal: Principal, page: PageRequest) -> AssignedPage:
     """The questionnaires sent to a business: its operator, or staff of its county."""
     if not principal.owns(uscc):
-        b = repository.business(session, uscc)
-        if not (principal.is_staff and b is not None and principal.can_act_in_region(b.region_code)):
+        if not principal.is_staff:
             raise Forbidden("只能查看本户收到的问卷", field="uscc")
+        b = repository.business(session, uscc)
+        if b is None:
+            raise NotFound(f"未找到个体工商户 {uscc} 的登记信息（新登记的户稍后再试）", code="business_not_found",
+                           field="uscc")
+        if not principal.can_act_in_region(b.region_code):
+            raise Forbidden("只能查看本辖区个体工商户收到的问卷", field="uscc")
     rows, nxt = repository.assigned_page(session, uscc, page)
     return AssignedPage(items=[AssignedQuestionnaire(
         questionnaire_id=r.questionnaire_id, version=r.version, title=r.title, closes_on=r.closes_on,
