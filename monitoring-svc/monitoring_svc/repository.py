@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import String, delete, func, insert, literal, or_, select, text
-from sqlalchemy.dialects.postgresql import JSONB, insert as pg_insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from getihu_kit.pagination import PageRequest, keyset_page, scalars_page
-from getihu_kit.upserts import any_of, json_param, json_rows, upsert, upsert_newest, upsert_newest_json
+from getihu_kit.upserts import any_of, insert_ignore, json_param, json_rows, upsert, upsert_newest, upsert_newest_json
 from monitoring_svc.models import (AnswerItem, AppealProjection, BusinessProjection, ContactPoint,
                                    ContactPointBusiness, OperatingReturn, Policy, PolicyPublication, Questionnaire,
                                    QuestionnaireAnswer, QuestionnaireQuestion, QuestionnaireRecipient,
@@ -298,7 +298,7 @@ def assigned_page(session: Session, uscc: str, page: PageRequest) -> tuple[list,
 def record_answer(session: Session, row: dict, items: list[dict]) -> bool:
     """The answer and its items; False when the business had answered this version already."""
     t = QuestionnaireAnswer.__table__
-    stmt = pg_insert(t).values(**row).on_conflict_do_nothing(index_elements=["questionnaire_id", "version", "uscc"])
+    stmt = insert_ignore(t, ["questionnaire_id", "version", "uscc"]).values(**row)
     if not session.execute(stmt.returning(t.c.uscc)).first():
         return False
     if items:
