@@ -91,6 +91,20 @@ def _positive_fixes(ctx, case):
         for n, item in enumerate(indicators):
             item["weight"] = 100 - (len(indicators) - 1) if n == 0 else 1
             item["code"] = f"i{n}"
+    questions = body.get("questions")
+    if path.startswith("/api/v1/monitoring/questionnaires") and isinstance(questions, list):
+        # Examples combine a question's parts from different examples: each question is made to follow
+        # its kind (options for a choice only; a dimension on a single choice or scale); the seeded stack
+        # has no policy to tie a question to.
+        for q in questions:
+            if not isinstance(q, dict):
+                continue
+            choice = q.get("kind") in ("single", "multiple")
+            if not choice:
+                q["options"] = []
+            elif not isinstance(q.get("options"), list) or len(q["options"]) < 2:
+                q["options"] = [{"label": "了解", "positive": True}, {"label": "不了解", "positive": False}]
+            q["policy_id"] = q["dimension"] = None
     return case
 
 
