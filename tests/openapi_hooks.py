@@ -91,6 +91,20 @@ def _positive_fixes(ctx, case):
         for n, item in enumerate(indicators):
             item["weight"] = 100 - (len(indicators) - 1) if n == 0 else 1
             item["code"] = f"i{n}"
+    questions = body.get("questions")
+    if path.startswith("/api/v1/monitoring/questionnaires") and isinstance(questions, list):
+        # Examples combine a question's parts from different examples: each question is made to follow
+        # its kind (options for a choice only; a dimension on a single choice or scale); the seeded stack
+        # has no policy to tie a question to.
+        for q in questions:
+            if not isinstance(q, dict):
+                continue
+            choice = q.get("kind") in ("single", "multiple")
+            if not choice:
+                q["options"] = []
+            elif not isinstance(q.get("options"), list) or len(q["options"]) < 2:
+                q["options"] = [{"label": "了解", "positive": True}, {"label": "不了解", "positive": False}]
+            q["policy_id"] = q["dimension"] = None
     return case
 
 
@@ -200,6 +214,18 @@ def filter_case(ctx, case):
         expires = _date(body.get("expires_on"))
         if expires is not None and expires <= TODAY:
             return False
+    if path.startswith("/api/v1/monitoring/questionnaires") and isinstance(body.get("questions"), list):
+        # A questionnaire's questions follow their kind (the service's own check, not a copy); the seeded
+        # stack has no policy, so a question tied to one is refused there too.
+        from monitoring_svc.questionnaires import question_errors
+        from monitoring_svc.schemas import QuestionnaireFields
+        try:
+            fields = QuestionnaireFields.model_validate({k: v for k, v in body.items() if k != "region_code"})
+        except Exception:  # a value the model refuses is refused by the schema already
+            return True
+        return not question_errors(fields, set())
+    if path.endswith("/sends") and body.get("types") and body.get("year") is None:
+        return False  # a group chosen by type names the typing year
     if path.startswith("/api/v1/businesses"):
         # The registry records what has happened: no date of a registration event after the bureau's today.
         dated = [v for k, v in _flat(body) if k.endswith("_on")]

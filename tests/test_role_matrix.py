@@ -113,6 +113,17 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # everyone signed in has an inbox of their own (operators; staff for their worklists)
     ("消息收件箱", "GET", "/api/v1/notifications/inbox", None, {}, SIGNED_IN),
     ("邮件短信投递记录", "GET", "/api/v1/notifications/deliveries", None, {}, STAFF),
+    # questionnaires (二(七)(八)): staff of a county or the prefecture make, publish and send them and
+    # read the results; the operator reads and answers those sent to its business
+    ("问卷列表", "GET", "/api/v1/monitoring/questionnaires", None, {}, STAFF),
+    ("新建问卷", "POST", "/api/v1/monitoring/questionnaires", {}, {}, STAFF),
+    ("修改问卷", "PUT", "/api/v1/monitoring/questionnaires/qn-matrix", {}, {}, STAFF),
+    ("问卷内容", "GET", "/api/v1/monitoring/questionnaires/qn-matrix/versions/1", None, {}, STAFF | {"operator"}),
+    ("发布问卷", "POST", "/api/v1/monitoring/questionnaires/qn-matrix/versions/1/publication", None, {}, STAFF),
+    ("发放问卷", "POST", "/api/v1/monitoring/questionnaires/qn-matrix/versions/1/sends", {}, {}, STAFF),
+    ("填写问卷", "POST", "/api/v1/monitoring/questionnaires/qn-matrix/versions/1/answers", {}, {}, {"operator"}),
+    ("问卷结果", "GET", "/api/v1/monitoring/questionnaires/qn-matrix/versions/1/results", None, {}, STAFF),
+    ("本户收到的问卷", "GET", f"/api/v1/monitoring/businesses/{OWN}/questionnaires", None, {}, STAFF | {"operator"}),
 ]
 
 

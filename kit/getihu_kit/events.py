@@ -96,6 +96,7 @@ TYPING_RUNS = "getihu.typing.runs"                          # run lifecycle, typ
 TYPING_RESULTS = "getihu.typing.results"                    # per-business published results and corrections
 CULTIVATION = "getihu.cultivation"                          # windows, applications, recognitions
 APPEAL = "getihu.appeal"                                    # objections filed / decided
+MONITORING = "getihu.monitoring"                            # questionnaires sent
 
 TOPICS: dict[str, TopicSpec] = {
     t.name: t for t in [
@@ -107,6 +108,7 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec(TYPING_RESULTS, 6, False, -1),
         TopicSpec(CULTIVATION, 3, False, -1),
         TopicSpec(APPEAL, 3, False, -1),
+        TopicSpec(MONITORING, 3, False, -1),
     ]
 }
 

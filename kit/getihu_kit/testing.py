@@ -56,6 +56,19 @@ def fresh_database(name: str, migrations_dir: Path | None) -> str:
     return url
 
 
+def schema_drift(url: str, metadata) -> list:
+    """What the database at `url` (built by the migrations) lacks or has besides the models' metadata:
+    alembic's comparison, types included. Empty when the migrations build exactly what the models say."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    engine = make_engine(url)
+    try:
+        with engine.connect() as c:
+            return compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), metadata)
+    finally:
+        engine.dispose()
+
+
 @contextlib.contextmanager
 def rollback_sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     conn = engine.connect()

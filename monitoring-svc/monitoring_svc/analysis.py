@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from getihu_kit import clock
 from getihu_kit.domain import industry, regions
 from getihu_kit.labels import CATEGORY_LABELS, TYPE_LABELS
-from monitoring_svc import rules
+from monitoring_svc import repository, rules
+from monitoring_svc.schemas import DIMENSION_LABELS
 
 OUTLOOKS = ("better", "stable", "worse")
+DIMENSIONS = tuple(DIMENSION_LABELS)
 
 
 @dataclass
@@ -175,12 +177,30 @@ def indicators(session: Session, year: int, region_code: str | None, quarters: t
                   ("outlook_worse", "预期下滑")], rows)
 
 
+def policy_awareness(session: Session, year: int, region_code: str | None,
+                     quarters: tuple[int, ...] = (1, 2, 3, 4)) -> Table:
+    """二(八)：per policy, the knowledge, understanding and satisfaction rates of the questionnaire answers
+    given in the period (repository.policy_rates: one grouped query)."""
+    by_policy: dict[str, dict[str, Any]] = {}
+    for r in repository.policy_rates(session, region_code=region_code, year=year, quarters=quarters):
+        row = by_policy.setdefault(r.policy_id, {"policy_id": r.policy_id, "title": r.title,
+                                                 **{f"{d}_{k}": None for d in DIMENSIONS for k in ("answered", "rate")}})
+        row[f"{r.dimension}_answered"] = r.answered
+        row[f"{r.dimension}_rate"] = round(r.positive / r.answered, 4) if r.answered else None
+    columns = [("policy_id", "政策编号"), ("title", "政策名称")]
+    for d in DIMENSIONS:
+        label = DIMENSION_LABELS[d]
+        columns += [(f"{d}_answered", f"{label}作答数"), (f"{d}_rate", f"{label[:2]}率")]
+    return Table("policy_awareness", f"{year}年度惠企政策知晓度、理解度、满意度", columns,
+                 [by_policy[k] for k in sorted(by_policy)])
+
+
 def compute(session: Session, *, year: int, region_code: str | None, quarters: tuple[int, ...] = (1, 2, 3, 4)
             ) -> list[Table]:
     return [types_by_county(session, year, region_code), types_by_industry(session, year, region_code),
             categories_by_county(session, year, region_code), transitions(session, year, region_code),
             quota_use(session, year, region_code), objections(session, year, region_code),
-            indicators(session, year, region_code, quarters)]
+            indicators(session, year, region_code, quarters), policy_awareness(session, year, region_code, quarters)]
 
 
 def as_json(tables: list[Table], *, year: int, region_code: str | None, quarters: tuple[int, ...]) -> dict[str, Any]:

@@ -41,6 +41,40 @@ _TABLE = {"name": "types_by_county", "title": "2025年度分县分型户数",
                       {"key": "businesses", "label": "户数"}],
           "rows": [{"region_code": "232701", "region_name": "漠河市", "type": "growth", "type_label": "成长型",
                     "businesses": 412}]}
+_OPTION = {"label": "了解", "positive": True}
+_QUESTIONS_IN = [
+    {"kind": "single", "text": "您是否了解个体工商户首贷和续贷支持政策？", "required": True, "policy_id": _POLICY["id"],
+     "dimension": "knowledge", "options": [_OPTION, {"label": "听说过，不了解内容", "positive": False},
+                                           {"label": "不了解", "positive": False}]},
+    {"kind": "scale", "text": "您对首贷和续贷支持政策的满意程度（1–5分）", "required": True, "options": [],
+     "policy_id": _POLICY["id"], "dimension": "satisfaction"},
+    {"kind": "multiple", "text": "您从哪些渠道了解惠企政策？", "required": True, "policy_id": None, "dimension": None,
+     "options": [{"label": "政府网站", "positive": False}, {"label": "政务公开栏", "positive": False}]},
+    {"kind": "text", "text": "您对惠企政策宣传的意见建议", "required": False, "options": [], "policy_id": None,
+     "dimension": None},
+]
+_Q_FIELDS = {"title": "2025年惠企政策知晓度、满意度调查", "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+             "closes_on": "2025-12-31", "questions": _QUESTIONS_IN}
+_KIND = {"single": "单选", "multiple": "多选", "scale": "量表（1–5分）", "text": "文字"}
+_DIM = {"knowledge": "知晓度", "satisfaction": "满意度", None: None}
+_QUESTIONS = [{**q, "no": i + 1, "kind_label": _KIND[q["kind"]], "dimension_label": _DIM[q["dimension"]]}
+              for i, q in enumerate(_QUESTIONS_IN)]
+_QN = {"id": "qn-3e8a1c5b7d9f2a40", "version": 1, "region_code": "232701", **_Q_FIELDS, "questions": _QUESTIONS,
+       "status": "published", "status_label": "已发布", "created_by": "county-mohe-01[county_staff]",
+       "created_at": "2025-09-01T01:00:00Z", "published_at": "2025-09-02T01:00:00Z"}
+_QN_SUMMARY = {k: _QN[k] for k in ("id", "version", "region_code", "title", "status", "status_label", "closes_on",
+                                   "published_at")}
+_ANSWERS = [{"no": 1, "choice": 1}, {"no": 2, "scale": 4}, {"no": 3, "choices": [1, 2]},
+            {"no": 4, "text": "希望在市场监管所公示栏张贴政策解读。"}]
+_ASSIGNED = {"questionnaire_id": _QN["id"], "version": 1, "title": _QN["title"], "closes_on": "2025-12-31",
+             "sent_at": "2025-09-02T02:00:00Z", "answered": False}
+_RATE = {"answered": 120, "positive": 87, "rate": 0.725}
+_RATES = {"policy_id": _POLICY["id"], "title": _POLICY["title"], "knowledge": _RATE,
+          "understanding": {"answered": 0, "positive": 0, "rate": None},
+          "satisfaction": {"answered": 118, "positive": 95, "rate": 0.8051}}
+_Q_RESULT = {"no": 2, "kind": "scale", "text": _QUESTIONS_IN[1]["text"], "answered": 118, "average": 4.05,
+             "distribution": [{"value": v, "label": f"{v}分", "count": n} for v, n in ((1, 3), (2, 5), (3, 15),
+                                                                                      (4, 46), (5, 49))]}
 EXAMPLES: dict[str, dict] = {
     "Channel": _CHANNELS[0],
     "PolicyCreate": _POLICY_IN,
@@ -66,6 +100,30 @@ EXAMPLES: dict[str, dict] = {
     "AnalysisRead": {"year": 2025, "region_code": "232701", "quarters": [1, 2, 3, 4],
                      "computed_at": "2025-10-08T02:00:00Z", "tables": {"types_by_county": _TABLE}},
     "ReportCreate": {"year": 2025, "quarter": 3, "region_code": "232701"},
+    "Option": _OPTION,
+    "Question": _QUESTIONS_IN[0],
+    "QuestionnaireFields": _Q_FIELDS,
+    "QuestionnaireCreate": {**_Q_FIELDS, "region_code": "232701"},
+    "QuestionRead": _QUESTIONS[0],
+    "QuestionnaireRead": _QN,
+    "QuestionnaireSummary": _QN_SUMMARY,
+    "QuestionnairePage": {"items": [_QN_SUMMARY], "next_cursor": None},
+    "SendTarget": {"region_codes": ["232701"], "types": ["growth", "development"], "year": 2025, "categories": [],
+                   "contact_point_ids": []},
+    "SendRead": {"send_id": "send-7a1c3e5b9d2f4a60", "questionnaire_id": _QN["id"], "version": 1, "matched": 412,
+                 "sent": 405},
+    "AnswerValue": _ANSWERS[0],
+    "AnswerCreate": {"uscc": USCC_MOHE, "answers": _ANSWERS},
+    "AnswerRead": {"questionnaire_id": _QN["id"], "version": 1, "uscc": USCC_MOHE, "answered_at": "2025-09-05T03:00:00Z",
+                   "answers": _ANSWERS},
+    "AssignedQuestionnaire": _ASSIGNED,
+    "AssignedPage": {"items": [_ASSIGNED], "next_cursor": None},
+    "OptionCount": _Q_RESULT["distribution"][0],
+    "QuestionResult": _Q_RESULT,
+    "DimensionRate": _RATE,
+    "PolicyRates": _RATES,
+    "QuestionnaireResults": {"questionnaire_id": _QN["id"], "version": 1, "region_code": "232701", "recipients": 405,
+                             "answered": 120, "response_rate": 0.2963, "questions": [_Q_RESULT], "policies": [_RATES]},
     "JobRead": JOB_READ,  # kit's one example of its JobRead: the merged document keeps one schema
     "reviewContactPoint": {"requestBody": {"content": {"application/json": {"decision": "acknowledged", "note": None}}}},
     "importReturns": {"requestBody": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric,
                         SmallInteger, String, Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -129,6 +129,74 @@ class ReturnRead(Base):
     query: Mapped[dict] = mapped_column(JSON, default=dict)  # what was asked: a business, or a list's filters
     rows: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- 问卷 --------------------------------------------------------------------------------------------
+class Questionnaire(Base):
+    """One version of a questionnaire (问卷). A draft may change; a published version never does: a
+    change makes the next version (same id). `region_code` is the county that owns it (None: the prefecture)."""
+    __tablename__ = "questionnaire"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))    # draft | published
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuestionnaireQuestion(Base):
+    """A question of a version: its kind, options, and the policy and dimension it measures (知晓度…)."""
+    __tablename__ = "questionnaire_question"
+    questionnaire_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    no: Mapped[int] = mapped_column(SmallInteger, primary_key=True)   # 1-based, as shown
+    kind: Mapped[str] = mapped_column(String(20))      # single | multiple | scale | text
+    text: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list] = mapped_column(JSON, default=list)   # [{"label", "positive"}], numbered from 1
+    required: Mapped[bool] = mapped_column(Boolean)
+    policy_id: Mapped[str | None] = mapped_column(String(40))
+    dimension: Mapped[str | None] = mapped_column(String(20))   # knowledge | understanding | satisfaction
+
+
+class QuestionnaireRecipient(Base):
+    """A business a version was sent to (once, whatever the number of sends that reached it)."""
+    __tablename__ = "questionnaire_recipient"
+    questionnaire_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True, index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    send_id: Mapped[str] = mapped_column(String(40), index=True)   # the send that first reached it
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuestionnaireAnswer(Base):
+    """A business's answer to a version (one per business); its items are in answer_item."""
+    __tablename__ = "questionnaire_answer"
+    questionnaire_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    answered_by: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_answer_answered_at", "answered_at"),)
+
+
+class AnswerItem(Base):
+    """One value of an answer: an option number (a multiple choice has a row per option ticked), a
+    scale value 1–5, or a text. Rows, not JSON, so the aggregation is one GROUP BY."""
+    __tablename__ = "answer_item"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    uscc: Mapped[str] = mapped_column(String(18))
+    no: Mapped[int] = mapped_column(SmallInteger)
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    text: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_answer_item_question", "questionnaire_id", "version", "no", "value"),)
 
 
 # --- projections ------------------------------------------------------------------------------------

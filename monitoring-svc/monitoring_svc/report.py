@@ -117,7 +117,8 @@ CHARTS = {"types_by_county": (("region_name", "type_label"), "businesses"),
           "transitions": (("from_label", "to_label"), "businesses"),
           "quota_use": (("region_name",), "in_force"),
           "objections": (("region_name", "target_label"), "filed"),
-          "indicators": (("quarter", "type_label"), "sales")}
+          "indicators": (("quarter", "type_label"), "sales"),
+          "policy_awareness": (("title",), "satisfaction_rate")}
 
 
 def html_report(tables: list[analysis.Table], title: str) -> str:

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, or_, select, text
+from sqlalchemy import String, delete, func, insert, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from getihu_kit.pagination import PageRequest, keyset_page, scalars_page
-from getihu_kit.upserts import any_of, json_param, json_rows, upsert, upsert_newest, upsert_newest_json
-from monitoring_svc.models import (AppealProjection, BusinessProjection, ContactPoint, ContactPointBusiness,
-                                   OperatingReturn, Policy, PolicyPublication, RecognitionProjection, ReturnRead,
-                                   TypingResultProjection)
+from getihu_kit.upserts import any_of, insert_ignore, json_param, json_rows, upsert, upsert_newest, upsert_newest_json
+from monitoring_svc.models import (AnswerItem, AppealProjection, BusinessProjection, ContactPoint,
+                                   ContactPointBusiness, OperatingReturn, Policy, PolicyPublication, Questionnaire,
+                                   QuestionnaireAnswer, QuestionnaireQuestion, QuestionnaireRecipient,
+                                   RecognitionProjection, ReturnRead, TypingResultProjection)
+from monitoring_svc.schemas import SCALE_POSITIVE
 
 
 # --- policies ----------------------------------------------------------------------------------------
@@ -181,3 +183,179 @@ def record_appeals_decided(session: Session, rows: list[dict]) -> None:
                 f"UPDATE appeal_projection a SET filed_at = r.filed_at, due_on = r.due_on FROM "
                 f"{json_rows(table, ['appeal_id', 'filed_at', 'due_on']).text} "
                 f"WHERE a.appeal_id = r.appeal_id AND a.filed_at IS NULL"), {"rows": json_param(gaps)})
+
+
+# --- questionnaires --------------------------------------------------------------------------------------
+def latest_questionnaire(session: Session, qid: str, *, for_update: bool = False) -> Questionnaire | None:
+    stmt = select(Questionnaire).where(Questionnaire.id == qid).order_by(Questionnaire.version.desc()).limit(1)
+    return session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
+
+
+def get_questionnaire(session: Session, qid: str, version: int, *, for_update: bool = False) -> Questionnaire | None:
+    stmt = select(Questionnaire).where(Questionnaire.id == qid, Questionnaire.version == version)
+    return session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
+
+
+def questions(session: Session, qid: str, version: int) -> list[QuestionnaireQuestion]:
+    return list(session.execute(select(QuestionnaireQuestion).where(
+        QuestionnaireQuestion.questionnaire_id == qid, QuestionnaireQuestion.version == version)
+        .order_by(QuestionnaireQuestion.no)).scalars())
+
+
+def replace_questions(session: Session, qid: str, version: int, rows: list[dict]) -> None:
+    session.execute(delete(QuestionnaireQuestion).where(QuestionnaireQuestion.questionnaire_id == qid,
+                                                        QuestionnaireQuestion.version == version))
+    session.execute(insert(QuestionnaireQuestion), [{"questionnaire_id": qid, "version": version, **r} for r in rows])
+
+
+def existing_policies(session: Session, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(session.execute(select(Policy.id).where(any_of(Policy.id, ids))).scalars())
+
+
+def questionnaires_page(session: Session, *, region_codes: Sequence[str | None] | None, status: str | None,
+                        page: PageRequest) -> tuple[list, str | None]:
+    """Versions newest first; `region_codes` None: every owner (the prefecture's view)."""
+    stmt = select(Questionnaire.created_at, Questionnaire.id, Questionnaire.version, Questionnaire)
+    if region_codes is not None:
+        owned = [r for r in region_codes if r is not None]
+        stmt = stmt.where(or_(Questionnaire.region_code.is_(None), any_of(Questionnaire.region_code, owned))
+                          if None in region_codes else any_of(Questionnaire.region_code, owned))
+    if status:
+        stmt = stmt.where(Questionnaire.status == status)
+    return keyset_page(session, stmt, keys=[Questionnaire.created_at, Questionnaire.id, Questionnaire.version],
+                       page=page, descending=True)
+
+
+def contact_point_regions(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(ContactPoint.id, ContactPoint.region_code)
+                                .where(any_of(ContactPoint.id, ids))).all())
+
+
+def send_to_targets(session: Session, *, qid: str, version: int, send_id: str, at, region_codes: Sequence[str],
+                    types: Sequence[str], year: int | None, categories: Sequence[str],
+                    contact_point_ids: Sequence[str]) -> tuple[int, int]:
+    """Resolve the target group from the projections and record the new recipients, in one statement:
+    (businesses matched, businesses newly sent to — a business already sent this version is not again)."""
+    where = ["b.status = 'registered'"]
+    if region_codes:
+        where.append("b.region_code = ANY(:regions)")
+    if types:
+        where.append("EXISTS (SELECT 1 FROM typing_result_projection t WHERE t.uscc = b.uscc AND t.year = :year "
+                     "AND t.type = ANY(:types))")
+    if categories:
+        where.append("EXISTS (SELECT 1 FROM recognition_projection r WHERE r.uscc = b.uscc "
+                     "AND r.status IN ('granted', 'extended') AND r.category = ANY(:categories))")
+    if contact_point_ids:
+        where.append("EXISTS (SELECT 1 FROM contact_point_business c WHERE c.uscc = b.uscc "
+                     "AND c.contact_point_id = ANY(:cps))")
+    row = session.execute(text(
+        "WITH target AS (SELECT b.uscc, b.region_code FROM business_projection b WHERE " + " AND ".join(where) + "), "
+        "sent AS (INSERT INTO questionnaire_recipient (questionnaire_id, version, uscc, region_code, send_id, sent_at) "
+        "SELECT :qid, :version, uscc, region_code, :send_id, :at FROM target "
+        "ON CONFLICT (questionnaire_id, version, uscc) DO NOTHING RETURNING 1) "
+        "SELECT (SELECT count(*) FROM target) AS matched, (SELECT count(*) FROM sent) AS sent"),
+        {"qid": qid, "version": version, "send_id": send_id, "at": at, "regions": list(region_codes),
+         "year": year, "types": list(types), "categories": list(categories), "cps": list(contact_point_ids)}).one()
+    return int(row.matched), int(row.sent)
+
+
+def sent_events(qid: str, version: int, send_id: str, title: str, closes_on):
+    """The rows of a send as QuestionnaireSent payloads, for Outbox.emit_select (no row through Python)."""
+    r = QuestionnaireRecipient
+    data = func.json_build_object("questionnaire_id", r.questionnaire_id, "version", r.version,
+                                  "title", literal(title, String), "uscc", r.uscc, "region_code", r.region_code,
+                                  "sent_at", r.sent_at,
+                                  "closes_on", literal(closes_on.isoformat() if closes_on else None, String))
+    return (select(r.uscc.label("key"), r.uscc.label("subject"), data.label("data"))
+            .where(r.questionnaire_id == qid, r.version == version, r.send_id == send_id).order_by(r.uscc))
+
+
+def recipient(session: Session, qid: str, version: int, uscc: str) -> QuestionnaireRecipient | None:
+    return session.get(QuestionnaireRecipient, (qid, version, uscc))
+
+
+def receives(session: Session, qid: str, version: int, usccs: Sequence[str]) -> bool:
+    if not usccs:
+        return False
+    r = QuestionnaireRecipient
+    return session.execute(select(r.uscc).where(r.questionnaire_id == qid, r.version == version,
+                                                any_of(r.uscc, usccs)).limit(1)).first() is not None
+
+
+def assigned_page(session: Session, uscc: str, page: PageRequest) -> tuple[list, str | None]:
+    r, q, a = QuestionnaireRecipient, Questionnaire, QuestionnaireAnswer
+    answered = (select(a.uscc).where(a.questionnaire_id == r.questionnaire_id, a.version == r.version,
+                                     a.uscc == r.uscc).correlate(r).exists())
+    stmt = (select(r.sent_at, r.questionnaire_id, r.version, q.title, q.closes_on, answered.label("answered"))
+            .join(q, (q.id == r.questionnaire_id) & (q.version == r.version)).where(r.uscc == uscc))
+    return keyset_page(session, stmt, keys=[r.sent_at, r.questionnaire_id, r.version], page=page, descending=True)
+
+
+def record_answer(session: Session, row: dict, items: list[dict]) -> bool:
+    """The answer and its items; False when the business had answered this version already."""
+    t = QuestionnaireAnswer.__table__
+    stmt = insert_ignore(t, ["questionnaire_id", "version", "uscc"]).values(**row)
+    if not session.execute(stmt.returning(t.c.uscc)).first():
+        return False
+    if items:
+        key = {k: row[k] for k in ("questionnaire_id", "version", "uscc")}
+        session.execute(insert(AnswerItem), [{**key, **i} for i in items])
+    return True
+
+
+def answer_items(session: Session, qid: str, version: int, uscc: str) -> list[AnswerItem]:
+    return list(session.execute(select(AnswerItem).where(
+        AnswerItem.questionnaire_id == qid, AnswerItem.version == version, AnswerItem.uscc == uscc)
+        .order_by(AnswerItem.no, AnswerItem.value)).scalars())
+
+
+def _scope(region_code: str | None, column: str) -> str:
+    return f" AND {column} = :region" if region_code else ""
+
+
+def response_counts(session: Session, qid: str, version: int, region_code: str | None) -> tuple[int, int]:
+    params = {"qid": qid, "version": version, "region": region_code}
+    row = session.execute(text(
+        "SELECT (SELECT count(*) FROM questionnaire_recipient WHERE questionnaire_id = :qid AND version = :version"
+        + _scope(region_code, "region_code") + ") AS recipients, "
+        "(SELECT count(*) FROM questionnaire_answer WHERE questionnaire_id = :qid AND version = :version"
+        + _scope(region_code, "region_code") + ") AS answered"), params).one()
+    return int(row.recipients), int(row.answered)
+
+
+def distribution(session: Session, qid: str, version: int, region_code: str | None) -> list:
+    """Per question: (no, value, businesses) for each value given (an option number or a scale value),
+    with value NULL for the businesses that answered the question at all."""
+    return list(session.execute(text(
+        "SELECT i.no, i.value, count(DISTINCT i.uscc) AS businesses FROM answer_item i "
+        "JOIN questionnaire_answer a ON a.questionnaire_id = i.questionnaire_id AND a.version = i.version "
+        "AND a.uscc = i.uscc WHERE i.questionnaire_id = :qid AND i.version = :version"
+        + _scope(region_code, "a.region_code") + " GROUP BY GROUPING SETS ((i.no, i.value), (i.no))"),
+        {"qid": qid, "version": version, "region": region_code}).all())
+
+
+def policy_rates(session: Session, *, region_code: str | None, qid: str | None = None, version: int | None = None,
+                 year: int | None = None, quarters: Sequence[int] = (1, 2, 3, 4)) -> list:
+    """Per policy and dimension: answers to its questions and those counting as positive (a scale
+    value of 4 or 5, or a single choice's option marked positive). One questionnaire version, or
+    every answer given in a year's quarters (the bureau's calendar)."""
+    where = ["q.dimension IS NOT NULL", "q.policy_id IS NOT NULL", "i.value IS NOT NULL"]
+    if qid is not None:
+        where.append("a.questionnaire_id = :qid AND a.version = :version")
+    if year is not None:
+        where.append("EXTRACT(YEAR FROM a.answered_at AT TIME ZONE 'Asia/Shanghai') = :year AND "
+                     "EXTRACT(QUARTER FROM a.answered_at AT TIME ZONE 'Asia/Shanghai') = ANY(:quarters)")
+    return list(session.execute(text(
+        "SELECT q.policy_id, p.title, q.dimension, count(*) AS answered, count(*) FILTER (WHERE "
+        f"(q.kind = 'scale' AND i.value >= {SCALE_POSITIVE}) OR (q.kind = 'single' AND "
+        "coalesce((q.options -> (i.value - 1) ->> 'positive')::boolean, false))) AS positive "
+        "FROM answer_item i JOIN questionnaire_answer a ON a.questionnaire_id = i.questionnaire_id "
+        "AND a.version = i.version AND a.uscc = i.uscc "
+        "JOIN questionnaire_question q ON q.questionnaire_id = i.questionnaire_id AND q.version = i.version "
+        "AND q.no = i.no LEFT JOIN policy p ON p.id = q.policy_id WHERE " + " AND ".join(where)
+        + _scope(region_code, "a.region_code") + " GROUP BY 1, 2, 3 ORDER BY 1, 3"),
+        {"qid": qid, "version": version, "region": region_code, "year": year, "quarters": list(quarters)}).all())

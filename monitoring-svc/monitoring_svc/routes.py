@@ -15,11 +15,14 @@ from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearPath, YearQuery, requires
-from monitoring_svc import imports, report, returns, service
+from monitoring_svc import imports, questionnaires, report, returns, service
 from monitoring_svc.schemas import (MEASURE_CODE_PATTERN, AnalysisRead, ContactPointCreate, ContactPointPage,
                                     ContactPointRead, ContactPointReview, ContactPointStatus, ContactPointUpdate,
                                     PolicyCreate, PolicyPage, PolicyRead, PolicyStatus, PolicyUpdate, ReportCreate,
-                                    ReturnCreate, ReturnPage, ReturnRead, ReturnReadAuditPage)
+                                    ReturnCreate, ReturnPage, ReturnRead, ReturnReadAuditPage, AnswerCreate,
+                                    AnswerRead, AssignedPage, QuestionnaireCreate, QuestionnaireFields,
+                                    QuestionnairePage, QuestionnaireRead, QuestionnaireResults, QuestionnaireStatus,
+                                    SendRead, SendTarget)
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 # The platform's one job resource (/api/v1/jobs/{id}, routed by the id's prefix "mo_"); documented
@@ -167,6 +170,73 @@ def get_monitoring_job(job_id: Text, session: SessionDep, principal: Principal =
 @jobs_router.get("/{job_id}", response_model=JobRead)
 def get_job_of_monitoring(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+# --- 问卷 ------------------------------------------------------------------------------------------
+VersionPath = Annotated[int, Path(ge=1, le=100000, description="版本")]
+OPERATOR = requires("operator")
+READERS = requires("operator", *service.STAFF)
+
+
+@router.get("/questionnaires", response_model=QuestionnairePage, summary="问卷版本列表（县级看本县和地区局的问卷）")
+def list_questionnaires(session: SessionDep, page: ListPage, principal: Principal = Depends(STAFF),
+                        status: Annotated[QuestionnaireStatus | None, Query(description="状态")] = None
+                        ) -> QuestionnairePage:
+    return questionnaires.list_versions(session, principal=principal, status=status, page=page)
+
+
+@router.post("/questionnaires", status_code=201, response_model=QuestionnaireRead, summary="新建问卷（草稿，第1版）")
+def create_questionnaire(body: QuestionnaireCreate, session: SessionDep,
+                         principal: Principal = Depends(STAFF)) -> QuestionnaireRead:
+    return questionnaires.create(session, data=body, principal=principal)
+
+
+@router.put("/questionnaires/{qid}", response_model=QuestionnaireRead,
+            summary="修改问卷（草稿就地修改；已发布的生成新版本草稿）")
+def update_questionnaire(qid: Text, body: QuestionnaireFields, session: SessionDep,
+                         principal: Principal = Depends(STAFF)) -> QuestionnaireRead:
+    return questionnaires.update(session, qid=qid, data=body, principal=principal)
+
+
+@router.get("/questionnaires/{qid}/versions/{version}", response_model=QuestionnaireRead,
+            summary="问卷某版本的内容（工作人员；收到该问卷的经营者）")
+def get_questionnaire(qid: Text, version: VersionPath, session: SessionDep,
+                      principal: Principal = Depends(READERS)) -> QuestionnaireRead:
+    return questionnaires.get(session, qid=qid, version=version, principal=principal)
+
+
+@router.post("/questionnaires/{qid}/versions/{version}/publication", response_model=QuestionnaireRead,
+             summary="发布问卷版本（发布后不可修改）")
+def publish_questionnaire(qid: Text, version: VersionPath, session: SessionDep,
+                          principal: Principal = Depends(STAFF)) -> QuestionnaireRead:
+    return questionnaires.publish(session, qid=qid, version=version, principal=principal)
+
+
+@router.post("/questionnaires/{qid}/versions/{version}/sends", response_model=SendRead,
+             summary="向选定的个体工商户发放问卷（站内信；已收到本版本的不重复发送）")
+def send_questionnaire(qid: Text, version: VersionPath, body: SendTarget, session: SessionDep,
+                       principal: Principal = Depends(STAFF)) -> SendRead:
+    return questionnaires.send(session, qid=qid, version=version, target=body, principal=principal)
+
+
+@router.post("/questionnaires/{qid}/versions/{version}/answers", status_code=201, response_model=AnswerRead,
+             summary="经营者填写问卷（每户每版本一次）")
+def answer_questionnaire(qid: Text, version: VersionPath, body: AnswerCreate, session: SessionDep,
+                         principal: Principal = Depends(OPERATOR)) -> AnswerRead:
+    return questionnaires.answer(session, qid=qid, version=version, data=body, principal=principal)
+
+
+@router.get("/questionnaires/{qid}/versions/{version}/results", response_model=QuestionnaireResults,
+            summary="问卷结果：各题分布，各政策的知晓率、理解率、满意率")
+def questionnaire_results(qid: Text, version: VersionPath, session: SessionDep, principal: Principal = Depends(STAFF),
+                          region_code: RegionCode | None = None) -> QuestionnaireResults:
+    return questionnaires.results(session, qid=qid, version=version, principal=principal, region_code=region_code)
+
+
+@router.get("/businesses/{uscc}/questionnaires", response_model=AssignedPage, summary="本户收到的问卷")
+def assigned_questionnaires(uscc: USCC, session: SessionDep, page: ListPage,
+                            principal: Principal = Depends(READERS)) -> AssignedPage:
+    return questionnaires.assigned(session, uscc=uscc, principal=principal, page=page)
 
 
 # --- 分析 ------------------------------------------------------------------------------------------

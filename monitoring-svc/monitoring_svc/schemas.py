@@ -340,3 +340,184 @@ class ReportCreate(BaseModel):
     year: int = Field(ge=2000, le=2100, description="年度")
     quarter: int | None = Field(default=None, ge=1, le=4, description="季度（1–4）；不填为年度报告")
     region_code: RegionCode | None = Field(default=None, description="县（市、区）；不填为全地区（仅地区局）")
+
+
+# --- 问卷 --------------------------------------------------------------------------------------------
+QuestionKind = Literal["single", "multiple", "scale", "text"]
+Dimension = Literal["knowledge", "understanding", "satisfaction"]
+QuestionnaireStatus = Literal["draft", "published"]
+QUESTION_KIND_LABELS = {"single": "单选", "multiple": "多选", "scale": "量表（1–5分）", "text": "文字"}
+DIMENSION_LABELS = {"knowledge": "知晓度", "understanding": "理解度", "satisfaction": "满意度"}
+QUESTIONNAIRE_STATUS_LABELS = {"draft": "草稿", "published": "已发布"}
+SCALE_POSITIVE = 4  # on a 1–5 scale, 4 and 5 count as knowing / understanding / satisfied
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: Line200 = Field(description="选项文字")
+    positive: bool = Field(default=False, description="选中即计为“知晓 / 理解 / 满意”（题目关联评估维度时）")
+
+
+class Question(BaseModel):
+    """一道题：单选、多选、1–5分量表或文字；可关联一项惠企政策和一个评估维度（知晓度、理解度、满意度）。"""
+    model_config = ConfigDict(extra="forbid")
+    kind: QuestionKind = Field(description="single 单选、multiple 多选、scale 1–5分量表、text 文字")
+    text: Line300 = Field(description="题目")
+    options: list[Option] = Field(default_factory=list, max_length=20, description="选项（单选、多选题必填，2–20项）")
+    required: bool = Field(default=True, description="是否必答")
+    policy_id: str | None = Field(default=None, min_length=1, max_length=40, pattern=ID_PATTERN,
+                                  description="关联的惠企政策编号")
+    dimension: Dimension | None = Field(default=None, description="评估维度：knowledge 知晓度、understanding 理解度、"
+                                                                  "satisfaction 满意度（仅单选、量表题）")
+
+
+class QuestionnaireFields(BaseModel):
+    """问卷内容；已发布的版本不可修改，修改即生成新版本。"""
+    model_config = ConfigDict(extra="forbid")
+    title: Line200 = Field(description="问卷名称")
+    description: Paragraphs4k | None = Field(default=None, description="说明")
+    closes_on: Date | None = Field(default=None, description="截止日期（含）；不填为长期")
+    questions: list[Question] = Field(min_length=1, max_length=100, description="题目（按顺序编号，从1起）")
+
+
+class QuestionnaireCreate(QuestionnaireFields):
+    """新建问卷（草稿，第1版）；县级问卷属本县，地区局问卷不填 region_code。"""
+    region_code: RegionCode | None = Field(default=None, description="县级问卷所属县；地区局问卷不填")
+
+
+class QuestionRead(Question):
+    no: int
+    kind_label: str
+    dimension_label: str | None
+
+
+class QuestionnaireRead(BaseModel):
+    id: str
+    version: int
+    region_code: str | None
+    title: str
+    description: str | None
+    closes_on: dt.date | None
+    status: QuestionnaireStatus
+    status_label: str
+    created_by: str
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    questions: list[QuestionRead]
+
+
+class QuestionnaireSummary(BaseModel):
+    id: str
+    version: int
+    region_code: str | None
+    title: str
+    status: QuestionnaireStatus
+    status_label: str
+    closes_on: dt.date | None
+    published_at: dt.datetime | None
+
+
+class QuestionnairePage(Page[QuestionnaireSummary]):
+    """One page of questionnaire versions."""
+
+
+class SendTarget(BaseModel):
+    """发放对象：按县、分型类型、“名特优新”类别、联系点选定（各项之间为“且”，一项内为“或”；都不填为辖区全部）。"""
+    model_config = ConfigDict(extra="forbid")
+    region_codes: list[RegionCode] = Field(default_factory=list, max_length=50, description="县（市、区）")
+    types: list[Literal["survival", "growth", "development"]] = Field(default_factory=list, max_length=3,
+                                                                      description="分型类型")
+    year: int | None = Field(default=None, ge=2000, le=2100, description="分型年度（按类型选定时必填）")
+    categories: list[Literal["renowned", "distinctive", "quality", "emerging"]] = Field(
+        default_factory=list, max_length=4, description="“名特优新”类别（有效认定）")
+    contact_point_ids: list[Annotated[str, Field(min_length=1, max_length=40, pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=100, description="联系点：其联系的个体工商户")
+
+
+class SendRead(BaseModel):
+    send_id: str
+    questionnaire_id: str
+    version: int
+    matched: int = Field(description="符合条件的个体工商户数")
+    sent: int = Field(description="本次新发送户数（已收到本版本问卷的不重复发送）")
+
+
+class AnswerValue(BaseModel):
+    """一题的回答：单选填 choice，多选填 choices，量表填 scale，文字填 text（选项从1起编号）。"""
+    model_config = ConfigDict(extra="forbid")
+    no: int = Field(ge=1, le=100, description="题号")
+    choice: int | None = Field(default=None, ge=1, le=20, description="单选：选项序号")
+    choices: list[Annotated[int, Field(ge=1, le=20)]] | None = Field(default=None, max_length=20,
+                                                                       description="多选：选项序号")
+    scale: int | None = Field(default=None, ge=1, le=5, description="量表：1–5分")
+    text: Paragraphs2k | None = Field(default=None, description="文字回答")
+
+
+class AnswerCreate(BaseModel):
+    """经营者填写问卷（每户每版本一次）。"""
+    model_config = ConfigDict(extra="forbid")
+    uscc: USCC
+    answers: list[AnswerValue] = Field(max_length=100, description="各题回答")
+
+
+class AnswerRead(BaseModel):
+    questionnaire_id: str
+    version: int
+    uscc: str
+    answered_at: dt.datetime
+    answers: list[AnswerValue]
+
+
+class AssignedQuestionnaire(BaseModel):
+    questionnaire_id: str
+    version: int
+    title: str
+    closes_on: dt.date | None
+    sent_at: dt.datetime
+    answered: bool
+
+
+class AssignedPage(Page[AssignedQuestionnaire]):
+    """The questionnaires sent to a business, the newest first."""
+
+
+class OptionCount(BaseModel):
+    value: int
+    label: str
+    count: int
+
+
+class QuestionResult(BaseModel):
+    no: int
+    kind: QuestionKind
+    text: str
+    answered: int = Field(description="作答户数")
+    distribution: list[OptionCount] = Field(description="各选项（量表为各分值）的户数；文字题为空")
+    average: float | None = Field(description="量表平均分")
+
+
+class DimensionRate(BaseModel):
+    answered: int
+    positive: int
+    rate: float | None = Field(description="positive / answered")
+
+
+class PolicyRates(BaseModel):
+    policy_id: str
+    title: str | None
+    knowledge: DimensionRate
+    understanding: DimensionRate
+    satisfaction: DimensionRate
+
+
+class QuestionnaireResults(BaseModel):
+    """问卷结果：发放与作答户数，各题分布，各政策的知晓率、理解率、满意率。"""
+    questionnaire_id: str
+    version: int
+    region_code: str | None
+    recipients: int
+    answered: int
+    response_rate: float | None
+    questions: list[QuestionResult]
+    policies: list[PolicyRates]

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from getihu_kit import clock
 from getihu_kit.consumer import Subscription
-from getihu_kit.events import APPEAL, CULTIVATION, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, TYPING_RESULTS, \
-    TYPING_RUNS, CloudEvent
+from getihu_kit.events import APPEAL, CULTIVATION, MONITORING, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, \
+    TYPING_RESULTS, TYPING_RUNS, CloudEvent
 from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
 from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted, \
     WindowOpened
+from getihu_kit.schemas.monitoring import QuestionnaireSent
 from getihu_kit.schemas.registry import AnnualReportClosed, BusinessState
 from getihu_kit.labels import category_label, type_label
 from getihu_kit.schemas.typing import TypingPublished, TypingResultPublished
@@ -156,6 +157,21 @@ def measures_messages(event: CloudEvent, names: Names) -> list[Wanted]:
                    _region(names, m.uscc, m.region_code))]
 
 
+def questionnaire_key(questionnaire_id: str, version: int) -> str:
+    """The notification's key: the questionnaire version, not the event, so a business gets one message
+    per version however often it is sent (a repeated event, a second send to an overlapping group)."""
+    return f"questionnaire:{questionnaire_id}:v{version}"
+
+
+def questionnaire_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    q = QuestionnaireSent.model_validate(event.data)
+    data = {"uscc": q.uscc, "name": _name(names, q.uscc), "questionnaire_id": q.questionnaire_id,
+            "version": q.version, "title": q.title,
+            "closes_text": f"，截止日期 {q.closes_on.isoformat()}" if q.closes_on else ""}
+    return [Wanted(questionnaire_key(q.questionnaire_id, q.version), event.type, business(q.uscc),
+                   "monitoring.questionnaire", data, q.uscc, _region(names, q.uscc, q.region_code))]
+
+
 # --- handlers -----------------------------------------------------------------------------------
 def batch_of(builder: Builder, channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
     """A batch handler: one names lookup, one store() for every message of the poll."""
@@ -260,7 +276,8 @@ def _subscription(s: Settings) -> Subscription:
     ch = channels_of(s)
     return Subscription(
         name="notify",
-        topics=[REGISTRY_BUSINESS, REGISTRY_ANNUAL_REPORT, TYPING_RUNS, TYPING_RESULTS, CULTIVATION, APPEAL],
+        topics=[REGISTRY_BUSINESS, REGISTRY_ANNUAL_REPORT, TYPING_RUNS, TYPING_RESULTS, CULTIVATION, APPEAL,
+                MONITORING],
         handlers={
             AnnualReportClosed.event_type: apply_annual_report_closed,
             TypingPublished.event_type: single(typing_published_messages, ch),
@@ -274,5 +291,6 @@ def _subscription(s: Settings) -> Subscription:
             ApplicationChanged.event_type: batch_of(application_messages, ch),
             RecognitionChanged.event_type: recognitions_handler(ch),
             SupportMeasuresGranted.event_type: batch_of(measures_messages, ch),
+            QuestionnaireSent.event_type: batch_of(questionnaire_messages, ch),
         },
     )

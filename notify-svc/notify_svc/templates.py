@@ -103,6 +103,11 @@ _ALL = [
     Template("measures.granted", 1, "您可免申即享的帮扶措施（{basis_label}）",
              "{name}（统一社会信用代码 {uscc}）：\n"
              "根据贵户{year}年度{basis_label}，以下帮扶措施免申即享：\n{measures}"),
+    Template("monitoring.questionnaire", 1, "请填写问卷：{title}",
+             "{name}（统一社会信用代码 {uscc}）：\n"
+             "市场监管部门开展惠企政策宣传和个体工商户发展情况问卷调查，邀请贵户填写“{title}”（第{version}版）"
+             "{closes_text}。请登录个体工商户服务平台，在“收到的问卷”中填写，每户填写一次。",
+             (EMAIL,)),
     Template("reminder.annual_report", 1, "请于{due_on}前报送{report_year}年度年度报告",
              "{name}（统一社会信用代码 {uscc}）：\n"
              "个体工商户应于每年6月30日前报送上一年度年度报告。贵户尚未报送{report_year}年度年度报告，"

@@ -1338,6 +1338,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/businesses/{uscc}/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本户收到的问卷 */
+        get: operations["assignedQuestionnaires"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/contact-points": {
         parameters: {
             query?: never;
@@ -1472,6 +1489,126 @@ export interface paths {
         put?: never;
         /** 撤回已公示的惠企政策 */
         post: operations["withdrawPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问卷版本列表（县级看本县和地区局的问卷） */
+        get: operations["listQuestionnaires"];
+        put?: never;
+        /** 新建问卷（草稿，第1版） */
+        post: operations["createQuestionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改问卷（草稿就地修改；已发布的生成新版本草稿） */
+        put: operations["updateQuestionnaire"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问卷某版本的内容（工作人员；收到该问卷的经营者） */
+        get: operations["getQuestionnaire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}/versions/{version}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 经营者填写问卷（每户每版本一次） */
+        post: operations["answerQuestionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}/versions/{version}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布问卷版本（发布后不可修改） */
+        post: operations["publishQuestionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}/versions/{version}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问卷结果：各题分布，各政策的知晓率、理解率、满意率 */
+        get: operations["questionnaireResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/questionnaires/{qid}/versions/{version}/sends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 向选定的个体工商户发放问卷（站内信；已收到本版本的不重复发送） */
+        post: operations["sendQuestionnaire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2196,6 +2333,127 @@ export interface components {
             reason?: string;
         };
         /**
+         * AnswerCreate
+         * @description 经营者填写问卷（每户每版本一次）。
+         * @example {
+         *       "answers": [
+         *         {
+         *           "choice": 1,
+         *           "no": 1
+         *         },
+         *         {
+         *           "no": 2,
+         *           "scale": 4
+         *         },
+         *         {
+         *           "choices": [
+         *             1,
+         *             2
+         *           ],
+         *           "no": 3
+         *         },
+         *         {
+         *           "no": 4,
+         *           "text": "希望在市场监管所公示栏张贴政策解读。"
+         *         }
+         *       ],
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        AnswerCreate: {
+            /**
+             * Answers
+             * @description 各题回答
+             */
+            answers: components["schemas"]["AnswerValue"][];
+            /**
+             * Uscc
+             * Format: uscc
+             * @description 个体工商户统一社会信用代码（18位，以92开头，末位为校验码）
+             */
+            uscc: string;
+        };
+        /**
+         * AnswerRead
+         * @example {
+         *       "answered_at": "2025-09-05T03:00:00Z",
+         *       "answers": [
+         *         {
+         *           "choice": 1,
+         *           "no": 1
+         *         },
+         *         {
+         *           "no": 2,
+         *           "scale": 4
+         *         },
+         *         {
+         *           "choices": [
+         *             1,
+         *             2
+         *           ],
+         *           "no": 3
+         *         },
+         *         {
+         *           "no": 4,
+         *           "text": "希望在市场监管所公示栏张贴政策解读。"
+         *         }
+         *       ],
+         *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+         *       "uscc": "92232701L00000101H",
+         *       "version": 1
+         *     }
+         */
+        AnswerRead: {
+            /**
+             * Answered At
+             * Format: date-time
+             */
+            answered_at: string;
+            /** Answers */
+            answers: components["schemas"]["AnswerValue"][];
+            /** Questionnaire Id */
+            questionnaire_id: string;
+            /** Uscc */
+            uscc: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * AnswerValue
+         * @description 一题的回答：单选填 choice，多选填 choices，量表填 scale，文字填 text（选项从1起编号）。
+         * @example {
+         *       "choice": 1,
+         *       "no": 1
+         *     }
+         */
+        AnswerValue: {
+            /**
+             * Choice
+             * @description 单选：选项序号
+             */
+            choice?: number | null;
+            /**
+             * Choices
+             * @description 多选：选项序号
+             */
+            choices?: number[] | null;
+            /**
+             * No
+             * @description 题号
+             */
+            no: number;
+            /**
+             * Scale
+             * @description 量表：1–5分
+             */
+            scale?: number | null;
+            /**
+             * Text
+             * @description 文字回答
+             */
+            text?: string | null;
+        };
+        /**
          * AppealPage
          * @example {
          *       "items": [
@@ -2572,6 +2830,57 @@ export interface components {
             uscc: string;
             /** Year */
             year: number;
+        };
+        /**
+         * AssignedPage
+         * @description The questionnaires sent to a business, the newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "answered": false,
+         *           "closes_on": "2025-12-31",
+         *           "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+         *           "sent_at": "2025-09-02T02:00:00Z",
+         *           "title": "2025年惠企政策知晓度、满意度调查",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        AssignedPage: {
+            /** Items */
+            items: components["schemas"]["AssignedQuestionnaire"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * AssignedQuestionnaire
+         * @example {
+         *       "answered": false,
+         *       "closes_on": "2025-12-31",
+         *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+         *       "sent_at": "2025-09-02T02:00:00Z",
+         *       "title": "2025年惠企政策知晓度、满意度调查",
+         *       "version": 1
+         *     }
+         */
+        AssignedQuestionnaire: {
+            /** Answered */
+            answered: boolean;
+            /** Closes On */
+            closes_on: string | null;
+            /** Questionnaire Id */
+            questionnaire_id: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
         };
         /**
          * AuditEntry
@@ -4077,6 +4386,25 @@ export interface components {
             token_type?: string;
         };
         /**
+         * DimensionRate
+         * @example {
+         *       "answered": 120,
+         *       "positive": 87,
+         *       "rate": 0.725
+         *     }
+         */
+        DimensionRate: {
+            /** Answered */
+            answered: number;
+            /** Positive */
+            positive: number;
+            /**
+             * Rate
+             * @description positive / answered
+             */
+            rate: number | null;
+        };
+        /**
          * DirectoryEntry
          * @description One line of the 个体工商户名录 as the public sees it.
          * @example {
@@ -5186,6 +5514,42 @@ export interface components {
             proceed: boolean;
         };
         /**
+         * Option
+         * @example {
+         *       "label": "了解",
+         *       "positive": true
+         *     }
+         */
+        Option: {
+            /**
+             * Label
+             * @description 选项文字
+             */
+            label: string;
+            /**
+             * Positive
+             * @description 选中即计为“知晓 / 理解 / 满意”（题目关联评估维度时）
+             * @default false
+             */
+            positive?: boolean;
+        };
+        /**
+         * OptionCount
+         * @example {
+         *       "count": 3,
+         *       "label": "1分",
+         *       "value": 1
+         *     }
+         */
+        OptionCount: {
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+            /** Value */
+            value: number;
+        };
+        /**
          * Page[ApplicationRead]
          * @example {
          *       "items": [
@@ -5542,6 +5906,37 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * PolicyRates
+         * @example {
+         *       "knowledge": {
+         *         "answered": 120,
+         *         "positive": 87,
+         *         "rate": 0.725
+         *       },
+         *       "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *       "satisfaction": {
+         *         "answered": 118,
+         *         "positive": 95,
+         *         "rate": 0.8051
+         *       },
+         *       "title": "个体工商户首贷和续贷支持",
+         *       "understanding": {
+         *         "answered": 0,
+         *         "positive": 0,
+         *         "rate": null
+         *       }
+         *     }
+         */
+        PolicyRates: {
+            knowledge: components["schemas"]["DimensionRate"];
+            /** Policy Id */
+            policy_id: string;
+            satisfaction: components["schemas"]["DimensionRate"];
+            /** Title */
+            title: string | null;
+            understanding: components["schemas"]["DimensionRate"];
+        };
+        /**
          * PolicyRead
          * @example {
          *       "channels": [
@@ -5852,6 +6247,637 @@ export interface components {
             at: string;
             /** Revision */
             revision: number;
+        };
+        /**
+         * Question
+         * @description 一道题：单选、多选、1–5分量表或文字；可关联一项惠企政策和一个评估维度（知晓度、理解度、满意度）。
+         * @example {
+         *       "dimension": "knowledge",
+         *       "kind": "single",
+         *       "options": [
+         *         {
+         *           "label": "了解",
+         *           "positive": true
+         *         },
+         *         {
+         *           "label": "听说过，不了解内容",
+         *           "positive": false
+         *         },
+         *         {
+         *           "label": "不了解",
+         *           "positive": false
+         *         }
+         *       ],
+         *       "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *       "required": true,
+         *       "text": "您是否了解个体工商户首贷和续贷支持政策？"
+         *     }
+         */
+        Question: {
+            /**
+             * Dimension
+             * @description 评估维度：knowledge 知晓度、understanding 理解度、satisfaction 满意度（仅单选、量表题）
+             */
+            dimension?: ("knowledge" | "understanding" | "satisfaction") | null;
+            /**
+             * Kind
+             * @description single 单选、multiple 多选、scale 1–5分量表、text 文字
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "scale" | "text";
+            /**
+             * Options
+             * @description 选项（单选、多选题必填，2–20项）
+             */
+            options?: components["schemas"]["Option"][];
+            /**
+             * Policy Id
+             * @description 关联的惠企政策编号
+             */
+            policy_id?: string | null;
+            /**
+             * Required
+             * @description 是否必答
+             * @default true
+             */
+            required?: boolean;
+            /**
+             * Text
+             * @description 题目
+             */
+            text: string;
+        };
+        /**
+         * QuestionRead
+         * @example {
+         *       "dimension": "knowledge",
+         *       "dimension_label": "知晓度",
+         *       "kind": "single",
+         *       "kind_label": "单选",
+         *       "no": 1,
+         *       "options": [
+         *         {
+         *           "label": "了解",
+         *           "positive": true
+         *         },
+         *         {
+         *           "label": "听说过，不了解内容",
+         *           "positive": false
+         *         },
+         *         {
+         *           "label": "不了解",
+         *           "positive": false
+         *         }
+         *       ],
+         *       "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *       "required": true,
+         *       "text": "您是否了解个体工商户首贷和续贷支持政策？"
+         *     }
+         */
+        QuestionRead: {
+            /**
+             * Dimension
+             * @description 评估维度：knowledge 知晓度、understanding 理解度、satisfaction 满意度（仅单选、量表题）
+             */
+            dimension?: ("knowledge" | "understanding" | "satisfaction") | null;
+            /** Dimension Label */
+            dimension_label: string | null;
+            /**
+             * Kind
+             * @description single 单选、multiple 多选、scale 1–5分量表、text 文字
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "scale" | "text";
+            /** Kind Label */
+            kind_label: string;
+            /** No */
+            no: number;
+            /**
+             * Options
+             * @description 选项（单选、多选题必填，2–20项）
+             */
+            options?: components["schemas"]["Option"][];
+            /**
+             * Policy Id
+             * @description 关联的惠企政策编号
+             */
+            policy_id?: string | null;
+            /**
+             * Required
+             * @description 是否必答
+             * @default true
+             */
+            required?: boolean;
+            /**
+             * Text
+             * @description 题目
+             */
+            text: string;
+        };
+        /**
+         * QuestionResult
+         * @example {
+         *       "answered": 118,
+         *       "average": 4.05,
+         *       "distribution": [
+         *         {
+         *           "count": 3,
+         *           "label": "1分",
+         *           "value": 1
+         *         },
+         *         {
+         *           "count": 5,
+         *           "label": "2分",
+         *           "value": 2
+         *         },
+         *         {
+         *           "count": 15,
+         *           "label": "3分",
+         *           "value": 3
+         *         },
+         *         {
+         *           "count": 46,
+         *           "label": "4分",
+         *           "value": 4
+         *         },
+         *         {
+         *           "count": 49,
+         *           "label": "5分",
+         *           "value": 5
+         *         }
+         *       ],
+         *       "kind": "scale",
+         *       "no": 2,
+         *       "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+         *     }
+         */
+        QuestionResult: {
+            /**
+             * Answered
+             * @description 作答户数
+             */
+            answered: number;
+            /**
+             * Average
+             * @description 量表平均分
+             */
+            average: number | null;
+            /**
+             * Distribution
+             * @description 各选项（量表为各分值）的户数；文字题为空
+             */
+            distribution: components["schemas"]["OptionCount"][];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "scale" | "text";
+            /** No */
+            no: number;
+            /** Text */
+            text: string;
+        };
+        /**
+         * QuestionnaireCreate
+         * @description 新建问卷（草稿，第1版）；县级问卷属本县，地区局问卷不填 region_code。
+         * @example {
+         *       "closes_on": "2025-12-31",
+         *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+         *       "questions": [
+         *         {
+         *           "dimension": "knowledge",
+         *           "kind": "single",
+         *           "options": [
+         *             {
+         *               "label": "了解",
+         *               "positive": true
+         *             },
+         *             {
+         *               "label": "听说过，不了解内容",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "不了解",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+         *         },
+         *         {
+         *           "dimension": "satisfaction",
+         *           "kind": "scale",
+         *           "options": [],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "kind": "multiple",
+         *           "options": [
+         *             {
+         *               "label": "政府网站",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "政务公开栏",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": null,
+         *           "required": true,
+         *           "text": "您从哪些渠道了解惠企政策？"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "kind": "text",
+         *           "options": [],
+         *           "policy_id": null,
+         *           "required": false,
+         *           "text": "您对惠企政策宣传的意见建议"
+         *         }
+         *       ],
+         *       "region_code": "232701",
+         *       "title": "2025年惠企政策知晓度、满意度调查"
+         *     }
+         */
+        QuestionnaireCreate: {
+            /**
+             * Closes On
+             * @description 截止日期（含）；不填为长期
+             */
+            closes_on?: string | null;
+            /**
+             * Description
+             * @description 说明
+             */
+            description?: string | null;
+            /**
+             * Questions
+             * @description 题目（按顺序编号，从1起）
+             */
+            questions: components["schemas"]["Question"][];
+            /**
+             * Region Code
+             * @description 县级问卷所属县；地区局问卷不填
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Title
+             * @description 问卷名称
+             */
+            title: string;
+        };
+        /**
+         * QuestionnaireFields
+         * @description 问卷内容；已发布的版本不可修改，修改即生成新版本。
+         * @example {
+         *       "closes_on": "2025-12-31",
+         *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+         *       "questions": [
+         *         {
+         *           "dimension": "knowledge",
+         *           "kind": "single",
+         *           "options": [
+         *             {
+         *               "label": "了解",
+         *               "positive": true
+         *             },
+         *             {
+         *               "label": "听说过，不了解内容",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "不了解",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+         *         },
+         *         {
+         *           "dimension": "satisfaction",
+         *           "kind": "scale",
+         *           "options": [],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "kind": "multiple",
+         *           "options": [
+         *             {
+         *               "label": "政府网站",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "政务公开栏",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": null,
+         *           "required": true,
+         *           "text": "您从哪些渠道了解惠企政策？"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "kind": "text",
+         *           "options": [],
+         *           "policy_id": null,
+         *           "required": false,
+         *           "text": "您对惠企政策宣传的意见建议"
+         *         }
+         *       ],
+         *       "title": "2025年惠企政策知晓度、满意度调查"
+         *     }
+         */
+        QuestionnaireFields: {
+            /**
+             * Closes On
+             * @description 截止日期（含）；不填为长期
+             */
+            closes_on?: string | null;
+            /**
+             * Description
+             * @description 说明
+             */
+            description?: string | null;
+            /**
+             * Questions
+             * @description 题目（按顺序编号，从1起）
+             */
+            questions: components["schemas"]["Question"][];
+            /**
+             * Title
+             * @description 问卷名称
+             */
+            title: string;
+        };
+        /**
+         * QuestionnairePage
+         * @description One page of questionnaire versions.
+         * @example {
+         *       "items": [
+         *         {
+         *           "closes_on": "2025-12-31",
+         *           "id": "qn-3e8a1c5b7d9f2a40",
+         *           "published_at": "2025-09-02T01:00:00Z",
+         *           "region_code": "232701",
+         *           "status": "published",
+         *           "status_label": "已发布",
+         *           "title": "2025年惠企政策知晓度、满意度调查",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        QuestionnairePage: {
+            /** Items */
+            items: components["schemas"]["QuestionnaireSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * QuestionnaireRead
+         * @example {
+         *       "closes_on": "2025-12-31",
+         *       "created_at": "2025-09-01T01:00:00Z",
+         *       "created_by": "county-mohe-01[county_staff]",
+         *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+         *       "id": "qn-3e8a1c5b7d9f2a40",
+         *       "published_at": "2025-09-02T01:00:00Z",
+         *       "questions": [
+         *         {
+         *           "dimension": "knowledge",
+         *           "dimension_label": "知晓度",
+         *           "kind": "single",
+         *           "kind_label": "单选",
+         *           "no": 1,
+         *           "options": [
+         *             {
+         *               "label": "了解",
+         *               "positive": true
+         *             },
+         *             {
+         *               "label": "听说过，不了解内容",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "不了解",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+         *         },
+         *         {
+         *           "dimension": "satisfaction",
+         *           "dimension_label": "满意度",
+         *           "kind": "scale",
+         *           "kind_label": "量表（1–5分）",
+         *           "no": 2,
+         *           "options": [],
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "required": true,
+         *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "dimension_label": null,
+         *           "kind": "multiple",
+         *           "kind_label": "多选",
+         *           "no": 3,
+         *           "options": [
+         *             {
+         *               "label": "政府网站",
+         *               "positive": false
+         *             },
+         *             {
+         *               "label": "政务公开栏",
+         *               "positive": false
+         *             }
+         *           ],
+         *           "policy_id": null,
+         *           "required": true,
+         *           "text": "您从哪些渠道了解惠企政策？"
+         *         },
+         *         {
+         *           "dimension": null,
+         *           "dimension_label": null,
+         *           "kind": "text",
+         *           "kind_label": "文字",
+         *           "no": 4,
+         *           "options": [],
+         *           "policy_id": null,
+         *           "required": false,
+         *           "text": "您对惠企政策宣传的意见建议"
+         *         }
+         *       ],
+         *       "region_code": "232701",
+         *       "status": "published",
+         *       "status_label": "已发布",
+         *       "title": "2025年惠企政策知晓度、满意度调查",
+         *       "version": 1
+         *     }
+         */
+        QuestionnaireRead: {
+            /** Closes On */
+            closes_on: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Description */
+            description: string | null;
+            /** Id */
+            id: string;
+            /** Published At */
+            published_at: string | null;
+            /** Questions */
+            questions: components["schemas"]["QuestionRead"][];
+            /** Region Code */
+            region_code: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * QuestionnaireResults
+         * @description 问卷结果：发放与作答户数，各题分布，各政策的知晓率、理解率、满意率。
+         * @example {
+         *       "answered": 120,
+         *       "policies": [
+         *         {
+         *           "knowledge": {
+         *             "answered": 120,
+         *             "positive": 87,
+         *             "rate": 0.725
+         *           },
+         *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+         *           "satisfaction": {
+         *             "answered": 118,
+         *             "positive": 95,
+         *             "rate": 0.8051
+         *           },
+         *           "title": "个体工商户首贷和续贷支持",
+         *           "understanding": {
+         *             "answered": 0,
+         *             "positive": 0,
+         *             "rate": null
+         *           }
+         *         }
+         *       ],
+         *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+         *       "questions": [
+         *         {
+         *           "answered": 118,
+         *           "average": 4.05,
+         *           "distribution": [
+         *             {
+         *               "count": 3,
+         *               "label": "1分",
+         *               "value": 1
+         *             },
+         *             {
+         *               "count": 5,
+         *               "label": "2分",
+         *               "value": 2
+         *             },
+         *             {
+         *               "count": 15,
+         *               "label": "3分",
+         *               "value": 3
+         *             },
+         *             {
+         *               "count": 46,
+         *               "label": "4分",
+         *               "value": 4
+         *             },
+         *             {
+         *               "count": 49,
+         *               "label": "5分",
+         *               "value": 5
+         *             }
+         *           ],
+         *           "kind": "scale",
+         *           "no": 2,
+         *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+         *         }
+         *       ],
+         *       "recipients": 405,
+         *       "region_code": "232701",
+         *       "response_rate": 0.2963,
+         *       "version": 1
+         *     }
+         */
+        QuestionnaireResults: {
+            /** Answered */
+            answered: number;
+            /** Policies */
+            policies: components["schemas"]["PolicyRates"][];
+            /** Questionnaire Id */
+            questionnaire_id: string;
+            /** Questions */
+            questions: components["schemas"]["QuestionResult"][];
+            /** Recipients */
+            recipients: number;
+            /** Region Code */
+            region_code: string | null;
+            /** Response Rate */
+            response_rate: number | null;
+            /** Version */
+            version: number;
+        };
+        /**
+         * QuestionnaireSummary
+         * @example {
+         *       "closes_on": "2025-12-31",
+         *       "id": "qn-3e8a1c5b7d9f2a40",
+         *       "published_at": "2025-09-02T01:00:00Z",
+         *       "region_code": "232701",
+         *       "status": "published",
+         *       "status_label": "已发布",
+         *       "title": "2025年惠企政策知晓度、满意度调查",
+         *       "version": 1
+         *     }
+         */
+        QuestionnaireSummary: {
+            /** Closes On */
+            closes_on: string | null;
+            /** Id */
+            id: string;
+            /** Published At */
+            published_at: string | null;
+            /** Region Code */
+            region_code: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
         };
         /**
          * Recognise
@@ -6911,6 +7937,77 @@ export interface components {
             sub: string;
             /** Usccs */
             usccs: string[];
+        };
+        /**
+         * SendRead
+         * @example {
+         *       "matched": 412,
+         *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+         *       "send_id": "send-7a1c3e5b9d2f4a60",
+         *       "sent": 405,
+         *       "version": 1
+         *     }
+         */
+        SendRead: {
+            /**
+             * Matched
+             * @description 符合条件的个体工商户数
+             */
+            matched: number;
+            /** Questionnaire Id */
+            questionnaire_id: string;
+            /** Send Id */
+            send_id: string;
+            /**
+             * Sent
+             * @description 本次新发送户数（已收到本版本问卷的不重复发送）
+             */
+            sent: number;
+            /** Version */
+            version: number;
+        };
+        /**
+         * SendTarget
+         * @description 发放对象：按县、分型类型、“名特优新”类别、联系点选定（各项之间为“且”，一项内为“或”；都不填为辖区全部）。
+         * @example {
+         *       "categories": [],
+         *       "contact_point_ids": [],
+         *       "region_codes": [
+         *         "232701"
+         *       ],
+         *       "types": [
+         *         "growth",
+         *         "development"
+         *       ],
+         *       "year": 2025
+         *     }
+         */
+        SendTarget: {
+            /**
+             * Categories
+             * @description “名特优新”类别（有效认定）
+             */
+            categories?: ("renowned" | "distinctive" | "quality" | "emerging")[];
+            /**
+             * Contact Point Ids
+             * @description 联系点：其联系的个体工商户
+             */
+            contact_point_ids?: string[];
+            /**
+             * Region Codes
+             * @description 县（市、区）
+             */
+            region_codes?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764")[];
+            /**
+             * Types
+             * @description 分型类型
+             */
+            types?: ("survival" | "growth" | "development")[];
+            /**
+             * Year
+             * @description 分型年度（按类型选定时必填）
+             */
+            year?: number | null;
         };
         /**
          * SiteVisit
@@ -18614,6 +19711,109 @@ export interface operations {
             };
         };
     };
+    assignedQuestionnaires: {
+        parameters: {
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "answered": false,
+                     *           "closes_on": "2025-12-31",
+                     *           "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+                     *           "sent_at": "2025-09-02T02:00:00Z",
+                     *           "title": "2025年惠企政策知晓度、满意度调查",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["AssignedPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listContactPoints: {
         parameters: {
             query?: {
@@ -20038,6 +21238,1371 @@ export interface operations {
                      *       "title": "个体工商户首贷和续贷支持"
                      *     } */
                     "application/json": components["schemas"]["PolicyRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listQuestionnaires: {
+        parameters: {
+            query?: {
+                /** @description 状态 */
+                status?: ("draft" | "published") | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "closes_on": "2025-12-31",
+                     *           "id": "qn-3e8a1c5b7d9f2a40",
+                     *           "published_at": "2025-09-02T01:00:00Z",
+                     *           "region_code": "232701",
+                     *           "status": "published",
+                     *           "status_label": "已发布",
+                     *           "title": "2025年惠企政策知晓度、满意度调查",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnairePage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "closes_on": "2025-12-31",
+                 *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                 *       "questions": [
+                 *         {
+                 *           "dimension": "knowledge",
+                 *           "kind": "single",
+                 *           "options": [
+                 *             {
+                 *               "label": "了解",
+                 *               "positive": true
+                 *             },
+                 *             {
+                 *               "label": "听说过，不了解内容",
+                 *               "positive": false
+                 *             },
+                 *             {
+                 *               "label": "不了解",
+                 *               "positive": false
+                 *             }
+                 *           ],
+                 *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                 *           "required": true,
+                 *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                 *         },
+                 *         {
+                 *           "dimension": "satisfaction",
+                 *           "kind": "scale",
+                 *           "options": [],
+                 *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                 *           "required": true,
+                 *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                 *         },
+                 *         {
+                 *           "dimension": null,
+                 *           "kind": "multiple",
+                 *           "options": [
+                 *             {
+                 *               "label": "政府网站",
+                 *               "positive": false
+                 *             },
+                 *             {
+                 *               "label": "政务公开栏",
+                 *               "positive": false
+                 *             }
+                 *           ],
+                 *           "policy_id": null,
+                 *           "required": true,
+                 *           "text": "您从哪些渠道了解惠企政策？"
+                 *         },
+                 *         {
+                 *           "dimension": null,
+                 *           "kind": "text",
+                 *           "options": [],
+                 *           "policy_id": null,
+                 *           "required": false,
+                 *           "text": "您对惠企政策宣传的意见建议"
+                 *         }
+                 *       ],
+                 *       "region_code": "232701",
+                 *       "title": "2025年惠企政策知晓度、满意度调查"
+                 *     } */
+                "application/json": components["schemas"]["QuestionnaireCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "closes_on": "2025-12-31",
+                     *       "created_at": "2025-09-01T01:00:00Z",
+                     *       "created_by": "county-mohe-01[county_staff]",
+                     *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                     *       "id": "qn-3e8a1c5b7d9f2a40",
+                     *       "published_at": "2025-09-02T01:00:00Z",
+                     *       "questions": [
+                     *         {
+                     *           "dimension": "knowledge",
+                     *           "dimension_label": "知晓度",
+                     *           "kind": "single",
+                     *           "kind_label": "单选",
+                     *           "no": 1,
+                     *           "options": [
+                     *             {
+                     *               "label": "了解",
+                     *               "positive": true
+                     *             },
+                     *             {
+                     *               "label": "听说过，不了解内容",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "不了解",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                     *         },
+                     *         {
+                     *           "dimension": "satisfaction",
+                     *           "dimension_label": "满意度",
+                     *           "kind": "scale",
+                     *           "kind_label": "量表（1–5分）",
+                     *           "no": 2,
+                     *           "options": [],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "multiple",
+                     *           "kind_label": "多选",
+                     *           "no": 3,
+                     *           "options": [
+                     *             {
+                     *               "label": "政府网站",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "政务公开栏",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": null,
+                     *           "required": true,
+                     *           "text": "您从哪些渠道了解惠企政策？"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "text",
+                     *           "kind_label": "文字",
+                     *           "no": 4,
+                     *           "options": [],
+                     *           "policy_id": null,
+                     *           "required": false,
+                     *           "text": "您对惠企政策宣传的意见建议"
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "status_label": "已发布",
+                     *       "title": "2025年惠企政策知晓度、满意度调查",
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnaireRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                qid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "closes_on": "2025-12-31",
+                 *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                 *       "questions": [
+                 *         {
+                 *           "dimension": "knowledge",
+                 *           "kind": "single",
+                 *           "options": [
+                 *             {
+                 *               "label": "了解",
+                 *               "positive": true
+                 *             },
+                 *             {
+                 *               "label": "听说过，不了解内容",
+                 *               "positive": false
+                 *             },
+                 *             {
+                 *               "label": "不了解",
+                 *               "positive": false
+                 *             }
+                 *           ],
+                 *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                 *           "required": true,
+                 *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                 *         },
+                 *         {
+                 *           "dimension": "satisfaction",
+                 *           "kind": "scale",
+                 *           "options": [],
+                 *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                 *           "required": true,
+                 *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                 *         },
+                 *         {
+                 *           "dimension": null,
+                 *           "kind": "multiple",
+                 *           "options": [
+                 *             {
+                 *               "label": "政府网站",
+                 *               "positive": false
+                 *             },
+                 *             {
+                 *               "label": "政务公开栏",
+                 *               "positive": false
+                 *             }
+                 *           ],
+                 *           "policy_id": null,
+                 *           "required": true,
+                 *           "text": "您从哪些渠道了解惠企政策？"
+                 *         },
+                 *         {
+                 *           "dimension": null,
+                 *           "kind": "text",
+                 *           "options": [],
+                 *           "policy_id": null,
+                 *           "required": false,
+                 *           "text": "您对惠企政策宣传的意见建议"
+                 *         }
+                 *       ],
+                 *       "title": "2025年惠企政策知晓度、满意度调查"
+                 *     } */
+                "application/json": components["schemas"]["QuestionnaireFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "closes_on": "2025-12-31",
+                     *       "created_at": "2025-09-01T01:00:00Z",
+                     *       "created_by": "county-mohe-01[county_staff]",
+                     *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                     *       "id": "qn-3e8a1c5b7d9f2a40",
+                     *       "published_at": "2025-09-02T01:00:00Z",
+                     *       "questions": [
+                     *         {
+                     *           "dimension": "knowledge",
+                     *           "dimension_label": "知晓度",
+                     *           "kind": "single",
+                     *           "kind_label": "单选",
+                     *           "no": 1,
+                     *           "options": [
+                     *             {
+                     *               "label": "了解",
+                     *               "positive": true
+                     *             },
+                     *             {
+                     *               "label": "听说过，不了解内容",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "不了解",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                     *         },
+                     *         {
+                     *           "dimension": "satisfaction",
+                     *           "dimension_label": "满意度",
+                     *           "kind": "scale",
+                     *           "kind_label": "量表（1–5分）",
+                     *           "no": 2,
+                     *           "options": [],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "multiple",
+                     *           "kind_label": "多选",
+                     *           "no": 3,
+                     *           "options": [
+                     *             {
+                     *               "label": "政府网站",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "政务公开栏",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": null,
+                     *           "required": true,
+                     *           "text": "您从哪些渠道了解惠企政策？"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "text",
+                     *           "kind_label": "文字",
+                     *           "no": 4,
+                     *           "options": [],
+                     *           "policy_id": null,
+                     *           "required": false,
+                     *           "text": "您对惠企政策宣传的意见建议"
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "status_label": "已发布",
+                     *       "title": "2025年惠企政策知晓度、满意度调查",
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnaireRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                qid: string;
+                /** @description 版本 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "closes_on": "2025-12-31",
+                     *       "created_at": "2025-09-01T01:00:00Z",
+                     *       "created_by": "county-mohe-01[county_staff]",
+                     *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                     *       "id": "qn-3e8a1c5b7d9f2a40",
+                     *       "published_at": "2025-09-02T01:00:00Z",
+                     *       "questions": [
+                     *         {
+                     *           "dimension": "knowledge",
+                     *           "dimension_label": "知晓度",
+                     *           "kind": "single",
+                     *           "kind_label": "单选",
+                     *           "no": 1,
+                     *           "options": [
+                     *             {
+                     *               "label": "了解",
+                     *               "positive": true
+                     *             },
+                     *             {
+                     *               "label": "听说过，不了解内容",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "不了解",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                     *         },
+                     *         {
+                     *           "dimension": "satisfaction",
+                     *           "dimension_label": "满意度",
+                     *           "kind": "scale",
+                     *           "kind_label": "量表（1–5分）",
+                     *           "no": 2,
+                     *           "options": [],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "multiple",
+                     *           "kind_label": "多选",
+                     *           "no": 3,
+                     *           "options": [
+                     *             {
+                     *               "label": "政府网站",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "政务公开栏",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": null,
+                     *           "required": true,
+                     *           "text": "您从哪些渠道了解惠企政策？"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "text",
+                     *           "kind_label": "文字",
+                     *           "no": 4,
+                     *           "options": [],
+                     *           "policy_id": null,
+                     *           "required": false,
+                     *           "text": "您对惠企政策宣传的意见建议"
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "status_label": "已发布",
+                     *       "title": "2025年惠企政策知晓度、满意度调查",
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnaireRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                qid: string;
+                /** @description 版本 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "answers": [
+                 *         {
+                 *           "choice": 1,
+                 *           "no": 1
+                 *         },
+                 *         {
+                 *           "no": 2,
+                 *           "scale": 4
+                 *         },
+                 *         {
+                 *           "choices": [
+                 *             1,
+                 *             2
+                 *           ],
+                 *           "no": 3
+                 *         },
+                 *         {
+                 *           "no": 4,
+                 *           "text": "希望在市场监管所公示栏张贴政策解读。"
+                 *         }
+                 *       ],
+                 *       "uscc": "92232701L00000101H"
+                 *     } */
+                "application/json": components["schemas"]["AnswerCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "answered_at": "2025-09-05T03:00:00Z",
+                     *       "answers": [
+                     *         {
+                     *           "choice": 1,
+                     *           "no": 1
+                     *         },
+                     *         {
+                     *           "no": 2,
+                     *           "scale": 4
+                     *         },
+                     *         {
+                     *           "choices": [
+                     *             1,
+                     *             2
+                     *           ],
+                     *           "no": 3
+                     *         },
+                     *         {
+                     *           "no": 4,
+                     *           "text": "希望在市场监管所公示栏张贴政策解读。"
+                     *         }
+                     *       ],
+                     *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+                     *       "uscc": "92232701L00000101H",
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["AnswerRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                qid: string;
+                /** @description 版本 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "closes_on": "2025-12-31",
+                     *       "created_at": "2025-09-01T01:00:00Z",
+                     *       "created_by": "county-mohe-01[county_staff]",
+                     *       "description": "本问卷用于评估惠企政策宣传效果，约需3分钟。",
+                     *       "id": "qn-3e8a1c5b7d9f2a40",
+                     *       "published_at": "2025-09-02T01:00:00Z",
+                     *       "questions": [
+                     *         {
+                     *           "dimension": "knowledge",
+                     *           "dimension_label": "知晓度",
+                     *           "kind": "single",
+                     *           "kind_label": "单选",
+                     *           "no": 1,
+                     *           "options": [
+                     *             {
+                     *               "label": "了解",
+                     *               "positive": true
+                     *             },
+                     *             {
+                     *               "label": "听说过，不了解内容",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "不了解",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您是否了解个体工商户首贷和续贷支持政策？"
+                     *         },
+                     *         {
+                     *           "dimension": "satisfaction",
+                     *           "dimension_label": "满意度",
+                     *           "kind": "scale",
+                     *           "kind_label": "量表（1–5分）",
+                     *           "no": 2,
+                     *           "options": [],
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "required": true,
+                     *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "multiple",
+                     *           "kind_label": "多选",
+                     *           "no": 3,
+                     *           "options": [
+                     *             {
+                     *               "label": "政府网站",
+                     *               "positive": false
+                     *             },
+                     *             {
+                     *               "label": "政务公开栏",
+                     *               "positive": false
+                     *             }
+                     *           ],
+                     *           "policy_id": null,
+                     *           "required": true,
+                     *           "text": "您从哪些渠道了解惠企政策？"
+                     *         },
+                     *         {
+                     *           "dimension": null,
+                     *           "dimension_label": null,
+                     *           "kind": "text",
+                     *           "kind_label": "文字",
+                     *           "no": 4,
+                     *           "options": [],
+                     *           "policy_id": null,
+                     *           "required": false,
+                     *           "text": "您对惠企政策宣传的意见建议"
+                     *         }
+                     *       ],
+                     *       "region_code": "232701",
+                     *       "status": "published",
+                     *       "status_label": "已发布",
+                     *       "title": "2025年惠企政策知晓度、满意度调查",
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnaireRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    questionnaireResults: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            };
+            header?: never;
+            path: {
+                qid: string;
+                /** @description 版本 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "answered": 120,
+                     *       "policies": [
+                     *         {
+                     *           "knowledge": {
+                     *             "answered": 120,
+                     *             "positive": 87,
+                     *             "rate": 0.725
+                     *           },
+                     *           "policy_id": "pol-1c9e5a7b3d2f4e60",
+                     *           "satisfaction": {
+                     *             "answered": 118,
+                     *             "positive": 95,
+                     *             "rate": 0.8051
+                     *           },
+                     *           "title": "个体工商户首贷和续贷支持",
+                     *           "understanding": {
+                     *             "answered": 0,
+                     *             "positive": 0,
+                     *             "rate": null
+                     *           }
+                     *         }
+                     *       ],
+                     *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+                     *       "questions": [
+                     *         {
+                     *           "answered": 118,
+                     *           "average": 4.05,
+                     *           "distribution": [
+                     *             {
+                     *               "count": 3,
+                     *               "label": "1分",
+                     *               "value": 1
+                     *             },
+                     *             {
+                     *               "count": 5,
+                     *               "label": "2分",
+                     *               "value": 2
+                     *             },
+                     *             {
+                     *               "count": 15,
+                     *               "label": "3分",
+                     *               "value": 3
+                     *             },
+                     *             {
+                     *               "count": 46,
+                     *               "label": "4分",
+                     *               "value": 4
+                     *             },
+                     *             {
+                     *               "count": 49,
+                     *               "label": "5分",
+                     *               "value": 5
+                     *             }
+                     *           ],
+                     *           "kind": "scale",
+                     *           "no": 2,
+                     *           "text": "您对首贷和续贷支持政策的满意程度（1–5分）"
+                     *         }
+                     *       ],
+                     *       "recipients": 405,
+                     *       "region_code": "232701",
+                     *       "response_rate": 0.2963,
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["QuestionnaireResults"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                qid: string;
+                /** @description 版本 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "categories": [],
+                 *       "contact_point_ids": [],
+                 *       "region_codes": [
+                 *         "232701"
+                 *       ],
+                 *       "types": [
+                 *         "growth",
+                 *         "development"
+                 *       ],
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["SendTarget"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "matched": 412,
+                     *       "questionnaire_id": "qn-3e8a1c5b7d9f2a40",
+                     *       "send_id": "send-7a1c3e5b9d2f4a60",
+                     *       "sent": 405,
+                     *       "version": 1
+                     *     } */
+                    "application/json": components["schemas"]["SendRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
