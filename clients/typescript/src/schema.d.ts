@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 工作人员异议列表（按状态、辖区、到期筛选） */
+        /** 工作人员异议列表（按状态、辖区、到期筛选）；可导出 CSV、XLSX */
         get: operations["listAppeals"];
         put?: never;
         /** 经营者对本户分型结果提出异议 */
@@ -352,10 +352,62 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 本县个体工商户名录（工作人员）；可导出 CSV、XLSX */
+        get: operations["listBusinesses"];
         put?: never;
         /** 登记个体工商户 */
         post: operations["registerBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出本县个体工商户名录（任务：大批量时使用，完成后下载文件） */
+        post: operations["requestBusinessesExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名录导出任务的状态与进度 */
+        get: operations["getBusinessesExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/exports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载导出的名录（csv 或 xlsx） */
+        get: operations["downloadBusinessesExport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -557,7 +609,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 申报列表（按身份限定范围） */
+        /** 申报列表（按身份限定范围）；工作人员可导出 CSV、XLSX */
         get: operations["listApplications"];
         put?: never;
         /** 自主申报（经营者） */
@@ -882,7 +934,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 已认定名单（公开，脱敏） */
+        /** 已认定名单（公开，脱敏）；工作人员可导出 CSV、XLSX */
         get: operations["listRecognitions"];
         put?: never;
         post?: never;
@@ -1861,8 +1913,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 分型结果列表（工作人员） */
+        /** 分型结果列表（工作人员）；可导出 CSV、XLSX */
         get: operations["listResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导出分型结果（任务：大批量时使用，完成后下载文件） */
+        post: operations["requestResultsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 分型结果导出任务的状态与进度 */
+        get: operations["getResultsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/typing/results/exports/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载导出的分型结果（csv 或 xlsx） */
+        get: operations["downloadResultsExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3673,6 +3776,123 @@ export interface components {
             appeal_id: string;
             /** Reason */
             reason?: string | null;
+        };
+        /**
+         * CountyListEntry
+         * @description One business of a county's 名录 as staff read it (the export adds the operator's ID number and phone).
+         * @example {
+         *       "category": {
+         *         "category": "distinctive",
+         *         "label": "特色",
+         *         "valid_until": "2028-12-31"
+         *       },
+         *       "established_on": "2019-05-16",
+         *       "industry_code": "F5227",
+         *       "name": "漠河市北极村张记山货店",
+         *       "operator_name": "张德福",
+         *       "region_code": "232701",
+         *       "region_name": "漠河市",
+         *       "status": "registered",
+         *       "status_label": "登记在册",
+         *       "type": {
+         *         "label": "成长型",
+         *         "type": "growth",
+         *         "year": 2025
+         *       },
+         *       "uscc": "92232701L00000101H"
+         *     }
+         */
+        CountyListEntry: {
+            category?: components["schemas"]["CategoryLabel"] | null;
+            /**
+             * Established On
+             * Format: date
+             */
+            established_on: string;
+            /** Industry Code */
+            industry_code: string | null;
+            /** Name */
+            name: string | null;
+            /** Operator Name */
+            operator_name: string | null;
+            /** Region Code */
+            region_code: string;
+            /** Region Name */
+            region_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "registered" | "revoked" | "cancelled" | "withdrawn";
+            /** Status Label */
+            status_label: string;
+            type?: components["schemas"]["TypeLabel"] | null;
+            /** Uscc */
+            uscc: string;
+        };
+        /**
+         * CountyListExportCreate
+         * @description The filters of GET /businesses, and the file's format.
+         * @example {
+         *       "format": "xlsx",
+         *       "region_code": "232701",
+         *       "status": "registered"
+         *     }
+         */
+        CountyListExportCreate: {
+            /**
+             * Format
+             * @description csv 或 xlsx（xlsx 每个工作表至多 1,048,576 行，超出自动分表）
+             * @default xlsx
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx";
+            /**
+             * Region Code
+             * @description 县级区划（县级工作人员只能导出本县）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Status
+             * @description 登记状态
+             */
+            status?: ("registered" | "revoked" | "cancelled" | "withdrawn") | null;
+        };
+        /**
+         * CountyListPage
+         * @description A page of a county's businesses (staff).
+         * @example {
+         *       "items": [
+         *         {
+         *           "category": {
+         *             "category": "distinctive",
+         *             "label": "特色",
+         *             "valid_until": "2028-12-31"
+         *           },
+         *           "established_on": "2019-05-16",
+         *           "industry_code": "F5227",
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_name": "张德福",
+         *           "region_code": "232701",
+         *           "region_name": "漠河市",
+         *           "status": "registered",
+         *           "status_label": "登记在册",
+         *           "type": {
+         *             "label": "成长型",
+         *             "type": "growth",
+         *             "year": 2025
+         *           },
+         *           "uscc": "92232701L00000101H"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+         *     }
+         */
+        CountyListPage: {
+            /** Items */
+            items: components["schemas"]["CountyListEntry"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /**
          * CoverageRead
@@ -7412,6 +7632,45 @@ export interface components {
             year: number;
         };
         /**
+         * ResultsExportCreate
+         * @description The filters of GET /results, and the file's format.
+         * @example {
+         *       "format": "xlsx",
+         *       "region_code": "232701",
+         *       "type": "growth",
+         *       "year": 2025
+         *     }
+         */
+        ResultsExportCreate: {
+            /**
+             * Format
+             * @description csv 或 xlsx（xlsx 每个工作表至多 1,048,576 行，超出自动分表）
+             * @default xlsx
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx";
+            /**
+             * Region Code
+             * @description 县级区划（县级工作人员只能导出本县）
+             */
+            region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+            /**
+             * Run Id
+             * @description 某次分型运行；缺省为该年度最新已发布或已完成的运行
+             */
+            run_id?: string | null;
+            /**
+             * Type
+             * @description 只导出该分型
+             */
+            type?: ("survival" | "growth" | "development" | "excluded") | null;
+            /**
+             * Year
+             * @description 分型年度
+             */
+            year: number;
+        };
+        /**
          * ReturnCreate
          * @description 经营者在线报送，或联系点代报（带 contact_point_id）。
          * @example {
@@ -7923,21 +8182,6 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** SessionRead */
-        SessionRead: {
-            /** Dataset */
-            dataset?: string | null;
-            /** Department */
-            department?: string | null;
-            /** Region Code */
-            region_code?: string | null;
-            /** Roles */
-            roles: string[];
-            /** Sub */
-            sub: string;
-            /** Usccs */
-            usccs: string[];
-        };
         /**
          * SendRead
          * @example {
@@ -8008,6 +8252,21 @@ export interface components {
              * @description 分型年度（按类型选定时必填）
              */
             year?: number | null;
+        };
+        /** SessionRead */
+        SessionRead: {
+            /** Dataset */
+            dataset?: string | null;
+            /** Department */
+            department?: string | null;
+            /** Region Code */
+            region_code?: string | null;
+            /** Roles */
+            roles: string[];
+            /** Sub */
+            sub: string;
+            /** Usccs */
+            usccs: string[];
         };
         /**
          * SiteVisit
@@ -8844,6 +9103,8 @@ export interface operations {
                 due_before?: string | null;
                 /** @description 只看已超期未办结的异议 */
                 overdue?: boolean;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -8855,7 +9116,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页异议（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8920,6 +9181,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["AppealPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -11388,6 +11651,127 @@ export interface operations {
             };
         };
     };
+    listBusinesses: {
+        parameters: {
+            query?: {
+                region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
+                /** @description 登记状态 */
+                status?: ("registered" | "revoked" | "cancelled" | "withdrawn") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；大批量请用导出任务 POST /businesses/exports） */
+                format?: "json" | "csv" | "xlsx";
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–100） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页个体工商户（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "category": {
+                     *             "category": "distinctive",
+                     *             "label": "特色",
+                     *             "valid_until": "2028-12-31"
+                     *           },
+                     *           "established_on": "2019-05-16",
+                     *           "industry_code": "F5227",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_name": "张德福",
+                     *           "region_code": "232701",
+                     *           "region_name": "漠河市",
+                     *           "status": "registered",
+                     *           "status_label": "登记在册",
+                     *           "type": {
+                     *             "label": "成长型",
+                     *             "type": "growth",
+                     *             "year": 2025
+                     *           },
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjpbIjkyMjMyNzAxTDAwMDAwMTAxSCJdfQ"
+                     *     } */
+                    "application/json": components["schemas"]["CountyListPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     registerBusiness: {
         parameters: {
             query?: never;
@@ -11534,6 +11918,329 @@ export interface operations {
                 };
             };
             /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "format": "xlsx",
+                 *       "region_code": "232701",
+                 *       "status": "registered"
+                 *     } */
+                "application/json": components["schemas"]["CountyListExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadBusinessesExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13131,6 +13838,8 @@ export interface operations {
                 /** @description 年度（2000–2100） */
                 year?: number | null;
                 status?: ("new" | "submitted" | "awaiting_consent" | "site_visit" | "soliciting" | "public_notice" | "on_hold" | "recognised" | "refused" | "withdrawn" | "material_requested") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -13142,7 +13851,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页申报（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13201,6 +13910,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["Page_ApplicationRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -15952,6 +16663,8 @@ export interface operations {
             query?: {
                 region_code?: ("232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764") | null;
                 category?: ("renowned" | "distinctive" | "quality" | "emerging") | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（仅工作人员，流式） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–500） */
@@ -15963,7 +16676,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页已认定名单（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -15985,6 +16698,8 @@ export interface operations {
                      *       "next_cursor": null
                      *     } */
                     "application/json": components["schemas"]["Page_PublicRecognition_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -24416,6 +25131,8 @@ export interface operations {
                 /** @description 分型：survival 生存型、growth 成长型、development 发展型、excluded 不符合分型条件 */
                 type?: ("survival" | "growth" | "development" | "excluded") | null;
                 run_id?: string | null;
+                /** @description json 分页；csv 或 xlsx 为按筛选条件的整份导出（流式；百万行的 xlsx 请用导出任务 POST /results/exports） */
+                format?: "json" | "csv" | "xlsx";
                 /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
                 cursor?: string | null;
                 /** @description 每页条数（1–1000） */
@@ -24427,7 +25144,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 一页分型结果（JSON）；format=csv 或 xlsx 时为整份导出文件（流式） */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -24463,6 +25180,332 @@ export interface operations {
                      *       "run_id": "ty_4a7d2c9e1f0b4e3a8c6d5b2a1f0e9d87"
                      *     } */
                     "application/json": components["schemas"]["ResultPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestResultsExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "format": "xlsx",
+                 *       "region_code": "232701",
+                 *       "type": "growth",
+                 *       "year": 2025
+                 *     } */
+                "application/json": components["schemas"]["ResultsExportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResultsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "accepted": 118,
+                     *       "created_at": "2026-03-02T01:15:00Z",
+                     *       "errors": [
+                     *         {
+                     *           "field": "uscc",
+                     *           "message": "统一社会信用代码校验码不正确",
+                     *           "row": 37
+                     *         },
+                     *         {
+                     *           "field": "established_on",
+                     *           "message": "成立日期不能晚于今天",
+                     *           "row": 85
+                     *         }
+                     *       ],
+                     *       "finished_at": "2026-03-02T01:15:42Z",
+                     *       "id": "rg_5f0c8a4e2b7d4c1e9a3f6b2d8c7e1a40",
+                     *       "kind": "businesses",
+                     *       "message": null,
+                     *       "processed": 120,
+                     *       "progress": 1,
+                     *       "rejected": 2,
+                     *       "status": "completed"
+                     *     } */
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadResultsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
