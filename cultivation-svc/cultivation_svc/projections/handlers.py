@@ -88,12 +88,17 @@ def appeal_filed(session: Session, event: CloudEvent) -> None:
     if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
         restoration.objection_filed(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
                                     target_id=d["target_id"], filed_at=dt.datetime.fromisoformat(d["filed_at"]),
-                                    traceparent=event.traceparent)
+                                    due_on=_date(d.get("due_on")), traceparent=event.traceparent)
         return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_filed(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
-                                 filed_at=dt.datetime.fromisoformat(d["filed_at"]), traceparent=event.traceparent)
+                                 filed_at=dt.datetime.fromisoformat(d["filed_at"]), due_on=_date(d.get("due_on")),
+                                 traceparent=event.traceparent)
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
 
 
 def appeal_decided(session: Session, event: CloudEvent) -> None:

@@ -5,14 +5,15 @@ from fastapi import APIRouter, Depends, Request
 
 from getihu_kit.auth import Principal
 from getihu_kit.pagination import Page
-from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, traceparent
+from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearQuery, traceparent
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
-from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
-from cultivation_svc.recognitions import service
+from cultivation_svc.dependencies import (DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, QuotaBaseDep,
+                                          TodayDep)
+from cultivation_svc.recognitions import service, spot_check_draws
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
                                                   PublicRecognition,
-                                                  Recognise, RecognitionRead, Revocation, SpotCheck,
+                                                  Recognise, RecognitionRead, Revocation, SpotCheck, SpotCheckDrawCreate,
                                                   SupplementaryMaterial)
 
 router = APIRouter(tags=["cultivation: recognitions"])
@@ -24,15 +25,16 @@ def _out(session, rec) -> RecognitionRead:
 
 @router.get("/quota", summary="本县名额：上限、在认定状态数、剩余")
 def get_quota(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
-          principal: Principal = Depends(STAFF)) -> dict:
-    return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today)
+              base_ready: QuotaBaseDep, principal: Principal = Depends(STAFF)) -> dict:
+    return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today,
+                              base_ready=base_ready)
 
 
 @router.post("/applications/{app_id}/recognise", status_code=201, response_model=RecognitionRead, summary="认定")
 def recognise_application(app_id: Text, body: Recognise, request: Request, session: SessionDep, today: TodayDep,
-              principal: Principal = Depends(STAFF)) -> RecognitionRead:
+                          base_ready: QuotaBaseDep, principal: Principal = Depends(STAFF)) -> RecognitionRead:
     return _out(session, service.recognise(session, app_id=app_id, data=body, principal=principal, today=today,
-                                           traceparent=traceparent(request)))
+                                           base_ready=base_ready, traceparent=traceparent(request)))
 
 
 @router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）")
@@ -91,11 +93,22 @@ def cancel_conflicting_recognition(rec_id: Text, request: Request, session: Sess
                                                      traceparent=traceparent(request)))
 
 
-@router.get("/spot-check-sample", summary="地局抽查样本（可复现：同一种子、同一批认定得到同一样本）")
-def draw_spot_check_sample(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
-                           seed: Text | None = None, principal: Principal = Depends(PREFECTURE)) -> dict:
-    return service.spot_check_sample(session, region_code=region_code, year=year, seed=seed, principal=principal,
-                                     today=today)
+@router.post("/spot-check-draws", status_code=201, summary="地局抽查抽样并留存（种子、比例、总体、样本可复现；同县同年再抽须写明理由，原样本保留）")
+def draw_spot_check_sample(body: SpotCheckDrawCreate, session: SessionDep, today: TodayDep,
+                           principal: Principal = Depends(PREFECTURE)) -> dict:
+    return spot_check_draws.draw(session, data=body, principal=principal, today=today)
+
+
+@router.get("/spot-check-draws", summary="历次抽查样本及每户抽查结果")
+def list_spot_check_draws(region_code: RegionCode, session: SessionDep, page: PageDep, year: YearQuery = None,
+                          principal: Principal = Depends(PREFECTURE)) -> dict:
+    items, nxt = spot_check_draws.listed(session, region_code=region_code, year=year, principal=principal, page=page)
+    return {"items": items, "next_cursor": nxt}
+
+
+@router.get("/spot-check-draws/{draw_id}", summary="一次抽查样本及每户抽查结果")
+def get_spot_check_draw(draw_id: Text, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> dict:
+    return spot_check_draws.get(session, draw_id=draw_id, principal=principal)
 
 
 @router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")
