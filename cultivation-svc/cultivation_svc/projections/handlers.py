@@ -36,7 +36,8 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
     # 二(六)：个体工商户变更经营者的，要在变更后及时报告 — flag the recognitions whose operator changed.
     changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
                and before[r["uscc"]] != r["operator_id_number"]]
-    rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
+    flagged = rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
+    events.info_reports_due(session, flagged)  # the operator is told the deadline, and reminded before it
     rec_repo.recheck_operators(session, changed)
 
 

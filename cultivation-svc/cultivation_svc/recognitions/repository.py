@@ -56,18 +56,20 @@ def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Re
         Recognition.region_code == region_code, Recognition.status.in_(ACTIVE)).order_by(Recognition.id)))
 
 
-def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> None:
+def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> list[dict]:
     """二(六) 变更经营者的，要在变更后及时报告: the recognitions of these businesses wait for that report, due
-    `operator_change_report_days` after the change (one statement for the batch)."""
+    `operator_change_report_days` after the change (one statement for the batch). Returns the flagged ones (id, uscc,
+    region_code, opened_on, due_on)."""
     if not changed_on:
-        return
+        return []
     usccs = list(changed_on)
     days = [PARAMETERS["operator_change_report_days"].on(changed_on[u]) for u in usccs]
-    session.execute(text(
+    return [dict(r) for r in session.execute(text(
         "UPDATE recognition AS r SET operator_change_pending = true, operator_change_due_on = v.changed_on + v.days "
         "FROM unnest(CAST(:u AS text[]), CAST(:d AS date[]), CAST(:n AS int[])) AS v(uscc, changed_on, days) "
-        "WHERE r.uscc = v.uscc AND r.status IN ('granted', 'extended')"),
-        {"u": usccs, "d": [changed_on[u] for u in usccs], "n": days})
+        "WHERE r.uscc = v.uscc AND r.status IN ('granted', 'extended') "
+        "RETURNING r.id, r.uscc, r.region_code, v.changed_on AS opened_on, r.operator_change_due_on AS due_on"),
+        {"u": usccs, "d": [changed_on[u] for u in usccs], "n": days}).mappings()]
 
 
 def public(*, region_code: str | None, category: str | None, on: dt.date) -> Select:

@@ -224,6 +224,9 @@ def info_report(session: Session, *, rec_id: str, data: InfoReportCreate, princi
                    submitted_by=principal.audit_name())
     session.add(r)
     if data.kind == "operator_change":
+        if rec.operator_change_pending:  # the due report is in: no reminder any more
+            events.info_reports_due(session, [{"id": rec.id, "uscc": rec.uscc, "region_code": rec.region_code,
+                                               "due_on": rec.operator_change_due_on}], status="filed")
         rec.operator_change_pending, rec.operator_change_due_on = False, None
         business = proj.business(session, rec.uscc)
         if business is not None:
