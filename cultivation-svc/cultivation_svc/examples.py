@@ -81,9 +81,11 @@ _DRAW = {"id": "scd_7a9c1e3b5d7f9a1c3e5b", "region_code": "232701", "year": 2026
          "drawn_by": "pref-1[prefecture_staff]", "drawn_at": "2026-10-08T01:00:00+00:00", "follows": None,
          "reason": None, "reproduced": True,
          "items": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "outcome": "material_requested",
+                    "outcome_label": "已要求限期补充材料",
                     "note": "补充近两年纳税证明", "due_on": "2026-10-20", "decided_by": "pref-1[prefecture_staff]",
                     "decided_at": "2026-10-09T02:00:00+00:00"},
-                   {"recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a", "outcome": "pending", "note": None, "due_on": None,
+                   {"recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a", "outcome": "pending", "outcome_label": "待抽查", "note": None,
+                    "due_on": None,
                     "decided_by": None, "decided_at": None}]}
 
 EXAMPLES: dict[str, dict] = {
@@ -161,6 +163,7 @@ EXAMPLES: dict[str, dict] = {
                                   "个体工商户获得认定），本认定应予取消"}],
         "operator_changes_pending": [], "evaluations_due": [], "material_requests": [],
         "objections_due": [{"appeal_id": "apl_3c5e7a9b1d3f5a7c", "target_kind": "cultivation_refusal",
+                            "target_label": "“名特优新”申报不予认定",
                             "target_id": "app_1a3c5e7a9b1d3f5a7c9e", "application_id": "app_1a3c5e7a9b1d3f5a7c9e",
                             "uscc": USCC_MOHE, "name": "漠河蓝莓小馆", "filed_at": "2026-09-10T02:00:00+00:00",
                             "due_on": "2026-09-25", "overdue": False}],

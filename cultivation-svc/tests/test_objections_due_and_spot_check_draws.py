@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 
+from getihu_kit.labels import APPEAL_TARGET_LABELS, SPOT_CHECK_OUTCOME_LABELS
+
 API = "/api/v1/cultivation"
 ON = dt.date(2026, 10, 1)
 
@@ -42,7 +44,7 @@ def test_an_open_objection_is_on_its_countys_worklist_until_decided(world, kind)
     world.objection(a, target, u, target_kind=kind, due_on=dt.date(2026, 10, 20))
     got = due(world, region)[a]
     assert (got["target_kind"], got["target_id"], got["uscc"], got["due_on"]) == (kind, target, u, "2026-10-20")
-    assert got["name"] and got["overdue"] is False
+    assert got["name"] and got["overdue"] is False and got["target_label"] == APPEAL_TARGET_LABELS[kind]
     assert a not in due(world, "232763")  # another county's worklist does not show it
     world.objection(a, target, u, "rejected", target_kind=kind)
     assert a not in due(world, region)
@@ -130,4 +132,4 @@ def test_each_sampled_recognitions_outcome_is_recorded_on_the_draw(world_on, act
     assert r.status_code == 200, r.text
     item = w.client(ON).get(f"{API}/spot-check-draws/{d['id']}", headers=w.prefecture()).json()["items"][0]
     assert (item["outcome"], item["note"], item["decided_by"]) == (outcome, body["note"], "pref-1[prefecture_staff]")
-    assert item["due_on"] == body.get("due_on")
+    assert item["due_on"] == body.get("due_on") and item["outcome_label"] == SPOT_CHECK_OUTCOME_LABELS[outcome]

@@ -15,7 +15,7 @@ from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.domain import masking
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.clock import add_years
-from getihu_kit.labels import CATEGORY_LABELS
+from getihu_kit.labels import APPEAL_TARGET_LABELS, CATEGORY_LABELS
 from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc import events
 from cultivation_svc.applications import repository as app_repo
@@ -465,7 +465,9 @@ def worklist(session: Session, *, region_code: str, principal: Principal, today:
                               for r in recs if r.spot_check in ("material_requested", "material_submitted")],
         # 四(四) 及时受理异议: the open objections to this county's cases (notice and results), from cultivation's
         # projection of appeal-svc's events — the reply due first on top; appeal-svc itself answers them.
-        "objections_due": [{"appeal_id": o.appeal_id, "target_kind": o.target_kind, "target_id": o.target_id,
+        "objections_due": [{"appeal_id": o.appeal_id, "target_kind": o.target_kind,
+                            "target_label": APPEAL_TARGET_LABELS.get(o.target_kind, o.target_kind),
+                            "target_id": o.target_id,
                             "application_id": o.application_id, "uscc": o.uscc,
                             "name": names[o.uscc].name if o.uscc in names else None,
                             "filed_at": o.filed_at, "due_on": o.due_on,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from getihu_kit import clock
 from getihu_kit.auth import Principal
 from getihu_kit.errors import Conflict, Forbidden, NotFound
+from getihu_kit.labels import SPOT_CHECK_OUTCOME_LABELS
 from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc.recognitions import repository
 from cultivation_svc.recognitions.models import Recognition, SpotCheckDraw, SpotCheckItem
@@ -59,7 +60,9 @@ def read(session: Session, d: SpotCheckDraw, items: list[SpotCheckItem] | None =
             "follows": d.follows, "reason": d.reason,
             # anyone may check it: the same seed, rate and recognitions give this sample again
             "reproduced": spot_checks.draw(list(d.population), Fraction(d.rate), d.seed) == list(d.sample),
-            "items": [{"recognition_id": i.recognition_id, "outcome": i.outcome, "note": i.note, "due_on": i.due_on,
+            "items": [{"recognition_id": i.recognition_id, "outcome": i.outcome,
+                       "outcome_label": SPOT_CHECK_OUTCOME_LABELS.get(i.outcome, i.outcome), "note": i.note,
+                       "due_on": i.due_on,
                        "decided_by": i.decided_by, "decided_at": i.decided_at} for i in items]}
 
 
