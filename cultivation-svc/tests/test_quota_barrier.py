@@ -4,17 +4,13 @@ outbox — and answers 503 data_not_ready (Retry-After, in Chinese) rather than 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
 
 from getihu_kit import testing
-from getihu_kit.barrier import outbox_watermark
 from getihu_kit.db import make_engine, make_metadata, make_sessionmaker, unit_of_work
 from getihu_kit.outbox import Outbox, OutboxRelay, outbox_table
 from getihu_kit.produce import BatchProducer
@@ -36,24 +32,9 @@ def typing_side(kafka_bootstrap, topic_prefix):
     """typing's outbox (its own database) and its /internal/outbox, answered as kit.web answers it."""
     engine = make_engine(testing.fresh_database("test_cultivation_barrier_typing", None))
     typing_md.create_all(engine)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the stdlib's name
-            q = parse_qs(urlparse(self.path).query)
-            with engine.connect() as conn:
-                body = json.dumps(outbox_watermark(conn, int(q["through"][0]) if "through" in q else None)).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     relay = OutboxRelay(engine, TYPING_OUTBOX, BatchProducer(kafka_bootstrap), topic_prefix=topic_prefix)
-    yield engine, f"http://127.0.0.1:{server.server_port}", relay
-    server.shutdown()
+    with testing.outbox_source(engine) as url:
+        yield engine, url, relay
     engine.dispose()
 
 
