@@ -170,7 +170,8 @@ EXAMPLES: dict[str, dict] = {
         "info_reports_to_review": [{"recognition_id": _REC_ID, "uscc": USCC_MOHE, "name": "漠河蓝莓小馆",
                                     "category": "distinctive", "valid_until": "2029-09-14", "report_id": 7,
                                     "year": 2026, "kind": "yearly", "submitted_on": "2026-07-20", "late": False}]}}},
-    "drawSpotCheckSample": {"responses": {"201": _DRAW}},
+    "drawSpotCheckSample": {"requestBody": {"content": {"application/json": {
+        "region_code": "232701", "year": 2026, "seed": None, "reason": None}}}, "responses": {"201": _DRAW}},
     "listSpotCheckDraws": {"responses": {"200": {"items": [_DRAW], "next_cursor": None}}},
     "getSpotCheckDraw": {"responses": {"200": _DRAW}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},

@@ -4875,6 +4875,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[SpotCheckDrawRead] */
+        Page_SpotCheckDrawRead_: {
+            /** Items */
+            items: components["schemas"]["SpotCheckDrawRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * Page[WindowRead]
          * @example {
@@ -6343,6 +6350,64 @@ export interface components {
             seed?: string | null;
             /** Year */
             year: number;
+        };
+        /**
+         * SpotCheckDrawRead
+         * @description 二(五)2 一次抽查抽样：谁、何时、种子、比例、总体户数与样本，及每户抽查结果；reproduced：按种子重抽得到同一样本。
+         */
+        SpotCheckDrawRead: {
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+            /** Drawn By */
+            drawn_by: string;
+            /** Follows */
+            follows?: string | null;
+            /** Id */
+            id: string;
+            /** Items */
+            items: components["schemas"]["SpotCheckItemRead"][];
+            /** Population */
+            population: number;
+            /** Rate */
+            rate: string;
+            /** Reason */
+            reason?: string | null;
+            /** Region Code */
+            region_code: string;
+            /** Reproduced */
+            reproduced: boolean;
+            /** Sample */
+            sample: string[];
+            /** Seed */
+            seed: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * SpotCheckItemRead
+         * @description A sampled recognition and its check outcome.
+         */
+        SpotCheckItemRead: {
+            /** Decided At */
+            decided_at?: string | null;
+            /** Decided By */
+            decided_by?: string | null;
+            /** Due On */
+            due_on?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Outcome
+             * @description pending | passed | refused | material_requested | material_submitted
+             */
+            outcome: string;
+            /** Outcome Label */
+            outcome_label: string;
+            /** Recognition Id */
+            recognition_id: string;
         };
         /**
          * StatusChangeIn
@@ -15122,9 +15187,7 @@ export interface operations {
                      *       ],
                      *       "next_cursor": null
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Page_SpotCheckDrawRead_"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -15204,6 +15267,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "reason": null,
+                 *       "region_code": "232701",
+                 *       "seed": null,
+                 *       "year": 2026
+                 *     } */
                 "application/json": components["schemas"]["SpotCheckDrawCreate"];
             };
         };
@@ -15251,9 +15320,7 @@ export interface operations {
                      *       "seed": "9f2c4e6a8b0d1f3a",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SpotCheckDrawRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -15384,9 +15451,7 @@ export interface operations {
                      *       "seed": "9f2c4e6a8b0d1f3a",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SpotCheckDrawRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */

@@ -13,7 +13,7 @@ from cultivation_svc.dependencies import (DEPARTMENT, OPERATOR, PARTIES, PREFECT
 from cultivation_svc.recognitions import service, spot_check_draws
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
                                                   PublicRecognition,
-                                                  Recognise, RecognitionRead, Revocation, SpotCheck, SpotCheckDrawCreate,
+                                                  Recognise, RecognitionRead, Revocation, SpotCheck, SpotCheckDrawCreate, SpotCheckDrawRead,
                                                   SupplementaryMaterial)
 
 router = APIRouter(tags=["cultivation: recognitions"])
@@ -93,22 +93,24 @@ def cancel_conflicting_recognition(rec_id: Text, request: Request, session: Sess
                                                      traceparent=traceparent(request)))
 
 
-@router.post("/spot-check-draws", status_code=201, summary="地局抽查抽样并留存（种子、比例、总体、样本可复现；同县同年再抽须写明理由，原样本保留）")
+@router.post("/spot-check-draws", status_code=201, response_model=SpotCheckDrawRead,
+             summary="地局抽查抽样并留存（种子、比例、总体、样本可复现；同县同年再抽须写明理由，原样本保留）")
 def draw_spot_check_sample(body: SpotCheckDrawCreate, session: SessionDep, today: TodayDep,
-                           principal: Principal = Depends(PREFECTURE)) -> dict:
-    return spot_check_draws.draw(session, data=body, principal=principal, today=today)
+                           principal: Principal = Depends(PREFECTURE)) -> SpotCheckDrawRead:
+    return SpotCheckDrawRead.model_validate(spot_check_draws.draw(session, data=body, principal=principal, today=today))
 
 
-@router.get("/spot-check-draws", summary="历次抽查样本及每户抽查结果")
+@router.get("/spot-check-draws", response_model=Page[SpotCheckDrawRead], summary="历次抽查样本及每户抽查结果")
 def list_spot_check_draws(region_code: RegionCode, session: SessionDep, page: PageDep, year: YearQuery = None,
-                          principal: Principal = Depends(PREFECTURE)) -> dict:
+                          principal: Principal = Depends(PREFECTURE)) -> Page[SpotCheckDrawRead]:
     items, nxt = spot_check_draws.listed(session, region_code=region_code, year=year, principal=principal, page=page)
-    return {"items": items, "next_cursor": nxt}
+    return Page[SpotCheckDrawRead](items=[SpotCheckDrawRead.model_validate(i) for i in items], next_cursor=nxt)
 
 
-@router.get("/spot-check-draws/{draw_id}", summary="一次抽查样本及每户抽查结果")
-def get_spot_check_draw(draw_id: Text, session: SessionDep, principal: Principal = Depends(PREFECTURE)) -> dict:
-    return spot_check_draws.get(session, draw_id=draw_id, principal=principal)
+@router.get("/spot-check-draws/{draw_id}", response_model=SpotCheckDrawRead, summary="一次抽查样本及每户抽查结果")
+def get_spot_check_draw(draw_id: Text, session: SessionDep,
+                        principal: Principal = Depends(PREFECTURE)) -> SpotCheckDrawRead:
+    return SpotCheckDrawRead.model_validate(spot_check_draws.get(session, draw_id=draw_id, principal=principal))
 
 
 @router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")

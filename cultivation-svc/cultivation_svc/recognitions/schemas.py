@@ -22,6 +22,34 @@ class SpotCheckDrawCreate(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class SpotCheckItemRead(BaseModel):
+    """A sampled recognition and its check outcome."""
+    recognition_id: str
+    outcome: str = Field(description="pending | passed | refused | material_requested | material_submitted")
+    outcome_label: str
+    note: str | None = None
+    due_on: dt.date | None = None
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+
+
+class SpotCheckDrawRead(BaseModel):
+    """二(五)2 一次抽查抽样：谁、何时、种子、比例、总体户数与样本，及每户抽查结果；reproduced：按种子重抽得到同一样本。"""
+    id: str
+    region_code: str
+    year: int
+    seed: str
+    rate: str
+    population: int
+    sample: list[str]
+    drawn_by: str
+    drawn_at: dt.datetime
+    follows: str | None = None
+    reason: str | None = None
+    reproduced: bool
+    items: list[SpotCheckItemRead]
+
+
 class SpotCheck(BaseModel):
     """地局抽查: ask for more material by a deadline, accept, or refuse (不予认定)."""
     action: Literal["request_material", "accept", "refuse"]
