@@ -47,6 +47,23 @@ def credit_codes() -> set[str]:
             for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant)}
 
 
+def spot_check_outcomes() -> set[str]:
+    """What a spot-check records on a recognition and a draw's item: the strings assigned to `spot_check` in
+    cultivation's recognition code, and the outcome a new item starts with."""
+    from cultivation_svc.recognitions import restoration, service, spot_check_draws
+    codes: set[str] = set()
+    for module in (service, restoration, spot_check_draws):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Assign):
+                targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value] * len(targets)
+                codes |= {v.value for t, v in zip(targets, values) if getattr(t, "attr", None) == "spot_check"
+                          and isinstance(v, ast.Constant) and isinstance(v.value, str)}
+            if isinstance(node, ast.keyword) and node.arg == "outcome" and isinstance(node.value, ast.Constant):
+                codes.add(node.value.value)
+    return codes
+
+
 def test_the_collectors_find_the_rules():
     """The collectors are not empty by accident: a few codes each must be among what they found."""
     assert {"registered_on_reference_date", "tax_paid_prior_year", "no_growth_criterion"} <= typing_codes()
@@ -54,10 +71,11 @@ def test_the_collectors_find_the_rules():
     assert {"typing_result", "cultivation_refusal", "upheld"} <= appeal_codes()
     assert {"credit_consent_missing", "credit_consent_withdrawn", "credit_consent_expired",
             "credit_consent_out_of_scope"} <= credit_codes()
+    assert {"pending", "passed", "refused", "material_requested", "material_submitted"} <= spot_check_outcomes()
 
 
 def test_every_reason_code_has_a_chinese_label():
-    codes = typing_codes() | cultivation_codes() | appeal_codes() | credit_codes()
+    codes = typing_codes() | cultivation_codes() | appeal_codes() | credit_codes() | spot_check_outcomes()
     missing = sorted(c for c in codes if c not in REASON_LABELS)
     assert missing == [], f"reason codes without a label in kit.labels: {missing}"
     han = re.compile(r"[\u4e00-\u9fff]")

@@ -109,6 +109,12 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("信用查询：分型结果及判定依据", "GET", f"/api/v1/credit/businesses/{OWN}/typing-result", None, {"year": 2026},
      {INSTITUTION}),
     ("信用查询：认定信息", "GET", f"/api/v1/credit/businesses/{OWN}/recognitions", None, {}, {INSTITUTION}),
+    # 二(五)2 上级抽查 (DESIGN: the prefecture supervises the counties by spot-checks): draws are the prefecture's
+    ("地局抽查抽样", "POST", "/api/v1/cultivation/spot-check-draws", {}, {}, PREFECTURE),
+    ("历次抽查样本", "GET", "/api/v1/cultivation/spot-check-draws", None, {"region_code": COUNTY}, PREFECTURE),
+    ("一次抽查样本", "GET", "/api/v1/cultivation/spot-check-draws/scd_matrix", None, {}, PREFECTURE),
+    # the county's worklist (objections due among its rows): its own staff, and the prefecture over them
+    ("县级工作清单", "GET", "/api/v1/cultivation/worklist", None, {"region_code": COUNTY}, STAFF),
     # notifications (an operator's inbox; staff see deliveries)
     # everyone signed in has an inbox of their own (operators; staff for their worklists)
     ("消息收件箱", "GET", "/api/v1/notifications/inbox", None, {}, SIGNED_IN),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,3 +25,13 @@ def business_day(request: Request) -> dt.date:
 
 
 TodayDep = Annotated[dt.date, Depends(business_day)]
+
+
+def quota_base_ready(request: Request) -> Callable[[], dict | None]:
+    """Waits, when called, until the quota's base holds what typing had committed (kit.barrier); returns what it
+    waited for (None where no barrier is configured). Called by the service before it counts, outside its locks."""
+    barrier = request.app.state.quota_barrier
+    return (lambda: barrier.wait()) if barrier is not None else (lambda: None)
+
+
+QuotaBaseDep = Annotated[Callable[[], dict | None], Depends(quota_base_ready)]

@@ -6,7 +6,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from getihu_kit import clock
-from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted
+from getihu_kit.schemas.cultivation import (ApplicationChanged, InfoReportDue, RecognitionChanged,
+                                            SupportMeasuresGranted)
 from cultivation_svc.base import OUTBOX
 from cultivation_svc.feed import repository as feed
 from cultivation_svc.measures import catalog
@@ -30,6 +31,15 @@ def recognition_changed(session: Session, rec, *, reason: str | None = None, tra
         recognised_on=rec.recognised_on, valid_until=rec.valid_until, benefits_from=rec.benefits_from,
         reason=reason, criteria_version=rec.criteria_id, changed_at=changed_at, ruleset=rec.ruleset, year=rec.year),
         key=rec.uscc, traceparent=traceparent)
+
+
+def info_reports_due(session: Session, rows: list[dict], *, status: str = "open") -> int:
+    """二(六) 变更后及时报告: one event per recognition whose report fell due (or was filed), for notify's message
+    naming the deadline and its reminder; one executemany for a consumer's batch."""
+    now = clock.now()
+    return OUTBOX.emit_many(session, [(InfoReportDue(
+        recognition_id=r["id"], uscc=r["uscc"], region_code=r["region_code"], status=status,
+        opened_on=r.get("opened_on"), due_on=r.get("due_on"), changed_at=now), r["uscc"]) for r in rows])
 
 
 def category_measures_granted(session: Session, rec, *, traceparent: str | None = None) -> None:

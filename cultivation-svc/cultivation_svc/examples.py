@@ -74,6 +74,23 @@ _FEED_ITEM = {"seq": 2741, "recognition_id": _REC_ID, "uscc": USCC_MOHE, "region
               "category": "distinctive", "category_label": "特色", "change": "extended", "change_label": "延期",
               "year": 2026, "recognised_on": "2026-11-20", "valid_until": "2032-11-19", "benefits_from": "2027-01-01",
               "ended_on": None, "revoked_on": None, "reason": "评估符合延期情形：C", "changed_at": "2029-10-12T02:30:00Z"}
+# 二(四)3: what a recognition or the quota waited for before counting (kit.barrier's record)
+_BARRIER = {"requested_at": "2026-09-25T01:30:00.120Z", "sources": [{"service": "typing", "outbox_through": 40213}],
+            "topics": [{"topic": "getihu.typing.results", "end_offset": 1187442},
+                       {"topic": "getihu.typing.runs", "end_offset": 12}],
+            "passed_at": "2026-09-25T01:30:00.310Z", "waited_s": 0.19}
+# 二(五)2: a prefecture's draw, kept with its seed, rate and population; each sampled recognition's outcome
+_DRAW = {"id": "scd_7a9c1e3b5d7f9a1c3e5b", "region_code": "232701", "year": 2026, "seed": "9f2c4e6a8b0d1f3a",
+         "rate": "0.1", "population": 12, "sample": ["rec_1b3d5f7a9c1e3b5d7f9a", "rec_0d2f4a6c8e1b3d5f7a9c"],
+         "drawn_by": "pref-1[prefecture_staff]", "drawn_at": "2026-10-08T01:00:00+00:00", "follows": None,
+         "reason": None, "reproduced": True,
+         "items": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "outcome": "material_requested",
+                    "outcome_label": "已要求限期补充材料",
+                    "note": "补充近两年纳税证明", "due_on": "2026-10-20", "decided_by": "pref-1[prefecture_staff]",
+                    "decided_at": "2026-10-09T02:00:00+00:00"},
+                   {"recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a", "outcome": "pending", "outcome_label": "待抽查", "note": None,
+                    "due_on": None,
+                    "decided_by": None, "decided_at": None}]}
 
 EXAMPLES: dict[str, dict] = {
     "RecognitionFeedItem": _FEED_ITEM,
@@ -127,7 +144,7 @@ EXAMPLES: dict[str, dict] = {
         "uscc": USCC_MOHE, "type": "growth", "type_year": 2025, "category": "distinctive",
         "category_benefits_from": "2027-01-01", "catalog": catalog.CATALOG_VERSION, "measures": _MEASURES}}},
     "getQuota": {"responses": {"200": {"region_code": "232701", "year": 2026, "base_count": 1870, "limit": 93,
-                                       "in_force": 41, "left": 52, "ratio": "0.05"}}},
+                                       "in_force": 41, "left": 52, "ratio": "0.05", "data_barrier": _BARRIER}}},
     "confirmRecognitions": {"responses": {"200": {
         "region_code": "232701", "year": 2026, "ruleset": "fltx-2024", "confirmed": [_REC_ID],
         "cancelled": [{"recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c", "uscc": "92232701L00000109A",
@@ -151,12 +168,18 @@ EXAMPLES: dict[str, dict] = {
                                   + USCC_MOHE + " 已于 2025-09-15 获认定；经营者变更后两户为同一人，按二(四)3（最多只能有一个"
                                   "个体工商户获得认定），本认定应予取消"}],
         "operator_changes_pending": [], "evaluations_due": [], "material_requests": [],
+        "objections_due": [{"appeal_id": "apl_3c5e7a9b1d3f5a7c", "target_kind": "cultivation_refusal",
+                            "target_label": "“名特优新”申报不予认定",
+                            "target_id": "app_1a3c5e7a9b1d3f5a7c9e", "application_id": "app_1a3c5e7a9b1d3f5a7c9e",
+                            "uscc": USCC_MOHE, "name": "漠河蓝莓小馆", "filed_at": "2026-09-10T02:00:00+00:00",
+                            "due_on": "2026-09-25", "overdue": False}],
         "info_reports_to_review": [{"recognition_id": _REC_ID, "uscc": USCC_MOHE, "name": "漠河蓝莓小馆",
                                     "category": "distinctive", "valid_until": "2029-09-14", "report_id": 7,
                                     "year": 2026, "kind": "yearly", "submitted_on": "2026-07-20", "late": False}]}}},
-    "drawSpotCheckSample": {"responses": {"200": {"region_code": "232701", "year": 2026, "seed": "232701:2026",
-                                                 "rate": "0.1", "population": 12,
-                                                 "sample": [_REC_ID, "rec_0d2f4a6c8e1b3d5f7a9c"]}}},
+    "drawSpotCheckSample": {"requestBody": {"content": {"application/json": {
+        "region_code": "232701", "year": 2026, "seed": None, "reason": None}}}, "responses": {"201": _DRAW}},
+    "listSpotCheckDraws": {"responses": {"200": {"items": [_DRAW], "next_cursor": None}}},
+    "getSpotCheckDraw": {"responses": {"200": _DRAW}},
     "getRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "putRegionSettings": {"responses": {"200": _REGION_SETTINGS}},
     "getCultivationStandards": {"responses": {"200": {**seed_standards(dt.date(2026, 9, 15)), "region": {

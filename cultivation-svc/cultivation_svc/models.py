@@ -8,10 +8,10 @@ from cultivation_svc.regional.models import RegionSetting
 from cultivation_svc.criteria.models import CountyCriteria
 from cultivation_svc.windows.models import Window
 from cultivation_svc.applications.models import Application, ApplicationStep
-from cultivation_svc.recognitions.models import InfoReport, Recognition
+from cultivation_svc.recognitions.models import InfoReport, Recognition, SpotCheckDraw, SpotCheckItem
 from cultivation_svc.feed.models import RecognitionFeedEntry
 
 __all__ = ["Base", "outbox", "inbox", "jobs", "job_chunks", "idempotency_keys", "AppealProjection",
            "BusinessProjection", "BusinessType", "FactsProjection", "PersonProjection", "TypingCount", "RegionSetting",
            "CountyCriteria", "Window", "Application", "ApplicationStep", "InfoReport", "Recognition",
-           "RecognitionFeedEntry"]
+           "RecognitionFeedEntry", "SpotCheckDraw", "SpotCheckItem"]

@@ -40,7 +40,7 @@ class World:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = make_sessionmaker(self.engine)
-        self.settings = Settings(database_url=url, topic_prefix="unused.")
+        self.settings = Settings(database_url=url, topic_prefix="unused.", typing_url=None)
         self._clients: dict[dt.date, TestClient] = {}
         self._serial = itertools.count(1)
         self._criteria: set[tuple[str, str]] = set()
@@ -48,7 +48,7 @@ class World:
     # --- HTTP -------------------------------------------------------------------------------------------
     def client(self, today: dt.date = TODAY) -> TestClient:
         if today not in self._clients:
-            c = TestClient(create_app(Settings(database_url=self.url, topic_prefix="unused.", today=today)))
+            c = TestClient(create_app(Settings(database_url=self.url, topic_prefix="unused.", typing_url=None, today=today)))
             c.__enter__()
             self._clients[today] = c
         return self._clients[today]
@@ -114,11 +114,12 @@ class World:
         self.apply_batch(handlers.business_facts, [ev(f, u)])
 
     def objection(self, appeal_id: str, app_id: str, u: str, decision: str | None = None,
-                  target_kind: str = "cultivation_notice", decided_at: dt.datetime | None = None) -> None:
+                  target_kind: str = "cultivation_notice", decided_at: dt.datetime | None = None,
+                  due_on: dt.date = TODAY) -> None:
         now = decided_at or dt.datetime.now(dt.timezone.utc)
         if decision is None:
             p = AppealFiled(appeal_id=appeal_id, target_kind=target_kind, target_id=app_id, uscc=u,
-                            appellant="someone", grounds="经营情况不实", filed_at=now, due_on=TODAY)
+                            appellant="someone", grounds="经营情况不实", filed_at=now, due_on=due_on)
             with unit_of_work(self.sessions) as s:
                 handlers.appeal_filed(s, ev(p, u))
         else:

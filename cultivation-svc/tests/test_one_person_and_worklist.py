@@ -64,3 +64,27 @@ def test_info_report_review_accept_or_correction(world):
     assert r.json()["reviewed"] == "accepted"
     assert c.post(f"{API}/recognitions/{rec['id']}/info-reports", json=body,
                   headers=world.operator(u)).status_code == 409
+
+
+def test_an_operator_change_opens_a_due_report_for_notify_and_filing_it_closes_it(world):
+    """二(六) 变更后及时报告: the due report goes out as an event (notify tells the operator the deadline and reminds
+    before it); the operator's report closes it (no reminder any more); a business without a recognition owes none."""
+    from getihu_kit.schemas.cultivation import InfoReportDue
+    region = "232763"
+    u, rec = world.recognised(region)
+    plain = world.business(region)
+    world.business(region, uscc=u, operator_id=id_number.make(serial=7201), operator_name="钱七", version=2, type_=None)
+    world.business(region, uscc=plain, operator_id=id_number.make(serial=7202), version=2, type_=None)
+    opened = [e for e in world.outbox(InfoReportDue.event_type, u)]
+    assert [(e["recognition_id"], e["status"]) for e in opened] == [(rec["id"], "open")]
+    assert opened[0]["due_on"] == (dt.date.fromisoformat(opened[0]["opened_on"]) + dt.timedelta(days=30)).isoformat()
+    assert world.outbox(InfoReportDue.event_type, plain) == []
+    c = world.client(dt.date(2026, 10, 1))
+    r = c.post(f"{API}/recognitions/{rec['id']}/info-reports", json={"year": 2026, "kind": "operator_change"},
+               headers=world.operator(u))
+    assert r.status_code == 201, r.text
+    closed = world.outbox(InfoReportDue.event_type, u)[1:]
+    assert [(e["status"], e["due_on"]) for e in closed] == [("filed", opened[0]["due_on"])]
+    again = c.post(f"{API}/recognitions/{rec['id']}/info-reports", json={"year": 2026, "kind": "operator_change"},
+                   headers=world.operator(u))
+    assert again.status_code == 201 and len(world.outbox(InfoReportDue.event_type, u)) == 2  # nothing was due

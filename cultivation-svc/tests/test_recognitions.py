@@ -266,11 +266,12 @@ def test_spot_check_sample_and_a_lapsed_material_request(world_on):
     w.publish_typing()
     recs = [w.recognised("232763")[1] for _ in range(3)]
     c = w.client(dt.date(2026, 10, 1))
-    params = {"region_code": "232763", "year": 2026, "seed": "抽查-2026-1"}
-    first = c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json()
-    assert first["population"] == 3 and len(first["sample"]) == 1 and first["rate"] == "0.1"
-    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.prefecture()).json() == first
-    assert c.get(f"{API}/spot-check-sample", params=params, headers=w.county("232763")).status_code == 403
+    body = {"region_code": "232763", "year": 2026, "seed": "抽查-2026-1"}
+    r = c.post(f"{API}/spot-check-draws", json=body, headers=w.prefecture())
+    assert r.status_code == 201, r.text
+    first = r.json()
+    assert first["population"] == 3 and len(first["sample"]) == 1 and first["rate"] == "0.1" and first["reproduced"]
+    assert c.post(f"{API}/spot-check-draws", json=body, headers=w.county("232763")).status_code == 403
     target = first["sample"][0]
     c.post(f"{API}/recognitions/{target}/spot-check", json={"action": "request_material", "due_on": "2026-10-15"},
            headers=w.prefecture())
@@ -282,3 +283,7 @@ def test_spot_check_sample_and_a_lapsed_material_request(world_on):
     assert (got["status"], got["spot_check"]) == ("cancelled", "refused") and "逾期未补充材料" in got["end_reason"]
     assert got["end_reason"].startswith("spot_check_refused")  # appeal-svc takes it as a spot-check refusal
     assert {r["id"] for r in recs} >= {target}
+    item = c.get(f"{API}/spot-check-draws/{first['id']}", headers=w.prefecture()).json()["items"][0]
+    # the lapse outcome is the sampled recognition's recorded outcome
+    assert (item["recognition_id"], item["outcome"], item["decided_by"]) == (target, "refused", "platform")
+    assert "逾期未补充材料" in item["note"]

@@ -116,6 +116,8 @@ def namespace_selector(name: str) -> dict:
 # Services whose worker reads another's /internal/outbox before deciding (kit.barrier): typing's runs
 # wait for what registry and data-sharing accepted. Each pair is an env var and a network policy.
 BARRIER_SOURCES = {"typing": ("registry", "data-sharing")}
+# Services whose API does so: cultivation's recognitions and quota wait for what typing published.
+API_BARRIER_SOURCES = {"cultivation": ("typing",)}
 
 
 def documents() -> list[dict]:
@@ -155,17 +157,23 @@ def documents() -> list[dict]:
     gateway_src = [{"podSelector": {"matchLabels": {"app": "gateway"}}}]
     monitoring_src = [namespace_selector(MONITORING_NAMESPACE)]
     ports = {name: 8000 + offset for name, _, offset, _ in SERVICES}
-    readers = {src: [{"podSelector": {"matchLabels": {"app": svc, "role": "worker"}}}
-                     for svc, srcs in BARRIER_SOURCES.items() if src in srcs] for src in ports}
+    readers = {src: [{"podSelector": {"matchLabels": {"app": svc, "role": role}}}
+                     for role, sources in (("worker", BARRIER_SOURCES), ("api", API_BARRIER_SOURCES))
+                     for svc, srcs in sources.items() if src in srcs] for src in ports}
+
+    def barrier_env_of(name: str, sources: dict) -> list[dict]:
+        return [{"name": f"{name.replace('-', '_').upper()}_{src.replace('-', '_').upper()}_URL",
+                 "value": f"http://{src}-api:{ports[src]}"} for src in sources.get(name, ())]
     for name, pkg, offset, _ in SERVICES:
         port = 8000 + offset
         api, worker = {"app": name, "role": "api"}, {"app": name, "role": "worker"}
-        barrier_env = [{"name": f"{name.replace('-', '_').upper()}_{src.replace('-', '_').upper()}_URL",
-                        "value": f"http://{src}-api:{ports[src]}"} for src in BARRIER_SOURCES.get(name, ())]
+        barrier_env = barrier_env_of(name, BARRIER_SOURCES)
+        api_barrier_env = barrier_env_of(name, API_BARRIER_SOURCES)
         docs += [
             deployment(f"{name}-api", api, pod({
                 "name": "api", "command": ["python", "-m", "uvicorn", f"{pkg}.main:app", "--host", "0.0.0.0",
                                            "--port", str(port)],
+                **({"env": api_barrier_env} if api_barrier_env else {}),
                 "ports": [{"name": "http", "containerPort": port}],
                 "startupProbe": http_probe("/healthz", port, 5, failureThreshold=60),  # migrations at start
                 "readinessProbe": http_probe("/readyz", port, 5),

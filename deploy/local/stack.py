@@ -71,6 +71,8 @@ class Stack:
             self.env[f"TYPING_{name.replace('-', '_').upper()}_URL"] = f"http://127.0.0.1:{port}"
             if name == "registry":  # a real-name operator's businesses (kit.operator_identity)
                 self.env["GETIHU_OPERATOR_LOOKUP_URL"] = f"http://127.0.0.1:{port}"
+            # and cultivation's 5 % waits for what typing published (kit.barrier)
+            self.env[f"CULTIVATION_{name.replace('-', '_').upper()}_URL"] = f"http://127.0.0.1:{port}"
             self.procs[f"{name}-api"] = Proc(f"{name}-api", [py, "-m", "uvicorn", f"{pkg}.main:app", "--host",
                                                              "127.0.0.1", "--port", str(port), "--no-access-log",
                                                              "--log-level", "warning"], port)

@@ -66,6 +66,8 @@ class Projection:
 
 class DataNotReady(DomainError):
     status, code, title = 503, "data_not_ready", "数据尚未同步完成"
+    # answered over HTTP (a decision asked for by a clerk): when to try again
+    headers = {"Retry-After": "5"}
 
 
 def _now() -> str:

@@ -95,8 +95,13 @@ APPEAL_TARGET_LABELS: dict[str, str] = {
     "cultivation_spot_check": "“名特优新”抽查不予认定", "cultivation_revocation": "“名特优新”认定撤销",
 }
 APPEAL_DECISION_LABELS: dict[str, str] = {"upheld": "异议成立", "rejected": "异议不成立", "withdrawn": "已撤回"}
+# 二(五)2 上级抽查: a sampled recognition's outcome (the draw's items, the recognition's spot_check).
+SPOT_CHECK_OUTCOME_LABELS: dict[str, str] = {
+    "pending": "待抽查", "passed": "抽查通过", "refused": "抽查不予认定", "material_requested": "已要求限期补充材料",
+    "material_submitted": "已补充材料，待核查",
+}
 REASON_LABELS: dict[str, str] = {**TYPING_REASON_LABELS, **CULTIVATION_REASON_LABELS, **APPEAL_TARGET_LABELS,
-                                 **APPEAL_DECISION_LABELS, **CREDIT_REASON_LABELS}
+                                 **APPEAL_DECISION_LABELS, **CREDIT_REASON_LABELS, **SPOT_CHECK_OUTCOME_LABELS}
 
 
 def reason_label(code: str) -> str:

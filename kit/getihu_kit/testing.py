@@ -138,3 +138,35 @@ class LocalJwks:
     def sign(self, claims: dict, alg: str = "RS256") -> str:
         key, kid = (self.key, "k1") if alg == "RS256" else (self.ec_key, "k2")
         return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
+
+
+@contextlib.contextmanager
+def outbox_source(engine: Engine) -> Iterator[str]:
+    """A source service's `GET /internal/outbox` over its database, answered as kit.web answers it (kit.barrier's
+    outbox_watermark), on a free local port: for tests of a barrier without that service's whole app. Yields its
+    base URL."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlparse
+
+    from getihu_kit.barrier import outbox_watermark
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            q = parse_qs(urlparse(self.path).query)
+            with engine.connect() as conn:
+                body = json.dumps(outbox_watermark(conn, int(q["through"][0]) if "through" in q else None)).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()

@@ -74,7 +74,8 @@ _HTTP_TEXT = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
-        return problem(exc.status, exc.code, exc.title, exc.detail, request, exc.errors or None, **exc.extra)
+        return problem(exc.status, exc.code, exc.title, exc.detail, request, exc.errors or None,
+                       headers=getattr(exc, "headers", None), **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

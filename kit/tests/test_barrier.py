@@ -2,12 +2,9 @@
 committed (still in their outbox, or on the topic and not yet applied), and only for that."""
 from __future__ import annotations
 
-import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import Column, Integer, String, Table, select
@@ -44,22 +41,8 @@ def engine():
 @pytest.fixture(scope="module")
 def source(engine):
     """The source service's /internal/outbox, answered from its database as kit.web answers it."""
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the stdlib's name
-            q = parse_qs(urlparse(self.path).query)
-            with engine.connect() as conn:
-                body = json.dumps(outbox_watermark(conn, int(q["through"][0]) if "through" in q else None)).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Upstream("registry", f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
+    with testing.outbox_source(engine) as url:
+        yield Upstream("registry", url)
 
 
 def _emit(engine, key: str, n: int) -> None:

@@ -15,8 +15,8 @@ from getihu_kit.consumer import Subscription
 from getihu_kit.events import APPEAL, CULTIVATION, MONITORING, REGISTRY_ANNUAL_REPORT, REGISTRY_BUSINESS, \
     TYPING_RESULTS, TYPING_RUNS, CloudEvent
 from getihu_kit.schemas.appeal import AppealDecided, AppealFiled
-from getihu_kit.schemas.cultivation import ApplicationChanged, RecognitionChanged, SupportMeasuresGranted, \
-    WindowOpened
+from getihu_kit.schemas.cultivation import ApplicationChanged, InfoReportDue, RecognitionChanged, \
+    SupportMeasuresGranted, WindowOpened
 from getihu_kit.schemas.monitoring import QuestionnaireSent
 from getihu_kit.schemas.registry import AnnualReportClosed, BusinessState
 from getihu_kit.labels import category_label, type_label
@@ -212,6 +212,32 @@ def recognitions_handler(channels: Channels) -> Callable[[Session, list[CloudEve
     return handle
 
 
+def report_due_messages(event: CloudEvent, names: Names) -> list[Wanted]:
+    """二(六) 变更经营者的，要在变更后及时报告: the operator is told, when the report falls due, by which day."""
+    d = InfoReportDue.model_validate(event.data)
+    if d.status != "open" or d.due_on is None:
+        return []
+    data = {"uscc": d.uscc, "name": _name(names, d.uscc), "recognition_id": d.recognition_id,
+            "opened_on": d.opened_on.isoformat() if d.opened_on else "近日", "due_on": d.due_on.isoformat()}
+    return [Wanted(event.id, event.type, business(d.uscc), "cultivation.info_report.due", data, d.uscc,
+                   d.region_code)]
+
+
+def report_dues_handler(channels: Channels) -> Callable[[Session, list[CloudEvent]], None]:
+    """The dues projection (the reminder reads it) and the message naming the deadline, in one unit of work."""
+    messages = batch_of(report_due_messages, channels)
+
+    def handle(session: Session, events: list[CloudEvent]) -> None:
+        latest, _ = newest_per_key((InfoReportDue.model_validate(e.data) for e in events),
+                                   key=lambda d: d.recognition_id, version=lambda d: d.changed_at)
+        repository.upsert_report_dues(session, [
+            {"recognition_id": d.recognition_id, "uscc": d.uscc, "region_code": d.region_code, "kind": d.kind,
+             "status": d.status, "opened_on": d.opened_on, "due_on": d.due_on, "changed_at": d.changed_at}
+            for d in latest.values()])
+        messages(session, events)
+    return handle
+
+
 def window_message(event_id: str, w: dict, uscc: str, type_code: str, name: str | None) -> Wanted:
     """“申报窗口已开放” to one eligible business; the window's event id keys it, whichever path sends it."""
     return Wanted(event_id, WindowOpened.event_type, business(uscc), "cultivation.window.opened",
@@ -290,6 +316,7 @@ def _subscription(s: Settings) -> Subscription:
             AppealDecided.event_type: batch_of(appeal_decided_messages, ch),
             ApplicationChanged.event_type: batch_of(application_messages, ch),
             RecognitionChanged.event_type: recognitions_handler(ch),
+            InfoReportDue.event_type: report_dues_handler(ch),
             SupportMeasuresGranted.event_type: batch_of(measures_messages, ch),
             QuestionnaireSent.event_type: batch_of(questionnaire_messages, ch),
         },

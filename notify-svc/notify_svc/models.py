@@ -62,6 +62,23 @@ class Recognition(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ReportDue(Base):
+    """Info reports a recognised business owes because its operator changed (cultivation's InfoReportDue): for the
+    reminder before the deadline; filed ones get none."""
+    __tablename__ = "report_dues"
+
+    recognition_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    region_code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10))  # open | filed
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_report_dues_open", "status", "due_on"),)
+
+
 class OpenedWindow(Base):
     """Cultivation application windows seen: a type published after its window opened is told too."""
     __tablename__ = "opened_windows"

@@ -1,5 +1,5 @@
-"""Reminders: annual report by 30 June, the recognised businesses' info report by 31 July, and
-validity ending. The scheduler creates each at most once per (business, reminder, year): the
+"""Reminders: annual report by 30 June, the recognised businesses' info report by 31 July (and the one
+due after an operator change, before its deadline), and validity ending. The scheduler creates each at most once per (business, reminder, year): the
 reminder's event id is `reminder:<kind>:<year>`, so the (event, recipient, template) constraint
 makes a second run — or a second worker — a no-op. The date is a parameter, so tests pick it.
 """
@@ -54,6 +54,12 @@ VALIDITY_WARNING_DAYS = DatedParameter.of(
     "认定有效期届满前提前提醒的天数")
 
 
+OPERATOR_CHANGE_REMINDER_DAYS = DatedParameter.of(
+    "operator_change_reminder_days", 7, dt.date(2024, 7, 1),
+    "附件1 二（六）：个体工商户变更经营者的，要在变更后及时报告（文件未规定提醒时间，平台在截止日前7日提醒）",
+    "变更经营者后信息报告截止日前提前提醒的天数")
+
+
 def annual_report_due(today: dt.date) -> tuple[int, dt.date] | None:
     """(report year, due date) when the annual-report reminder season is on, else None.
 
@@ -88,7 +94,7 @@ def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: 
                      now: dt.datetime | None = None) -> dict[str, int]:
     """Create the reminders due on `today` (idempotent). Returns how many new ones of each kind."""
     now = now or dt.datetime.combine(today, dt.time(8, 0), dt.timezone.utc)
-    made = {"annual_report": 0, "info_report": 0, "validity_ending": 0}
+    made = {"annual_report": 0, "info_report": 0, "operator_change_report": 0, "validity_ending": 0}
 
     annual = annual_report_due(today)
     if annual is not None and not repository.is_report_year_closed(session, annual[0]):
@@ -114,6 +120,18 @@ def create_reminders(session: Session, *, today: dt.date, chunk: int, channels: 
                               "recognition_id": rid}, u, r) for rid, u, r, c, _, n in rows]
             made["info_report"] += len(store(session, wanted, now=now, channels=channels))
             after = rows[-1][0]
+
+    # 二(六) 变更后及时报告: once per due report (its recognition and deadline), in the last days before it lapses
+    after = ""
+    lead = OPERATOR_CHANGE_REMINDER_DAYS.on(today)
+    while rows := repository.report_dues_in_reminder(session, on=today, lead_days=lead, after=after, limit=chunk):
+        wanted = [Wanted(f"reminder:operator_change_report:{rid}:{due.isoformat()}", REMINDER_EVENT_TYPE,
+                         business(u), "reminder.operator_change_report",
+                         {"uscc": u, "name": n or "个体工商户", "recognition_id": rid, "due_on": due.isoformat(),
+                          "opened_on": opened.isoformat() if opened else "近日"}, u, r)
+                  for rid, u, r, due, opened, n in rows]
+        made["operator_change_report"] += len(store(session, wanted, now=now, channels=channels))
+        after = rows[-1][0]
 
     horizon = today + dt.timedelta(days=validity_warning_days(today))
     after = ""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from getihu_kit.pagination import PageRequest, scalars_page
 from getihu_kit.upserts import any_of, insert_ignore, json_param, json_rows, upsert_newest, upsert_newest_json
 from notify_svc.models import ClosedReportYear, Contact, Delivery, Notification, OpenedWindow, Recognition, \
-    TypedBusiness
+    ReportDue, TypedBusiness
 
 
 # --- projections --------------------------------------------------------------------------------
@@ -37,6 +37,31 @@ def upsert_recognitions(session: Session, rows: list[dict]) -> None:
     if rows:
         session.execute(upsert_newest(Recognition.__table__, ["recognition_id"], RECOGNITION_COLUMNS,
                                       version="changed_at"), rows)
+
+
+REPORT_DUE_COLUMNS = ["uscc", "region_code", "kind", "status", "opened_on", "due_on", "changed_at"]
+
+
+def upsert_report_dues(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(upsert_newest(ReportDue.__table__, ["recognition_id"], REPORT_DUE_COLUMNS,
+                                      version="changed_at"), rows)
+
+
+def report_dues_in_reminder(session: Session, *, on: dt.date, lead_days: int, after: str,
+                            limit: int) -> list[tuple[str, str, str, dt.date, dt.date | None, str | None]]:
+    """(recognition_id, uscc, region_code, due_on, opened_on, name) of open reports due within `lead_days` of `on`
+    (not yet lapsed), of recognitions still in force."""
+    rows = session.execute(
+        select(ReportDue.recognition_id, ReportDue.uscc, ReportDue.region_code, ReportDue.due_on,
+               ReportDue.opened_on, Contact.name)
+        .outerjoin(Contact, Contact.uscc == ReportDue.uscc)
+        .join(Recognition, Recognition.recognition_id == ReportDue.recognition_id)
+        .where(ReportDue.status == "open", ReportDue.due_on >= on,
+               ReportDue.due_on <= on + dt.timedelta(days=lead_days),
+               Recognition.status.in_(("granted", "extended")), ReportDue.recognition_id > after)
+        .order_by(ReportDue.recognition_id).limit(limit)).all()
+    return [tuple(r) for r in rows]
 
 
 def record_window(session: Session, row: dict) -> None:

@@ -119,6 +119,16 @@ _ALL = [
              "贵户为“{category_label}类”个体工商户，认定有效期内应于每年7月底前通过培育平台完成信息报告，"
              "本年度截止日期为 {due_on}。",
              (EMAIL, SMS)),
+    Template("cultivation.info_report.due", 1, "经营者已变更，请于{due_on}前完成“名特优新”信息报告",
+             "{name}（统一社会信用代码 {uscc}）：\n"
+             "登记机关记录贵户于 {opened_on} 变更经营者。按附件1 二（六），“名特优新”个体工商户变更经营者的，"
+             "要在变更后及时报告：请于 {due_on} 前通过培育平台提交变更经营者后的信息报告。",
+             (EMAIL, SMS)),
+    Template("reminder.operator_change_report", 1, "请于{due_on}前提交变更经营者后的信息报告",
+             "{name}（统一社会信用代码 {uscc}）：\n"
+             "贵户于 {opened_on} 变更经营者后的“名特优新”信息报告尚未提交，截止日期为 {due_on}，"
+             "请及时通过培育平台提交。",
+             (EMAIL, SMS)),
     Template("reminder.validity_ending", 1, "“{category_label}类”个体工商户认定将于{valid_until}到期",
              "{name}（统一社会信用代码 {uscc}）：\n"
              "贵户“{category_label}类”个体工商户认定有效期至 {valid_until}。有效期最后一年由认定部门进行评估，"

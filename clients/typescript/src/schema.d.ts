@@ -1149,15 +1149,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cultivation/spot-check-sample": {
+    "/api/v1/cultivation/spot-check-draws": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 地局抽查样本（可复现：同一种子、同一批认定得到同一样本） */
-        get: operations["drawSpotCheckSample"];
+        /** 历次抽查样本及每户抽查结果 */
+        get: operations["listSpotCheckDraws"];
+        put?: never;
+        /** 地局抽查抽样并留存（种子、比例、总体、样本可复现；同县同年再抽须写明理由，原样本保留） */
+        post: operations["drawSpotCheckSample"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cultivation/spot-check-draws/{draw_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次抽查样本及每户抽查结果 */
+        get: operations["getSpotCheckDraw"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5983,6 +6001,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[SpotCheckDrawRead] */
+        Page_SpotCheckDrawRead_: {
+            /** Items */
+            items: components["schemas"]["SpotCheckDrawRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * Page[WindowRead]
          * @example {
@@ -7263,6 +7288,13 @@ export interface components {
             conflict_reason?: string | null;
             /** Conflict With */
             conflict_with?: string | null;
+            /**
+             * Data Barrier
+             * @description 二(四)3 名额基数：认定前等待分型结果同步完成的记录（分型服务待发布事件截至序号、各主题已应用位置、等待秒数）
+             */
+            data_barrier?: {
+                [key: string]: unknown;
+            } | null;
             /** Department */
             department?: string | null;
             /**
@@ -8317,6 +8349,83 @@ export interface components {
             due_on?: string | null;
             /** Note */
             note?: string | null;
+        };
+        /**
+         * SpotCheckDrawCreate
+         * @description 地局抽查抽样: the county and cycle; a seed of one's own (else the platform picks one and records it); the
+         *     reason for drawing again when that county and year already have a sample.
+         */
+        SpotCheckDrawCreate: {
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Region Code
+             * @description 大兴安岭地区县级单位的行政区划代码：232701 漠河市、232721 呼玛县、232722 塔河县、232761 加格达奇区、232762 松岭区、232763 新林区、232764 呼中区
+             * @enum {string}
+             */
+            region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
+            /** Seed */
+            seed?: string | null;
+            /** Year */
+            year: number;
+        };
+        /**
+         * SpotCheckDrawRead
+         * @description 二(五)2 一次抽查抽样：谁、何时、种子、比例、总体户数与样本，及每户抽查结果；reproduced：按种子重抽得到同一样本。
+         */
+        SpotCheckDrawRead: {
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+            /** Drawn By */
+            drawn_by: string;
+            /** Follows */
+            follows?: string | null;
+            /** Id */
+            id: string;
+            /** Items */
+            items: components["schemas"]["SpotCheckItemRead"][];
+            /** Population */
+            population: number;
+            /** Rate */
+            rate: string;
+            /** Reason */
+            reason?: string | null;
+            /** Region Code */
+            region_code: string;
+            /** Reproduced */
+            reproduced: boolean;
+            /** Sample */
+            sample: string[];
+            /** Seed */
+            seed: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * SpotCheckItemRead
+         * @description A sampled recognition and its check outcome.
+         */
+        SpotCheckItemRead: {
+            /** Decided At */
+            decided_at?: string | null;
+            /** Decided By */
+            decided_by?: string | null;
+            /** Due On */
+            due_on?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Outcome
+             * @description pending | passed | refused | material_requested | material_submitted
+             */
+            outcome: string;
+            /** Outcome Label */
+            outcome_label: string;
+            /** Recognition Id */
+            recognition_id: string;
         };
         /**
          * StatusChangeIn
@@ -16581,6 +16690,27 @@ export interface operations {
                 content: {
                     /** @example {
                      *       "base_count": 1870,
+                     *       "data_barrier": {
+                     *         "passed_at": "2026-09-25T01:30:00.310Z",
+                     *         "requested_at": "2026-09-25T01:30:00.120Z",
+                     *         "sources": [
+                     *           {
+                     *             "outbox_through": 40213,
+                     *             "service": "typing"
+                     *           }
+                     *         ],
+                     *         "topics": [
+                     *           {
+                     *             "end_offset": 1187442,
+                     *             "topic": "getihu.typing.results"
+                     *           },
+                     *           {
+                     *             "end_offset": 12,
+                     *             "topic": "getihu.typing.runs"
+                     *           }
+                     *         ],
+                     *         "waited_s": 0.19
+                     *       },
                      *       "in_force": 41,
                      *       "left": 52,
                      *       "limit": 93,
@@ -18461,13 +18591,16 @@ export interface operations {
             };
         };
     };
-    drawSpotCheckSample: {
+    listSpotCheckDraws: {
         parameters: {
             query: {
                 region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
                 /** @description 年度（2000–2100） */
-                year: number;
-                seed?: string | null;
+                year?: number | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -18482,19 +18615,312 @@ export interface operations {
                 };
                 content: {
                     /** @example {
+                     *       "items": [
+                     *         {
+                     *           "drawn_at": "2026-10-08T01:00:00+00:00",
+                     *           "drawn_by": "pref-1[prefecture_staff]",
+                     *           "follows": null,
+                     *           "id": "scd_7a9c1e3b5d7f9a1c3e5b",
+                     *           "items": [
+                     *             {
+                     *               "decided_at": "2026-10-09T02:00:00+00:00",
+                     *               "decided_by": "pref-1[prefecture_staff]",
+                     *               "due_on": "2026-10-20",
+                     *               "note": "补充近两年纳税证明",
+                     *               "outcome": "material_requested",
+                     *               "outcome_label": "已要求限期补充材料",
+                     *               "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *             },
+                     *             {
+                     *               "decided_at": null,
+                     *               "decided_by": null,
+                     *               "due_on": null,
+                     *               "note": null,
+                     *               "outcome": "pending",
+                     *               "outcome_label": "待抽查",
+                     *               "recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a"
+                     *             }
+                     *           ],
+                     *           "population": 12,
+                     *           "rate": "0.1",
+                     *           "reason": null,
+                     *           "region_code": "232701",
+                     *           "reproduced": true,
+                     *           "sample": [
+                     *             "rec_1b3d5f7a9c1e3b5d7f9a",
+                     *             "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *           ],
+                     *           "seed": "9f2c4e6a8b0d1f3a",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["Page_SpotCheckDrawRead_"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    drawSpotCheckSample: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（建议每个新请求生成一个 UUID）：丢失应答后用同一键重发同一请求，得到首次的应答（响应头 Idempotent-Replayed: true），操作不会重复执行；键归属于当前登录身份，应答保留24小时（可配置）。 / Idempotency key (a fresh UUID per new request): retrying the same request with the same key returns the first answer (header Idempotent-Replayed: true) instead of acting twice; keys belong to the caller's identity; answers are kept for 24 hours (configurable). */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "reason": null,
+                 *       "region_code": "232701",
+                 *       "seed": null,
+                 *       "year": 2026
+                 *     } */
+                "application/json": components["schemas"]["SpotCheckDrawCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "drawn_at": "2026-10-08T01:00:00+00:00",
+                     *       "drawn_by": "pref-1[prefecture_staff]",
+                     *       "follows": null,
+                     *       "id": "scd_7a9c1e3b5d7f9a1c3e5b",
+                     *       "items": [
+                     *         {
+                     *           "decided_at": "2026-10-09T02:00:00+00:00",
+                     *           "decided_by": "pref-1[prefecture_staff]",
+                     *           "due_on": "2026-10-20",
+                     *           "note": "补充近两年纳税证明",
+                     *           "outcome": "material_requested",
+                     *           "outcome_label": "已要求限期补充材料",
+                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *         },
+                     *         {
+                     *           "decided_at": null,
+                     *           "decided_by": null,
+                     *           "due_on": null,
+                     *           "note": null,
+                     *           "outcome": "pending",
+                     *           "outcome_label": "待抽查",
+                     *           "recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a"
+                     *         }
+                     *       ],
                      *       "population": 12,
                      *       "rate": "0.1",
+                     *       "reason": null,
                      *       "region_code": "232701",
+                     *       "reproduced": true,
                      *       "sample": [
-                     *         "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *         "rec_1b3d5f7a9c1e3b5d7f9a",
                      *         "rec_0d2f4a6c8e1b3d5f7a9c"
                      *       ],
-                     *       "seed": "232701:2026",
+                     *       "seed": "9f2c4e6a8b0d1f3a",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SpotCheckDrawRead"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error；或Idempotency-Key 已用于内容不同的请求（idempotency_key_reused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSpotCheckDraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draw_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "drawn_at": "2026-10-08T01:00:00+00:00",
+                     *       "drawn_by": "pref-1[prefecture_staff]",
+                     *       "follows": null,
+                     *       "id": "scd_7a9c1e3b5d7f9a1c3e5b",
+                     *       "items": [
+                     *         {
+                     *           "decided_at": "2026-10-09T02:00:00+00:00",
+                     *           "decided_by": "pref-1[prefecture_staff]",
+                     *           "due_on": "2026-10-20",
+                     *           "note": "补充近两年纳税证明",
+                     *           "outcome": "material_requested",
+                     *           "outcome_label": "已要求限期补充材料",
+                     *           "recognition_id": "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *         },
+                     *         {
+                     *           "decided_at": null,
+                     *           "decided_by": null,
+                     *           "due_on": null,
+                     *           "note": null,
+                     *           "outcome": "pending",
+                     *           "outcome_label": "待抽查",
+                     *           "recognition_id": "rec_1b3d5f7a9c1e3b5d7f9a"
+                     *         }
+                     *       ],
+                     *       "population": 12,
+                     *       "rate": "0.1",
+                     *       "reason": null,
+                     *       "region_code": "232701",
+                     *       "reproduced": true,
+                     *       "sample": [
+                     *         "rec_1b3d5f7a9c1e3b5d7f9a",
+                     *         "rec_0d2f4a6c8e1b3d5f7a9c"
+                     *       ],
+                     *       "seed": "9f2c4e6a8b0d1f3a",
+                     *       "year": 2026
+                     *     } */
+                    "application/json": components["schemas"]["SpotCheckDrawRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -19279,6 +19705,20 @@ export interface operations {
                      *         }
                      *       ],
                      *       "material_requests": [],
+                     *       "objections_due": [
+                     *         {
+                     *           "appeal_id": "apl_3c5e7a9b1d3f5a7c",
+                     *           "application_id": "app_1a3c5e7a9b1d3f5a7c9e",
+                     *           "due_on": "2026-09-25",
+                     *           "filed_at": "2026-09-10T02:00:00+00:00",
+                     *           "name": "漠河蓝莓小馆",
+                     *           "overdue": false,
+                     *           "target_id": "app_1a3c5e7a9b1d3f5a7c9e",
+                     *           "target_kind": "cultivation_refusal",
+                     *           "target_label": "“名特优新”申报不予认定",
+                     *           "uscc": "92232701L00000101H"
+                     *         }
+                     *       ],
                      *       "on": "2026-09-15",
                      *       "one_person_conflicts": [
                      *         {

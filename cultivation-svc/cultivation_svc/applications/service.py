@@ -290,15 +290,22 @@ def withdraw(session: Session, *, app_id: str, principal: Principal, traceparent
 
 # --- objections to the public notice (appeal-svc) ----------------------------------------------
 def objection_filed(session: Session, *, appeal_id: str, application_id: str, filed_at: dt.datetime,
-                    traceparent: str | None = None) -> None:
+                    due_on: dt.date | None = None, traceparent: str | None = None) -> None:
     """A filed objection holds the case until appeal-svc decides it."""
-    proj.record_appeal(session, appeal_id=appeal_id, application_id=application_id, status="filed", filed_at=filed_at)
     app = repository.get(session, application_id, lock=True)
+    proj.record_appeal(session, appeal_id=appeal_id, application_id=application_id, status="filed", filed_at=filed_at,
+                       about=objection_about(app, "cultivation_notice", application_id, due_on))
     if app is None or app.status not in ("public_notice", "on_hold"):
         return
     if app.status == "public_notice":
         record_step(session, app, step="objection_filed", status="on_hold", actor="appeal-svc",
                 detail={"appeal_id": appeal_id}, reason=f"公示期内收到异议（{appeal_id}），暂停办理", traceparent=traceparent)
+
+
+def objection_about(app, target_kind: str, target_id: str, due_on: dt.date | None) -> dict:
+    """What the county's worklist keeps of an objection to this case (its county: the case's)."""
+    return {"target_kind": target_kind, "target_id": target_id, "due_on": due_on,
+            "region_code": app.region_code if app else None, "uscc": app.uscc if app else None}
 
 
 def objection_decided(session: Session, *, appeal_id: str, application_id: str, decision: str, reason: str,

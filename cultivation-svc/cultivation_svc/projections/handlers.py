@@ -36,7 +36,8 @@ def business_states(session: Session, batch: list[CloudEvent]) -> None:
     # 二(六)：个体工商户变更经营者的，要在变更后及时报告 — flag the recognitions whose operator changed.
     changed = [r["uscc"] for r in rows if r["uscc"] in before and before[r["uscc"]]
                and before[r["uscc"]] != r["operator_id_number"]]
-    rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
+    flagged = rec_repo.flag_operator_change(session, {u: operator_changed_on(latest[u]) for u in changed})
+    events.info_reports_due(session, flagged)  # the operator is told the deadline, and reminded before it
     rec_repo.recheck_operators(session, changed)
 
 
@@ -88,12 +89,17 @@ def appeal_filed(session: Session, event: CloudEvent) -> None:
     if d.get("target_kind") in restoration.RESULT_KINDS and d.get("target_id"):
         restoration.objection_filed(session, appeal_id=d["appeal_id"], target_kind=d["target_kind"],
                                     target_id=d["target_id"], filed_at=dt.datetime.fromisoformat(d["filed_at"]),
-                                    traceparent=event.traceparent)
+                                    due_on=_date(d.get("due_on")), traceparent=event.traceparent)
         return
     if d.get("target_kind") != "cultivation_notice" or not d.get("target_id"):
         return
     applications.objection_filed(session, appeal_id=d["appeal_id"], application_id=d["target_id"],
-                                 filed_at=dt.datetime.fromisoformat(d["filed_at"]), traceparent=event.traceparent)
+                                 filed_at=dt.datetime.fromisoformat(d["filed_at"]), due_on=_date(d.get("due_on")),
+                                 traceparent=event.traceparent)
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
 
 
 def appeal_decided(session: Session, event: CloudEvent) -> None:

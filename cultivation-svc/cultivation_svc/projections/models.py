@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, Index, Integer, Numeric, String
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cultivation_svc.base import Base
@@ -70,14 +70,22 @@ class FactsProjection(Base):
 
 
 class AppealProjection(Base):
-    """Objections against a public notice (appeal-svc, target_kind cultivation_notice)."""
+    """Objections to a cultivation case (appeal-svc, target kinds cultivation_*): its notice or its results."""
     __tablename__ = "appeal_projection"
     appeal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     application_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))  # filed | upheld | rejected | withdrawn
     filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (Index("ix_appeal_projection_application", "application_id"),)
+    # What the county's worklist shows of an open objection: what it is about, where, and when the reply is due
+    # (appeal-svc's due_on, 四(四) 及时受理); null for rows projected before these were kept.
+    target_kind: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_appeal_projection_application", "application_id"),
+                      Index("ix_appeal_projection_open", "region_code", "status", "due_on"))
 
 
 __all__ = ["BusinessProjection", "BusinessType", "TypingCount", "PersonProjection", "FactsProjection",

@@ -108,13 +108,27 @@ def certificates(session: Session, uscc: str) -> list[dict]:
     return out
 
 
+_ABOUT = ["target_kind", "target_id", "region_code", "uscc", "due_on"]
+
+
 def record_appeal(session: Session, *, appeal_id: str, application_id: str, status: str, filed_at=None,
-                  decided_at=None) -> None:
+                  decided_at=None, about: dict | None = None) -> None:
+    """`about`: target_kind, target_id, region_code (the case's county), uscc and due_on, as the filing names them."""
+    about = {k: (about or {}).get(k) for k in _ABOUT}
     row = {"appeal_id": appeal_id, "application_id": application_id, "status": status, "filed_at": filed_at,
-           "decided_at": decided_at}
-    # A filing replayed after its decision only fills in when it was filed; a decision sets the outcome.
-    columns = ["filed_at"] if status == "filed" else ["status", "decided_at"]
+           "decided_at": decided_at, **about}
+    # A filing replayed after its decision only fills in when it was filed (and what about); a decision sets the
+    # outcome.
+    columns = ["filed_at", *_ABOUT] if status == "filed" else ["status", "decided_at"]
     session.execute(upsert(AppealProjection.__table__, ["appeal_id"], columns), [row])
+
+
+def objections_due(session: Session, region_code: str, limit: int = 5000) -> list[AppealProjection]:
+    """The county's open objections to its cultivation cases, the soonest reply due first (bounded: a county's
+    cases are few)."""
+    return list(session.scalars(select(AppealProjection).where(
+        AppealProjection.region_code == region_code, AppealProjection.status == "filed")
+        .order_by(AppealProjection.due_on.asc().nulls_last(), AppealProjection.appeal_id).limit(limit)))
 
 
 def open_appeals(session: Session, application_id: str) -> list[str]:

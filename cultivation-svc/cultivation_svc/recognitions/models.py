@@ -48,6 +48,9 @@ class Recognition(Base):
     # person in the county; the county's worklist shows it, to be cancelled with this reason.
     conflict_with: Mapped[str | None] = mapped_column(String(40))
     conflict_reason: Mapped[str | None] = mapped_column(Text)
+    # 二(四)3: what the recognition waited for before counting the 5 % (kit.barrier's record: typing's outbox head,
+    # the topics' end offsets the projection had applied); null where no barrier is configured.
+    data_barrier: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("ix_recognition_scope", "region_code", "status", "category"),
                       Index("ix_recognition_operator", "region_code", "operator_id_number"))
@@ -67,3 +70,35 @@ class InfoReport(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str] = mapped_column(String(200))
+
+
+class SpotCheckDraw(Base):
+    """二(五)2 上级抽查: one draw of a sample by the prefecture — who, when, with which seed and rate, from which
+    recognitions — kept so anyone can redraw it and get the same sample; a later draw of the same county and year
+    is another row (naming the one it follows and why), never a replacement."""
+    __tablename__ = "spot_check_draw"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(String(200))
+    rate: Mapped[str] = mapped_column(String(20))  # the fraction drawn, exact (e.g. "1/10")
+    population: Mapped[list] = mapped_column(JSON)  # the ids drawn from (a county's cycle: ≤ 5 % of its types)
+    sample: Mapped[list] = mapped_column(JSON)
+    drawn_by: Mapped[str] = mapped_column(String(200))
+    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    follows: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_spot_check_draw_scope", "region_code", "year", "drawn_at"),)
+
+
+class SpotCheckItem(Base):
+    """A sampled recognition's check outcome: pending, then what the prefecture recorded on it (passed, refused with
+    the reason, material requested by a day → submitted, or the lapse outcome)."""
+    __tablename__ = "spot_check_item"
+    draw_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    recognition_id: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    outcome: Mapped[str] = mapped_column(String(30), default="pending")
+    note: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from getihu_kit.idempotency import lock_id
 from getihu_kit.upserts import any_of
 
-from cultivation_svc.recognitions.models import InfoReport, Recognition
+from cultivation_svc.recognitions.models import InfoReport, Recognition, SpotCheckDraw, SpotCheckItem
 from cultivation_svc.rules.parameters import PARAMETERS
 
 ACTIVE = ("granted", "extended")
@@ -59,18 +59,20 @@ def active_in_region(session: Session, region_code: str, on: dt.date) -> list[Re
         .with_for_update()))
 
 
-def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> None:
+def flag_operator_change(session: Session, changed_on: dict[str, dt.date]) -> list[dict]:
     """二(六) 变更经营者的，要在变更后及时报告: the recognitions of these businesses wait for that report, due
-    `operator_change_report_days` after the change (one statement for the batch)."""
+    `operator_change_report_days` after the change (one statement for the batch). Returns the flagged ones (id, uscc,
+    region_code, opened_on, due_on)."""
     if not changed_on:
-        return
+        return []
     usccs = list(changed_on)
     days = [PARAMETERS["operator_change_report_days"].on(changed_on[u]) for u in usccs]
-    session.execute(text(
+    return [dict(r) for r in session.execute(text(
         "UPDATE recognition AS r SET operator_change_pending = true, operator_change_due_on = v.changed_on + v.days "
         "FROM unnest(CAST(:u AS text[]), CAST(:d AS date[]), CAST(:n AS int[])) AS v(uscc, changed_on, days) "
-        "WHERE r.uscc = v.uscc AND r.status IN ('granted', 'extended')"),
-        {"u": usccs, "d": [changed_on[u] for u in usccs], "n": days})
+        "WHERE r.uscc = v.uscc AND r.status IN ('granted', 'extended') "
+        "RETURNING r.id, r.uscc, r.region_code, v.changed_on AS opened_on, r.operator_change_due_on AS due_on"),
+        {"u": usccs, "d": [changed_on[u] for u in usccs], "n": days}).mappings()]
 
 
 def public(*, region_code: str | None, category: str | None, on: dt.date) -> Select:
@@ -160,3 +162,40 @@ def material_overdue(session: Session, on: dt.date, limit: int) -> list[Recognit
     return list(session.scalars(select(Recognition).where(
         Recognition.spot_check == "material_requested", Recognition.spot_check_due_on < on,
         Recognition.status.in_(ACTIVE)).order_by(Recognition.id).limit(limit).with_for_update(skip_locked=True)))
+
+
+def lock_spot_check_draws(session: Session, region_code: str, year: int) -> None:
+    """One draw at a time per county and year (held to the commit), so a second one sees the first."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                    {"k": lock_id("cultivation.spot_check_draw", f"{region_code}:{year}")})
+
+
+def latest_draw(session: Session, region_code: str, year: int) -> SpotCheckDraw | None:
+    return session.scalars(select(SpotCheckDraw).where(SpotCheckDraw.region_code == region_code,
+                                                       SpotCheckDraw.year == year)
+                           .order_by(SpotCheckDraw.drawn_at.desc(), SpotCheckDraw.id.desc()).limit(1)).first()
+
+
+def draws(region_code: str, year: int | None) -> Select:
+    q = select(SpotCheckDraw).where(SpotCheckDraw.region_code == region_code)
+    return q.where(SpotCheckDraw.year == year) if year is not None else q
+
+
+def draw_items(session: Session, draw_ids: list[str]) -> dict[str, list[SpotCheckItem]]:
+    out: dict[str, list[SpotCheckItem]] = {}
+    if not draw_ids:
+        return out
+    for i in session.scalars(select(SpotCheckItem).where(any_of(SpotCheckItem.draw_id, draw_ids))
+                             .order_by(SpotCheckItem.recognition_id)):
+        out.setdefault(i.draw_id, []).append(i)
+    return out
+
+
+OPEN_OUTCOMES = ("pending", "material_requested", "material_submitted")
+
+
+def set_draw_outcomes(session: Session, rec_id: str, *, outcome: str | None, note: str | None, due_on: dt.date | None,
+                      by: str, at: dt.datetime) -> None:
+    session.execute(update(SpotCheckItem).where(SpotCheckItem.recognition_id == rec_id,
+                                                SpotCheckItem.outcome.in_(OPEN_OUTCOMES))
+                    .values(outcome=outcome, note=note, due_on=due_on, decided_by=by, decided_at=at))

@@ -39,13 +39,14 @@ def _case(session: Session, target_kind: str, target_id: str):
 
 
 def objection_filed(session: Session, *, appeal_id: str, target_kind: str, target_id: str, filed_at: dt.datetime,
-                    traceparent: str | None = None) -> None:
+                    due_on: dt.date | None = None, traceparent: str | None = None) -> None:
     """The case records the objection (its trail and open objections); nothing is held: the result stands until
     appeal-svc decides."""
     app, _ = _case(session, target_kind, target_id)
     if app is None:
         return
-    proj.record_appeal(session, appeal_id=appeal_id, application_id=app.id, status="filed", filed_at=filed_at)
+    proj.record_appeal(session, appeal_id=appeal_id, application_id=app.id, status="filed", filed_at=filed_at,
+                       about=applications.objection_about(app, target_kind, target_id, due_on))
     applications.record_step(session, app, step="result_objection_filed", status=app.status, actor="appeal-svc",
                              detail={"appeal_id": appeal_id, "target_kind": target_kind, "target_id": target_id},
                              traceparent=traceparent)

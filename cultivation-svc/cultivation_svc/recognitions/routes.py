@@ -11,14 +11,15 @@ from getihu_kit import export_jobs, exports
 from getihu_kit.auth import Principal
 from getihu_kit.errors import Forbidden, Unauthorized
 from getihu_kit.pagination import Page
-from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, traceparent
+from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearQuery, traceparent
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
-from cultivation_svc.dependencies import DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, TodayDep
-from cultivation_svc.recognitions import exports as rec_exports, service
+from cultivation_svc.dependencies import (DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, QuotaBaseDep,
+                                          TodayDep)
+from cultivation_svc.recognitions import exports as rec_exports, service, spot_check_draws
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
                                                   PublicRecognition,
-                                                  Recognise, RecognitionRead, Revocation, SpotCheck,
+                                                  Recognise, RecognitionRead, Revocation, SpotCheck, SpotCheckDrawCreate, SpotCheckDrawRead,
                                                   SupplementaryMaterial)
 
 router = APIRouter(tags=["cultivation: recognitions"])
@@ -30,15 +31,16 @@ def _out(session, rec) -> RecognitionRead:
 
 @router.get("/quota", summary="本县名额：上限、在认定状态数、剩余")
 def get_quota(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
-          principal: Principal = Depends(STAFF)) -> dict:
-    return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today)
+              base_ready: QuotaBaseDep, principal: Principal = Depends(STAFF)) -> dict:
+    return service.quota_view(session, region_code=region_code, year=year, principal=principal, on=today,
+                              base_ready=base_ready)
 
 
 @router.post("/applications/{app_id}/recognise", status_code=201, response_model=RecognitionRead, summary="认定")
 def recognise_application(app_id: Text, body: Recognise, request: Request, session: SessionDep, today: TodayDep,
-              principal: Principal = Depends(STAFF)) -> RecognitionRead:
+                          base_ready: QuotaBaseDep, principal: Principal = Depends(STAFF)) -> RecognitionRead:
     return _out(session, service.recognise(session, app_id=app_id, data=body, principal=principal, today=today,
-                                           traceparent=traceparent(request)))
+                                           base_ready=base_ready, traceparent=traceparent(request)))
 
 
 @router.get("/recognitions", response_model=Page[PublicRecognition], summary="已认定名单（公开，脱敏）；工作人员可导出 CSV、XLSX",
@@ -110,11 +112,24 @@ def cancel_conflicting_recognition(rec_id: Text, request: Request, session: Sess
                                                      traceparent=traceparent(request)))
 
 
-@router.get("/spot-check-sample", summary="地局抽查样本（可复现：同一种子、同一批认定得到同一样本）")
-def draw_spot_check_sample(region_code: RegionCode, year: RequiredYearQuery, session: SessionDep, today: TodayDep,
-                           seed: Text | None = None, principal: Principal = Depends(PREFECTURE)) -> dict:
-    return service.spot_check_sample(session, region_code=region_code, year=year, seed=seed, principal=principal,
-                                     today=today)
+@router.post("/spot-check-draws", status_code=201, response_model=SpotCheckDrawRead,
+             summary="地局抽查抽样并留存（种子、比例、总体、样本可复现；同县同年再抽须写明理由，原样本保留）")
+def draw_spot_check_sample(body: SpotCheckDrawCreate, session: SessionDep, today: TodayDep,
+                           principal: Principal = Depends(PREFECTURE)) -> SpotCheckDrawRead:
+    return SpotCheckDrawRead.model_validate(spot_check_draws.draw(session, data=body, principal=principal, today=today))
+
+
+@router.get("/spot-check-draws", response_model=Page[SpotCheckDrawRead], summary="历次抽查样本及每户抽查结果")
+def list_spot_check_draws(region_code: RegionCode, session: SessionDep, page: PageDep, year: YearQuery = None,
+                          principal: Principal = Depends(PREFECTURE)) -> Page[SpotCheckDrawRead]:
+    items, nxt = spot_check_draws.listed(session, region_code=region_code, year=year, principal=principal, page=page)
+    return Page[SpotCheckDrawRead](items=[SpotCheckDrawRead.model_validate(i) for i in items], next_cursor=nxt)
+
+
+@router.get("/spot-check-draws/{draw_id}", response_model=SpotCheckDrawRead, summary="一次抽查样本及每户抽查结果")
+def get_spot_check_draw(draw_id: Text, session: SessionDep,
+                        principal: Principal = Depends(PREFECTURE)) -> SpotCheckDrawRead:
+    return SpotCheckDrawRead.model_validate(spot_check_draws.get(session, draw_id=draw_id, principal=principal))
 
 
 @router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")

@@ -13,6 +13,43 @@ class Recognise(BaseModel):
     note: str | None = Field(default=None, max_length=4000)
 
 
+class SpotCheckDrawCreate(BaseModel):
+    """地局抽查抽样: the county and cycle; a seed of one's own (else the platform picks one and records it); the
+    reason for drawing again when that county and year already have a sample."""
+    region_code: RegionCode
+    year: int = Field(ge=2000, le=2100)
+    seed: str | None = Field(default=None, min_length=1, max_length=200)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class SpotCheckItemRead(BaseModel):
+    """A sampled recognition and its check outcome."""
+    recognition_id: str
+    outcome: str = Field(description="pending | passed | refused | material_requested | material_submitted")
+    outcome_label: str
+    note: str | None = None
+    due_on: dt.date | None = None
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+
+
+class SpotCheckDrawRead(BaseModel):
+    """二(五)2 一次抽查抽样：谁、何时、种子、比例、总体户数与样本，及每户抽查结果；reproduced：按种子重抽得到同一样本。"""
+    id: str
+    region_code: str
+    year: int
+    seed: str
+    rate: str
+    population: int
+    sample: list[str]
+    drawn_by: str
+    drawn_at: dt.datetime
+    follows: str | None = None
+    reason: str | None = None
+    reproduced: bool
+    items: list[SpotCheckItemRead]
+
+
 class SpotCheck(BaseModel):
     """地局抽查: ask for more material by a deadline, accept, or refuse (不予认定)."""
     action: Literal["request_material", "accept", "refuse"]
@@ -101,6 +138,8 @@ class RecognitionRead(BaseModel):
     operator_change_due_on: dt.date | None = None
     conflict_with: str | None = None
     conflict_reason: str | None = None
+    data_barrier: dict | None = Field(
+        default=None, description="二(四)3 名额基数：认定前等待分型结果同步完成的记录（分型服务待发布事件截至序号、各主题已应用位置、等待秒数）")
 
 
 class PublicRecognition(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -14,13 +15,13 @@ from getihu_kit.auth import Principal, readable_by, require_region
 from getihu_kit.domain import masking
 from getihu_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.clock import add_years
-from getihu_kit.labels import CATEGORY_LABELS
+from getihu_kit.labels import APPEAL_TARGET_LABELS, CATEGORY_LABELS
 from getihu_kit.pagination import PageRequest, scalars_page
 from cultivation_svc import events
 from cultivation_svc.applications import repository as app_repo
 from cultivation_svc.applications import service as applications
 from cultivation_svc.projections import repository as proj
-from cultivation_svc.recognitions import repository
+from cultivation_svc.recognitions import repository, spot_check_draws
 from cultivation_svc.recognitions.models import InfoReport, Recognition
 from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, Recognise,
                                                   Revocation, SpotCheck, SupplementaryMaterial)
@@ -38,12 +39,17 @@ def quota(session: Session, *, region_code: str, year: int, on: dt.date) -> limi
     return limits.Quota(base_count=base, limit=limit, in_force=repository.in_force_count(session, region_code, on))
 
 
-def quota_view(session: Session, *, region_code: str, year: int, principal: Principal, on: dt.date) -> dict:
+def quota_view(session: Session, *, region_code: str, year: int, principal: Principal, on: dt.date,
+               base_ready: Callable[[], dict | None]) -> dict:
+    """The quota as a clerk sees it, counted once the base holds what typing had committed (`base_ready`: the data
+    barrier; what it waited for is in `data_barrier`)."""
     region_code = county(region_code)
     require_region(principal, region_code)
+    waited = base_ready()
     q = quota(session, region_code=region_code, year=year, on=on)
     return {"region_code": region_code, "year": year, "base_count": q.base_count, "limit": q.limit,
-            "in_force": q.in_force, "left": q.left, "ratio": ratio_text(rules_in(session, region_code, on).quota_ratio)}
+            "in_force": q.in_force, "left": q.left, "ratio": ratio_text(rules_in(session, region_code, on).quota_ratio),
+            "data_barrier": waited}
 
 
 def _fail(refusals: list[eligibility.Refusal], ruleset: str) -> None:
@@ -74,8 +80,13 @@ def recognisable(session: Session, *, app, today: dt.date, restored: bool = Fals
 
 
 def recognise(session: Session, *, app_id: str, data: Recognise, principal: Principal, today: dt.date,
-              traceparent: str | None = None) -> Recognition:
-    """认定并标注具体分类: after the notice period with no open objection; eligibility re-checked; limits held."""
+              base_ready: Callable[[], dict | None], traceparent: str | None = None) -> Recognition:
+    """认定并标注具体分类: after the notice period with no open objection; eligibility re-checked; limits held.
+
+    The 5 % is counted on typing's published counts as cultivation projects them: `base_ready` (the data barrier)
+    first waits until that projection applied all typing had committed — before any lock is taken — and fails the
+    recognition with 503 data_not_ready rather than count a stale base; the recognition keeps what it waited for."""
+    waited = base_ready()
     app = app_repo.get(session, app_id, lock=True)
     if app is None:
         raise NotFound(f"申报 {app_id} 不存在")
@@ -89,8 +100,10 @@ def recognise(session: Session, *, app_id: str, data: Recognise, principal: Prin
     refusals, rules, business, latest, q = recognisable(session, app=app, today=today, restored=bool(app.reopened_by))
     _fail(refusals, rules.version)
     rec = _grant(session, app=app, business=business, latest=latest, rules=rules, today=today)
+    rec.data_barrier = waited
     applications.record_step(session, app, step="recognised", status="recognised", actor=principal.audit_name(),
-                         detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left},
+                         detail={"recognition_id": rec.id, "note": data.note, "quota_left_before": q.left,
+                                 "quota_base": q.base_count},
                          traceparent=traceparent)
     events.recognition_changed(session, rec, traceparent=traceparent)
     events.category_measures_granted(session, rec, traceparent=traceparent)
@@ -172,6 +185,7 @@ def spot_check(session: Session, *, rec_id: str, data: SpotCheck, principal: Pri
         _end(session, rec, status="cancelled", on=today, reason=f"spot_check_refused: {data.note}",
              traceparent=traceparent)
     rec.changed_at = clock.now()
+    spot_check_draws.record_outcome(session, rec, by=principal.audit_name())
     return rec
 
 
@@ -187,6 +201,7 @@ def supplement(session: Session, *, rec_id: str, data: SupplementaryMaterial, pr
     app = app_repo.get(session, rec.application_id, lock=True)
     app.materials = list(app.materials or []) + data.materials
     rec.spot_check = "material_submitted"
+    spot_check_draws.record_outcome(session, rec, by=principal.audit_name())
     applications.record_step(session, app, step="material_submitted", status="material_requested",
                          actor=principal.audit_name(), detail={"count": len(data.materials), "note": data.note},
                          traceparent=traceparent)
@@ -209,6 +224,9 @@ def info_report(session: Session, *, rec_id: str, data: InfoReportCreate, princi
                    submitted_by=principal.audit_name())
     session.add(r)
     if data.kind == "operator_change":
+        if rec.operator_change_pending:  # the due report is in: no reminder any more
+            events.info_reports_due(session, [{"id": rec.id, "uscc": rec.uscc, "region_code": rec.region_code,
+                                               "due_on": rec.operator_change_due_on}], status="filed")
         rec.operator_change_pending, rec.operator_change_due_on = False, None
         business = proj.business(session, rec.uscc)
         if business is not None:
@@ -349,7 +367,7 @@ def read(session: Session, rec: Recognition) -> dict:
         "type_at_recognition",
         "year", "recognised_on", "valid_until", "benefits_from", "status", "ruleset", "reported_at", "spot_check",
         "spot_check_due_on", "department_consented", "operator_change_pending", "operator_change_due_on", "extensions", "ended_on",
-        "end_reason", "revoked_on", "restored_from", "conflict_with", "conflict_reason")}
+        "end_reason", "revoked_on", "restored_from", "conflict_with", "conflict_reason", "data_barrier")}
     out["name"] = b.name if b else None
     out["category_label"] = CATEGORY_LABELS[rec.category]
     return out
@@ -418,11 +436,13 @@ def review_info_report(session: Session, *, rec_id: str, report_id: int, data, p
 
 def worklist(session: Session, *, region_code: str, principal: Principal, today: dt.date) -> dict:
     """What a county's staff have to do now: one-person conflicts to cancel, operator changes without their report,
-    evaluations due (the last year of a term), info reports to review, spot-check material requests running."""
+    evaluations due (the last year of a term), info reports to review, spot-check material requests running,
+    objections awaiting their reply."""
     region = county(region_code)
     require_region(principal, region)
     recs = repository.worklist(session, region)
-    names = proj.businesses(session, [r.uscc for r in recs])
+    objections = proj.objections_due(session, region)
+    names = proj.businesses(session, {r.uscc for r in recs} | {o.uscc for o in objections if o.uscc})
 
     def item(r: Recognition, **extra) -> dict:
         b = names.get(r.uscc)
@@ -443,20 +463,16 @@ def worklist(session: Session, *, region_code: str, principal: Principal, today:
         "material_requests": [item(r, due_on=r.spot_check_due_on, overdue=bool(r.spot_check_due_on
                                                                                and r.spot_check_due_on < today))
                               for r in recs if r.spot_check in ("material_requested", "material_submitted")],
+        # 四(四) 及时受理异议: the open objections to this county's cases (notice and results), from cultivation's
+        # projection of appeal-svc's events — the reply due first on top; appeal-svc itself answers them.
+        "objections_due": [{"appeal_id": o.appeal_id, "target_kind": o.target_kind,
+                            "target_label": APPEAL_TARGET_LABELS.get(o.target_kind, o.target_kind),
+                            "target_id": o.target_id,
+                            "application_id": o.application_id, "uscc": o.uscc,
+                            "name": names[o.uscc].name if o.uscc in names else None,
+                            "filed_at": o.filed_at, "due_on": o.due_on,
+                            "overdue": bool(o.due_on and o.due_on < today)} for o in objections],
     }
-
-
-def spot_check_sample(session: Session, *, region_code: str, year: int, seed: str | None, principal: Principal,
-                      today: dt.date) -> dict:
-    """二(五)2 抽查: the prefecture draws a reproducible sample of a county's recognitions of a cycle."""
-    if not principal.has("prefecture_staff", "admin"):
-        raise Forbidden("抽查由地区市场监管局办理")
-    region = county(region_code)
-    rules = rules_in(session, region, today)
-    seed = seed or f"{region}:{year}"
-    population = repository.of_cycle(session, region, year)
-    return {"region_code": region, "year": year, "seed": seed, "rate": ratio_text(rules.spot_check_rate),
-            "population": len(population), "sample": spot_checks.draw(population, rules.spot_check_rate, seed)}
 
 
 def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 500) -> int:
@@ -475,6 +491,7 @@ def lapse_material_requests(session: Session, *, today: dt.date, limit: int = 50
         note = f"逾期未补充材料（期限 {rec.spot_check_due_on.isoformat()}）"
         app = apps[rec.id]
         rec.spot_check, rec.spot_check_note = "refused", note
+        spot_check_draws.record_outcome(session, rec, by="platform")
         applications.record_step(session, app, step="spot_check", status="refused", actor="platform",
                                  detail={"lapsed": True, "due_on": rec.spot_check_due_on.isoformat()},
                                  reason=f"地局抽查不予认定：{note}")

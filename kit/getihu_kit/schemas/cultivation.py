@@ -63,6 +63,22 @@ class RecognitionChanged(EventData):
     year: int | None = None  # the cultivation year (window) it was granted in
 
 
+class InfoReportDue(EventData):
+    """二(六) 变更经营者的，要在变更后及时报告: a recognised business's operator changed, so an info report is due by
+    `due_on` (status open); filed when the operator has reported (status filed). The latest `changed_at` wins."""
+    event_type: ClassVar[str] = "getihu.cultivation.info_report.due.v1"
+    topic: ClassVar[str] = CULTIVATION
+
+    recognition_id: str
+    uscc: str
+    region_code: str
+    kind: str = "operator_change"
+    status: str  # open | filed
+    opened_on: dt.date | None = None  # the day of the operator change
+    due_on: dt.date | None = None
+    changed_at: dt.datetime
+
+
 class SupportMeasuresGranted(EventData):
     """The support measures (帮扶措施) a business earns from its type or category: 免申即享."""
     event_type: ClassVar[str] = "getihu.cultivation.measures.granted.v1"
