@@ -1,10 +1,13 @@
 """HTTP of registry-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from fastapi.concurrency import run_in_threadpool
 
-from getihu_kit import http_cache
+from getihu_kit import exports, http_cache
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -48,6 +51,16 @@ async def import_businesses(request: Request, session: SessionDep,
 @router.get("/jobs/{job_id}", response_model=JobRead, summary="查询导入任务的进度和逐行错误")
 def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF)) -> JobRead:
     return imports.get_job(session, job_id=job_id, principal=principal)
+
+
+@router.get("/jobs/{job_id}/errors", summary="下载导入任务未通过校验的行（CSV 或 XLSX），改正后可再次导入",
+            response_class=Response, responses=exports.file_responses("未通过校验的行（附件下载）"))
+def download_job_errors(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF),
+                        format: Literal["csv", "xlsx"] = Query("xlsx", description="xlsx 工作簿或 csv（UTF-8）"),
+                        ) -> Response:
+    job = imports.get_job(session, job_id=job_id, principal=principal)
+    body, media = exports.row_errors(job.errors, format)
+    return StreamingResponse(body, media_type=media, headers=exports.attachment(f"导入错误_{job_id}.{format}"))
 
 
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")
