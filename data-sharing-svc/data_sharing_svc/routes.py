@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from getihu_kit import exports
+from getihu_kit import exports, uploads
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -41,7 +41,7 @@ def submit_batch(body: BatchCreate, request: Request, session: SessionDep,
 
 
 @router.post("/batches/files", status_code=202, response_model=FileBatchAccepted,
-             summary="机构以文件报送数据批次（CSV、XLSX、JSON Lines），后台任务处理")
+             summary="机构以文件报送数据批次（CSV、XLSX、JSON Lines），后台任务处理", openapi_extra=uploads.TABULAR_BODY)
 async def submit_file(request: Request, session: SessionDep, principal: Principal = Depends(AGENCY),
                       dataset: DatasetName = Query(description="数据集"),
                       year: int = Query(ge=2000, le=2100, description="数据所属年度")) -> FileBatchAccepted:

@@ -11,6 +11,7 @@ from getihu_kit import exports, http_cache
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
+from getihu_kit import uploads
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, SessionDep, YearPath, requires, traceparent
 from getihu_kit.fields import Text, USCC
@@ -34,11 +35,7 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
 
 @router.post("/businesses/imports", status_code=202, response_model=ImportAccepted,
              summary="批量导入（CSV、XLSX、JSON Lines）：登记、年报、标记、状态",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string", "minLength": 1}},
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-                     {"schema": {"type": "string", "format": "binary", "minLength": 1}},
-                 "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}}}})
+             openapi_extra=uploads.TABULAR_BODY)
 async def import_businesses(request: Request, session: SessionDep,
                       kind: ImportKindCode = Query(description="导入内容：businesses 登记、annual_reports 年报、marks 标记、status 状态变更"),
                       principal: Principal = Depends(STAFF)) -> ImportAccepted:

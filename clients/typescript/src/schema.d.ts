@@ -755,6 +755,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/recognitions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本人的认定：经营者本户的（信息报告），部门推荐的（延期意见） */
+        get: operations["listMyRecognitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/recognitions/{rec_id}": {
         parameters: {
             query?: never;
@@ -1069,7 +1086,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 报送批次列表（机构看本数据集的，地区局看全部；最新在前） */
+        get: operations["listBatches"];
         put?: never;
         /**
          * 机构报送数据批次（JSON）
@@ -1176,6 +1194,40 @@ export interface paths {
         };
         /** 查询文件报送任务的进度与逐行报告 */
         get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载文件报送任务未通过校验的行（CSV 或 XLSX） */
+        get: operations["downloadJobErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 代码的中文名称（公开）：页面和客户端据此显示状态、身份、数据集等 */
+        get: operations["getLabels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2572,6 +2624,16 @@ export interface components {
             year: number;
         };
         /**
+         * BatchPage
+         * @description Batches, newest received first.
+         */
+        BatchPage: {
+            /** Items */
+            items: components["schemas"]["BatchSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
          * BatchRead
          * @example {
          *       "accepted": 2,
@@ -2614,6 +2676,53 @@ export interface components {
              * @default []
              */
             errors?: components["schemas"]["RowError"][];
+            /** Id */
+            id: string;
+            /** Job Id */
+            job_id?: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "file" | "json";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed";
+            /** Year */
+            year: number;
+        };
+        /**
+         * BatchSummary
+         * @description A batch without its row report (GET /batches/{id} gives that).
+         */
+        BatchSummary: {
+            /** Accepted */
+            accepted: number;
+            /** Agency */
+            agency: string;
+            /**
+             * Changed
+             * @description 与现有记录相比有变化（产生新版本）的记录数
+             */
+            changed: number;
+            /** Completed At */
+            completed_at?: string | null;
+            /** Dataset */
+            dataset: string;
+            /**
+             * Duplicate Of
+             * @description 与之前某批次内容完全相同时，该批次的编号（本次未作任何变更）
+             */
+            duplicate_of?: string | null;
             /** Id */
             id: string;
             /** Job Id */
@@ -2881,6 +2990,32 @@ export interface components {
             region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /** Year */
             year: number;
+        };
+        /** ConflictItem */
+        ConflictItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Conflict With
+             * @description 同一自然人在本县已获认定的认定编号
+             */
+            conflict_with?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
         };
         /**
          * Consent
@@ -3678,6 +3813,35 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** DueItem */
+        DueItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Due On
+             * @description 办理期限
+             */
+            due_on?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue?: boolean;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
         /**
          * EvidenceIn
          * @example {
@@ -4174,6 +4338,72 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** InfoReportItem */
+        InfoReportItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "yearly" | "operator_change";
+            /**
+             * Late
+             * @default false
+             */
+            late?: boolean;
+            /** Name */
+            name?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Report Id */
+            report_id: number;
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /** Year */
+            year: number;
+        };
+        /** InfoReportRead */
+        InfoReportRead: {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "yearly" | "operator_change";
+            /**
+             * Late
+             * @description 是否晚于报告期限
+             */
+            late: boolean;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Review Note */
+            review_note?: string | null;
+            /** Reviewed */
+            reviewed?: ("accepted" | "correction_requested") | null;
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /** Year */
+            year: number;
+        };
         /**
          * InfoReportReview
          * @description 二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct).
@@ -4249,6 +4479,110 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed";
+        };
+        /**
+         * LabelTables
+         * @description The Chinese labels of the codes the API answers with (kit labels): code → label, per table.
+         */
+        LabelTables: {
+            /**
+             * Application Status
+             * @description 培育申报的状态
+             */
+            application_status: {
+                [key: string]: string;
+            };
+            /**
+             * Business Status
+             * @description 登记状态
+             */
+            business_status: {
+                [key: string]: string;
+            };
+            /**
+             * Category
+             * @description “名特优新”类别
+             */
+            category: {
+                [key: string]: string;
+            };
+            /**
+             * Condition Group
+             * @description 分型条件的分组
+             */
+            condition_group: {
+                [key: string]: string;
+            };
+            /**
+             * County
+             * @description 县级行政区划
+             */
+            county: {
+                [key: string]: string;
+            };
+            /**
+             * Dataset
+             * @description 部门共享数据集
+             */
+            dataset: {
+                [key: string]: string;
+            };
+            /**
+             * Fact
+             * @description 分型说明中事实的名称
+             */
+            fact: {
+                [key: string]: string;
+            };
+            /**
+             * Import Kind
+             * @description 批量导入的内容
+             */
+            import_kind: {
+                [key: string]: string;
+            };
+            /**
+             * Reason
+             * @description 分型、培育和异议的理由
+             */
+            reason: {
+                [key: string]: string;
+            };
+            /**
+             * Relaxed Group
+             * @description 放宽分类来源的群体
+             */
+            relaxed_group: {
+                [key: string]: string;
+            };
+            /**
+             * Role
+             * @description 身份
+             */
+            role: {
+                [key: string]: string;
+            };
+            /**
+             * Source Record
+             * @description 分型说明中事实的来源
+             */
+            source_record: {
+                [key: string]: string;
+            };
+            /**
+             * Status
+             * @description 任务和分型运行的状态
+             */
+            status: {
+                [key: string]: string;
+            };
+            /**
+             * Type
+             * @description 分型
+             */
+            type: {
+                [key: string]: string;
+            };
         };
         /**
          * MarkIn
@@ -4854,6 +5188,13 @@ export interface components {
         Page_PublicRecognition_: {
             /** Items */
             items: components["schemas"]["PublicRecognition"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[RecognitionRead] */
+        Page_RecognitionRead_: {
+            /** Items */
+            items: components["schemas"]["RecognitionRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6642,6 +6983,57 @@ export interface components {
              * @default
              */
             reason?: string;
+        };
+        /**
+         * WorkItem
+         * @description One recognition on the worklist; the list it is on says what is to be done.
+         */
+        WorkItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /** Name */
+            name?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
+        /**
+         * Worklist
+         * @description What a county's staff have to do on the day `on`.
+         */
+        Worklist: {
+            /**
+             * Evaluations Due
+             * @description 有效期最后一年、待评估是否延期（有效期至 valid_until）
+             */
+            evaluations_due: components["schemas"]["WorkItem"][];
+            /** Info Reports To Review */
+            info_reports_to_review: components["schemas"]["InfoReportItem"][];
+            /**
+             * Material Requests
+             * @description 抽查要求补充材料，期限内待经营者提交或待审核
+             */
+            material_requests: components["schemas"]["DueItem"][];
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** One Person Conflicts */
+            one_person_conflicts: components["schemas"]["ConflictItem"][];
+            /** Operator Changes Pending */
+            operator_changes_pending: components["schemas"]["DueItem"][];
+            /** Region Code */
+            region_code: string;
         };
         /**
          * StepRead
@@ -13298,6 +13690,94 @@ export interface operations {
             };
         };
     };
+    listMyRecognitions: {
+        parameters: {
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RecognitionRead_"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRecognition: {
         parameters: {
             query?: never;
@@ -13821,9 +14301,7 @@ export interface operations {
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InfoReportRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -13939,9 +14417,7 @@ export interface operations {
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InfoReportRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -15825,9 +16301,7 @@ export interface operations {
                      *       "operator_changes_pending": [],
                      *       "region_code": "232701"
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Worklist"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -15941,6 +16415,98 @@ export interface operations {
                      *       "next_cursor": "eyJrIjpbNDAyMTddfQ"
                      *     } */
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description 数据集（地区局筛选用） */
+                dataset?: ("tax" | "social_insurance" | "trademark" | "patent" | "dishonest_debtor" | "certificate") | null;
+                /** @description 数据所属年度 */
+                year?: number | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–100） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPage"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -16156,7 +16722,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
         responses: {
             /** @description Successful Response */
             202: {
@@ -16210,6 +16782,24 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的文件类型 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16792,6 +17382,178 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadJobErrors: {
+        parameters: {
+            query?: {
+                /** @description xlsx 工作簿或 csv（UTF-8） */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 未通过校验的行（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelTables"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误：errors 中逐项列出字段与原因 */
             422: {
                 headers: {
                     [name: string]: unknown;
