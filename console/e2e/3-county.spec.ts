@@ -53,7 +53,7 @@ test("县级工作人员：导入文件看进度和错误行，查看数据到�
   await form.getByRole("button", { name: "作出决定并答复" }).click();
   await expect(page.getByRole("alert")).toBeVisible();
   await scan(page, "工作清单（未写理由被拒绝）");
-  await page.getByTestId("decision-reason").locator("textarea").fill("经核对社保缴费记录，上一年度参保雇员为2人，维持原分型结果");
+  await page.getByTestId("decision-reason").fill("经核对社保缴费记录，上一年度参保雇员为2人，维持原分型结果");
   await form.getByRole("button", { name: "作出决定并答复" }).click();
   await expect(page.getByRole("status")).toContainText("已作出处理决定");
   await expect(page.getByTestId("worklist-appeals").locator("tbody tr", { hasText: seed.objection_uscc })).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { scan, seed, shot, signIn } from "./support";
+import { go, scan, seed, shot, signIn } from "./support";
 
 test("地区工作人员：发起分型运行，看进度和各类型户数，发布结果", async ({ page }) => {
   await signIn(page, "地区市场监管局工作人员");
