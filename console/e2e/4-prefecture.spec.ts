@@ -45,6 +45,7 @@ test("地区工作人员：发起分型运行，看进度和各类型户数，�
 
   // The audit log shows the county clerk's read of a business's shared data.
   await go(page, "保密数据查阅留痕");
-  await expect(page.getByTestId("audit-facts").locator("tbody tr", { hasText: seed.read_uscc }).first()).toContainText("税务");
+  await expect(page.getByTestId("audit-facts").locator("tbody tr", { hasText: seed.read_uscc }).first())
+    .toContainText("县级市场监管局工作人员");
   await scan(page, "保密数据查阅留痕");
 });

@@ -10,7 +10,7 @@ test("数据共享部门报送文件看逐行报告并下载；行业主管部�
   await page.getByTestId("agency-file").setInputFiles({ name: "税务数据.csv", mimeType: "text/csv", buffer: Buffer.from("") });
   await page.getByRole("button", { name: "报送", exact: true }).click();
   await expect(page.getByTestId("job-summary")).toContainText("状态：失败");
-  await expect(page.getByText("文件为空")).toBeVisible();
+  await expect(page.getByTestId("row-errors")).toContainText("文件为空");
   await scan(page, "数据报送（空文件）");
 
   await page.getByTestId("agency-file").setInputFiles({ name: "税务数据.csv", mimeType: "text/csv",
