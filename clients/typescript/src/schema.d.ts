@@ -2626,6 +2626,26 @@ export interface components {
         /**
          * BatchPage
          * @description Batches, newest received first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "accepted": 2,
+         *           "agency": "国家税务总局大兴安岭地区税务局",
+         *           "changed": 2,
+         *           "completed_at": "2026-02-26T08:30:02Z",
+         *           "dataset": "tax",
+         *           "duplicate_of": null,
+         *           "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *           "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+         *           "received_at": "2026-02-26T08:30:00Z",
+         *           "rejected": 1,
+         *           "source": "file",
+         *           "status": "completed",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
          */
         BatchPage: {
             /** Items */
@@ -2703,6 +2723,21 @@ export interface components {
         /**
          * BatchSummary
          * @description A batch without its row report (GET /batches/{id} gives that).
+         * @example {
+         *       "accepted": 2,
+         *       "agency": "国家税务总局大兴安岭地区税务局",
+         *       "changed": 2,
+         *       "completed_at": "2026-02-26T08:30:02Z",
+         *       "dataset": "tax",
+         *       "duplicate_of": null,
+         *       "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *       "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+         *       "received_at": "2026-02-26T08:30:00Z",
+         *       "rejected": 1,
+         *       "source": "file",
+         *       "status": "completed",
+         *       "year": 2025
+         *     }
          */
         BatchSummary: {
             /** Accepted */
@@ -4483,6 +4518,64 @@ export interface components {
         /**
          * LabelTables
          * @description The Chinese labels of the codes the API answers with (kit labels): code → label, per table.
+         * @example {
+         *       "application_status": {
+         *         "new": "新建",
+         *         "submitted": "已提交待审核"
+         *       },
+         *       "business_status": {
+         *         "registered": "登记在册",
+         *         "revoked": "吊销"
+         *       },
+         *       "category": {
+         *         "distinctive": "特色",
+         *         "renowned": "知名"
+         *       },
+         *       "condition_group": {
+         *         "basic": "基础条件",
+         *         "seniority": "成长型、发展型共同条件"
+         *       },
+         *       "county": {
+         *         "232701": "漠河市",
+         *         "232721": "呼玛县"
+         *       },
+         *       "dataset": {
+         *         "social_insurance": "社会保险",
+         *         "tax": "税务"
+         *       },
+         *       "fact": {
+         *         "established_on": "成立日期",
+         *         "report_year": "年报年度"
+         *       },
+         *       "import_kind": {
+         *         "annual_reports": "年度报告",
+         *         "businesses": "个体工商户登记信息"
+         *       },
+         *       "reason": {
+         *         "annual_report_submitted": "上一年度未报送年度报告",
+         *         "registered_on_reference_date": "基准日不是登记在册状态（已吊销、注销或撤销）"
+         *       },
+         *       "relaxed_group": {
+         *         "graduate": "高校毕业生",
+         *         "veteran": "退役军人"
+         *       },
+         *       "role": {
+         *         "operator": "经营者",
+         *         "public": "社会公众"
+         *       },
+         *       "source_record": {
+         *         "annual_report": "年度报告",
+         *         "business": "登记信息"
+         *       },
+         *       "status": {
+         *         "queued": "排队中",
+         *         "waiting_for_data": "等待数据到齐"
+         *       },
+         *       "type": {
+         *         "growth": "成长型",
+         *         "survival": "生存型"
+         *       }
+         *     }
          */
         LabelTables: {
             /**
@@ -5191,7 +5284,41 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[RecognitionRead] */
+        /**
+         * Page[RecognitionRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *           "benefits_from": "2027-01-01",
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "department": null,
+         *           "department_consented": false,
+         *           "end_reason": null,
+         *           "ended_on": null,
+         *           "extensions": [],
+         *           "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_change_pending": false,
+         *           "recognised_on": "2026-09-15",
+         *           "region_code": "232701",
+         *           "relaxed_group": null,
+         *           "reported_at": "2026-09-16T01:00:00Z",
+         *           "ruleset": "fltx-2024",
+         *           "source": "self",
+         *           "spot_check": null,
+         *           "spot_check_due_on": null,
+         *           "status": "recognised",
+         *           "type_at_recognition": "growth",
+         *           "uscc": "92232701L00000101H",
+         *           "valid_until": "2029-09-14",
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
         Page_RecognitionRead_: {
             /** Items */
             items: components["schemas"]["RecognitionRead"][];
@@ -13710,6 +13837,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *           "benefits_from": "2027-01-01",
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "department": null,
+                     *           "department_consented": false,
+                     *           "end_reason": null,
+                     *           "ended_on": null,
+                     *           "extensions": [],
+                     *           "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_change_pending": false,
+                     *           "recognised_on": "2026-09-15",
+                     *           "region_code": "232701",
+                     *           "relaxed_group": null,
+                     *           "reported_at": "2026-09-16T01:00:00Z",
+                     *           "ruleset": "fltx-2024",
+                     *           "source": "self",
+                     *           "spot_check": null,
+                     *           "spot_check_due_on": null,
+                     *           "status": "recognised",
+                     *           "type_at_recognition": "growth",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2029-09-14",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["Page_RecognitionRead_"];
                 };
             };
@@ -14294,7 +14453,7 @@ export interface operations {
                 };
                 content: {
                     /** @example {
-                     *       "id": "irp_5b7d9f1a3c5e7a9b",
+                     *       "id": 7,
                      *       "kind": "yearly",
                      *       "late": false,
                      *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
@@ -16506,6 +16665,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "accepted": 2,
+                     *           "agency": "国家税务总局大兴安岭地区税务局",
+                     *           "changed": 2,
+                     *           "completed_at": "2026-02-26T08:30:02Z",
+                     *           "dataset": "tax",
+                     *           "duplicate_of": null,
+                     *           "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *           "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+                     *           "received_at": "2026-02-26T08:30:00Z",
+                     *           "rejected": 1,
+                     *           "source": "file",
+                     *           "status": "completed",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
                     "application/json": components["schemas"]["BatchPage"];
                 };
             };
@@ -16722,10 +16901,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description 报送文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；列随数据集而定，如 tax：uscc、tax_paid、general_taxpayer、abnormal_taxpayer */
         requestBody: {
             content: {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /** @example {"uscc": "92232701L00000101H", "tax_paid": "5832.50", "general_taxpayer": false, "abnormal_taxpayer": false}
+                 *      */
                 "application/x-ndjson": string;
+                /** @example uscc,tax_paid,general_taxpayer,abnormal_taxpayer
+                 *     92232701L00000101H,5832.50,否,否
+                 *      */
                 "text/csv": string;
             };
         };
@@ -17514,6 +17699,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "application_status": {
+                     *         "new": "新建",
+                     *         "submitted": "已提交待审核"
+                     *       },
+                     *       "business_status": {
+                     *         "registered": "登记在册",
+                     *         "revoked": "吊销"
+                     *       },
+                     *       "category": {
+                     *         "distinctive": "特色",
+                     *         "renowned": "知名"
+                     *       },
+                     *       "condition_group": {
+                     *         "basic": "基础条件",
+                     *         "seniority": "成长型、发展型共同条件"
+                     *       },
+                     *       "county": {
+                     *         "232701": "漠河市",
+                     *         "232721": "呼玛县"
+                     *       },
+                     *       "dataset": {
+                     *         "social_insurance": "社会保险",
+                     *         "tax": "税务"
+                     *       },
+                     *       "fact": {
+                     *         "established_on": "成立日期",
+                     *         "report_year": "年报年度"
+                     *       },
+                     *       "import_kind": {
+                     *         "annual_reports": "年度报告",
+                     *         "businesses": "个体工商户登记信息"
+                     *       },
+                     *       "reason": {
+                     *         "annual_report_submitted": "上一年度未报送年度报告",
+                     *         "registered_on_reference_date": "基准日不是登记在册状态（已吊销、注销或撤销）"
+                     *       },
+                     *       "relaxed_group": {
+                     *         "graduate": "高校毕业生",
+                     *         "veteran": "退役军人"
+                     *       },
+                     *       "role": {
+                     *         "operator": "经营者",
+                     *         "public": "社会公众"
+                     *       },
+                     *       "source_record": {
+                     *         "annual_report": "年度报告",
+                     *         "business": "登记信息"
+                     *       },
+                     *       "status": {
+                     *         "queued": "排队中",
+                     *         "waiting_for_data": "等待数据到齐"
+                     *       },
+                     *       "type": {
+                     *         "growth": "成长型",
+                     *         "survival": "生存型"
+                     *       }
+                     *     } */
                     "application/json": components["schemas"]["LabelTables"];
                 };
             };
