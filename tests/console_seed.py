@@ -20,6 +20,12 @@ def ok(r, status=200):
     return r.json()
 
 
+def bad_uscc(serial: int) -> str:
+    """A code of the county whose check character is wrong."""
+    good = uscc.make(REGION, serial=serial)
+    return good[:-1] + ("0" if good[-1] != "0" else "1")
+
+
 def seed(gw: Gateway) -> dict:
     today = clock.today()
     year = today.year
@@ -75,13 +81,31 @@ def seed(gw: Gateway) -> dict:
         return r.json() if r.status_code == 201 else None
     testing.wait_until(apply, timeout=120, interval=1, message="the business known to cultivation-svc")
 
+    # The objection the county clerk decides on its worklist: an operator objects to its published type.
+    objecting = usccs[2]
+    objector = gw.token("e2e-seed-objector", ["operator"], usccs=[objecting])
+
+    def object_to_type():
+        r = gw.post("/api/v1/appeals", headers=objector, json={
+            "uscc": objecting, "year": year, "grounds": "上一年度实际雇员4人，年报少填了2人，请核实"})
+        assert r.status_code in (201, 404, 409, 422), r.text
+        return r.json() if r.status_code == 201 else None
+    testing.wait_until(object_to_type, timeout=120, interval=1, message="the published result known to appeal-svc")
+    # A confidential read for the prefecture's audit log: the county clerk reads a business's shared data.
+    ok(gw.get(f"/api/v1/data-sharing/facts/{usccs[0]}", params={"year": year - 1}, headers=county))
+
+    # An agency's file: one good row, one with a wrong check character.
+    agency_csv = ("uscc,tax_paid,general_taxpayer,abnormal_taxpayer\n"
+                  f"{usccs[4]},1280.50,否,否\n{bad_uscc(779_998)},300.00,否,否\n")
+
     # An import file for the county clerk: two good rows and one with a wrong check character.
-    bad = uscc.make(REGION, serial=779_999)
-    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    bad = bad_uscc(779_999)
     rows = ["uscc,name,region_code,established_on,operator_name,operator_id_number"]
     for i in range(2):
         rows.append(f"{uscc.make(REGION, serial=778_000 + i)},漠河市新开小店{i}号,{REGION},2024-05-01,王五,"
                     f"{id_number.make(serial=778_000 + i)}")
     rows.append(f"{bad},校验位错误的小店,{REGION},2024-05-01,赵六,{id_number.make(serial=778_100)}")
     return {"year": year, "region": REGION, "operator_uscc": usccs[0], "operator_name": names[0],
-            "reviewed_uscc": reviewed, "reviewed_name": names[1], "import_csv": "\n".join(rows) + "\n"}
+            "reviewed_uscc": reviewed, "reviewed_name": names[1], "import_csv": "\n".join(rows) + "\n",
+            "objection_uscc": objecting, "read_uscc": usccs[0], "agency_csv": agency_csv,
+            "recommend_uscc": usccs[3], "recommend_name": names[3]}

@@ -6,9 +6,12 @@ shows in the audit log for prefecture staff; the public and other agencies canno
 """
 from __future__ import annotations
 
-import pytest
+import io
 
-from getihu_kit import testing
+import pytest
+from openpyxl import load_workbook
+
+from getihu_kit import exports, testing
 from getihu_kit.domain import id_number, uscc
 
 YEAR = 2025
@@ -80,3 +83,32 @@ def test_agency_file_upload_is_a_job_through_the_gateway(gateway):
     job = testing.wait_until(lambda: (lambda j: j if j["status"] == "completed" else None)(
         gateway.get(f"/api/v1/jobs/{r.json()['id']}", headers=si).json()), timeout=60, message="job completed")
     assert (job["accepted"], job["rejected"]) == (200, 0)
+
+
+@pytest.mark.stack
+def test_a_file_batchs_refused_rows_download_as_xlsx_or_csv(gateway):
+    si = gateway.token("hr-bureau-2", ["agency"], dataset="social_insurance")
+    body = f"uscc,insured_employees\n{uscc.make('232701', serial=781001)},3\n{uscc.make('232701', serial=781002)},-1\n"
+    r = gateway.post("/api/v1/data-sharing/batches/files", params={"dataset": "social_insurance", "year": YEAR},
+                     content=body.encode(), headers={**si, "Content-Type": "text/csv"})
+    assert r.status_code == 202, r.text
+    job = testing.wait_until(lambda: (lambda j: j if j["status"] == "completed" else None)(
+        gateway.get(f"/api/v1/jobs/{r.json()['id']}", headers=si).json()), timeout=60, message="job completed")
+    assert (job["accepted"], job["rejected"]) == (1, 1)
+    url = f"/api/v1/jobs/{r.json()['id']}/errors"
+    xlsx = gateway.get(url, headers=si)  # xlsx unless asked otherwise
+    assert xlsx.headers["content-type"] == exports.XLSX_TYPE
+    rows = list(load_workbook(io.BytesIO(xlsx.content), read_only=True)["数据"].values)
+    assert rows == [exports.ROW_ERROR_HEADER, (2, job["errors"][0]["field"], job["errors"][0]["message"])]
+    text = gateway.get(url, params={"format": "csv"}, headers=si).content.decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(exports.ROW_ERROR_HEADER) and len(text.splitlines()) == 2
+    # another agency's job is not there for it; the prefecture reads every job
+    other = gateway.token("tax-bureau-2", ["agency"], dataset="tax")
+    assert gateway.get(url, headers=other).status_code == 404
+    assert gateway.get(url, headers=gateway.token("pref-2", ["prefecture_staff"])).status_code == 200
+    # the agency's batches, newest first, without their row reports; another dataset's agency sees none of them
+    mine = gateway.get("/api/v1/data-sharing/batches", params={"year": YEAR}, headers=si).json()["items"]
+    assert mine[0]["id"] == r.json()["batch_id"] and (mine[0]["accepted"], mine[0]["rejected"]) == (1, 1)
+    assert "errors" not in mine[0] and {b["dataset"] for b in mine} == {"social_insurance"}
+    theirs = gateway.get("/api/v1/data-sharing/batches", params={"dataset": "social_insurance"}, headers=other).json()
+    assert all(b["dataset"] == "tax" for b in theirs["items"])

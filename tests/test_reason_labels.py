@@ -80,3 +80,9 @@ def test_every_reason_code_has_a_chinese_label():
     assert missing == [], f"reason codes without a label in kit.labels: {missing}"
     han = re.compile(r"[\u4e00-\u9fff]")
     assert all(han.search(reason_label(c)) for c in codes)
+
+
+def test_every_role_has_a_chinese_label():
+    from getihu_kit.auth import ROLES
+    from getihu_kit.labels import ROLE_LABELS
+    assert sorted(set(ROLES) - set(ROLE_LABELS)) == []

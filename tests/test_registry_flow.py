@@ -6,12 +6,14 @@ annual-report window (annual-report-closed reaches the topic), and find it in th
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from openpyxl import load_workbook
 
-from getihu_kit import testing
+from getihu_kit import exports, testing
 from getihu_kit.domain import id_number, uscc
 from getihu_kit.events import REGISTRY_ANNUAL_REPORT, physical
 
@@ -58,6 +60,19 @@ def test_registry_flow_through_the_gateway(stack, gateway):
         gateway.get(f"/api/v1/jobs/{r.json()['id']}", headers=county).json()), timeout=60, message="import job")
     assert (job["accepted"], job["rejected"]) == (1, 1)
     assert job["errors"] == [{"row": 2, "field": "operator_id_number", "message": job["errors"][0]["message"]}]
+    # the refused rows as files the clerk corrects in Excel: the same rows in XLSX and in CSV
+    xlsx = gateway.get(f"/api/v1/jobs/{r.json()['id']}/errors", params={"format": "xlsx"}, headers=county)
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"] == exports.XLSX_TYPE
+    assert "attachment" in xlsx.headers["content-disposition"]
+    sheet = list(load_workbook(io.BytesIO(xlsx.content), read_only=True)["数据"].values)
+    assert sheet == [exports.ROW_ERROR_HEADER, (2, "operator_id_number", job["errors"][0]["message"])]
+    csv_file = gateway.get(f"/api/v1/jobs/{r.json()['id']}/errors", params={"format": "csv"}, headers=county)
+    assert csv_file.headers["content-type"].startswith("text/csv")
+    assert csv_file.content.decode("utf-8-sig").splitlines()[1].startswith("2,operator_id_number,")
+    assert gateway.get(f"/api/v1/jobs/{r.json()['id']}/errors", params={"format": "pdf"},
+                       headers=county).status_code == 422
+    assert gateway.get(f"/api/v1/jobs/{r.json()['id']}/errors",
+                       headers=gateway.token("clerk-other", ["county_staff"], region_code="232721")).status_code == 403
 
     assert gateway.post("/api/v1/annual-report-windows/2024/open", headers=county).status_code == 403
     assert gateway.post("/api/v1/annual-report-windows/2024/open", json={"opened_on": "2025-01-01"},

@@ -46,6 +46,7 @@ def _fresh_business() -> dict:
 MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # the public side (CONTRACT: 名录, standards; cultivation criteria, notices and measures in force)
     ("名录查询", "GET", "/api/v1/directory", None, {"q": "矩阵"}, EVERYONE),
+    ("代码的中文名称", "GET", "/api/v1/labels", None, {}, EVERYONE),
     ("分型标准", "GET", "/api/v1/typing/standards", None, {}, EVERYONE),
     ("个体户公开信息", "GET", f"/api/v1/businesses/{OWN}", None, {}, EVERYONE),
     ("已发布的分型结果", "GET", f"/api/v1/typing/results/{OWN}", None, {"year": 2026}, EVERYONE),
@@ -65,6 +66,8 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     ("本县个体户名录导出（XLSX）", "GET", "/api/v1/businesses", None, {"format": "xlsx"}, STAFF),
     ("名录导出任务", "POST", "/api/v1/businesses/exports", {"format": "csv"}, {}, STAFF),
     ("名录导出文件", "GET", "/api/v1/businesses/exports/rg_nosuchjob/file", None, {}, STAFF),
+    # a job that is not there: staff get past the door (404), nobody else does
+    ("导入任务错误清单下载", "GET", "/api/v1/jobs/rg_matrix/errors", None, {"format": "xlsx"}, STAFF),
     ("关闭年报窗口", "POST", "/api/v1/annual-report-windows/2018/close", {"closed_on": "2019-06-30"}, {},
      PREFECTURE),
     # data sharing (agencies submit; facts and coverage for staff, audited; the audit log prefecture)
@@ -74,6 +77,9 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # coverage is counts per dataset, nothing confidential: an agency checks what of its own arrived
     ("数据覆盖情况", "GET", "/api/v1/data-sharing/coverage", None, {"year": 2025}, STAFF | {"agency"}),
     ("敏感数据查阅日志", "GET", "/api/v1/data-sharing/audit", None, {}, PREFECTURE),
+    ("报送批次列表", "GET", "/api/v1/data-sharing/batches", None, {}, PREFECTURE | {"agency"}),
+    ("文件报送任务错误清单下载", "GET", "/api/v1/jobs/ds_matrix/errors", None, {"format": "csv"},
+     PREFECTURE | {"agency"}),
     # typing (the prefecture runs and publishes; staff read drafts; the national 名录 pulls the feed)
     ("发起分型运行", "POST", "/api/v1/typing/runs", {"year": 2019, "region_codes": [COUNTY]}, {}, PREFECTURE),
     ("分型运行列表", "GET", "/api/v1/typing/runs", None, {"year": 2026}, STAFF),
@@ -96,6 +102,7 @@ MATRIX: list[tuple[str, str, str, object, dict, set[str]]] = [
     # operators see their own applications, departments their recommendations, counties their county's
     ("申报与推荐列表", "GET", "/api/v1/cultivation/applications", None, {}, STAFF | {"operator", "department"}),
     ("申报清单导出（CSV）", "GET", "/api/v1/cultivation/applications", None, {"format": "csv"}, STAFF),
+    ("本人的认定", "GET", "/api/v1/cultivation/recognitions/mine", None, {}, {"operator", "department"}),
     ("部门推荐", "POST", "/api/v1/cultivation/recommendations", {}, {}, {"department"}),
     ("已认定名单导出（CSV）", "GET", "/api/v1/cultivation/recognitions", None, {"format": "csv"}, STAFF),
     ("名额使用情况", "GET", "/api/v1/cultivation/quota", None, {"year": 2026}, STAFF),

@@ -61,4 +61,9 @@ test("经营者（手机）：查看分型结果及每项条件的事实与来�
   await expect(page.getByTestId("unread")).toBeVisible();
   await scan(page, "站内信");
   await shot(page, "operator-inbox-phone");
+
+  // 信息报告 is for recognised businesses: this one has none yet, and the page says so.
+  await go(page, "信息报告");
+  await expect(page.getByText("名下暂无有效的“名特优新”认定")).toBeVisible();
+  await scan(page, "信息报告");
 });

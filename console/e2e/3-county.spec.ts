@@ -40,4 +40,23 @@ test("县级工作人员：导入文件看进度和错误行，查看数据到�
   await expect(page.getByRole("status")).toContainText("审核通过");
   await expect(page.getByTestId("review-applications").locator("tbody tr", { hasText: seed.reviewed_uscc })).toHaveCount(0);
   await scan(page, "审核队列（审核后）");
+
+  // The worklist: the objection with its reply date, decided with a reply to the operator.
+  await go(page, "工作清单");
+  const objection = page.getByTestId("worklist-appeals").locator("tbody tr", { hasText: seed.objection_uscc });
+  await expect(objection).toContainText("分型结果");
+  await expect(objection).toContainText(/\d{4}-\d{2}-\d{2}/);
+  await scan(page, "工作清单");
+  await objection.getByRole("button", { name: "处理" }).click();
+  const form = page.getByTestId("decide-appeal");
+  // A forced 4xx: a decision without its reason is refused with what to write.
+  await form.getByRole("button", { name: "作出决定并答复" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await scan(page, "工作清单（未写理由被拒绝）");
+  await page.getByTestId("decision-reason").fill("经核对社保缴费记录，上一年度参保雇员为2人，维持原分型结果");
+  await form.getByRole("button", { name: "作出决定并答复" }).click();
+  await expect(page.getByRole("status")).toContainText("已作出处理决定");
+  await expect(page.getByTestId("worklist-appeals").locator("tbody tr", { hasText: seed.objection_uscc })).toHaveCount(0);
+  await scan(page, "工作清单（已处理）");
+  await shot(page, "county-worklist");
 });

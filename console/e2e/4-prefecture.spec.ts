@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { scan, seed, shot, signIn } from "./support";
+import { go, scan, seed, shot, signIn } from "./support";
 
 test("地区工作人员：发起分型运行，看进度和各类型户数，发布结果", async ({ page }) => {
   await signIn(page, "地区市场监管局工作人员");
@@ -33,4 +33,19 @@ test("地区工作人员：发起分型运行，看进度和各类型户数，�
   await page.goto("/staff/coverage");
   await expect(page.getByTestId("coverage")).toBeVisible();
   await scan(page, "部门数据到达情况");
+
+  // The charts, each with its table: the county's 成长型 businesses of the published year.
+  await go(page, "统计分析");
+  await expect(page.getByTestId("chart-types_by_county").locator("canvas")).toBeVisible();
+  await expect(page.getByTestId("table-types_by_county")).toContainText("漠河市");
+  await expect(page.getByTestId("table-types_by_county")).toContainText("成长型");
+  await expect(page.getByTestId("table-quota_use")).toContainText("漠河市");
+  await scan(page, "统计分析");
+  await shot(page, "prefecture-statistics");
+
+  // The audit log shows the county clerk's read of a business's shared data.
+  await go(page, "保密数据查阅留痕");
+  await expect(page.getByTestId("audit-facts").locator("tbody tr", { hasText: seed.read_uscc }).first())
+    .toContainText("县级市场监管局工作人员");
+  await scan(page, "保密数据查阅留痕");
 });

@@ -11,6 +11,11 @@ export interface Seed {
   reviewed_uscc: string;
   reviewed_name: string;
   import_csv: string;
+  objection_uscc: string;
+  read_uscc: string;
+  agency_csv: string;
+  recommend_uscc: string;
+  recommend_name: string;
 }
 
 export const seed: Seed = JSON.parse(process.env.GETIHU_E2E_SEED ?? "{}");
@@ -52,11 +57,14 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Sign in through the console's own page (the development issuer). */
-export async function signIn(page: Page, role: string, extra: { county?: string; uscc?: string } = {}): Promise<void> {
+export async function signIn(page: Page, role: string,
+  extra: { county?: string; uscc?: string; dataset?: string; department?: string } = {}): Promise<void> {
   await page.goto("/signin");
   await choose(page, "身份", role);
   if (extra.county) await choose(page, "所属县（市、区）", extra.county);
   if (extra.uscc) await page.getByLabel("经营的个体户（统一社会信用代码，多个用逗号分隔）").fill(extra.uscc);
+  if (extra.dataset) await page.getByLabel("报送的数据集").fill(extra.dataset);
+  if (extra.department) await page.getByLabel("部门名称").fill(extra.department);
   await scan(page, "登录");
   await page.getByRole("button", { name: "登录" }).last().click();
   await expect(page.getByRole("button", { name: "退出" })).toBeVisible();

@@ -12,6 +12,7 @@ import {
 import { createApp } from "vue";
 
 import App from "./App.vue";
+import { loadLabels } from "./labels";
 import { router } from "./router";
 import { keyboardScrollable } from "./scrollable";
 
@@ -22,5 +23,8 @@ for (const c of [ElAlert, ElAside, ElButton, ElCard, ElCollapse, ElCollapseItem,
   app.use(c);
 }
 app.use(ElLoading);
-app.mount("#app");
-keyboardScrollable(document.body);
+// The API's labels first: pages read them as they render (one small request, before the first one).
+void loadLabels().then(() => {
+  app.mount("#app");
+  keyboardScrollable(document.body);
+});

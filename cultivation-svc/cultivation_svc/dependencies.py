@@ -14,6 +14,7 @@ STAFF = requires("county_staff", "prefecture_staff", "admin")
 PREFECTURE = requires("prefecture_staff", "admin")
 OPERATOR = requires("operator")
 DEPARTMENT = requires("department")
+OPERATOR_OR_DEPARTMENT = requires("operator", "department")
 # A case's parties: the operator, staff of its county (or the prefecture) and the recommending department;
 # which case each may see is the service's fine check.
 PARTIES = requires("operator", "department", "county_staff", "prefecture_staff", "admin")

@@ -132,6 +132,7 @@ EXAMPLES: dict[str, dict] = {
     "Revocation": {"reason": "申报材料中绿色食品证书系伪造，弄虚作假取得认定"},
     "DepartmentConsent": {"agree": True, "note": "同意延期"},
     "RecognitionRead": _RECOGNITION,
+    "Page_RecognitionRead_": {"items": [_RECOGNITION], "next_cursor": None},
     "PublicRecognition": _PUBLIC,
     "Page_PublicRecognition_": {"items": [_PUBLIC], "next_cursor": None},
     "WindowRead": _WINDOW,
@@ -155,7 +156,7 @@ EXAMPLES: dict[str, dict] = {
     "evaluateRecognition": {"responses": {"200": {
         "recognition_id": _REC_ID, "extended": True, "ruleset": "fltx-2024", "valid_until": "2032-09-14",
         "grounds": [{"condition": "C", "fact": {"from": "growth", "to": "development"}}]}}},
-    "fileInfoReport": {"responses": {"201": {"id": "irp_5b7d9f1a3c5e7a9b", "recognition_id": _REC_ID, "year": 2026,
+    "fileInfoReport": {"responses": {"201": {"id": 7, "recognition_id": _REC_ID, "year": 2026,
                                              "kind": "yearly", "submitted_on": "2026-07-20", "late": False}}},
     "reviewInfoReport": {"responses": {"200": {"id": 7, "recognition_id": _REC_ID, "year": 2026, "kind": "yearly",
                                               "submitted_on": "2026-07-20", "late": False, "reviewed": "accepted",

@@ -126,6 +126,12 @@ def test_evaluation_extends_on_growth_award_or_department_consent(world):
     c.post(f"{API}/applications/{app['id']}/consent", json={"agree": True}, headers=world.operator(v))
     world.to_notice(app["id"], "232762")
     rec = world.recognise(app["id"], "232762")
+    # the department finds the recognitions it recommended, the operator its own; nobody else's
+    mine = c.get(f"{API}/recognitions/mine", headers=world.department("地区文化和旅游局")).json()["items"]
+    assert [r["id"] for r in mine] == [rec["id"]] and mine[0]["name"] and mine[0]["source"] == "recommendation"
+    assert c.get(f"{API}/recognitions/mine", headers=world.department("地区商务局")).json()["items"] == []
+    assert [r["id"] for r in c.get(f"{API}/recognitions/mine", headers=world.operator(v)).json()["items"]] == [rec["id"]]
+    assert c.get(f"{API}/recognitions/mine", headers=world.county("232762")).status_code == 403
     later = world.client(dt.date(2029, 9, 1))
     assert later.post(f"{API}/recognitions/{rec['id']}/department-consent", json={"agree": True},
                       headers=world.department("地区商务局")).status_code == 403

@@ -14,6 +14,11 @@ _COVERAGE = {"dataset": "tax", "label": "税务（纳税、一般纳税人、非
              "first_received_at": "2026-01-12T01:00:00Z", "last_received_at": "2026-02-26T08:30:00Z",
              "accepted": 4826, "rejected": 6}
 
+_BATCH_SUMMARY = {"id": _BATCH_ID, "dataset": "tax", "year": 2025, "agency": _TAX_AGENCY, "source": "file",
+                  "status": "completed", "received_at": "2026-02-26T08:30:00Z",
+                  "completed_at": "2026-02-26T08:30:02Z", "accepted": 2, "rejected": 1, "changed": 2,
+                  "duplicate_of": None, "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60"}
+
 EXAMPLES: dict[str, dict] = {
     "BatchCreate": {"dataset": "tax", "year": 2025, "records": [
         {"uscc": USCC_MOHE, "tax_paid": "5832.50", "general_taxpayer": False, "abnormal_taxpayer": False},
@@ -23,6 +28,17 @@ EXAMPLES: dict[str, dict] = {
                   "status": "completed", "received_at": "2026-02-26T08:30:00Z",
                   "completed_at": "2026-02-26T08:30:02Z", "accepted": 2, "rejected": 0, "changed": 2,
                   "errors": [], "duplicate_of": None, "job_id": None},
+    "BatchSummary": _BATCH_SUMMARY,
+    "BatchPage": {"items": [_BATCH_SUMMARY], "next_cursor": None},
+    # The upload's body is a file of the dataset's columns (first row the header).
+    "submitFile": {"requestBody": {
+        "description": "报送文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；"
+                       "列随数据集而定，如 tax：uscc、tax_paid、general_taxpayer、abnormal_taxpayer",
+        "content": {
+            "text/csv": f"uscc,tax_paid,general_taxpayer,abnormal_taxpayer\n{USCC_MOHE},5832.50,否,否\n",
+            "application/x-ndjson": '{"uscc": "%s", "tax_paid": "5832.50", "general_taxpayer": false, '
+                                    '"abnormal_taxpayer": false}\n' % USCC_MOHE,
+        }}},
     "FileBatchAccepted": {"id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60", "status": "queued", "batch_id": _BATCH_ID},
     "JobRead": JOB_READ,
     "FactsRead": {

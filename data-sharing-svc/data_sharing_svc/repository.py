@@ -27,6 +27,17 @@ def get_batch(session: Session, batch_id: str) -> Batch | None:
     return session.get(Batch, batch_id)
 
 
+def list_batches(session: Session, *, dataset: str | None, year: int | None,
+                 page: PageRequest) -> tuple[list[Batch], str | None]:
+    """Batches newest first, of one dataset (an agency's) or all."""
+    q = select(Batch)
+    if dataset:
+        q = q.where(Batch.dataset == dataset)
+    if year:
+        q = q.where(Batch.year == year)
+    return scalars_page(session, q, keys=[Batch.received_at, Batch.id], page=page, descending=True)
+
+
 def find_identical_batch(session: Session, *, dataset: str, year: int, content_hash: str,
                          exclude_id: str | None = None) -> Batch | None:
     q = (select(Batch).where(Batch.dataset == dataset, Batch.year == year, Batch.content_hash == content_hash,

@@ -1,10 +1,13 @@
 """HTTP of data-sharing-svc: parse, call the service, shape the response."""
 from __future__ import annotations
 
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from getihu_kit import exports, uploads
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
@@ -12,7 +15,7 @@ from getihu_kit.uploads import spooled_body
 from getihu_kit.web import SessionDep, requires, traceparent
 from getihu_kit.fields import DateTime, Text, USCC
 from data_sharing_svc import service
-from data_sharing_svc.schemas import (AuditPage, BatchCreate, BatchRead, CoverageRead, DatasetName, FactsRead,
+from data_sharing_svc.schemas import (AuditPage, BatchCreate, BatchPage, BatchRead, CoverageRead, DatasetName, FactsRead,
                                       FileBatchAccepted)
 
 router = APIRouter(prefix="/api/v1/data-sharing", tags=["data-sharing"])
@@ -25,6 +28,7 @@ AGENCY_OR_STAFF = requires("agency", *service.STAFF)
 STAFF = requires(*service.STAFF)
 AUDITORS = requires(*service.AUDITORS)
 AuditPageDep = page_params(default=100)
+BatchPageDep = page_params(100, default=20)
 
 
 @router.post("/batches", status_code=201, response_model=BatchRead, summary="机构报送数据批次（JSON）",
@@ -37,7 +41,7 @@ def submit_batch(body: BatchCreate, request: Request, session: SessionDep,
 
 
 @router.post("/batches/files", status_code=202, response_model=FileBatchAccepted,
-             summary="机构以文件报送数据批次（CSV、XLSX、JSON Lines），后台任务处理")
+             summary="机构以文件报送数据批次（CSV、XLSX、JSON Lines），后台任务处理", openapi_extra=uploads.TABULAR_BODY)
 async def submit_file(request: Request, session: SessionDep, principal: Principal = Depends(AGENCY),
                       dataset: DatasetName = Query(description="数据集"),
                       year: int = Query(ge=2000, le=2100, description="数据所属年度")) -> FileBatchAccepted:
@@ -45,6 +49,13 @@ async def submit_file(request: Request, session: SessionDep, principal: Principa
         return await run_in_threadpool(service.start_file_batch, session, dataset=dataset, year=year,
                                        content_type=request.headers.get("content-type"), body=body,
                                        principal=principal)
+
+
+@router.get("/batches", response_model=BatchPage, summary="报送批次列表（机构看本数据集的，地区局看全部；最新在前）")
+def list_batches(session: SessionDep, page: BatchPageDep, principal: Principal = Depends(AGENCY_OR_AUDITORS),
+                 dataset: DatasetName | None = Query(None, description="数据集（地区局筛选用）"),
+                 year: int | None = Query(None, ge=2000, le=2100, description="数据所属年度")) -> BatchPage:
+    return service.list_batches(session, principal=principal, dataset=dataset, year=year, page=page)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchRead, summary="查询批次及其逐行校验报告")
@@ -76,3 +87,13 @@ def get_coverage(session: SessionDep, principal: Principal = Depends(AGENCY_OR_S
 @jobs_router.get("/{job_id}", response_model=JobRead, summary="查询文件报送任务的进度与逐行报告")
 def get_job(job_id: Text, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS)) -> JobRead:
     return service.get_job(session, job_id=job_id, principal=principal)
+
+
+@jobs_router.get("/{job_id}/errors", summary="下载文件报送任务未通过校验的行（CSV 或 XLSX）",
+                 response_class=Response, responses=exports.file_responses("未通过校验的行（附件下载）"))
+def download_job_errors(job_id: Text, session: SessionDep, principal: Principal = Depends(AGENCY_OR_AUDITORS),
+                        format: Literal["csv", "xlsx"] = Query("xlsx", description="xlsx 工作簿或 csv（UTF-8）"),
+                        ) -> Response:
+    job = service.get_job(session, job_id=job_id, principal=principal)
+    body, media = exports.row_errors(job.errors, format)
+    return StreamingResponse(body, media_type=media, headers=exports.attachment(f"报送错误_{job_id}.{format}"))

@@ -27,7 +27,8 @@ class RowError(BaseModel):
     message: str
 
 
-class BatchRead(BaseModel):
+class BatchSummary(BaseModel):
+    """A batch without its row report (GET /batches/{id} gives that)."""
     id: str
     dataset: str
     year: int
@@ -39,9 +40,16 @@ class BatchRead(BaseModel):
     accepted: int
     rejected: int
     changed: int = Field(description="与现有记录相比有变化（产生新版本）的记录数")
-    errors: list[RowError] = []
     duplicate_of: str | None = Field(None, description="与之前某批次内容完全相同时，该批次的编号（本次未作任何变更）")
     job_id: str | None = None
+
+
+class BatchRead(BatchSummary):
+    errors: list[RowError] = []
+
+
+class BatchPage(Page[BatchSummary]):
+    """Batches, newest received first."""
 
 
 class FileBatchAccepted(BaseModel):

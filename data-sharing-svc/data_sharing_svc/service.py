@@ -29,8 +29,8 @@ from data_sharing_svc import ingest, repository
 from data_sharing_svc.datasets import (DATASETS, LABELS, SPECS, Dataset, FieldError, Record, check_year,
                                       validate_record)
 from data_sharing_svc.models import Batch, job_chunks, jobs
-from data_sharing_svc.schemas import (AuditEntry, AuditPage, BatchCreate, BatchRead, CoverageRead, DatasetCoverage,
-                                      FactsRead, FileBatchAccepted)
+from data_sharing_svc.schemas import (AuditEntry, AuditPage, BatchCreate, BatchPage, BatchRead, BatchSummary,
+                                      CoverageRead, DatasetCoverage, FactsRead, FileBatchAccepted)
 
 job_store = JobStore(jobs, job_chunks, id_prefix="ds_")
 FILE_JOB = "agency_file"
@@ -50,11 +50,14 @@ def require_agency_for(principal: Principal, dataset: str) -> None:
                         code="dataset_not_allowed", field="dataset")
 
 
+def _batch_fields(b: Batch) -> dict:
+    return dict(id=b.id, dataset=b.dataset, year=b.year, agency=b.agency, source=b.source, status=b.status,
+                received_at=b.received_at, completed_at=b.completed_at, accepted=b.accepted, rejected=b.rejected,
+                changed=b.changed, duplicate_of=b.duplicate_of, job_id=b.job_id)
+
+
 def _batch_read(b: Batch) -> BatchRead:
-    return BatchRead(id=b.id, dataset=b.dataset, year=b.year, agency=b.agency, source=b.source, status=b.status,
-                     received_at=b.received_at, completed_at=b.completed_at, accepted=b.accepted,
-                     rejected=b.rejected, changed=b.changed, errors=b.errors or [], duplicate_of=b.duplicate_of,
-                     job_id=b.job_id)
+    return BatchRead(**_batch_fields(b), errors=b.errors or [])
 
 
 def _validate_all(spec: Dataset, rows: Iterable[tuple[int, object]]) -> tuple[list[Record], list[dict]]:
@@ -100,6 +103,17 @@ def get_batch(session: Session, *, batch_id: str, principal: Principal) -> Batch
         # another agency's batch is reported as absent, not as forbidden: its existence is confidential too
         raise NotFound(f"批次“{batch_id}”不存在", code="batch_not_found")
     return _batch_read(b)
+
+
+def list_batches(session: Session, *, principal: Principal, dataset: str | None, year: int | None,
+                 page: PageRequest) -> BatchPage:
+    """An agency's own dataset's batches (its name of the dataset is the token's); auditors any dataset's."""
+    if not principal.has(*AUDITORS):
+        if not principal.dataset:  # an agency token naming no dataset has no batches
+            return BatchPage(items=[], next_cursor=None)
+        dataset = principal.dataset
+    rows, nxt = repository.list_batches(session, dataset=dataset, year=year, page=page)
+    return BatchPage(items=[BatchSummary(**_batch_fields(b)) for b in rows], next_cursor=nxt)
 
 
 # --- file batches (jobs) ---------------------------------------------------------------------------

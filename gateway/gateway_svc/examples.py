@@ -2,7 +2,7 @@
 development tokens, health, and the problem pages (from the catalogue itself, kit.problems)."""
 from __future__ import annotations
 
-from getihu_kit import auth
+from getihu_kit import auth, labels
 from getihu_kit.examples import USCC_MOHE
 from getihu_kit.problems import PROBLEM_TYPES, type_uri
 
@@ -15,6 +15,8 @@ EXAMPLES: dict[str, dict] = {
                         "usccs": [USCC_MOHE]},
     "DevTokenResponse": {"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb2hlLW9wZXJhdG9yLXpoYW5nIn0."
                                          "c2lnbmF0dXJl", "token_type": "bearer", "expires_in": auth.DEV_TOKEN_TTL_S},
+    # kit's tables themselves, two labels of each
+    "LabelTables": {name: dict(list(table.items())[:2]) for name, table in labels.tables().items()},
     "ProblemTypeRead": _PROBLEM_READ,
     "ProblemTypePage": {"items": [_PROBLEM_READ], "next_cursor": None},
     "healthz": {"responses": {"200": {"status": "ok", "service": "gateway"}}},

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
-from getihu_kit import auth, logs, metrics, operator_identity, tracing
+from getihu_kit import auth, labels, logs, metrics, operator_identity, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.db import make_engine, run_migrations
 from getihu_kit.errors import NotFound
@@ -43,6 +43,24 @@ class DevTokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class LabelTables(BaseModel):
+    """The Chinese labels of the codes the API answers with (kit labels): code → label, per table."""
+    type: dict[str, str] = Field(description="分型")
+    category: dict[str, str] = Field(description="“名特优新”类别")
+    business_status: dict[str, str] = Field(description="登记状态")
+    status: dict[str, str] = Field(description="任务和分型运行的状态")
+    application_status: dict[str, str] = Field(description="培育申报的状态")
+    import_kind: dict[str, str] = Field(description="批量导入的内容")
+    relaxed_group: dict[str, str] = Field(description="放宽分类来源的群体")
+    role: dict[str, str] = Field(description="身份")
+    condition_group: dict[str, str] = Field(description="分型条件的分组")
+    fact: dict[str, str] = Field(description="分型说明中事实的名称")
+    source_record: dict[str, str] = Field(description="分型说明中事实的来源")
+    dataset: dict[str, str] = Field(description="部门共享数据集")
+    county: dict[str, str] = Field(description="县级行政区划")
+    reason: dict[str, str] = Field(description="分型、培育和异议的理由")
 
 
 DOCS_ASSETS = "/static/docs"
@@ -158,6 +176,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return DevTokenResponse(access_token=token, expires_in=auth.DEV_TOKEN_TTL_S)
 
     app.include_router(signin.router)
+
+    @app.get("/api/v1/labels", response_model=LabelTables, tags=["labels"],
+             summary="代码的中文名称（公开）：页面和客户端据此显示状态、身份、数据集等")
+    def get_labels() -> LabelTables:
+        return LabelTables(**labels.tables())
 
     @app.get("/openapi.json", include_in_schema=False)
     async def merged_openapi(request: Request):

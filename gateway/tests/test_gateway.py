@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from upstreams import free_port, serving
 
+from getihu_kit import auth, labels
 from gateway_svc import openapi, routing
 from gateway_svc.main import create_app
 from gateway_svc.settings import Settings
@@ -162,3 +163,15 @@ def test_docs_and_redoc_load_only_files_the_platform_ships(client):
             if u != "/openapi.json":
                 asset = client.get(u)
                 assert asset.status_code == 200 and len(asset.content) > 500, u
+
+
+def test_labels_are_served_by_the_gateway_from_kit_for_everyone(client):
+    r = client.get("/api/v1/labels")  # no token: the public pages label their codes too
+    assert r.status_code == 200
+    tables = r.json()
+    assert tables == labels.tables()
+    assert tables["application_status"]["awaiting_consent"] == "待经营者同意"
+    assert set(tables["role"]) == set(auth.ROLES)
+    doc = client.get("/openapi.json").json()
+    assert doc["paths"]["/api/v1/labels"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LabelTables"}

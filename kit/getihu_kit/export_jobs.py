@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, Select, String, Table, and_, delete, func, select
@@ -72,9 +71,7 @@ class ExportList:
         return exports.stream(fmt, self.header, self.rows(engine, filters))
 
 
-def attachment(filename: str) -> dict[str, str]:
-    """The Content-Disposition of a download whose name is Chinese (RFC 6266 / 5987)."""
-    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+attachment = exports.attachment  # one Content-Disposition for every download (Chinese names, RFC 6266)
 
 
 def _media(fmt: str) -> str:
@@ -183,11 +180,7 @@ class ExportJobs:
 
 # The OpenAPI of a list that streams CSV / XLSX, and of a finished export's download.
 def list_responses(description: str) -> dict:
-    return {200: {"description": f"{description}（JSON）；format=csv 或 xlsx 时为整份导出文件（流式）", "content": {
-        "text/csv": {"schema": {"type": "string"}},
-        exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+    return exports.file_responses(f"{description}（JSON）；format=csv 或 xlsx 时为整份导出文件（流式）")
 
 
-FILE_RESPONSES = {200: {"description": "导出文件（附件下载）", "content": {
-    "text/csv": {"schema": {"type": "string"}},
-    exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+FILE_RESPONSES = exports.file_responses("导出文件（附件下载）")

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Engine
@@ -24,6 +25,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 XLSX_MAX_ROWS = 1_048_576
+# The columns of a job's refused rows (kit.jobs: each error is {row, field, message}).
+ROW_ERROR_HEADER = ("行号（不含表头）", "列", "问题及处理办法")
 FETCH = 2000
 
 
@@ -111,3 +114,21 @@ def negotiated(fmt: str, accept: str | None) -> str:
     if "text/csv" in accept:
         return "csv"
     return fmt
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The header that makes a browser save the answer as `filename` (Chinese names kept, RFC 6266)."""
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+
+
+def file_responses(description: str) -> dict:
+    """The OpenAPI `responses` of a route that answers with an export in csv or xlsx."""
+    return {200: {"description": description, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def row_errors(errors: Iterable[dict[str, Any]], fmt: str) -> tuple[Iterator[bytes], str]:
+    """A job's refused rows as a file the clerk corrects in Excel and imports again."""
+    rows = ((e.get("row"), e.get("field"), e.get("message")) for e in errors)
+    return stream(fmt, ROW_ERROR_HEADER, rows)

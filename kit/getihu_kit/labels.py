@@ -2,6 +2,8 @@
 labels Chinese). Services, events, templates and the console show these labels, never a copy."""
 from __future__ import annotations
 
+from getihu_kit.domain.regions import COUNTIES
+
 # 附件1 一(四): the three types, and the result of failing the base conditions.
 TYPE_LABELS: dict[str, str] = {"survival": "生存型", "growth": "成长型", "development": "发展型",
                                "excluded": "不符合分型条件"}
@@ -32,9 +34,41 @@ def type_label(code: str | None, default: str = "") -> str:
 def category_label(code: str | None, default: str = "") -> str:
     return CATEGORY_LABELS.get(code or "", default or (code or ""))
 
-# The status of a job (kit.jobs) and of a typing run, as the command line and the console show them.
+# The status of a job (kit.jobs), a data-sharing batch and a typing run, as the command line and the console show them.
 STATUS_LABELS: dict[str, str] = {"queued": "排队中", "waiting_for_data": "等待数据到齐", "running": "处理中",
+                                 "processing": "处理中",
                                  "completed": "已完成", "failed": "失败", "publishing": "发布中", "published": "已发布"}
+
+# A 名特优新 application's life (cultivation applications.service.record_step).
+APPLICATION_STATUS_LABELS: dict[str, str] = {
+    "new": "新建", "submitted": "已提交待审核", "awaiting_consent": "待经营者同意", "site_visit": "实地核查",
+    "soliciting": "征求部门意见", "public_notice": "公示中", "on_hold": "暂缓", "recognised": "已认定",
+    "refused": "未通过", "withdrawn": "已撤回", "material_requested": "待补充材料"}
+# What a registry import carries (registry imports.KINDS).
+IMPORT_KIND_LABELS: dict[str, str] = {"businesses": "个体工商户登记信息", "annual_reports": "年度报告",
+                                      "marks": "经营异常、违法失信等标记", "status": "登记状态变更"}
+# 附件1 二(二): the groups whose businesses may apply whatever their type (a county may add its own).
+RELAXED_GROUP_LABELS: dict[str, str] = {"veteran": "退役军人", "graduate": "高校毕业生", "disabled": "残疾人",
+                                        "returning_migrant_worker": "返乡入乡创业人员"}
+# The roles of a token (kit auth.ROLES).
+ROLE_LABELS: dict[str, str] = {
+    "public": "社会公众", "operator": "经营者", "county_staff": "县级市场监管局工作人员",
+    "prefecture_staff": "地区市场监管局工作人员", "department": "行业主管部门", "agency": "数据共享部门",
+    "national_directory": "国家名录系统", "financial_institution": "金融机构", "admin": "系统管理员"}
+# The condition groups of a typing explanation (the ruleset's groups).
+CONDITION_GROUP_LABELS: dict[str, str] = {"basic": "基础条件", "seniority": "成长型、发展型共同条件",
+                                          "growth": "成长型条件", "development": "发展型条件"}
+# The keys of an explanation's `fact` (typing explanation) and the records its `source` names.
+FACT_LABELS: dict[str, str] = {
+    "established_on": "成立日期", "report_year": "年报年度", "submitted_on": "年报报送日期",
+    "unresolved_mark_on_reference_date": "基准日存在未消除的标记", "abnormal_taxpayer": "非正常户",
+    "general_taxpayer": "一般纳税人", "tax_paid": "纳税额（元）", "year": "年度", "insured_employees": "参保人数",
+    "trademarks_in_use": "在用商标数", "patents": "专利数", "employees": "雇员人数"}
+SOURCE_RECORD_LABELS: dict[str, str] = {"business": "登记信息", "annual_report": "年度报告",
+                                        "marks": "经营异常、违法失信等标记"}
+# The datasets the departments share (data-sharing datasets).
+DATASET_LABELS: dict[str, str] = {"tax": "税务", "social_insurance": "社会保险", "trademark": "商标", "patent": "专利",
+                                  "dishonest_debtor": "失信被执行人", "certificate": "认证证书"}
 
 
 def status_label(code: str | None) -> str:
@@ -107,3 +141,13 @@ REASON_LABELS: dict[str, str] = {**TYPING_REASON_LABELS, **CULTIVATION_REASON_LA
 def reason_label(code: str) -> str:
     """The Chinese label of a reason code; an unknown code is shown as it is (a test keeps that from happening)."""
     return REASON_LABELS.get(code, code)
+
+
+
+def tables() -> dict[str, dict[str, str]]:
+    """Every label table by name, as the API serves them (GET /api/v1/labels) for the pages' codes."""
+    return {"type": TYPE_LABELS, "category": CATEGORY_LABELS, "business_status": BUSINESS_STATUS_LABELS,
+            "status": STATUS_LABELS, "application_status": APPLICATION_STATUS_LABELS,
+            "import_kind": IMPORT_KIND_LABELS, "relaxed_group": RELAXED_GROUP_LABELS, "role": ROLE_LABELS,
+            "condition_group": CONDITION_GROUP_LABELS, "fact": FACT_LABELS, "source_record": SOURCE_RECORD_LABELS,
+            "dataset": DATASET_LABELS, "county": COUNTIES, "reason": REASON_LABELS}

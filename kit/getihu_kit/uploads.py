@@ -14,6 +14,13 @@ IN_MEMORY = 4 << 20  # bytes kept in memory before the spool moves to disk
 BLOCK = 1 << 20
 # request.state attribute: the body already spooled by a middleware (kit.idempotency), read once
 SPOOLED = "spooled_body"
+# The OpenAPI of a route whose body is a tabular file (kit.tabular reads CSV, XLSX and JSON Lines):
+# `openapi_extra=uploads.TABULAR_BODY`, so a client sends the file as it is.
+TABULAR_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string", "minLength": 1}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+    "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}}}}
 
 
 async def spool(chunks: AsyncIterable[bytes], *, in_memory: int = IN_MEMORY,

@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from fastapi.concurrency import run_in_threadpool
 
 from getihu_kit import export_jobs, exports, http_cache
 from getihu_kit.auth import Principal
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import page_params
+from getihu_kit import uploads
 from getihu_kit.uploads import spooled_body
 from getihu_kit.web import ANYONE, SessionDep, YearPath, requires, traceparent
 from getihu_kit.fields import RegionCode, Text, USCC
@@ -35,11 +36,7 @@ def register_business(body: BusinessCreate, request: Request, session: SessionDe
 
 @router.post("/businesses/imports", status_code=202, response_model=ImportAccepted,
              summary="批量导入（CSV、XLSX、JSON Lines）：登记、年报、标记、状态",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "text/csv": {"schema": {"type": "string", "minLength": 1}},
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-                     {"schema": {"type": "string", "format": "binary", "minLength": 1}},
-                 "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}}}}})
+             openapi_extra=uploads.TABULAR_BODY)
 async def import_businesses(request: Request, session: SessionDep,
                       kind: ImportKindCode = Query(description="导入内容：businesses 登记、annual_reports 年报、marks 标记、status 状态变更"),
                       principal: Principal = Depends(STAFF)) -> ImportAccepted:
@@ -90,6 +87,16 @@ def download_businesses_export(job_id: Text, request: Request, session: SessionD
     body, media, filename = county_list.export_file(session, engine=request.app.state.engine, job_id=job_id,
                                                     principal=principal)
     return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(filename))
+
+
+@router.get("/jobs/{job_id}/errors", summary="下载导入任务未通过校验的行（CSV 或 XLSX），改正后可再次导入",
+            response_class=Response, responses=exports.file_responses("未通过校验的行（附件下载）"))
+def download_job_errors(job_id: Text, session: SessionDep, principal: Principal = Depends(STAFF),
+                        format: Literal["csv", "xlsx"] = Query("xlsx", description="xlsx 工作簿或 csv（UTF-8）"),
+                        ) -> Response:
+    job = imports.get_job(session, job_id=job_id, principal=principal)
+    body, media = exports.row_errors(job.errors, format)
+    return StreamingResponse(body, media_type=media, headers=exports.attachment(f"导入错误_{job_id}.{format}"))
 
 
 @router.get("/businesses/{uscc}", response_model=BusinessRead, summary="查询个体工商户（公众视图脱敏）")

@@ -944,6 +944,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cultivation/recognitions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本人的认定：经营者本户的（信息报告），部门推荐的（延期意见） */
+        get: operations["listMyRecognitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cultivation/recognitions/{rec_id}": {
         parameters: {
             query?: never;
@@ -1276,7 +1293,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 报送批次列表（机构看本数据集的，地区局看全部；最新在前） */
+        get: operations["listBatches"];
         put?: never;
         /**
          * 机构报送数据批次（JSON）
@@ -1383,6 +1401,40 @@ export interface paths {
         };
         /** 查询文件报送任务的进度与逐行报告 */
         get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载文件报送任务未通过校验的行（CSV 或 XLSX） */
+        get: operations["downloadJobErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 代码的中文名称（公开）：页面和客户端据此显示状态、身份、数据集等 */
+        get: operations["getLabels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3145,6 +3197,36 @@ export interface components {
             year: number;
         };
         /**
+         * BatchPage
+         * @description Batches, newest received first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "accepted": 2,
+         *           "agency": "国家税务总局大兴安岭地区税务局",
+         *           "changed": 2,
+         *           "completed_at": "2026-02-26T08:30:02Z",
+         *           "dataset": "tax",
+         *           "duplicate_of": null,
+         *           "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *           "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+         *           "received_at": "2026-02-26T08:30:00Z",
+         *           "rejected": 1,
+         *           "source": "file",
+         *           "status": "completed",
+         *           "year": 2025
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        BatchPage: {
+            /** Items */
+            items: components["schemas"]["BatchSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
          * BatchRead
          * @example {
          *       "accepted": 2,
@@ -3187,6 +3269,68 @@ export interface components {
              * @default []
              */
             errors?: components["schemas"]["RowError"][];
+            /** Id */
+            id: string;
+            /** Job Id */
+            job_id?: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "file" | "json";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed";
+            /** Year */
+            year: number;
+        };
+        /**
+         * BatchSummary
+         * @description A batch without its row report (GET /batches/{id} gives that).
+         * @example {
+         *       "accepted": 2,
+         *       "agency": "国家税务总局大兴安岭地区税务局",
+         *       "changed": 2,
+         *       "completed_at": "2026-02-26T08:30:02Z",
+         *       "dataset": "tax",
+         *       "duplicate_of": null,
+         *       "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+         *       "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+         *       "received_at": "2026-02-26T08:30:00Z",
+         *       "rejected": 1,
+         *       "source": "file",
+         *       "status": "completed",
+         *       "year": 2025
+         *     }
+         */
+        BatchSummary: {
+            /** Accepted */
+            accepted: number;
+            /** Agency */
+            agency: string;
+            /**
+             * Changed
+             * @description 与现有记录相比有变化（产生新版本）的记录数
+             */
+            changed: number;
+            /** Completed At */
+            completed_at?: string | null;
+            /** Dataset */
+            dataset: string;
+            /**
+             * Duplicate Of
+             * @description 与之前某批次内容完全相同时，该批次的编号（本次未作任何变更）
+             */
+            duplicate_of?: string | null;
             /** Id */
             id: string;
             /** Job Id */
@@ -3454,6 +3598,32 @@ export interface components {
             region_code: "232701" | "232721" | "232722" | "232761" | "232762" | "232763" | "232764";
             /** Year */
             year: number;
+        };
+        /** ConflictItem */
+        ConflictItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Conflict With
+             * @description 同一自然人在本县已获认定的认定编号
+             */
+            conflict_with?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
         };
         /**
          * Consent
@@ -4716,6 +4886,35 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** DueItem */
+        DueItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Due On
+             * @description 办理期限
+             */
+            due_on?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue?: boolean;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
         /**
          * EvidenceIn
          * @example {
@@ -5212,6 +5411,72 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** InfoReportItem */
+        InfoReportItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "yearly" | "operator_change";
+            /**
+             * Late
+             * @default false
+             */
+            late?: boolean;
+            /** Name */
+            name?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Report Id */
+            report_id: number;
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /** Year */
+            year: number;
+        };
+        /** InfoReportRead */
+        InfoReportRead: {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "yearly" | "operator_change";
+            /**
+             * Late
+             * @description 是否晚于报告期限
+             */
+            late: boolean;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Review Note */
+            review_note?: string | null;
+            /** Reviewed */
+            reviewed?: ("accepted" | "correction_requested") | null;
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /** Year */
+            year: number;
+        };
         /**
          * InfoReportReview
          * @description 二(六) 认定部门应当审核信息报告: accept, or ask for a correction (naming what to correct).
@@ -5287,6 +5552,168 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed";
+        };
+        /**
+         * LabelTables
+         * @description The Chinese labels of the codes the API answers with (kit labels): code → label, per table.
+         * @example {
+         *       "application_status": {
+         *         "new": "新建",
+         *         "submitted": "已提交待审核"
+         *       },
+         *       "business_status": {
+         *         "registered": "登记在册",
+         *         "revoked": "吊销"
+         *       },
+         *       "category": {
+         *         "distinctive": "特色",
+         *         "renowned": "知名"
+         *       },
+         *       "condition_group": {
+         *         "basic": "基础条件",
+         *         "seniority": "成长型、发展型共同条件"
+         *       },
+         *       "county": {
+         *         "232701": "漠河市",
+         *         "232721": "呼玛县"
+         *       },
+         *       "dataset": {
+         *         "social_insurance": "社会保险",
+         *         "tax": "税务"
+         *       },
+         *       "fact": {
+         *         "established_on": "成立日期",
+         *         "report_year": "年报年度"
+         *       },
+         *       "import_kind": {
+         *         "annual_reports": "年度报告",
+         *         "businesses": "个体工商户登记信息"
+         *       },
+         *       "reason": {
+         *         "annual_report_submitted": "上一年度未报送年度报告",
+         *         "registered_on_reference_date": "基准日不是登记在册状态（已吊销、注销或撤销）"
+         *       },
+         *       "relaxed_group": {
+         *         "graduate": "高校毕业生",
+         *         "veteran": "退役军人"
+         *       },
+         *       "role": {
+         *         "operator": "经营者",
+         *         "public": "社会公众"
+         *       },
+         *       "source_record": {
+         *         "annual_report": "年度报告",
+         *         "business": "登记信息"
+         *       },
+         *       "status": {
+         *         "queued": "排队中",
+         *         "waiting_for_data": "等待数据到齐"
+         *       },
+         *       "type": {
+         *         "growth": "成长型",
+         *         "survival": "生存型"
+         *       }
+         *     }
+         */
+        LabelTables: {
+            /**
+             * Application Status
+             * @description 培育申报的状态
+             */
+            application_status: {
+                [key: string]: string;
+            };
+            /**
+             * Business Status
+             * @description 登记状态
+             */
+            business_status: {
+                [key: string]: string;
+            };
+            /**
+             * Category
+             * @description “名特优新”类别
+             */
+            category: {
+                [key: string]: string;
+            };
+            /**
+             * Condition Group
+             * @description 分型条件的分组
+             */
+            condition_group: {
+                [key: string]: string;
+            };
+            /**
+             * County
+             * @description 县级行政区划
+             */
+            county: {
+                [key: string]: string;
+            };
+            /**
+             * Dataset
+             * @description 部门共享数据集
+             */
+            dataset: {
+                [key: string]: string;
+            };
+            /**
+             * Fact
+             * @description 分型说明中事实的名称
+             */
+            fact: {
+                [key: string]: string;
+            };
+            /**
+             * Import Kind
+             * @description 批量导入的内容
+             */
+            import_kind: {
+                [key: string]: string;
+            };
+            /**
+             * Reason
+             * @description 分型、培育和异议的理由
+             */
+            reason: {
+                [key: string]: string;
+            };
+            /**
+             * Relaxed Group
+             * @description 放宽分类来源的群体
+             */
+            relaxed_group: {
+                [key: string]: string;
+            };
+            /**
+             * Role
+             * @description 身份
+             */
+            role: {
+                [key: string]: string;
+            };
+            /**
+             * Source Record
+             * @description 分型说明中事实的来源
+             */
+            source_record: {
+                [key: string]: string;
+            };
+            /**
+             * Status
+             * @description 任务和分型运行的状态
+             */
+            status: {
+                [key: string]: string;
+            };
+            /**
+             * Type
+             * @description 分型
+             */
+            type: {
+                [key: string]: string;
+            };
         };
         /**
          * MarkIn
@@ -6005,6 +6432,47 @@ export interface components {
         Page_SpotCheckDrawRead_: {
             /** Items */
             items: components["schemas"]["SpotCheckDrawRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * Page[RecognitionRead]
+         * @example {
+         *       "items": [
+         *         {
+         *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+         *           "benefits_from": "2027-01-01",
+         *           "category": "distinctive",
+         *           "category_label": "特色",
+         *           "department": null,
+         *           "department_consented": false,
+         *           "end_reason": null,
+         *           "ended_on": null,
+         *           "extensions": [],
+         *           "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+         *           "name": "漠河市北极村张记山货店",
+         *           "operator_change_pending": false,
+         *           "recognised_on": "2026-09-15",
+         *           "region_code": "232701",
+         *           "relaxed_group": null,
+         *           "reported_at": "2026-09-16T01:00:00Z",
+         *           "ruleset": "fltx-2024",
+         *           "source": "self",
+         *           "spot_check": null,
+         *           "spot_check_due_on": null,
+         *           "status": "recognised",
+         *           "type_at_recognition": "growth",
+         *           "uscc": "92232701L00000101H",
+         *           "valid_until": "2029-09-14",
+         *           "year": 2026
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        Page_RecognitionRead_: {
+            /** Items */
+            items: components["schemas"]["RecognitionRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -8769,6 +9237,57 @@ export interface components {
              * @default
              */
             reason?: string;
+        };
+        /**
+         * WorkItem
+         * @description One recognition on the worklist; the list it is on says what is to be done.
+         */
+        WorkItem: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "renowned" | "distinctive" | "quality" | "emerging";
+            /** Name */
+            name?: string | null;
+            /** Recognition Id */
+            recognition_id: string;
+            /** Uscc */
+            uscc: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
+        /**
+         * Worklist
+         * @description What a county's staff have to do on the day `on`.
+         */
+        Worklist: {
+            /**
+             * Evaluations Due
+             * @description 有效期最后一年、待评估是否延期（有效期至 valid_until）
+             */
+            evaluations_due: components["schemas"]["WorkItem"][];
+            /** Info Reports To Review */
+            info_reports_to_review: components["schemas"]["InfoReportItem"][];
+            /**
+             * Material Requests
+             * @description 抽查要求补充材料，期限内待经营者提交或待审核
+             */
+            material_requests: components["schemas"]["DueItem"][];
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** One Person Conflicts */
+            one_person_conflicts: components["schemas"]["ConflictItem"][];
+            /** Operator Changes Pending */
+            operator_changes_pending: components["schemas"]["DueItem"][];
+            /** Region Code */
+            region_code: string;
         };
         /**
          * StepRead
@@ -16897,6 +17416,126 @@ export interface operations {
             };
         };
     };
+    listMyRecognitions: {
+        parameters: {
+            query?: {
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–500） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "application_id": "app_7c2e9a4f1b3d5e6a8c0b",
+                     *           "benefits_from": "2027-01-01",
+                     *           "category": "distinctive",
+                     *           "category_label": "特色",
+                     *           "department": null,
+                     *           "department_consented": false,
+                     *           "end_reason": null,
+                     *           "ended_on": null,
+                     *           "extensions": [],
+                     *           "id": "rec_4e1a7c9b2d5f8a3c6e0b",
+                     *           "name": "漠河市北极村张记山货店",
+                     *           "operator_change_pending": false,
+                     *           "recognised_on": "2026-09-15",
+                     *           "region_code": "232701",
+                     *           "relaxed_group": null,
+                     *           "reported_at": "2026-09-16T01:00:00Z",
+                     *           "ruleset": "fltx-2024",
+                     *           "source": "self",
+                     *           "spot_check": null,
+                     *           "spot_check_due_on": null,
+                     *           "status": "recognised",
+                     *           "type_at_recognition": "growth",
+                     *           "uscc": "92232701L00000101H",
+                     *           "valid_until": "2029-09-14",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["Page_RecognitionRead_"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRecognition: {
         parameters: {
             query?: never;
@@ -17413,16 +18052,14 @@ export interface operations {
                 };
                 content: {
                     /** @example {
-                     *       "id": "irp_5b7d9f1a3c5e7a9b",
+                     *       "id": 7,
                      *       "kind": "yearly",
                      *       "late": false,
                      *       "recognition_id": "rec_4e1a7c9b2d5f8a3c6e0b",
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InfoReportRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -17538,9 +18175,7 @@ export interface operations {
                      *       "submitted_on": "2026-07-20",
                      *       "year": 2026
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InfoReportRead"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -19734,9 +20369,7 @@ export interface operations {
                      *       "operator_changes_pending": [],
                      *       "region_code": "232701"
                      *     } */
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Worklist"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -19850,6 +20483,118 @@ export interface operations {
                      *       "next_cursor": "eyJrIjpbNDAyMTddfQ"
                      *     } */
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description 数据集（地区局筛选用） */
+                dataset?: ("tax" | "social_insurance" | "trademark" | "patent" | "dishonest_debtor" | "certificate") | null;
+                /** @description 数据所属年度 */
+                year?: number | null;
+                /** @description 上一页响应中的 next_cursor，原样传入；首页不传 */
+                cursor?: string | null;
+                /** @description 每页条数（1–100） */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "accepted": 2,
+                     *           "agency": "国家税务总局大兴安岭地区税务局",
+                     *           "changed": 2,
+                     *           "completed_at": "2026-02-26T08:30:02Z",
+                     *           "dataset": "tax",
+                     *           "duplicate_of": null,
+                     *           "id": "dsb_8e2f4a61c0b94d7a9f3e5c1b2a6d7e80",
+                     *           "job_id": "ds_0b6c2e9f4a1d4e7b8c3f5a2e1d9b7c60",
+                     *           "received_at": "2026-02-26T08:30:00Z",
+                     *           "rejected": 1,
+                     *           "source": "file",
+                     *           "status": "completed",
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     } */
+                    "application/json": components["schemas"]["BatchPage"];
                 };
             };
             /** @description 请求有误（如地址或参数含控制字符） */
@@ -20065,7 +20810,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description 报送文件：CSV（UTF-8，首行为列名）、XLSX（首个工作表，列同 CSV）或 JSON Lines（每行一个对象）；列随数据集而定，如 tax：uscc、tax_paid、general_taxpayer、abnormal_taxpayer */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /** @example {"uscc": "92232701L00000101H", "tax_paid": "5832.50", "general_taxpayer": false, "abnormal_taxpayer": false}
+                 *      */
+                "application/x-ndjson": string;
+                /** @example uscc,tax_paid,general_taxpayer,abnormal_taxpayer
+                 *     92232701L00000101H,5832.50,否,否
+                 *      */
+                "text/csv": string;
+            };
+        };
         responses: {
             /** @description Successful Response */
             202: {
@@ -20119,6 +20876,24 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如状态不允许、名额已满、幂等键请求仍在处理）；或同一 Idempotency-Key 的请求仍在处理中（idempotency_key_in_flight），稍候用同一键重试 */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 上传内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不支持的文件类型 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20701,6 +21476,236 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadJobErrors: {
+        parameters: {
+            query?: {
+                /** @description xlsx 工作簿或 csv（UTF-8） */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 未通过校验的行（附件下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 网关：后端服务响应超时 */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {
+                     *       "application_status": {
+                     *         "new": "新建",
+                     *         "submitted": "已提交待审核"
+                     *       },
+                     *       "business_status": {
+                     *         "registered": "登记在册",
+                     *         "revoked": "吊销"
+                     *       },
+                     *       "category": {
+                     *         "distinctive": "特色",
+                     *         "renowned": "知名"
+                     *       },
+                     *       "condition_group": {
+                     *         "basic": "基础条件",
+                     *         "seniority": "成长型、发展型共同条件"
+                     *       },
+                     *       "county": {
+                     *         "232701": "漠河市",
+                     *         "232721": "呼玛县"
+                     *       },
+                     *       "dataset": {
+                     *         "social_insurance": "社会保险",
+                     *         "tax": "税务"
+                     *       },
+                     *       "fact": {
+                     *         "established_on": "成立日期",
+                     *         "report_year": "年报年度"
+                     *       },
+                     *       "import_kind": {
+                     *         "annual_reports": "年度报告",
+                     *         "businesses": "个体工商户登记信息"
+                     *       },
+                     *       "reason": {
+                     *         "annual_report_submitted": "上一年度未报送年度报告",
+                     *         "registered_on_reference_date": "基准日不是登记在册状态（已吊销、注销或撤销）"
+                     *       },
+                     *       "relaxed_group": {
+                     *         "graduate": "高校毕业生",
+                     *         "veteran": "退役军人"
+                     *       },
+                     *       "role": {
+                     *         "operator": "经营者",
+                     *         "public": "社会公众"
+                     *       },
+                     *       "source_record": {
+                     *         "annual_report": "年度报告",
+                     *         "business": "登记信息"
+                     *       },
+                     *       "status": {
+                     *         "queued": "排队中",
+                     *         "waiting_for_data": "等待数据到齐"
+                     *       },
+                     *       "type": {
+                     *         "growth": "成长型",
+                     *         "survival": "生存型"
+                     *       }
+                     *     } */
+                    "application/json": components["schemas"]["LabelTables"];
+                };
+            };
+            /** @description 请求有误（如地址或参数含控制字符） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或令牌无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 资源不存在（地址中的编号、或所引用的年度、运行、业务不存在） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误：errors 中逐项列出字段与原因 */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from getihu_kit.idempotency import lock_id
@@ -83,6 +83,16 @@ def public(*, region_code: str | None, category: str | None, on: dt.date) -> Sel
     if category:
         q = q.where(Recognition.category == category)
     return q
+
+
+def of_parties(*, usccs: list[str], department: str | None) -> Select:
+    """The recognitions of an operator's businesses and those a department recommended (a page is the caller's)."""
+    conds = []
+    if usccs:
+        conds.append(Recognition.uscc.in_(usccs))
+    if department:
+        conds.append(and_(Recognition.source == "recommendation", Recognition.department == department))
+    return select(Recognition).where(or_(*conds) if conds else false())
 
 
 def for_uscc(session: Session, uscc: str) -> list[Recognition]:

@@ -14,13 +14,13 @@ from getihu_kit.pagination import Page
 from getihu_kit.web import ANYONE, RequiredYearQuery, SessionDep, YearQuery, traceparent
 from getihu_kit.fields import RegionCode, Text
 from cultivation_svc.criteria.schemas import Category
-from cultivation_svc.dependencies import (DEPARTMENT, OPERATOR, PARTIES, PREFECTURE, STAFF, PageDep, QuotaBaseDep,
-                                          TodayDep)
+from cultivation_svc.dependencies import (DEPARTMENT, OPERATOR, OPERATOR_OR_DEPARTMENT, PARTIES, PREFECTURE, STAFF,
+                                          PageDep, QuotaBaseDep, TodayDep)
 from cultivation_svc.recognitions import exports as rec_exports, service, spot_check_draws
-from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportReview,
-                                                  PublicRecognition,
-                                                  Recognise, RecognitionRead, Revocation, SpotCheck, SpotCheckDrawCreate, SpotCheckDrawRead,
-                                                  SupplementaryMaterial)
+from cultivation_svc.recognitions.schemas import (Confirmation, DepartmentConsent, InfoReportCreate, InfoReportRead,
+                                                  InfoReportReview, PublicRecognition, Recognise, RecognitionRead,
+                                                  Revocation, SpotCheck, SpotCheckDrawCreate, SpotCheckDrawRead,
+                                                  SupplementaryMaterial, Worklist)
 
 router = APIRouter(tags=["cultivation: recognitions"])
 
@@ -63,6 +63,14 @@ def list_recognitions(request: Request, session: SessionDep, today: TodayDep, pa
     return Page[PublicRecognition](items=[PublicRecognition.model_validate(i) for i in items], next_cursor=nxt)
 
 
+@router.get("/recognitions/mine", response_model=Page[RecognitionRead],
+            summary="本人的认定：经营者本户的（信息报告），部门推荐的（延期意见）")
+def list_my_recognitions(session: SessionDep, page: PageDep,
+                         principal: Principal = Depends(OPERATOR_OR_DEPARTMENT)) -> Page[RecognitionRead]:
+    items, nxt = service.of_parties(session, principal=principal, page=page)
+    return Page[RecognitionRead](items=[RecognitionRead.model_validate(i) for i in items], next_cursor=nxt)
+
+
 @router.get("/recognitions/{rec_id}", response_model=RecognitionRead, summary="认定详情")
 def get_recognition(rec_id: Text, session: SessionDep, principal: Principal = Depends(PARTIES)) -> RecognitionRead:
     return _out(session, service.get(session, rec_id=rec_id, principal=principal))
@@ -88,20 +96,20 @@ def supplement_materials(rec_id: Text, body: SupplementaryMaterial, request: Req
                                             traceparent=traceparent(request)))
 
 
-@router.post("/recognitions/{rec_id}/info-reports", status_code=201, summary="信息报告（每年7月底前；变更经营者后）")
+@router.post("/recognitions/{rec_id}/info-reports", status_code=201, response_model=InfoReportRead,
+             summary="信息报告（每年7月底前；变更经营者后）")
 def file_info_report(rec_id: Text, body: InfoReportCreate, session: SessionDep, today: TodayDep,
-                principal: Principal = Depends(OPERATOR)) -> dict:
+                principal: Principal = Depends(OPERATOR)) -> InfoReportRead:
     r = service.info_report(session, rec_id=rec_id, data=body, principal=principal, today=today)
-    return {"id": r.id, "recognition_id": r.recognition_id, "year": r.year, "kind": r.kind,
-            "submitted_on": r.submitted_on, "late": r.late}
+    return InfoReportRead.model_validate(r, from_attributes=True)
 
 
-@router.post("/recognitions/{rec_id}/info-reports/{report_id}/review", summary="审核信息报告（通过或要求更正）")
+@router.post("/recognitions/{rec_id}/info-reports/{report_id}/review", response_model=InfoReportRead,
+             summary="审核信息报告（通过或要求更正）")
 def review_info_report(rec_id: Text, report_id: int, body: InfoReportReview, session: SessionDep,
-                       principal: Principal = Depends(STAFF)) -> dict:
+                       principal: Principal = Depends(STAFF)) -> InfoReportRead:
     r = service.review_info_report(session, rec_id=rec_id, report_id=report_id, data=body, principal=principal)
-    return {"id": r.id, "recognition_id": r.recognition_id, "year": r.year, "kind": r.kind,
-            "submitted_on": r.submitted_on, "late": r.late, "reviewed": r.reviewed, "review_note": r.review_note}
+    return InfoReportRead.model_validate(r, from_attributes=True)
 
 
 @router.post("/recognitions/{rec_id}/cancellation", response_model=RecognitionRead,
@@ -132,9 +140,9 @@ def get_spot_check_draw(draw_id: Text, session: SessionDep,
     return SpotCheckDrawRead.model_validate(spot_check_draws.get(session, draw_id=draw_id, principal=principal))
 
 
-@router.get("/worklist", summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")
+@router.get("/worklist", response_model=Worklist, summary="县级工作清单：一人多户待取消、经营者变更待报告、待评估、待审核的信息报告、抽查补充材料")
 def get_worklist(region_code: RegionCode, session: SessionDep, today: TodayDep,
-                 principal: Principal = Depends(STAFF)) -> dict:
+                 principal: Principal = Depends(STAFF)) -> Worklist:
     return service.worklist(session, region_code=region_code, principal=principal, today=today)
 
 

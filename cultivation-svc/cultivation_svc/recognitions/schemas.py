@@ -93,6 +93,17 @@ class InfoReportReview(BaseModel):
         return self
 
 
+class InfoReportRead(BaseModel):
+    id: int
+    recognition_id: str
+    year: int
+    kind: Literal["yearly", "operator_change"]
+    submitted_on: dt.date
+    late: bool = Field(description="是否晚于报告期限")
+    reviewed: Literal["accepted", "correction_requested"] | None = None
+    review_note: str | None = None
+
+
 class Confirmation(BaseModel):
     region_code: RegionCode
     year: int = Field(ge=2024, le=2100)
@@ -151,3 +162,42 @@ class PublicRecognition(BaseModel):
     category_label: str
     recognised_on: dt.date
     valid_until: dt.date
+
+
+# --- the county's worklist (recognitions.service.worklist) ---------------------------------------
+class WorkItem(BaseModel):
+    """One recognition on the worklist; the list it is on says what is to be done."""
+    recognition_id: str
+    uscc: str
+    name: str | None = None
+    category: CategoryCode
+    valid_until: dt.date
+
+
+class ConflictItem(WorkItem):
+    conflict_with: str | None = Field(default=None, description="同一自然人在本县已获认定的认定编号")
+    reason: str | None = None
+
+
+class DueItem(WorkItem):
+    due_on: dt.date | None = Field(default=None, description="办理期限")
+    overdue: bool = False
+
+
+class InfoReportItem(WorkItem):
+    report_id: int
+    year: int
+    kind: Literal["yearly", "operator_change"]
+    submitted_on: dt.date
+    late: bool = False
+
+
+class Worklist(BaseModel):
+    """What a county's staff have to do on the day `on`."""
+    region_code: str
+    on: dt.date
+    one_person_conflicts: list[ConflictItem]
+    operator_changes_pending: list[DueItem]
+    evaluations_due: list[WorkItem] = Field(description="有效期最后一年、待评估是否延期（有效期至 valid_until）")
+    info_reports_to_review: list[InfoReportItem]
+    material_requests: list[DueItem] = Field(description="抽查要求补充材料，期限内待经营者提交或待审核")

@@ -361,7 +361,21 @@ def revoke(session: Session, *, rec_id: str, data: Revocation, principal: Princi
 
 
 def read(session: Session, rec: Recognition) -> dict:
-    b = proj.business(session, rec.uscc)
+    return _fields(rec, proj.business(session, rec.uscc))
+
+
+def of_parties(session: Session, *, principal: Principal, page: PageRequest) -> tuple[list[dict], str | None]:
+    """The caller's own recognitions: an operator's businesses', a department's recommended ones (二(六) D: it
+    gives its consent to their extension; the operator files their info reports)."""
+    usccs = sorted(principal.usccs) if principal.has("operator") else []
+    department = principal.department if principal.has("department") else None
+    rows, nxt = scalars_page(session, repository.of_parties(usccs=usccs, department=department),
+                             keys=[Recognition.id], page=page)
+    names = proj.businesses(session, [r.uscc for r in rows])
+    return [_fields(r, names.get(r.uscc)) for r in rows], nxt
+
+
+def _fields(rec: Recognition, b) -> dict:
     out = {c: getattr(rec, c) for c in (
         "id", "application_id", "uscc", "region_code", "category", "source", "department", "relaxed_group",
         "type_at_recognition",
