@@ -6428,13 +6428,6 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[SpotCheckDrawRead] */
-        Page_SpotCheckDrawRead_: {
-            /** Items */
-            items: components["schemas"]["SpotCheckDrawRead"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /**
          * Page[RecognitionRead]
          * @example {
@@ -6473,6 +6466,13 @@ export interface components {
         Page_RecognitionRead_: {
             /** Items */
             items: components["schemas"]["RecognitionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[SpotCheckDrawRead] */
+        Page_SpotCheckDrawRead_: {
+            /** Items */
+            items: components["schemas"]["SpotCheckDrawRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
