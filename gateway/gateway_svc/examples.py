@@ -17,6 +17,11 @@ EXAMPLES: dict[str, dict] = {
                                          "c2lnbmF0dXJl", "token_type": "bearer", "expires_in": auth.DEV_TOKEN_TTL_S},
     # kit's tables themselves, two labels of each
     "LabelTables": {name: dict(list(table.items())[:2]) for name, table in labels.tables().items()},
+    "AuthConfig": {"dev_auth": False, "oidc": {"issuer": "https://id.example.gov.cn/realms/getihu",
+                                               "client_id": "getihu-console", "scopes": "openid profile",
+                                               "redirect_uri": None, "resource": None}},
+    "SessionRead": {"sub": "zhang-san", "roles": ["operator"], "region_code": None, "usccs": [USCC_MOHE],
+                    "dataset": None, "department": None},
     "ProblemTypeRead": _PROBLEM_READ,
     "ProblemTypePage": {"items": [_PROBLEM_READ], "next_cursor": None},
     "healthz": {"responses": {"200": {"status": "ok", "service": "gateway"}}},

@@ -3128,7 +3128,19 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** AuthConfig */
+        /**
+         * AuthConfig
+         * @example {
+         *       "dev_auth": false,
+         *       "oidc": {
+         *         "client_id": "getihu-console",
+         *         "issuer": "https://id.example.gov.cn/realms/getihu",
+         *         "redirect_uri": null,
+         *         "resource": null,
+         *         "scopes": "openid profile"
+         *       }
+         *     }
+         */
         AuthConfig: {
             /** Dev Auth */
             dev_auth: boolean;
@@ -6002,6 +6014,41 @@ export interface components {
             /** Uscc */
             uscc?: string | null;
         };
+        /**
+         * ObjectionDueItem
+         * @description 四(四) 及时受理异议: an open objection to one of the county's cases, with its reply date.
+         */
+        ObjectionDueItem: {
+            /** Appeal Id */
+            appeal_id: string;
+            /** Application Id */
+            application_id?: string | null;
+            /**
+             * Due On
+             * @description 答复期限
+             */
+            due_on?: string | null;
+            /** Filed At */
+            filed_at?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue?: boolean;
+            /** Target Id */
+            target_id?: string | null;
+            /**
+             * Target Kind
+             * @description 异议对象（公示、不予认定、取消、抽查、撤销）
+             */
+            target_kind?: string | null;
+            /** Target Label */
+            target_label?: string | null;
+            /** Uscc */
+            uscc?: string | null;
+        };
         /** OidcConfig */
         OidcConfig: {
             /** Client Id */
@@ -8753,7 +8800,21 @@ export interface components {
              */
             year?: number | null;
         };
-        /** SessionRead */
+        /**
+         * SessionRead
+         * @example {
+         *       "dataset": null,
+         *       "department": null,
+         *       "region_code": null,
+         *       "roles": [
+         *         "operator"
+         *       ],
+         *       "sub": "zhang-san",
+         *       "usccs": [
+         *         "92232701L00000101H"
+         *       ]
+         *     }
+         */
         SessionRead: {
             /** Dataset */
             dataset?: string | null;
@@ -9277,6 +9338,11 @@ export interface components {
              * @description 抽查要求补充材料，期限内待经营者提交或待审核
              */
             material_requests: components["schemas"]["DueItem"][];
+            /**
+             * Objections Due
+             * @description 待答复的异议（答复期限最早的在前），由异议服务办理
+             */
+            objections_due?: components["schemas"]["ObjectionDueItem"][];
             /**
              * On
              * Format: date
@@ -12017,6 +12083,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "dev_auth": false,
+                     *       "oidc": {
+                     *         "client_id": "getihu-console",
+                     *         "issuer": "https://id.example.gov.cn/realms/getihu",
+                     *         "redirect_uri": null,
+                     *         "resource": null,
+                     *         "scopes": "openid profile"
+                     *       }
+                     *     } */
                     "application/json": components["schemas"]["AuthConfig"];
                 };
             };
@@ -12211,6 +12287,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "dataset": null,
+                     *       "department": null,
+                     *       "region_code": null,
+                     *       "roles": [
+                     *         "operator"
+                     *       ],
+                     *       "sub": "zhang-san",
+                     *       "usccs": [
+                     *         "92232701L00000101H"
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, and_, false, func, or_, select, text
+from sqlalchemy import Select, and_, false, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from getihu_kit.idempotency import lock_id

@@ -192,6 +192,20 @@ class InfoReportItem(WorkItem):
     late: bool = False
 
 
+class ObjectionDueItem(BaseModel):
+    """四(四) 及时受理异议: an open objection to one of the county's cases, with its reply date."""
+    appeal_id: str
+    target_kind: str | None = Field(default=None, description="异议对象（公示、不予认定、取消、抽查、撤销）")
+    target_label: str | None = None
+    target_id: str | None = None
+    application_id: str | None = None
+    uscc: str | None = None
+    name: str | None = None
+    filed_at: dt.datetime | None = None
+    due_on: dt.date | None = Field(default=None, description="答复期限")
+    overdue: bool = False
+
+
 class Worklist(BaseModel):
     """What a county's staff have to do on the day `on`."""
     region_code: str
@@ -201,3 +215,5 @@ class Worklist(BaseModel):
     evaluations_due: list[WorkItem] = Field(description="有效期最后一年、待评估是否延期（有效期至 valid_until）")
     info_reports_to_review: list[InfoReportItem]
     material_requests: list[DueItem] = Field(description="抽查要求补充材料，期限内待经营者提交或待审核")
+    objections_due: list[ObjectionDueItem] = Field(
+        default_factory=list, description="待答复的异议（答复期限最早的在前），由异议服务办理")
