@@ -44,14 +44,14 @@ def seeded(kafka_bootstrap):
     stack.up(timeout=180)
     try:
         gw = Gateway(f"http://127.0.0.1:{stack.base_port}")
-        yield gw, seed(gw)
+        yield gw, seed(gw), stack
     finally:
         stack.down()
 
 
 @pytest.mark.stack
 def test_every_audience_journey_passes_in_chromium(seeded, tmp_path):
-    gw, data = seeded
+    gw, data, stack = seeded
     env = {**os.environ, "GETIHU_CONSOLE_URL": gw.base_url, "GETIHU_E2E_SEED": json.dumps(data, ensure_ascii=False),
            "GETIHU_CHROMIUM": BROWSER}
     started = time.monotonic()
@@ -60,4 +60,4 @@ def test_every_audience_journey_passes_in_chromium(seeded, tmp_path):
     out = done.stdout + done.stderr
     print(f"console journeys: {time.monotonic() - started:.0f} s")
     print("\n".join(line for line in out.splitlines() if "first-render" in line or "passed" in line))
-    assert done.returncode == 0, out[-15000:]
+    assert done.returncode == 0, out[-15000:] + stack.log_tails()

@@ -160,6 +160,15 @@ class Stack:
         for name in reversed(list(self.procs)):
             self.stop(name)
 
+    def log_tails(self, lines: int = 40) -> str:
+        """The last lines of every process's log, for a failed test's report (what each one said last)."""
+        out = []
+        for path in sorted(self.log_dir.glob("*.log")):
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            if tail:
+                out.append(f"\n--- {path.name} ---\n" + "\n".join(tail))
+        return "".join(out)
+
     def readyz(self) -> tuple[int, dict]:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.base_port}/readyz", timeout=5) as r:

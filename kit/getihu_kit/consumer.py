@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kafka import KafkaConsumer
+from kafka.errors import CommitFailedError
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -237,7 +238,14 @@ class ConsumerRunner:
                     continue
                 # The batch in hand is finished even if a stop arrives meanwhile, then committed.
                 self.apply(self.parse(records))
-                consumer.commit()
+                try:
+                    consumer.commit()
+                except CommitFailedError:
+                    # The group rebalanced meanwhile (a missed heartbeat under load): the batch is
+                    # applied and recorded in the inbox, whoever gets these partitions next reads it
+                    # again and the inbox drops it. Stopping the worker for this would stop its jobs.
+                    log.warning("%s: offsets not committed (the group rebalanced); the inbox drops the redelivery",
+                                self.sub.name)
         finally:
             consumer.close(autocommit=False)
 

@@ -278,7 +278,12 @@ def job_loop(store: JobStore, processors: dict[str, Processor], idle_wait_s: flo
     """A worker loop (WorkerSpec.loops) that runs queued jobs one at a time."""
     def run_jobs(engine: Engine, sessions: sessionmaker, stop: threading.Event) -> None:
         while not stop.is_set():
-            job = store.claim(engine)
+            try:
+                job = store.claim(engine)
+            except Exception:  # noqa: BLE001 - the database away a moment: the queue waits, the worker lives
+                log.exception("claiming the next job failed; trying again")
+                stop.wait(max(idle_wait_s, 1.0))
+                continue
             if job is None:
                 stop.wait(idle_wait_s)
                 continue

@@ -121,3 +121,37 @@ def test_a_worker_killed_with_sigkill_leaves_its_job_to_the_next_claim_at_once(e
         if worker.is_alive():
             worker.kill()
         store.release(job_id)
+
+
+def test_the_job_loop_outlives_a_failed_claim_and_runs_the_job_after_it(engine, monkeypatch):
+    """A claim that fails (the server refusing connections a moment) must not end the loop: a worker
+    whose job loop died would leave every later upload queued for good."""
+    import threading
+
+    from getihu_kit.jobs import job_loop
+
+    store = JobStore(JOBS, CHUNKS, "kt_")
+    job_id = _queue(engine, store)
+    real_claim, calls = store.claim, []
+
+    def flaky_claim(e):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("connection refused (simulated)")
+        return real_claim(e)
+    monkeypatch.setattr(store, "claim", flaky_claim)
+    ran = threading.Event()
+
+    def processor(engine_, sessions, job, chunks, progress):
+        assert b"".join(chunks) == b"x"
+        ran.set()
+    stop = threading.Event()
+    t = threading.Thread(target=job_loop(store, {"k": processor}, idle_wait_s=0.05), args=(engine, None, stop))
+    t.start()
+    try:
+        assert ran.wait(10), "the job did not run after the failed claim"
+        testing.wait_until(lambda: _status(engine, job_id) == "completed", timeout=10, message="job completed")
+        assert t.is_alive() and len(calls) >= 2
+    finally:
+        stop.set()
+        t.join(10)
