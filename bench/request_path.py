@@ -303,7 +303,7 @@ def explain(url: str, sql: str, prelude=None) -> list[str]:
 
 
 def plans(registry_url: str, typing_url: str, keys: dict) -> dict[str, list[str]]:
-    from registry_svc import directory_query, repository
+    from registry_svc import directory_query, directory_reads
     from typing_svc.repository import results
     from sqlalchemy import select
 
@@ -311,15 +311,17 @@ def plans(registry_url: str, typing_url: str, keys: dict) -> dict[str, list[str]
         # literal binds for EXPLAIN; the driver's %-escaping is not wanted in a statement without parameters
         return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})).replace("%%", "%")
     out = {}
-    lookup = repository._LINE_OF_ONE.params(uscc=keys["uscc"][0], on=clock.today())
+    lookup = directory_reads.LINE_OF_ONE.params(uscc=keys["uscc"][0], on=clock.today())
     out["USCC lookup (the whole 名录 line)"] = explain(registry_url, sql(lookup))
     for part in ["小吃", *keys["name"][:2]]:
         q = directory_query.read_query(part)
 
         def prelude(session, name_part=q.name_part):
-            common = repository.name_part_is_common(session, name_part, directory_query.character_pairs(name_part))
-            repository.directory_plan(session, common=common)
-        for i, (stmt, order) in enumerate(repository.directory_tiers(q.name_part)):
+            found = session.execute(text(directory_reads.PAIR_STATS_SQL)).first()
+            common = directory_reads.part_is_common(dict(zip(found.elems or [], found.freqs or [])),
+                                                    float(found.reltuples), directory_query.character_pairs(name_part))
+            session.execute(text(directory_reads.plan_sql(common=common)))
+        for i, (stmt, order) in enumerate(directory_reads.directory_tiers(q.name_part)):
             out[f"name search “{part}”, tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)),
                                                                prelude)
     stmt = (select(results).where(results.c.run_no == 1, results.c.region_code == REGIONS[0])

@@ -19,11 +19,12 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Integer, Select, bindparam, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from getihu_kit.errors import InvalidInput
+from getihu_kit.read_pool import Statement, sql
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -46,11 +47,11 @@ class PageRequest:
 def page_params(maximum: int = MAX_LIMIT, default: int = DEFAULT_LIMIT):
     """The `cursor` and `limit` query parameters of a list, `limit` bounded by `maximum`, as an
     annotated dependency: `page: page_params(500)` (or `PageDep` for the platform's 1000)."""
-    def page_request(
+    async def page_request(
             cursor: Annotated[str | None, Query(max_length=2000, pattern=CURSOR_PATTERN,
                                                 description="上一页响应中的 next_cursor，原样传入；首页不传")] = None,
             limit: Annotated[int, Query(ge=1, le=maximum, description=f"每页条数（1–{maximum}）")] = min(default, maximum),
-    ) -> PageRequest:
+    ) -> PageRequest:  # async: a pure function needs no worker thread
         return PageRequest(cursor=cursor, limit=limit)
     page_request.paginator = True  # how the route test recognises kit's paginator
     return Annotated[PageRequest, Depends(page_request)]
@@ -121,18 +122,32 @@ def keyset_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement]
     return rows, encode_cursor(values)
 
 
+def _tier_width(tier_keys: Sequence[int]) -> Callable[[list], int]:
+    """How wide a tiered list's cursor is: its tier's number, then that tier's keys."""
+    def width(values: list) -> int:
+        tier = values[0] if values else None
+        if not isinstance(tier, int) or isinstance(tier, bool) or not 0 <= tier < len(tier_keys):
+            return -1
+        return 1 + tier_keys[tier]
+    return width
+
+
+def _tiers_end(rows: list[tuple[int, Any]], limit: int, key_count: Callable[[int], int]) -> tuple[list[Any], str | None]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more or not rows:
+        return [r for _, r in rows], None
+    t, last = rows[-1]
+    return [r for _, r in rows], encode_cursor([t, *last[:key_count(t)]])
+
+
 def tiered_page(session: Session, tiers: Sequence[tuple[Select, Sequence[ColumnElement]]], *,
                 page: PageRequest) -> tuple[list[Any], str | None]:
     """One page over lists shown one after another — a search's best matches, then the next best —
     each tier a statement with its own keyset order (`keys`, its rows' first columns), so each tier is
     read in the order of an index and stops at the page's end instead of sorting every match. The
     cursor carries the tier and its keys."""
-    def width(values: list) -> int:
-        tier = values[0] if values else None
-        if not isinstance(tier, int) or isinstance(tier, bool) or not 0 <= tier < len(tiers):
-            return -1
-        return 1 + len(tiers[tier][1])
-    after = decode_cursor(page.cursor, width)
+    after = decode_cursor(page.cursor, _tier_width([len(keys) for _, keys in tiers]))
     first = after[0] if after else 0
     rows: list[tuple[int, Any]] = []
     for t in range(first, len(tiers)):
@@ -142,12 +157,56 @@ def tiered_page(session: Session, tiers: Sequence[tuple[Select, Sequence[ColumnE
         rows += [(t, r) for r in session.execute(stmt.order_by(*keys).limit(page.limit + 1 - len(rows))).all()]
         if len(rows) > page.limit:
             break
-    more = len(rows) > page.limit
+    return _tiers_end(rows, page.limit, lambda t: len(tiers[t][1]))
+
+
+# --- the same lists, compiled once, read on the event loop (kit.read_pool) ----------------------------
+@dataclass(frozen=True)
+class CompiledList:
+    """A keyset list (ascending `keys`) as psycopg SQL: its first page, and the pages after a cursor
+    (the keys' values bound as after_0, after_1, …); the page's size is bound as `limit`."""
+    first: Statement
+    after: Statement
+    keys: int
+
+
+def compile_list(stmt: Select, keys: Sequence[ColumnElement]) -> CompiledList:
+    limit = bindparam("limit", type_=Integer)
+    position = tuple_(*keys) > tuple_(*[bindparam(f"after_{i}", type_=k.type) for i, k in enumerate(keys)])
+    return CompiledList(first=sql(stmt.order_by(*keys).limit(limit)),
+                        after=sql(stmt.where(position).order_by(*keys).limit(limit)), keys=len(keys))
+
+
+def _after(values: Sequence[Any]) -> dict[str, Any]:
+    return {f"after_{i}": v for i, v in enumerate(values)}
+
+
+async def read_keyset_page(conn, listing: CompiledList, params: dict[str, Any], *,
+                           page: PageRequest) -> tuple[list[Any], str | None]:
+    """`keyset_page` on a read-pool connection: the same rows, the same cursors."""
+    after = decode_cursor(page.cursor, listing.keys)
+    query = listing.first if after is None else listing.after
+    rows = await query.all(conn, {**params, **_after(after or ()), "limit": page.limit + 1})
+    if len(rows) <= page.limit:
+        return rows, None
     rows = rows[:page.limit]
-    if not more or not rows:
-        return [r for _, r in rows], None
-    t, last = rows[-1]
-    return [r for _, r in rows], encode_cursor([t, *last[:len(tiers[t][1])]])
+    return rows, encode_cursor(list(rows[-1][:listing.keys]))
+
+
+async def read_tiered_page(conn, tiers: Sequence[CompiledList], params: dict[str, Any], *,
+                           page: PageRequest) -> tuple[list[Any], str | None]:
+    """`tiered_page` on a read-pool connection: the same rows, the same cursors."""
+    after = decode_cursor(page.cursor, _tier_width([t.keys for t in tiers]))
+    first = after[0] if after else 0
+    rows: list[tuple[int, Any]] = []
+    for t in range(first, len(tiers)):
+        cursor_here = after is not None and t == first
+        query = tiers[t].after if cursor_here else tiers[t].first
+        values = {**params, **_after(after[1:] if cursor_here else ()), "limit": page.limit + 1 - len(rows)}
+        rows += [(t, r) for r in await query.all(conn, values)]
+        if len(rows) > page.limit:
+            break
+    return _tiers_end(rows, page.limit, lambda t: tiers[t].keys)
 
 
 def scalars_page(session: Session, stmt: Select, *, keys: Sequence[ColumnElement], page: PageRequest,

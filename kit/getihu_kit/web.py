@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -26,6 +27,7 @@ from getihu_kit import auth, barrier, logs, operator_identity, tracing, validati
 from getihu_kit.db import make_engine, make_sessionmaker, run_migrations, unit_of_work
 from getihu_kit.errors import DomainError
 from getihu_kit.problems import type_uri
+from getihu_kit.read_pool import ReadPool
 from getihu_kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -273,13 +275,27 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 YearPath = Annotated[int, Path(ge=2000, le=2100, description="年度（2000–2100）")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度（2000–2100）")]
 RequiredYearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度（2000–2100）")]
-PrincipalDep = Annotated[auth.Principal, Depends(get_principal)]
+
+
+async def caller(request: Request) -> auth.Principal:
+    """get_principal as a dependency: a caller without a token (most of the public) costs no worker
+    thread; a token goes to one, since a JWKS may have to be fetched for its key id."""
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
+    if not request.headers.get("authorization"):
+        request.state.principal = auth.ANONYMOUS
+        return auth.ANONYMOUS
+    return await run_in_threadpool(get_principal, request)
+
+
+PrincipalDep = Annotated[auth.Principal, Depends(caller)]
 
 
 def requires(*roles: str) -> Callable[..., auth.Principal]:
     """The dependency a route declares its callers with: `principal = Depends(requires("operator"))`.
     The roles are kept on the dependency so a test can check that every route declares them."""
-    def _dep(p: PrincipalDep) -> auth.Principal:
+    async def _dep(p: PrincipalDep) -> auth.Principal:  # pure: on the event loop
         return auth.require_roles(p, *roles)
     _dep.roles = frozenset(roles)
     return _dep
@@ -518,9 +534,12 @@ def create_app(*, settings: ServiceSettings, title: str, description: str = "", 
             run_migrations(url, migrations_dir)
         app.state.engine = make_engine(url)
         app.state.sessions = make_sessionmaker(app.state.engine)
+        # reads on the event loop for a hot public path (kit.read_pool); connects only when used
+        app.state.read_pool = ReadPool(url)
         for hook in on_startup:
             hook(app)
         yield
+        await app.state.read_pool.close()
         app.state.engine.dispose()
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, Date, Select, String, bindparam, func, insert, select, text, true, update
+from sqlalchemy import JSON, Select, String, bindparam, func, insert, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -318,96 +317,7 @@ def get_window(session: Session, report_year: int) -> AnnualReportWindow | None:
 
 
 # --- the 名录 ---------------------------------------------------------------------------------------
-def directory_all() -> Select:
-    """The whole 名录 (no keyword), paged by USCC."""
-    return select(B.c.uscc, B.c.name, B.c.region_code, B.c.status)
-
-
-# A name part held by this many names or more is common: its matches are found by walking the USCC
-# order (a page fills within a few thousand rows); a rarer one through the pair index, then sorted
-# (at most about this many rows). The planner cannot tell the two apart: it multiplies the pairs'
-# frequencies as if independent, and a 0.5 s sort or a 2.5 s walk follows from either mistake.
-COMMON_PART_AT = 2000
-# Planned afresh each time (the driver prepares repeated statements; a cached plan would outlive the
-# settings it was made under); no parallel workers (starting them costs more than these scans).
-_EVERY_TIME = {"plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"}
-_RARE_PLAN = {"enable_seqscan": "off", "enable_indexscan": "off", **_EVERY_TIME}
-_COMMON_PLAN = {"enable_seqscan": "off", "enable_bitmapscan": "off", **_EVERY_TIME}
-_PAIR_STATS_TTL_S = 300.0
-_pair_stats: tuple[float, dict[str, float], float] = (0.0, {}, 0.0)
-
-
-def _set_plan(session: Session, settings: dict[str, str]) -> None:
-    """Planner settings for the rest of the transaction (set_config(..., true) is SET LOCAL), in one
-    statement."""
-    session.execute(text("SELECT " + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in settings.items())))
-
-
-def _pair_frequencies(session: Session) -> tuple[dict[str, float], float]:
-    """The commonest character pairs of names and their share of names, with the number of names:
-    PostgreSQL's own statistics of name_bigrams (ANALYZE), read at most every few minutes."""
-    global _pair_stats
-    at, pairs, rows = _pair_stats
-    if time.monotonic() - at > _PAIR_STATS_TTL_S:
-        found = session.execute(text(
-            "SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, c.reltuples "
-            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
-            "WHERE s.tablename = 'businesses' AND s.attname = 'name_bigrams' AND c.relkind = 'r'")).first()
-        pairs = dict(zip(found.elems or [], found.freqs or [])) if found else {}
-        rows = float(found.reltuples) if found else 0.0
-        _pair_stats = (time.monotonic(), pairs, rows)
-    return pairs, rows
-
-
-def name_part_is_common(session: Session, name_part: str, pairs: list[str]) -> bool:
-    """Whether COMMON_PART_AT names or more are likely to hold the part: its rarest pair is that
-    common (pairs of one name go together; a pair outside the statistics' commonest is rare)."""
-    frequencies, rows = _pair_frequencies(session)
-    if not pairs or rows <= 0:
-        return False
-    return min(frequencies.get(p, 0.0) for p in pairs) * rows >= COMMON_PART_AT
-
-
-def directory_plan(session: Session, *, common: bool) -> None:
-    """The plan a name search takes (see COMMON_PART_AT), for the rest of this transaction: the
-    request's unit of work, which only reads the page and its labels after it."""
-    _set_plan(session, _COMMON_PLAN if common else _RARE_PLAN)
-
-
-def directory_tiers(name_part: str) -> list[tuple[Select, list]]:
-    """The 名录's matches for part of a normalised name, best first, each tier with its keyset order:
-    the whole name (the index of normalised names), then every other name containing the part, by
-    USCC — found through the GIN index of character pairs (name_bigrams, kept by the database) or by
-    walking the USCC order, whichever the planner expects to stop sooner. A tier ordered by anything
-    but an index (names beginning with the part, say) would sort every match of a common part: ~0.5 s
-    for 33,000 matches of 小吃 among 1,000,000 names, against ~2 ms this way (bench/request_path.py)."""
-    escaped = name_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    normalised = func.directory_normalise(B.c.name)
-    shown = (B.c.uscc, B.c.name, B.c.region_code, B.c.status)
-    whole = select(*shown).where(normalised == name_part)
-    inside = select(*shown).where(B.c.name_bigrams.contains(func.directory_bigrams(name_part)),
-                                  normalised.like(f"%{escaped}%", escape="\\"), normalised != name_part)
-    return [(whole, [B.c.uscc]), (inside, [B.c.uscc])]
-
-
-def directory_labels(keys, on: dt.date) -> Select:
-    """The 名录 line of each business whose USCC `keys` selects, in one statement: its row, the current
-    operator's name, the newest year's published type and the recognition in force on `on` (granted or
-    extended, not past its validity; the latest change if several), each found by its index."""
-    T, R = DirectoryType.__table__, DirectoryRecognition.__table__
-    operator = (select(O.c.name.label("operator_name")).where(O.c.uscc == B.c.uscc, O.c.to_on.is_(None))
-                .order_by(O.c.id.desc()).limit(1).lateral("o"))
-    newest = (select(T.c.year, T.c.type).where(T.c.uscc == B.c.uscc).order_by(T.c.year.desc()).limit(1)
-              .lateral("t"))
-    valid = (select(R.c.category, R.c.valid_until)
-             .where(R.c.uscc == B.c.uscc, R.c.status.in_(("granted", "extended")), R.c.valid_until >= on)
-             .order_by(R.c.changed_at.desc()).limit(1).lateral("r"))
-    return (select(B.c.uscc, B.c.name, B.c.region_code, B.c.status, operator.c.operator_name, newest.c.year,
-                   newest.c.type, valid.c.category, valid.c.valid_until)
-            .select_from(B).outerjoin(operator, true()).outerjoin(newest, true()).outerjoin(valid, true())
-            .where(keys))
-
-
+# The public 名录's statements and reads are in directory_reads (on the event loop).
 def county_list(*, region_code: str | None, status: str | None, on: dt.date) -> Select:
     """The staff list of a county's businesses (the county 名录) with what a clerk reads beside each:
     the current operator and how to reach them, the newest published type and the recognition in
@@ -429,23 +339,6 @@ def county_list(*, region_code: str | None, status: str | None, on: dt.date) -> 
     if status:
         q = q.where(B.c.status == status)
     return q
-
-
-# Built once: composing the lateral joins costs more CPU than the database spends answering.
-_LINE_OF_ONE = directory_labels(B.c.uscc == bindparam("uscc"), bindparam("on", type_=Date))
-_LINES_OF_MANY = directory_labels(B.c.uscc == func.any(bindparam("usccs", type_=ARRAY(String))),
-                                  bindparam("on", type_=Date))
-
-
-def directory_line(session: Session, uscc: str, on: dt.date) -> Row | None:
-    """One business's 名录 line: one statement on the primary key."""
-    return session.execute(_LINE_OF_ONE, {"uscc": uscc, "on": on}).first()
-
-
-def directory_lines(session: Session, usccs: list[str], on: dt.date) -> dict[str, Row]:
-    if not usccs:
-        return {}
-    return {r.uscc: r for r in session.execute(_LINES_OF_MANY, {"usccs": usccs, "on": on})}
 
 
 def upsert_types(session: Session, rows: list[dict]) -> None:

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from getihu_kit import clock
 from getihu_kit.auth import Principal, readable_by, require_region
-from getihu_kit.domain import regions, uscc as uscc_code
+from getihu_kit.domain import regions
 from getihu_kit.domain.masking import mask_name
 from getihu_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from getihu_kit.labels import category_label, type_label
-from getihu_kit.pagination import PageRequest, keyset_page, tiered_page
+from getihu_kit.pagination import PageRequest
+from getihu_kit.read_pool import ReadPool
 from getihu_kit.schemas.registry import AnnualReportClosed, AnnualReportWindowOpened
-from registry_svc import directory_query, repository, rules, snapshots
+from registry_svc import directory_query, directory_reads, repository, rules, snapshots
 from registry_svc.models import AnnualReportWindow, Operator
 from registry_svc.schemas import (AnnualReportIn, AnnualReportRead, AnnualReportRow, BusinessCreate, BusinessRead,
                                   CategoryLabel, DirectoryEntry, DirectoryPage, MarkIn, MarkRead, MarkRow,
@@ -462,28 +463,26 @@ def get_window(session: Session, *, report_year: int) -> WindowRead:
 
 
 # --- the 名录 -----------------------------------------------------------------------------------------
-def directory(session: Session, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
+async def directory(pool: ReadPool, *, q: str | None, page: PageRequest, today: dt.date | None = None) -> DirectoryPage:
     """附件1 一(四)2 查询公示：以个体工商户名称或统一社会信用代码为关键词查询分型结果 — partial name match or exact
     USCC; the operator's name is masked, nothing confidential is shown. A name's matches are ranked (see
-    repository.directory_tiers) and keyset-paged in that order."""
+    directory_reads.directory_tiers) and keyset-paged in that order. Read on the event loop."""
     query = directory_query.read_query(q)
     if isinstance(query, str):
         raise InvalidInput(query, errors=[{"field": "q", "in": "query", "message": query}])
     on = today or clock.today()
-    if query.uscc:  # one indexed statement: the row and its labels
-        found = repository.directory_line(session, query.uscc, on)
-        lines = [found] if found is not None and page.cursor is None else []  # nothing after the one
-        next_cursor = None
-    else:
+
+    async def read(conn):
+        if query.uscc:  # one indexed statement: the row and its labels
+            found = await directory_reads.line(conn, query.uscc, on) if page.cursor is None else None
+            return [found] if found is not None else [], None  # nothing after the one
         if query.name_part:
-            common = repository.name_part_is_common(session, query.name_part,
-                                                    directory_query.character_pairs(query.name_part))
-            repository.directory_plan(session, common=common)
-            rows, next_cursor = tiered_page(session, repository.directory_tiers(query.name_part), page=page)
+            rows, by_uscc, next_cursor = await directory_reads.name_page(
+                conn, query.name_part, directory_query.character_pairs(query.name_part), page, on)
         else:
-            rows, next_cursor = keyset_page(session, repository.directory_all(), keys=[repository.B.c.uscc], page=page)
-        by_uscc = repository.directory_lines(session, [r.uscc for r in rows], on)
-        lines = [by_uscc[r.uscc] for r in rows if r.uscc in by_uscc]
+            rows, by_uscc, next_cursor = await directory_reads.all_page(conn, page, on)
+        return [by_uscc[r.uscc] for r in rows if r.uscc in by_uscc], next_cursor
+    lines, next_cursor = await pool.read(read)
     items = [DirectoryEntry(
         uscc=r.uscc, name=r.name, region_code=r.region_code, region_name=regions.name(r.region_code),
         status=r.status, operator_name=mask_name(r.operator_name or "") or "",

@@ -299,24 +299,28 @@ def test_directory_answers_carry_an_etag_and_revalidate(client, registered, toke
 def test_both_plans_of_a_name_search_give_the_same_pages(client, registered, settings):
     """The walk in USCC order (a common part) and the pair index (a rare one) are two plans of one
     query: whichever the statistics choose, the same rows come in the same order, page by page."""
-    from getihu_kit.db import make_engine, make_sessionmaker, unit_of_work
-    from getihu_kit.pagination import PageRequest, tiered_page
-    from registry_svc import repository
+    import asyncio
+
+    from getihu_kit import clock
+    from getihu_kit.pagination import PageRequest
+    from getihu_kit.read_pool import ReadPool
+    from registry_svc import directory_query, directory_reads
 
     tag = "".join(random.choice("蔚岫璟珩琛") for _ in range(2))
     for name in (tag, f"{tag}店", f"东{tag}", f"西{tag}南", f"{tag[0]}x{tag[1]}"):
         registered(name=name)
-    engine = make_engine(settings.database_url)
-    walks = {}
-    for common in (True, False):
-        seen, cursor = [], None
-        while True:
-            with unit_of_work(make_sessionmaker(engine)) as s:
-                repository.directory_plan(s, common=common)
-                rows, cursor = tiered_page(s, repository.directory_tiers(tag), page=PageRequest(cursor=cursor, limit=2))
-            seen += [r.name for r in rows]
-            if cursor is None:
-                break
-        walks[common] = seen
-    engine.dispose()
+
+    async def walk(common: bool) -> list[str]:
+        pool, seen, cursor = ReadPool(settings.database_url), [], None
+        try:
+            while True:
+                rows, _, cursor = await pool.read(lambda c: directory_reads.name_page(
+                    c, tag, directory_query.character_pairs(tag), PageRequest(cursor=cursor, limit=2),
+                    clock.today(), common=common))
+                seen += [r.name for r in rows]
+                if cursor is None:
+                    return seen
+        finally:
+            await pool.close()
+    walks = {common: asyncio.run(walk(common)) for common in (True, False)}
     assert walks[True] == walks[False] and walks[True][0] == tag and len(walks[True]) == 4
