@@ -313,17 +313,15 @@ def plans(registry_url: str, typing_url: str, keys: dict) -> dict[str, list[str]
     out = {}
     lookup = directory_reads.LINE_OF_ONE.params(uscc=keys["uscc"][0], on=clock.today())
     out["USCC lookup (the whole 名录 line)"] = explain(registry_url, sql(lookup))
+    with psycopg.connect(raw_conninfo(registry_url)) as conn:
+        found = conn.execute(directory_reads.PAIR_STATS_SQL).fetchone()
+    frequencies, rows = dict(zip(found[0] or [], found[1] or [])), float(found[2])
     for part in ["小吃", *keys["name"][:2]]:
         q = directory_query.read_query(part)
-
-        def prelude(session, name_part=q.name_part):
-            found = session.execute(text(directory_reads.PAIR_STATS_SQL)).first()
-            common = directory_reads.part_is_common(dict(zip(found.elems or [], found.freqs or [])),
-                                                    float(found.reltuples), directory_query.character_pairs(name_part))
-            session.execute(text(directory_reads.plan_sql(common=common)))
-        for i, (stmt, order) in enumerate(directory_reads.directory_tiers(q.name_part)):
-            out[f"name search “{part}”, tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)),
-                                                               prelude)
+        common = directory_reads.part_is_common(frequencies, rows, directory_query.character_pairs(q.name_part))
+        for i, (stmt, order) in enumerate(directory_reads.directory_tiers(q.name_part, common=common)):
+            plan = "walk" if common else "pairs"
+            out[f"name search “{part}” ({plan}), tier {i}"] = explain(registry_url, sql(stmt.order_by(*order).limit(21)))
     stmt = (select(results).where(results.c.run_no == 1, results.c.region_code == REGIONS[0])
             .order_by(results.c.uscc).limit(101))
     out["staff list (typing results, county, page of 100)"] = explain(typing_url, sql(stmt))

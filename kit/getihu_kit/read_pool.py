@@ -70,9 +70,11 @@ class ReadPool:
         return self._slots
 
     async def _open(self) -> psycopg.AsyncConnection:
-        # instants in UTC whatever the server's zone, as kit.db's engine
-        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True, prepare_threshold=0,
-                                                     row_factory=namedtuple_row, options="-c timezone=UTC")
+        # instants in UTC whatever the server's zone, as kit.db's engine; no parallel workers: starting
+        # them costs more than a short read
+        return await psycopg.AsyncConnection.connect(
+            self.conninfo, autocommit=True, prepare_threshold=0, row_factory=namedtuple_row,
+            options="-c timezone=UTC -c max_parallel_workers_per_gather=0")
 
     async def read(self, work: Callable[[psycopg.AsyncConnection], Awaitable[T]]) -> T:
         """`await work(connection)` on a pooled connection."""

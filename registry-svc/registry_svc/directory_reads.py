@@ -26,22 +26,29 @@ def directory_all() -> Select:
     return select(*SHOWN)
 
 
-def directory_tiers(name_part: str = "") -> list[tuple[Select, list]]:
-    """The 名录's matches for part of a normalised name, best first, each tier with its keyset order:
-    the whole name (the index of normalised names), then every other name containing the part, by
-    USCC — found through the GIN index of character pairs (name_bigrams, kept by the database) or by
-    walking the USCC order, whichever the planner expects to stop sooner. A tier ordered by anything
-    but an index (names beginning with the part, say) would sort every match of a common part: ~0.5 s
-    for 33,000 matches of 小吃 among 1,000,000 names, against ~2 ms this way (bench/request_path.py).
+def directory_tiers(name_part: str = "", *, common: bool) -> list[tuple[Select, list]]:
+    """The 名录's matches for part of a normalised name, best first, each tier with its keyset order
+    (only the USCC: the page's lines are read after it, directory_labels): the whole name (the index
+    of normalised names), then every other name containing the part, by USCC.
+
+    How the second tier is found is chosen here, not left to the planner, which cannot tell a common
+    part from a rare one (it multiplies the pairs' frequencies as if independent; a 0.5 s sort or a
+    2.5 s walk followed from its guesses). A common part (COMMON_PART_AT) walks the USCC order in a
+    narrow index holding the normalised name: nothing else can serve that order, so the plan is the
+    walk. A rare one is found through the GIN index of its character pairs (name_bigrams, kept by the
+    database), all its matches taken first (a materialised CTE: it cannot become a walk), then sorted.
     The part is bound as `part` and `pattern` (tier_values): the statements are the same for any part."""
     values = tier_values(name_part)
     part = bindparam("part", values["part"], type_=String)
-    normalised = func.directory_normalise(B.c.name)
-    whole = select(*SHOWN).where(normalised == part)
-    inside = select(*SHOWN).where(B.c.name_bigrams.contains(func.directory_bigrams(part)),
-                                  normalised.like(bindparam("pattern", values["pattern"], type_=String), escape="\\"),
-                                  normalised != part)
-    return [(whole, [B.c.uscc]), (inside, [B.c.uscc])]
+    normalised = B.c.name_normalised
+    contains = (normalised.like(bindparam("pattern", values["pattern"], type_=String), escape="\\"),
+                normalised != part)
+    whole = select(B.c.uscc).where(normalised == part)
+    if common:
+        return [(whole, [B.c.uscc]), (select(B.c.uscc).where(*contains), [B.c.uscc])]
+    matches = (select(B.c.uscc).where(B.c.name_bigrams.contains(func.directory_bigrams(part)), *contains)
+               .cte("matches").prefix_with("MATERIALIZED"))
+    return [(whole, [B.c.uscc]), (select(matches.c.uscc), [matches.c.uscc])]
 
 
 def tier_values(name_part: str) -> dict[str, str]:
@@ -72,24 +79,10 @@ LINES_OF_MANY = directory_labels(B.c.uscc == func.any(bindparam("usccs", type_=A
                                  bindparam("on", type_=Date))
 
 # A name part held by this many names or more is common: its matches are found by walking the USCC
-# order (a page fills within a few thousand rows); a rarer one through the pair index, then sorted
-# (at most about this many rows). The planner cannot tell the two apart: it multiplies the pairs'
-# frequencies as if independent, and a 0.5 s sort or a 2.5 s walk follows from either mistake.
-COMMON_PART_AT = 2000
-# Planned afresh each time (statements are prepared; a cached plan would outlive the settings it was
-# made under); no parallel workers (starting them costs more than these scans).
-_EVERY_TIME = {"plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"}
-_RARE_PLAN = {"enable_seqscan": "off", "enable_indexscan": "off", **_EVERY_TIME}
-_COMMON_PLAN = {"enable_seqscan": "off", "enable_bitmapscan": "off", **_EVERY_TIME}
-
-
-def plan_sql(*, common: bool) -> str:
-    """The planner settings of a name search for the rest of its transaction (set_config(..., true) is
-    SET LOCAL), in one statement."""
-    settings = _COMMON_PLAN if common else _RARE_PLAN
-    return "SELECT " + ", ".join(f"set_config('{n}', '{v}', true) AS s{i}" for i, (n, v) in enumerate(settings.items()))
-
-
+# order in the narrow index (a page of 20 within 20 × N / matches index entries, ~0.15 µs each); a
+# rarer one through the pair index, then sorted (a table row read per match, ~4 µs each): the two
+# cost alike near 1,000 matches of 1,000,000.
+COMMON_PART_AT = 1000
 # The commonest character pairs of names and their share of names, with the number of names:
 # PostgreSQL's own statistics of name_bigrams (ANALYZE).
 PAIR_STATS_SQL = (
@@ -110,8 +103,8 @@ def part_is_common(frequencies: dict[str, float], rows: float, pairs: list[str])
 # --- compiled once, read on the loop ---------------------------------------------------------------
 _ONE, _MANY = sql(LINE_OF_ONE), sql(LINES_OF_MANY)
 _ALL = compile_list(directory_all(), [B.c.uscc])
-_TIERS = [compile_list(stmt, keys) for stmt, keys in directory_tiers()]
-_PLANS = {True: plan_sql(common=True), False: plan_sql(common=False)}
+_TIERS = {common: [compile_list(stmt, keys) for stmt, keys in directory_tiers(common=common)]
+          for common in (True, False)}
 _pair_stats: tuple[float, dict[str, float], float] = (-_PAIR_STATS_TTL_S, {}, 0.0)
 
 
@@ -146,11 +139,9 @@ async def all_page(conn, page: PageRequest, on: dt.date):
 
 async def name_page(conn, name_part: str, pairs: list[str], page: PageRequest, on: dt.date,
                     common: bool | None = None):
-    """A page of a name part's matches, ranked (directory_tiers), with their lines: in one transaction
-    under the plan the part's commonness calls for (`common` forces one, for tests)."""
+    """A page of a name part's matches, ranked (directory_tiers), with their lines, as the part's
+    commonness calls for (`common` forces one way, for tests)."""
     if common is None:
         common = part_is_common(*await pair_frequencies(conn), pairs)
-    async with conn.transaction():
-        await conn.execute(_PLANS[common])
-        rows, next_cursor = await read_tiered_page(conn, _TIERS, tier_values(name_part), page=page)
-        return rows, await lines(conn, [r.uscc for r in rows], on), next_cursor
+    rows, next_cursor = await read_tiered_page(conn, _TIERS[common], tier_values(name_part), page=page)
+    return rows, await lines(conn, [r.uscc for r in rows], on), next_cursor

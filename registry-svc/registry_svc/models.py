@@ -48,6 +48,8 @@ class Business(Base):
     # 202612030700): the 名录's name search runs on its GIN index.
     name_bigrams: Mapped[list[str] | None] = mapped_column(ARRAY(Text), Computed("directory_bigrams(name)",
                                                                                 persisted=True))
+    # The name as a search compares it (migration 202612041900), kept by the database the same way.
+    name_normalised: Mapped[str | None] = mapped_column(Text, Computed("directory_normalise(name)", persisted=True))
 
 
 class Operator(Base):

@@ -314,10 +314,10 @@ def test_both_plans_of_a_name_search_give_the_same_pages(client, registered, set
         pool, seen, cursor = ReadPool(settings.database_url), [], None
         try:
             while True:
-                rows, _, cursor = await pool.read(lambda c: directory_reads.name_page(
+                rows, lines, cursor = await pool.read(lambda c: directory_reads.name_page(
                     c, tag, directory_query.character_pairs(tag), PageRequest(cursor=cursor, limit=2),
                     clock.today(), common=common))
-                seen += [r.name for r in rows]
+                seen += [lines[r.uscc].name for r in rows]
                 if cursor is None:
                     return seen
         finally:
