@@ -15,6 +15,7 @@ the person's ID number, and the USCCs are those the registry has that person as 
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -269,3 +270,35 @@ def issue_dev_token(*, sub: str, roles: list[str], secret: str, issuer: str, aud
         if v:
             claims[k] = v
     return jwt.encode(claims, secret, algorithm="HS256")
+
+
+class VerifiedTokens:
+    """Tokens a process has verified, with their callers, until each token's own `exp`: a clerk's
+    token is verified once, not on every page it asks for (signature, claims and, with a JWKS, a worker
+    thread, since a key may have to be fetched). Keyed by the whole token, bounded (the oldest entry
+    goes first); a token past its `exp` is verified afresh, so refused as expired. A refused token is
+    never kept."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Principal | None:
+        hit = self._entries.get(token)
+        if hit is None or hit[0] <= time.time():
+            return None
+        return hit[1]
+
+    def put(self, token: str, principal: Principal) -> None:
+        try:
+            exp = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        except Exception:  # verified already, so it has one; never let the cache refuse a caller
+            return
+        with self._lock:
+            if len(self._entries) >= self.size:
+                now = time.time()
+                for key in [k for k, (until, _) in self._entries.items() if until <= now] or \
+                        [next(iter(self._entries))]:
+                    self._entries.pop(key, None)
+            self._entries[token] = (exp, principal)

@@ -181,16 +181,16 @@ def _after(values: Sequence[Any]) -> dict[str, Any]:
     return {f"after_{i}": v for i, v in enumerate(values)}
 
 
-async def read_keyset_page(conn, listing: CompiledList, params: dict[str, Any], *,
-                           page: PageRequest) -> tuple[list[Any], str | None]:
-    """`keyset_page` on a read-pool connection: the same rows, the same cursors."""
+async def read_keyset_page(conn, listing: CompiledList, params: dict[str, Any], *, page: PageRequest,
+                           key_of=None) -> tuple[list[Any], str | None]:
+    """`keyset_page` on a read-pool connection: the same rows, the same cursors (`key_of` as there)."""
     after = decode_cursor(page.cursor, listing.keys)
     query = listing.first if after is None else listing.after
     rows = await query.all(conn, {**params, **_after(after or ()), "limit": page.limit + 1})
     if len(rows) <= page.limit:
         return rows, None
     rows = rows[:page.limit]
-    return rows, encode_cursor(list(rows[-1][:listing.keys]))
+    return rows, encode_cursor(list(key_of(rows[-1]) if key_of is not None else rows[-1][:listing.keys]))
 
 
 async def read_tiered_page(conn, tiers: Sequence[CompiledList], params: dict[str, Any], *,

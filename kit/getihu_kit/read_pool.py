@@ -53,9 +53,9 @@ def conninfo(url: str) -> str:
 
 
 class ReadPool:
-    """At most `size` connections, opened when first needed and kept. A connection that failed is
-    closed, never reused; a read that found its kept connection dead (the server restarted) is run
-    once more on a new one — reads have no effect to repeat."""
+    """At most `size` connections, opened when first needed and kept. A connection that broke or was
+    left inside a transaction is closed, never reused; a read that found its kept connection dead (the
+    server restarted) is run once more on a new one — reads have no effect to repeat."""
 
     def __init__(self, url: str, size: int = 4):
         self.conninfo, self.size = conninfo(url), size
@@ -92,14 +92,17 @@ class ReadPool:
                         continue
                     raise
                 except BaseException:
-                    await _close(conn)
+                    await self._give_back(conn)  # a refusal (a 404) leaves a sound connection
                     raise
-                if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-                    self._idle.append(conn)
-                else:  # the work left a transaction open: a bug, but never one for the next reader
-                    await _close(conn)
+                await self._give_back(conn)
                 return result
         raise AssertionError("unreachable")
+
+    async def _give_back(self, conn: psycopg.AsyncConnection) -> None:
+        if not conn.closed and not conn.broken and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            self._idle.append(conn)
+        else:  # broken, or left inside a transaction (a bug, or a cancelled read): never the next reader's
+            await _close(conn)
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []

@@ -224,6 +224,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def _verified_tokens(request: Request) -> auth.VerifiedTokens:
+    """The app's cache of verified tokens (each app its own: its own secret or issuer)."""
+    state = request.app.state
+    cache = getattr(state, "verified_tokens", None)
+    if cache is None:
+        cache = state.verified_tokens = auth.VerifiedTokens()
+    return cache
+
+
 def verified_principal(request: Request) -> auth.Principal:
     """The caller the bearer token names (anonymous without a token), verified once per request; a
     real-name operator's businesses are not resolved yet (get_principal does that). The gateway's
@@ -238,9 +247,14 @@ def verified_principal(request: Request) -> auth.Principal:
     if scheme.lower() != "bearer" or not token:
         from getihu_kit.errors import Unauthorized
         raise Unauthorized("Authorization 请求头应为“Bearer <令牌>”格式")
-    s: ServiceSettings = request.app.state.settings
-    principal = auth.verify(token.strip(), secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
-                            jwks_url=s.jwks_url, names=s.claim_names())
+    token = token.strip()
+    verified = _verified_tokens(request)
+    principal = verified.get(token)
+    if principal is None:
+        s: ServiceSettings = request.app.state.settings
+        principal = auth.verify(token, secret=s.jwt_secret, issuer=s.jwt_issuer, audience=s.jwt_audience,
+                                jwks_url=s.jwks_url, names=s.claim_names())
+        verified.put(token, principal)
     request.state.verified_principal = principal
     return principal
 
@@ -278,14 +292,20 @@ RequiredYearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度�
 
 
 async def caller(request: Request) -> auth.Principal:
-    """get_principal as a dependency: a caller without a token (most of the public) costs no worker
-    thread; a token goes to one, since a JWKS may have to be fetched for its key id."""
+    """get_principal as a dependency: a caller without a token (most of the public), or with a token
+    verified before (auth.VerifiedTokens), costs no worker thread; a new token goes to one, since a
+    JWKS may have to be fetched for its key id."""
     known = getattr(request.state, "principal", None)
     if known is not None:
         return known
-    if not request.headers.get("authorization"):
+    header = request.headers.get("authorization")
+    if not header:
         request.state.principal = auth.ANONYMOUS
         return auth.ANONYMOUS
+    known = _verified_tokens(request).get(header.partition(" ")[2].strip())
+    if known is not None and not operator_identity.needs_businesses(known):  # verified before: no thread
+        request.state.verified_principal = request.state.principal = known
+        return known
     return await run_in_threadpool(get_principal, request)
 
 

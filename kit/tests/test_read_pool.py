@@ -114,18 +114,26 @@ def test_a_connection_the_server_killed_is_replaced_and_the_read_goes_through(ur
     assert first != second
 
 
-def test_a_failed_or_unfinished_read_never_hands_its_connection_on(url):
+def test_a_read_left_inside_a_transaction_never_hands_its_connection_on(url):
     async def go():
         pool = ReadPool(url, size=2)
         try:
-            with pytest.raises(psycopg.errors.UndefinedTable):
+            with pytest.raises(psycopg.errors.UndefinedTable):  # autocommit: the connection stays sound
                 await pool.read(lambda c: c.execute("SELECT * FROM no_such_table"))
-            assert pool._idle == []
+            assert len(pool._idle) == 1
+            assert (await pool.read(lambda c: sql(select(text("1 AS one"))).one(c))).one == 1
 
             async def leaves_open(c):
                 await c.execute("BEGIN")
                 await c.execute("SELECT 1")
             await pool.read(leaves_open)
+            assert pool._idle == []
+
+            async def refuses_inside(c):
+                await c.execute("BEGIN")
+                raise LookupError("a refusal in the middle of a transaction")
+            with pytest.raises(LookupError):
+                await pool.read(refuses_inside)
             assert pool._idle == []
             await pool.read(lambda c: c.execute("SELECT 1"))
             assert len(pool._idle) == 1

@@ -50,11 +50,6 @@ def publishing_run_of_year(session: Session, year: int) -> dict | None:
                            .limit(1)).mappings().first()
 
 
-def latest_published_run(session: Session, year: int) -> dict | None:
-    return session.execute(select(runs).where(runs.c.year == year, runs.c.status == "published")
-                           .order_by(runs.c.published_at.desc(), runs.c.run_no.desc()).limit(1)).mappings().first()
-
-
 def latest_completed_run_with(session: Session, uscc: str, year: int) -> dict | None:
     q = (select(runs).join(results, results.c.run_no == runs.c.run_no)
          .where(runs.c.year == year, results.c.uscc == uscc, runs.c.status.in_(("completed", "publishing", "published")))
@@ -127,18 +122,6 @@ def agencies(session: Session, batch_ids: list[str]) -> dict[str, str | None]:
 # --- results -----------------------------------------------------------------------------------
 def result_row(session: Session, run_no: int, uscc: str) -> dict | None:
     return session.execute(select(results).where(results.c.run_no == run_no, results.c.uscc == uscc)).mappings().first()
-
-
-def results_page(session: Session, *, run_no: int, region_code: str | None, type_code: int | None,
-                 page: PageRequest) -> tuple[list, str | None]:
-    """One page of a run's results in USCC order (the primary key's order within the run)."""
-    q = select(results).where(results.c.run_no == run_no)
-    if region_code:
-        q = q.where(results.c.region_code == region_code)
-    if type_code is not None:
-        q = q.where(results.c.type_code == type_code)
-    rows, nxt = keyset_page(session, q, keys=[results.c.uscc], page=page, key_of=lambda r: (r.uscc,))
-    return [r._mapping for r in rows], nxt
 
 
 def runs_of_year(session: Session, year: int) -> list[dict]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
 from getihu_kit import export_jobs, exports
 
 from getihu_kit.auth import Principal
+from getihu_kit.db import unit_of_work
 from getihu_kit.feeds import FEED_READERS, FeedPageRequest
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import PageDep, page_params
@@ -63,16 +65,21 @@ TypeQuery = Annotated[TypeOrExcluded | None, Query(
 
 @router.get("/results", response_model=ResultPage, summary="分型结果列表（工作人员）；可导出 CSV、XLSX",
             responses=export_jobs.list_responses("一页分型结果"))
-def list_results(request: Request, session: SessionDep, page: ResultsPage, principal: Principal = Depends(STAFF),
-                 year: int = Query(ge=2024, le=2100), region_code: RegionCode | None = None,
-                 type: TypeQuery = None, run_id: Text | None = None, format: FormatQuery = "json"):
+async def list_results(request: Request, page: ResultsPage, principal: Principal = Depends(STAFF),
+                       year: int = Query(ge=2024, le=2100), region_code: RegionCode | None = None,
+                       type: TypeQuery = None, run_id: Text | None = None, format: FormatQuery = "json"):
+    # async, on the read pool (kit.read_pool): a page without a worker thread; a file export keeps the
+    # unit of work, in a thread
     fmt = exports.negotiated(format, request.headers.get("accept"))
     if fmt != "json":
-        body, media = service.export_results(session, engine=request.app.state.engine, principal=principal,
-                                             fmt=fmt, year=year, region_code=region_code, type_=type, run_id=run_id)
+        def export():
+            with unit_of_work(request.app.state.sessions) as session:
+                return service.export_results(session, engine=request.app.state.engine, principal=principal,
+                                              fmt=fmt, year=year, region_code=region_code, type_=type, run_id=run_id)
+        body, media = await run_in_threadpool(export)
         return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"分型结果_{year}.{fmt}"))
-    return service.list_results(session, principal=principal, year=year, region_code=region_code, type_=type,
-                                run_id=run_id, page=page)
+    return await service.list_results(request.app.state.read_pool, principal=principal, year=year,
+                                      region_code=region_code, type_=type, run_id=run_id, page=page)
 
 
 @router.post("/results/exports", status_code=202, response_model=JobRead,

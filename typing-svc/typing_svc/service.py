@@ -16,9 +16,11 @@ from getihu_kit.errors import Conflict, InvalidInput, NotFound
 from getihu_kit.jobs import JobRead, JobStore
 from getihu_kit.outbox import Outbox
 from getihu_kit.pagination import PageRequest
+from getihu_kit.read_pool import ReadPool
 from getihu_kit.schemas.typing import Correction, TypeCounts, TypingPublished, TypingResultPublished
-from typing_svc import repository as repo, result_exports
+from typing_svc import repository as repo, result_exports, result_reads
 from typing_svc.models import export_files, job_chunks, jobs, outbox as outbox_table
+from typing_svc.schemas import ResultItem, ResultPage
 from typing_svc.rules import RULESETS, TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK, Ruleset, ruleset_by_version, ruleset_for
 
 log = logging.getLogger(__name__)
@@ -297,33 +299,57 @@ def get_result(session: Session, *, uscc: str, year: int, principal: Principal, 
     }
 
 
-def _results_run(session: Session, *, year: int, type_: str | None, run_id: str | None) -> dict | None:
-    """The run a results list reads: the one named, or the year's newest published or completed run."""
+def _check_type(type_: str | None) -> None:
     if type_ is not None and type_ not in TYPE_RANK:
         raise InvalidInput("type 取值应为 survival、growth、development、excluded 之一", field="type")
+
+
+def pick_results_run(runs_of_year: list[dict], *, year: int, run_id: str | None) -> dict | None:
+    """The run a results list reads, of the year's runs: the one named, or the year's newest published
+    run, or failing that its newest completed one."""
     if run_id:
-        run = repo.get_run(session, run_id)
-        if run is None or run["year"] != year:
+        run = next((r for r in runs_of_year if r["id"] == run_id), None)
+        if run is None:
             raise NotFound(f"{year}年没有分型运行“{run_id}”", code="run_not_found", field="run_id")
         return run
-    return repo.latest_published_run(session, year) or next(
-        (r for r in reversed(repo.runs_of_year(session, year)) if r["status"] in ("completed", "publishing")), None)
+    published = [r for r in runs_of_year if r["status"] == "published"]
+    if published:
+        return max(published, key=lambda r: (r["published_at"], r["run_no"]))
+    return next((r for r in reversed(runs_of_year) if r["status"] in ("completed", "publishing")), None)
 
 
-def list_results(session: Session, *, principal: Principal, year: int, region_code: str | None, type_: str | None,
-                 run_id: str | None, page: PageRequest) -> dict:
-    """Staff list of one year's results (of one run, or of the year's newest published or completed run)."""
+def _results_run(session: Session, *, year: int, type_: str | None, run_id: str | None) -> dict | None:
+    _check_type(type_)
+    return pick_results_run(repo.runs_of_year(session, year), year=year, run_id=run_id)
+
+
+async def list_results(pool: ReadPool, *, principal: Principal, year: int, region_code: str | None,
+                       type_: str | None, run_id: str | None, page: PageRequest) -> ResultPage:
+    """Staff list of one year's results (of one run, or of the year's newest published or completed
+    run), read on the event loop (result_reads): the list a county clerk pages through all day."""
     region_code = scoped_region(principal, region_code)
-    run = _results_run(session, year=year, type_=type_, run_id=run_id)
+    _check_type(type_)
+
+    async def read(conn):
+        run = pick_results_run(await result_reads.runs_of_year(conn, year), year=year, run_id=run_id)
+        if run is None:
+            return None, [], None
+        rows, nxt = await result_reads.results_page(conn, run_no=run["run_no"], region_code=region_code,
+                                                    type_code=TYPE_RANK[type_] if type_ else None, page=page)
+        return run, rows, nxt
+    run, rows, nxt = await pool.read(read)
     if run is None:
-        return {"items": [], "next_cursor": None, "run_id": None}
-    rows, nxt = repo.results_page(session, run_no=run["run_no"], region_code=region_code,
-                                  type_code=TYPE_RANK[type_] if type_ else None, page=page)
-    ruleset = ruleset_by_version(run["ruleset"])
-    items = [{"uscc": r["uscc"], "year": year, "type": TYPE_OF_RANK[r["type_code"]], "reasons": ruleset.reasons(r["met"]),
-              "region_code": r["region_code"], "industry_code": r["industry_code"], "run_id": run["id"],
-              "published": run["status"] == "published"} for r in rows]
-    return {"items": items, "next_cursor": nxt, "run_id": run["id"]}
+        return ResultPage(items=[], next_cursor=None, run_id=None)
+    ruleset, published = ruleset_by_version(run["ruleset"]), run["status"] == "published"
+    reasons: dict[int, list[str]] = {}  # a page holds a few distinct bitmasks of met conditions
+    # Built without validation (model_construct): the rows are the database's own, of the columns'
+    # types; validating 100 items cost more than reading them.
+    items = [ResultItem.model_construct(
+        uscc=r.uscc, year=year, type=TYPE_OF_RANK[r.type_code],
+        reasons=reasons[r.met] if r.met in reasons else reasons.setdefault(r.met, ruleset.reasons(r.met)),
+        region_code=r.region_code, industry_code=r.industry_code, run_id=run["id"], published=published)
+        for r in rows]
+    return ResultPage.model_construct(items=items, next_cursor=nxt, run_id=run["id"])
 
 
 # --- exports of the results (CONTRACT: Exports) ----------------------------------------------------
