@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -272,6 +273,13 @@ def get_principal(request: Request) -> auth.Principal:
         principal = request.app.state.operator_businesses.resolve(principal, token)
     request.state.principal = principal
     return principal
+
+
+def model_json(payload: BaseModel, status_code: int = 200) -> Response:
+    """A response model written as JSON by pydantic in one pass. Given the model back, FastAPI dumps it
+    to a dict and validates that again before writing it: for a page of 100 items, more CPU than reading
+    them (bench/request_path.py). For hot lists; the route keeps its response_model for the document."""
+    return Response(payload.model_dump_json(by_alias=True), media_type="application/json", status_code=status_code)
 
 
 def traceparent(request: Request) -> str | None:

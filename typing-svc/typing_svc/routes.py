@@ -14,7 +14,7 @@ from getihu_kit.db import unit_of_work
 from getihu_kit.feeds import FEED_READERS, FeedPageRequest
 from getihu_kit.jobs import JobRead
 from getihu_kit.pagination import PageDep, page_params
-from getihu_kit.web import ANYONE, SessionDep, requires, traceparent
+from getihu_kit.web import ANYONE, SessionDep, model_json, requires, traceparent
 from getihu_kit.fields import RegionCode, Text, TypeOrExcluded, USCC
 from typing_svc import service
 from typing_svc.schemas import FeedPage, ResultPage, ResultRead, ResultsExportCreate, RunCreate, RunPage, RunRead
@@ -78,8 +78,8 @@ async def list_results(request: Request, page: ResultsPage, principal: Principal
                                               fmt=fmt, year=year, region_code=region_code, type_=type, run_id=run_id)
         body, media = await run_in_threadpool(export)
         return StreamingResponse(body, media_type=media, headers=export_jobs.attachment(f"分型结果_{year}.{fmt}"))
-    return await service.list_results(request.app.state.read_pool, principal=principal, year=year,
-                                      region_code=region_code, type_=type, run_id=run_id, page=page)
+    return model_json(await service.list_results(request.app.state.read_pool, principal=principal, year=year,
+                                                 region_code=region_code, type_=type, run_id=run_id, page=page))
 
 
 @router.post("/results/exports", status_code=202, response_model=JobRead,

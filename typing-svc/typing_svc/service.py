@@ -20,7 +20,7 @@ from getihu_kit.read_pool import ReadPool
 from getihu_kit.schemas.typing import Correction, TypeCounts, TypingPublished, TypingResultPublished
 from typing_svc import repository as repo, result_exports, result_reads
 from typing_svc.models import export_files, job_chunks, jobs, outbox as outbox_table
-from typing_svc.schemas import ResultItem, ResultPage
+from typing_svc.schemas import ResultPage
 from typing_svc.rules import RULESETS, TYPE_LABELS, TYPE_OF_RANK, TYPE_RANK, Ruleset, ruleset_by_version, ruleset_for
 
 log = logging.getLogger(__name__)
@@ -342,14 +342,11 @@ async def list_results(pool: ReadPool, *, principal: Principal, year: int, regio
         return ResultPage(items=[], next_cursor=None, run_id=None)
     ruleset, published = ruleset_by_version(run["ruleset"]), run["status"] == "published"
     reasons: dict[int, list[str]] = {}  # a page holds a few distinct bitmasks of met conditions
-    # Built without validation (model_construct): the rows are the database's own, of the columns'
-    # types; validating 100 items cost more than reading them.
-    items = [ResultItem.model_construct(
-        uscc=r.uscc, year=year, type=TYPE_OF_RANK[r.type_code],
-        reasons=reasons[r.met] if r.met in reasons else reasons.setdefault(r.met, ruleset.reasons(r.met)),
-        region_code=r.region_code, industry_code=r.industry_code, run_id=run["id"], published=published)
-        for r in rows]
-    return ResultPage.model_construct(items=items, next_cursor=nxt, run_id=run["id"])
+    items = [{"uscc": r.uscc, "year": year, "type": TYPE_OF_RANK[r.type_code],
+              "reasons": reasons[r.met] if r.met in reasons else reasons.setdefault(r.met, ruleset.reasons(r.met)),
+              "region_code": r.region_code, "industry_code": r.industry_code, "run_id": run["id"],
+              "published": published} for r in rows]
+    return ResultPage.model_validate({"items": items, "next_cursor": nxt, "run_id": run["id"]})
 
 
 # --- exports of the results (CONTRACT: Exports) ----------------------------------------------------
