@@ -225,7 +225,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     upload_timeout = proxy.timeout(settings.upload_timeout_s, settings.connect_timeout_s)
 
     async def forward_to_service(request: Request):
-        path = request.url.path
+        path = request.scope["path"]  # not request.url: it parses the whole address again
         service = routing.owner(path)
         if service is None:
             return problem(404, "not_found", "未找到", "请求的接口不存在，请核对地址（参见 /docs）", request)

@@ -71,7 +71,7 @@ async def forward(request: Request, client: aiohttp.ClientSession, base_url: str
         if length is not None:  # sent as it came: sized, not re-chunked
             headers.append(("content-length", str(length)))
     query = request.scope["query_string"]
-    url = base_url + request.url.path + ("?" + query.decode("latin-1") if query else "")
+    url = base_url + request.scope["path"] + ("?" + query.decode("latin-1") if query else "")
     label = SERVICE_NAMES.get(service, service)
     try:
         upstream = await client.request(request.method, url, headers=headers, data=data, timeout=timeout,

@@ -85,6 +85,7 @@ class ConsumerRunner:
         self.backoff_s = backoff_s
         self.applied = 0
         self._topic_of: dict[str, str] = {}
+        self._key_of: dict[str, bytes | None] = {}
 
     # --- applying ---------------------------------------------------------------------------
     def _claim(self, session: Session, events: list[CloudEvent]) -> list[CloudEvent]:
@@ -173,7 +174,10 @@ class ConsumerRunner:
             value = raw if raw is not None else event.model_dump_json().encode()
             dlq = physical(dead_letter_topic(topic or self._topic_of.get(event.id, self.sub.topics[0])), self.prefix)
             ct = list(kafka_headers()) if raw is None else []  # a re-sent event stays a structured CloudEvent
-            self.producer.send(dlq, value=value, headers=ct + [
+            # under the record's own key: the DLQ keeps the key's partition and order, and an operator
+            # replaying it puts the event back where it came from
+            key = self._key_of.get(event.id) if event is not None else None
+            self.producer.send(dlq, key=key, value=value, headers=ct + [
                 ("error", repr(error).encode()[:1000]), ("consumer", self.sub.name.encode())]).get(timeout=30)
         if event is not None:
             with unit_of_work(self.sessions) as session:
@@ -183,20 +187,20 @@ class ConsumerRunner:
     # --- the poll loop ------------------------------------------------------------------------
     def parse(self, records) -> list[CloudEvent]:
         events = []
-        self._topic_of = {}
+        self._topic_of, self._key_of = {}, {}
         for r in records:
             topic = logical(r.topic, self.prefix)
             try:
                 e = CloudEvent.model_validate_json(r.value)  # pydantic-core parses and validates in one pass
             except Exception as exc:  # noqa: BLE001 - not an event at all: straight to the DLQ
                 if self.producer is not None:
-                    self.producer.send(physical(dead_letter_topic(topic), self.prefix), value=r.value,
+                    self.producer.send(physical(dead_letter_topic(topic), self.prefix), key=r.key, value=r.value,
                                        headers=[("error", repr(exc).encode()[:1000]),
                                                 ("consumer", self.sub.name.encode())]).get(timeout=30)
                 if self.metrics is not None:
                     self.metrics.dead_lettered.labels(self.sub.name, topic).inc()
                 continue
-            self._topic_of[e.id] = topic
+            self._topic_of[e.id], self._key_of[e.id] = topic, r.key
             events.append(e)
         return events
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -101,12 +102,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # --- request context ---------------------------------------------------------------------------
+_CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f]")
+_CONTROL_BYTES = re.compile(b"[\x00-\x1f]")
+
+
 def _control_characters(request: Request) -> str | None:
-    """Control characters in an address are never meaningful, and PostgreSQL refuses NUL in text."""
-    if any(ord(c) < 32 or c == "\x7f" for c in request.url.path):
+    """Control characters in an address are never meaningful, and PostgreSQL refuses NUL in text.
+    Read from the scope, not request.url (which parses the whole address again): this runs on every
+    request of every service and of the gateway."""
+    if _CONTROL_IN_PATH.search(request.scope["path"]):
         return "请求地址"
-    if any(ord(c) < 32 for c in request.url.query) or any(
-            any(ord(c) < 32 for c in v) for _, v in request.query_params.multi_items()):
+    query: bytes = request.scope.get("query_string", b"")
+    if _CONTROL_BYTES.search(query) or b"%" in query and any(
+            _CONTROL.search(v) for _, v in request.query_params.multi_items()):
         return "查询参数"
     return None
 

@@ -187,3 +187,4 @@ def test_redelivery_changes_nothing_and_poison_goes_to_dlq(engine, producer, rel
                      where=lambda m: dict(m.headers).get("consumer") == sub.name.encode())
     assert {m.value for m in dlq} >= {b"not json at all"}
     assert any(b"cannot apply" in dict(m.headers).get("error", b"") for m in dlq)
+    assert {m.key for m in dlq} == {key.encode()}  # both under the record's own key
