@@ -319,7 +319,8 @@ async def caller(request: Request) -> auth.Principal:
     if not header:
         request.state.principal = auth.ANONYMOUS
         return auth.ANONYMOUS
-    known = _verified_tokens(request).get(header.partition(" ")[2].strip())
+    scheme, _, token = header.partition(" ")
+    known = _verified_tokens(request).get(token.strip()) if scheme.lower() == "bearer" else None
     if known is not None and not operator_identity.needs_businesses(known):  # verified before: no thread
         request.state.verified_principal = request.state.principal = known
         return known

@@ -77,5 +77,8 @@ def test_through_a_service_a_refused_token_stays_refused_and_a_good_one_is_verif
             r = client.get("/who", headers={"Authorization": f"Bearer {bad}"})
             assert r.status_code == 401 and r.json()["code"] == "token_invalid"
         assert len(calls) == 3
+        # a verified token under another scheme is refused as before, not answered from the cache
+        r = client.get("/who", headers={"Authorization": f"Basic {good}"})
+        assert r.status_code == 401
     with pytest.raises(Unauthorized):
         _verify(bad)
