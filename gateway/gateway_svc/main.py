@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal
 
 import aiohttp
@@ -16,13 +17,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import ASGIApp
 
 from getihu_kit import auth, labels, logs, metrics, operator_identity, tracing
 from getihu_kit.bus import broker_ready
 from getihu_kit.db import make_engine, run_migrations
 from getihu_kit.errors import NotFound
 from getihu_kit.fields import USCC, RegionCode, Text
-from getihu_kit.web import install_error_handlers, install_middleware, operation_id, problem, verified_principal
+from getihu_kit.web import (RequestContextMiddleware, install_error_handlers, operation_id, problem, request_metrics,
+                            verified_principal)
 from gateway_svc import console, limits, openapi, problem_pages, proxy, ratelimit, routing, signin
 from gateway_svc.settings import MIGRATIONS, Settings, settings as default_settings
 
@@ -73,6 +76,17 @@ def rate_limited(refusal: ratelimit.Refusal, request: Request) -> JSONResponse:
                    f"请 {refusal.retry_after_s} 秒后再试；登录后不受此限", request,
                    headers={"Retry-After": str(refusal.retry_after_s)}, limit=refusal.limit,
                    retry_after_s=refusal.retry_after_s)
+
+
+class GatewayApp(FastAPI):
+    """The gateway's FastAPI app (its own pages, docs, sign-in, the console) inside `around`: the layers
+    every request crosses and the proxy path, which answers a service's paths before FastAPI's own
+    layers (proxy.ProxyPath)."""
+    around: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return self.around(stack) if self.around is not None else stack
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -126,22 +140,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             server.server_close()
         await app.state.client.close()
 
-    app = FastAPI(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
-                  generate_unique_id_function=operation_id)
+    app = GatewayApp(title="Getihu gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None,
+                     generate_unique_id_function=operation_id)
     app.state.settings = settings
     app.state.operator_businesses = operator_identity.http_resolver(settings.registry_url,
                                                                     settings.operator_cache_ttl_s)
     install_error_handlers(app)
-    # Added before the request context, so it runs inside it: a 413 names its request id.
-    app.add_middleware(limits.BodyLimitMiddleware, limits=limits.BodyLimits(
-        json=settings.json_max_bytes, batch=settings.batch_max_bytes, evidence=settings.evidence_max_bytes,
-        upload=settings.upload_max_bytes))
-    install_middleware(app, settings.service_name)
+    requests, latency = request_metrics(app)
     refused = Counter("gateway_rate_limited_total", "anonymous requests refused with 429, per rule", ["rule"],
                       registry=app.state.metrics_registry)
-    app.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
-                       allow_methods=["*"], allow_headers=["*"],
-                       expose_headers=["X-Request-ID", "traceparent", "Location", "Idempotent-Replayed"])
+    body_limits = limits.BodyLimits(json=settings.json_max_bytes, batch=settings.batch_max_bytes,
+                                    evidence=settings.evidence_max_bytes, upload=settings.upload_max_bytes)
+    origins = [o.strip() for o in settings.cors_origins.split(",")]
+
+    def around(inner: ASGIApp) -> ASGIApp:
+        """Every request, outermost first: CORS; the request context (ids, span, metrics, access line);
+        the body limits (inside the context: a 413 names its request id); the proxy path, ahead of the
+        FastAPI app that serves the rest (forward_to_service is defined below)."""
+        proxied = proxy.ProxyPath(inner, forward=lambda request: forward_to_service(request))
+        bounded = limits.BodyLimitMiddleware(proxied, limits=body_limits)
+        context = RequestContextMiddleware(bounded, service=settings.service_name, requests=requests, latency=latency)
+        return CORSMiddleware(context, allow_origins=origins, allow_methods=["*"], allow_headers=["*"],
+                              expose_headers=["X-Request-ID", "traceparent", "Location", "Idempotent-Replayed"])
+    app.around = around
 
     @app.get("/healthz", tags=["health"], summary="网关存活检查")
     def healthz():
@@ -243,9 +264,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await proxy.forward(request, request.app.state.client, services[service], service,
                                    upload_timeout if upload else api_timeout)
 
-    # A plain Starlette route, not a FastAPI one: nothing to validate or document here (the services'
-    # own documents are merged above), so no per-request dependency solving on the hot path. Errors
-    # still go through the app's handlers (problem+json).
+    # What a service owns is answered by proxy.ProxyPath ahead of the app; this route answers the rest
+    # of /api/v1 (a 404 problem).
     app.add_route("/api/v1/{rest:path}", forward_to_service, methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                   include_in_schema=False)
 

@@ -75,11 +75,25 @@ _HTTP_TEXT = {
 }
 
 
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    """The problem+json answer of a refusal (a DomainError): the app's handler's, and that of a pure ASGI
+    path answering ahead of the app (the gateway's proxy path)."""
+    return problem(exc.status, exc.code, exc.title, exc.detail, request, exc.errors or None,
+                   headers=getattr(exc, "headers", None), **exc.extra)
+
+
+def unexpected_problem(request: Request) -> JSONResponse:
+    """The 500 of an error nobody meant (a bug, never bad input), logged with its traceback; call it
+    from an except block."""
+    log.exception("unhandled error on %s %s", request.method, request.scope.get("path"))
+    return problem(500, "internal_error", "服务器内部错误",
+                   "服务器处理请求时出错，请稍后重试；如持续出现，请将 request_id 告知运维人员", request)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
-        return problem(exc.status, exc.code, exc.title, exc.detail, request, exc.errors or None,
-                       headers=getattr(exc, "headers", None), **exc.extra)
+        return domain_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -96,9 +110,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # a bug, never bad input
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "internal_error", "服务器内部错误",
-                       "服务器处理请求时出错，请稍后重试；如持续出现，请将 request_id 告知运维人员", request)
+        return unexpected_problem(request)
 
 
 # --- request context ---------------------------------------------------------------------------
@@ -210,11 +222,17 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def install_middleware(app: FastAPI, service: str) -> None:
+def request_metrics(app: FastAPI) -> tuple[Counter, Histogram]:
+    """The app's metrics registry (app.state.metrics_registry) with the request counter and timer."""
     registry = CollectorRegistry()
     requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
     latency = Histogram("http_request_duration_seconds", "HTTP latency", ["method", "route"], registry=registry)
     app.state.metrics_registry = registry
+    return requests, latency
+
+
+def install_middleware(app: FastAPI, service: str) -> None:
+    requests, latency = request_metrics(app)
     app.add_middleware(RequestContextMiddleware, service=service, requests=requests, latency=latency)
 
 
