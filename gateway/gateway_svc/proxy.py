@@ -75,8 +75,11 @@ async def forward(request: Request, client: aiohttp.ClientSession, base_url: str
         data = _chunks(request)
         if length is not None:  # sent as it came: sized, not re-chunked
             headers.append(("content-length", str(length)))
+    # The path as the client sent it (percent-encoded), not decoded: a %3F, %23 or %2F in a segment
+    # stays part of that segment, and nothing is decoded twice.
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
     query = request.scope["query_string"]
-    url = base_url + request.scope["path"] + ("?" + query.decode("latin-1") if query else "")
+    url = base_url + raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
     label = SERVICE_NAMES.get(service, service)
     try:
         upstream = await client.request(request.method, url, headers=headers, data=data, timeout=timeout,

@@ -57,6 +57,11 @@ def upstream_app() -> FastAPI:
     def small():
         return {"items": [], "next_cursor": None}
 
+    @app.get("/api/v1/businesses/{rest:path}")
+    def echo(request: Request, rest: str):
+        return {"raw_path": request.scope["raw_path"].decode("latin-1"), "rest": rest,
+                "query": request.scope["query_string"].decode("latin-1")}
+
     @app.get("/readyz")
     def ready():
         return {"status": "ready"}
@@ -170,3 +175,15 @@ def test_cors_preflight_and_exposed_headers(gateway):
         "origin": "https://elsewhere.example", "access-control-request-method": "GET"})
     r.read()
     assert r.status == 400 and r.getheader("access-control-allow-origin") is None
+
+
+def test_a_path_is_forwarded_as_the_client_sent_it(gateway):
+    """Percent-encoded as it came: a %3F or %23 in a segment stays in that segment (not a query or a
+    fragment), a %2F is not a new segment, nothing is decoded twice."""
+    port, _ = gateway
+    for path, rest in [("/api/v1/businesses/a%3Fb/x", "a?b/x"), ("/api/v1/businesses/a%23b", "a#b"),
+                       ("/api/v1/businesses/a%2541", "a%41"), ("/api/v1/businesses/%E4%B8%AD%E6%96%87", "中文")]:
+        conn, r = call(port, "GET", path + "?q=%E4%B8%AD&n=1")
+        body = json.loads(r.read())
+        assert r.status == 200 and body["raw_path"] == path and body["rest"] == rest, body
+        assert body["query"] == "q=%E4%B8%AD&n=1"
