@@ -314,7 +314,9 @@ def pick_results_run(runs_of_year: list[dict], *, year: int, run_id: str | None)
         return run
     published = [r for r in runs_of_year if r["status"] == "published"]
     if published:
-        return max(published, key=lambda r: (r["published_at"], r["run_no"]))
+        # as the query it replaces ordered them: a run without its time first, then the newest
+        return max(published, key=lambda r: (r["published_at"] is None, r["published_at"] or dt.datetime.min,
+                                             r["run_no"]))
     return next((r for r in reversed(runs_of_year) if r["status"] in ("completed", "publishing")), None)
 
 
