@@ -32,13 +32,16 @@ SERVICE_NAMES = {"registry": "登记服务", "data-sharing": "数据共享服务
 # Bodies up to this size are read whole and sent in one write (nearly every API call: a JSON object, a
 # page of a list); larger or unsized ones (uploads, exports) are streamed chunk by chunk: flat memory.
 WHOLE_BODY_MAX = 256 * 1024
+KEEPALIVE_S = 3.0
 STREAM_CHUNK = 64 * 1024
 
 
 def session(*, connect_timeout_s: float) -> aiohttp.ClientSession:
     """The gateway's one upstream session: keep-alive pool, no cookie jar, bodies passed as they come
     (no decompression: the client gets the service's bytes)."""
-    connector = aiohttp.TCPConnector(limit=400, limit_per_host=100, keepalive_timeout=30, ttl_dns_cache=300)
+    # An idle connection is dropped before the service drops it (uvicorn closes one idle for 5 s): a
+    # request sent on a connection the service has just closed fails as a 502.
+    connector = aiohttp.TCPConnector(limit=400, limit_per_host=100, keepalive_timeout=KEEPALIVE_S, ttl_dns_cache=300)
     return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False,
                                  skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
                                  timeout=aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s))
